@@ -1,0 +1,1 @@
+"""backcoach: a terminal coach for safe, guided back exercise."""

@@ -1,0 +1,462 @@
+"""The command line: parse options, call the core, render. Thin on purpose.
+
+Heavy modules (pydantic models, yaml, sqlite3, rich.live) are imported inside
+the commands that need them, so `backcoach --help` and `list` start fast.
+The one place that turns a BackcoachError into a message and an exit code is
+`_Group.invoke`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from backcoach.errors import EXIT_FAILURE, BackcoachError, CatalogueError, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from backcoach.models import Catalogue, Exercise, Plan
+    from backcoach.planner import Request
+
+LEVELS = ("beginner", "intermediate", "advanced")
+EQUIPMENT_HELP = (
+    "Equipment you have, beyond a mat (repeat or join with commas): band, dumbbell, kettlebell, "
+    "barbell, cable, bench, hyperextension-bench, stability-ball, massage-ball, foam-roller, wall, "
+    "chair, towel; 'none' for just a mat."
+)
+FOCUS_HELP = (
+    "What to work on: lower, upper (region) and stretch, strengthen (kind). "
+    "Repeat or join with commas: --focus lower,stretch. Default: the whole back, both kinds."
+)
+
+
+def _err_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _out_console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _debug() -> bool:
+    return os.environ.get("BACKCOACH_DEBUG", "") not in ("", "0")
+
+
+def report_error(error: BackcoachError) -> None:
+    from rich.markup import escape
+
+    err = _err_console()
+    err.print(f"[bold red]error:[/] {escape(error.message)}")
+    if isinstance(error, CatalogueError):
+        for problem in error.problems:
+            err.print(f"  {escape(str(problem))}")
+    if error.hint:
+        err.print(f"[dim]hint: {escape(error.hint)}[/]")
+
+
+class _Group(TyperGroup):
+    """Runs every command inside the single error handler."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BackcoachError as error:
+            if _debug():
+                raise
+            report_error(error)
+            raise typer.Exit(error.exit_code) from None
+        except Exception as error:
+            # Typer's own signals (usage errors, Exit, Abort) pass through untouched.
+            if type(error).__module__.startswith("typer") or _debug():
+                raise
+            _err_console().print(
+                f"[bold red]error:[/] unexpected internal error: {type(error).__name__}: {error}\n"
+                "[dim]hint: rerun with BACKCOACH_DEBUG=1 to see the traceback, and report it[/]",
+                markup=True,
+                highlight=False,
+            )
+            raise typer.Exit(EXIT_FAILURE) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="backcoach: a terminal coach for safe, guided back exercise.\n\n"
+    "Self-care support, not a diagnosis: see a clinician if pain is severe, "
+    "getting worse, or not easing after a few weeks.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    add_completion=True,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"backcoach {version('backcoach')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    catalogue: Annotated[
+        str | None,
+        typer.Option(
+            "--catalogue",
+            metavar="PATH",
+            help="Use this catalogue file instead of the bundled one (also BACKCOACH_CATALOGUE).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Show backcoach's version and exit.",
+        ),
+    ] = False,
+) -> None:
+    ctx.obj = {"catalogue": catalogue}
+
+
+# --- helpers ----------------------------------------------------------------
+
+
+def _load(ctx: typer.Context) -> Catalogue:
+    from backcoach import catalogue
+
+    option = (ctx.obj or {}).get("catalogue")
+    return catalogue.load(catalogue.chosen_path(option))
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def _exercise_json(exercise: Exercise) -> dict[str, Any]:
+    data = exercise.model_dump(mode="json")
+    data["dose_text"] = exercise.dose.describe()
+    return data
+
+
+def _split(values: Sequence[str] | None) -> list[str]:
+    return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
+
+
+def _level(value: str | None) -> Any:
+    from backcoach.models import Level
+
+    if value is None:
+        return None
+    word = value.strip().lower()
+    if word not in LEVELS:
+        raise UsageError(f"unknown level {value!r}: use {', '.join(LEVELS)}")
+    return Level(word)
+
+
+def _equipment(values: Sequence[str] | None) -> frozenset[Any]:
+    from backcoach.models import Equipment
+
+    out = set()
+    for word in _split(values):
+        word = word.lower()
+        if word in ("none", "mat"):
+            continue
+        try:
+            out.add(Equipment(word))
+        except ValueError:
+            allowed = ", ".join(item.value for item in Equipment)
+            raise UsageError(f"unknown equipment {word!r}: use {allowed}, or none") from None
+    return frozenset(out)
+
+
+def _seed(value: int | None) -> int:
+    if value is not None:
+        if value < 0:
+            raise UsageError("--seed must be 0 or more")
+        return value
+    import secrets
+
+    return secrets.randbelow(1_000_000)
+
+
+# --- commands ---------------------------------------------------------------
+
+
+FocusOption = Annotated[list[str] | None, typer.Option("--focus", "-f", help=FOCUS_HELP)]
+LevelOption = Annotated[
+    str | None,
+    typer.Option("--level", "-l", help="Highest level to include: beginner, intermediate, advanced."),
+]
+EquipmentOption = Annotated[list[str] | None, typer.Option("--equipment", "-e", help=EQUIPMENT_HELP)]
+JsonOption = Annotated[bool, typer.Option("--json", help="Write JSON to stdout instead of a table.")]
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context,
+    focus: FocusOption = None,
+    level: Annotated[
+        str | None,
+        typer.Option("--level", "-l", help="Only this level: beginner, intermediate, advanced."),
+    ] = None,
+    equipment: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--equipment",
+            "-e",
+            help="Only exercises you can do with this equipment (repeat or join with commas; "
+            "'none' for just a mat).",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the exercises in the catalogue, with their dose and equipment."""
+    from backcoach.planner import matches, parse_focus
+
+    regions, kinds = parse_focus(focus or ())
+    wanted_level = _level(level)
+    have = _equipment(equipment) if equipment else None
+    found = [
+        exercise
+        for exercise in _load(ctx).exercises
+        if matches(exercise, regions=regions, kinds=kinds, equipment=have)
+        and (wanted_level is None or exercise.level is wanted_level)
+    ]
+    if as_json:
+        _print_json([_exercise_json(exercise) for exercise in found])
+        return
+    out = _out_console()
+    if not found:
+        out.print("No exercise matches these filters.")
+        return
+    from backcoach.render import exercise_table
+
+    out.print(exercise_table(found, out.size.width))
+    noun = "exercise" if len(found) == 1 else "exercises"
+    out.print(f"{len(found)} {noun}. Details: backcoach show ID", style="dim")
+
+
+def _normal(text: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("'", "").replace("’", "")).strip("-")
+
+
+def find_exercise(catalogue: Catalogue, query: str) -> Exercise:
+    """Match an id, a name or an alias, ignoring case, spaces and hyphens."""
+    import difflib
+
+    names: dict[str, str] = {}
+    for exercise in catalogue.exercises:
+        for key in (exercise.id, exercise.name, *exercise.aliases):
+            names.setdefault(_normal(key), exercise.id)
+    wanted = _normal(query)
+    by_id = catalogue.by_id()
+    if wanted in names:
+        return by_id[names[wanted]]
+    close = difflib.get_close_matches(wanted, list(names), n=10, cutoff=0.6)
+    suggestions: list[str] = []
+    for key in close:
+        if names[key] not in suggestions:
+            suggestions.append(names[key])
+    suggestions = suggestions[:3]
+    hint = (
+        "did you mean " + " or ".join(suggestions) + "?"
+        if suggestions
+        else "see every exercise with: backcoach list"
+    )
+    raise UsageError(f"unknown exercise {query!r}", hint=hint)
+
+
+@app.command("show")
+def show_command(
+    ctx: typer.Context,
+    exercise: Annotated[
+        str, typer.Argument(help="An exercise id, name or alias, e.g. bird-dog or \"child's pose\".")
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Show one exercise in full: steps, cues, cautions, dose, variants and sources."""
+    catalogue = _load(ctx)
+    found = find_exercise(catalogue, exercise)
+    if as_json:
+        _print_json(_exercise_json(found))
+        return
+    from backcoach.render import exercise_panel
+
+    names = {item.id: item.name for item in catalogue.exercises}
+    _out_console().print(exercise_panel(found, names))
+
+
+@app.command("validate")
+def validate_command(
+    path: Annotated[Path, typer.Argument(help="The catalogue file to check.", metavar="PATH")],
+) -> None:
+    """Check a catalogue file and list every problem with its location."""
+    from backcoach import catalogue
+
+    checked = catalogue.parse(catalogue.read_bytes(path), str(path))
+    count = len(checked.exercises)
+    _out_console().print(f"ok: {count} exercise{'s' if count != 1 else ''}")
+
+
+def _request(
+    focus: Sequence[str] | None,
+    minutes: int,
+    level: str | None,
+    equipment: Sequence[str] | None,
+    seed: int | None,
+    flare_up: bool = False,
+) -> Request:
+    from backcoach.models import Level
+    from backcoach.planner import MAX_MINUTES, MIN_MINUTES, Request, parse_focus
+
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise UsageError(f"--minutes must be from {MIN_MINUTES} to {MAX_MINUTES}, not {minutes}")
+    regions, kinds = parse_focus(focus or ())
+    return Request(
+        regions=regions,
+        kinds=kinds,
+        minutes=minutes,
+        level=_level(level) or Level.BEGINNER,
+        equipment=_equipment(equipment),
+        seed=_seed(seed),
+        flare_up=flare_up,
+    )
+
+
+def _plan_json(plan: Plan) -> dict[str, Any]:
+    data = plan.model_dump(mode="json")
+    for step, model in zip(data["steps"], plan.steps, strict=True):
+        step["dose_text"] = model.dose.describe()
+    return data
+
+
+MinutesOption = Annotated[
+    int, typer.Option("--minutes", "-m", help="Length of the session in minutes (1-90).")
+]
+SeedOption = Annotated[
+    int | None,
+    typer.Option("--seed", help="Repeat a plan: the same seed and options give the same plan."),
+]
+
+
+@app.command("plan")
+def plan_command(
+    ctx: typer.Context,
+    focus: FocusOption = None,
+    minutes: MinutesOption = 10,
+    level: LevelOption = None,
+    equipment: EquipmentOption = None,
+    seed: SeedOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the session that start would run, without running it."""
+    from backcoach import planner
+
+    plan = planner.build(_load(ctx), _request(focus, minutes, level, equipment, seed))
+    if as_json:
+        _print_json(_plan_json(plan))
+        return
+    from backcoach.render import plan_view
+
+    _out_console().print(plan_view(plan))
+
+
+@app.command("start")
+def start_command(
+    ctx: typer.Context,
+    focus: FocusOption = None,
+    minutes: MinutesOption = 10,
+    level: LevelOption = None,
+    equipment: EquipmentOption = None,
+    seed: SeedOption = None,
+    flare_up: Annotated[
+        bool,
+        typer.Option(
+            "--flare-up",
+            help="A gentle session for a bad day: mobility and stretches only, shorter and fewer.",
+        ),
+    ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes",
+            "-y",
+            help="Ask nothing: the safety list is printed and --yes confirms it; pain is not recorded.",
+        ),
+    ] = False,
+    sound: Annotated[
+        str, typer.Option("--sound", help="Cues: bell (default), voice or off.")
+    ] = "bell",
+    plain: Annotated[
+        bool,
+        typer.Option(
+            "--plain",
+            help="One line per event instead of a redrawn screen (for screen readers and logs).",
+        ),
+    ] = False,
+) -> None:
+    """Run a session live: countdowns, reps with tempo, sides and rests."""
+    from backcoach import session
+    from backcoach.cues import SOUNDS
+
+    if sound not in SOUNDS:
+        raise UsageError(f"unknown sound {sound!r}: use {', '.join(SOUNDS)}")
+    options = session.Options(yes=yes, plain=plain, sound=sound)
+    session.check_can_ask(options)
+    from backcoach import planner
+    from backcoach.clock import SystemClock, time_scale
+    from backcoach.keys import for_terminal
+
+    clock = SystemClock(time_scale())
+    catalogue = _load(ctx)
+    plan = planner.build(catalogue, _request(focus, minutes, level, equipment, seed, flare_up))
+    out, err = _out_console(), _err_console()
+    from backcoach.render import plan_view
+
+    out.print(plan_view(plan))
+    if not yes:
+        _ask_ready(out)
+    session.run(plan, catalogue, options, out, err, clock, for_terminal(clock))
+
+
+def _ask_ready(out: Console) -> None:
+    from rich.prompt import Prompt
+
+    try:
+        Prompt.ask("Ready? Press Enter to begin (Ctrl-C to stop)", console=out, default="", show_default=False)
+    except EOFError:
+        raise UsageError("no answer on standard input", hint="add --yes to run without questions") from None
+
+
+def main() -> NoReturn:
+    """Console-script entry point."""
+    _run(app)
+
+
+def _run(command: Callable[..., Any]) -> NoReturn:
+    try:
+        command()
+    except BackcoachError as error:  # raised outside a command (should not happen)
+        if _debug():
+            raise
+        report_error(error)
+        sys.exit(error.exit_code)
+    sys.exit(0)

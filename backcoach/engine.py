@@ -1,0 +1,303 @@
+"""Run a plan against a clock and a key source, emitting events. Never prints.
+
+Timing is deadline-based, as in termdown: each segment's deadline is the
+previous deadline plus its length, and every wake-up computes
+`remaining = deadline - now`. Nothing accumulates `sleep(1)` errors, so a
+session ends when the plan says. A pause pushes the current deadline (and so
+every later one) back by the time paused.
+
+The engine waits on the key source with a timeout equal to the time until the
+displayed second changes: an idle countdown wakes once a second, no polling.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from backcoach.clock import Clock
+from backcoach.keys import RESIZED, SUSPENDED, Key, KeySource
+from backcoach.models import Plan
+from backcoach.planner import Segment, segments
+
+StepStatus = Literal["pending", "done", "skipped", "partial", "stopped"]
+EndReason = Literal["done", "quit", "stopped"]
+
+
+@dataclass(frozen=True)
+class SegmentStarted:
+    index: int
+    segment: Segment
+    elapsed: float
+
+
+@dataclass(frozen=True)
+class Tick:
+    segment: Segment
+    remaining: float
+    elapsed: float
+
+
+@dataclass(frozen=True)
+class Paused:
+    segment: Segment
+    remaining: float
+    suspended: bool = False
+
+
+@dataclass(frozen=True)
+class Resumed:
+    segment: Segment
+    remaining: float
+    paused_for: float
+
+
+@dataclass(frozen=True)
+class Skipped:
+    segment: Segment
+    whole_step: bool
+
+
+@dataclass(frozen=True)
+class HelpRequested:
+    segment: Segment
+
+
+@dataclass(frozen=True)
+class Redraw:
+    segment: Segment
+    remaining: float
+
+
+@dataclass(frozen=True)
+class SegmentDone:
+    segment: Segment
+
+
+@dataclass(frozen=True)
+class StepDone:
+    step: int
+    status: StepStatus
+
+
+@dataclass(frozen=True)
+class SessionEnded:
+    reason: EndReason
+    elapsed: float
+
+
+Event = (
+    SegmentStarted
+    | Tick
+    | Paused
+    | Resumed
+    | Skipped
+    | HelpRequested
+    | Redraw
+    | SegmentDone
+    | StepDone
+    | SessionEnded
+)
+Listener = Callable[[Event], None]
+
+PAUSE_KEYS = frozenset({" ", "p"})
+SKIP_KEYS = frozenset({"n"})
+QUIT_KEYS = frozenset({"q"})
+HELP_KEYS = frozenset({"?", "h"})
+
+
+@dataclass
+class Outcome:
+    """What happened, kept current as the session runs (so Ctrl-C can save it)."""
+
+    statuses: list[StepStatus]
+    # Work seconds actually done per step (holds and tempo phases that finished).
+    work_done: list[float]
+    started_at: float = 0.0
+    elapsed: float = 0.0
+    paused_total: float = 0.0
+    reason: EndReason | None = None
+    work_planned: list[float] = field(default_factory=list)
+
+
+class Engine:
+    def __init__(
+        self,
+        plan: Plan,
+        clock: Clock,
+        keys: KeySource,
+        listeners: list[Listener] | None = None,
+        *,
+        stop_step: Callable[[int], bool] | None = None,
+    ) -> None:
+        self.plan = plan
+        self.clock = clock
+        self.keys = keys
+        self.listeners: list[Listener] = list(listeners or [])
+        self.timeline = segments(plan)
+        # Asked after each step ends; True ends the session ("stopped").
+        self.stop_step = stop_step
+        steps = len(plan.steps)
+        self.outcome = Outcome(
+            statuses=["pending"] * steps,
+            work_done=[0.0] * steps,
+            work_planned=[0.0] * steps,
+        )
+        for segment in self.timeline:
+            if segment.kind == "work":
+                self.outcome.work_planned[segment.step] += segment.seconds
+
+    def subscribe(self, listener: Listener) -> None:
+        self.listeners.append(listener)
+
+    def _emit(self, event: Event) -> None:
+        for listener in self.listeners:
+            listener(event)
+
+    def run(self) -> Outcome:
+        clock, outcome = self.clock, self.outcome
+        start = clock.now()
+        outcome.started_at = start
+        deadline = start
+        index = 0
+        skipped_work: set[int] = set()
+        while index < len(self.timeline):
+            segment = self.timeline[index]
+            begun = deadline
+            deadline = begun + segment.seconds
+            self._emit(SegmentStarted(index, segment, clock.now() - start - outcome.paused_total))
+            action = self._countdown(segment, deadline)
+            if action.quit:
+                self._close_step(segment.step, partial=True)
+                return self._end("quit", start)
+            deadline = action.deadline
+            if action.skip_step:
+                skipped_work.add(segment.step)
+                next_index = _next_step_start(self.timeline, index)
+                self._close_step(segment.step, partial=True)
+                if self._stop_after(segment.step):
+                    return self._end("stopped", start)
+                index = next_index
+                continue
+            if segment.kind == "work" and not action.skipped:
+                outcome.work_done[segment.step] += segment.seconds
+            self._emit(SegmentDone(segment))
+            last_of_step = (
+                index + 1 >= len(self.timeline) or self.timeline[index + 1].step != segment.step
+            )
+            index += 1
+            if last_of_step:
+                self._close_step(segment.step, partial=segment.step in skipped_work)
+                if self._stop_after(segment.step):
+                    return self._end("stopped", start)
+        return self._end("done", start)
+
+    def _stop_after(self, step: int) -> bool:
+        return self.stop_step is not None and self.stop_step(step)
+
+    def _close_step(self, step: int, *, partial: bool) -> None:
+        outcome = self.outcome
+        if outcome.statuses[step] != "pending":
+            return
+        if not partial:
+            status: StepStatus = "done"
+        elif outcome.work_done[step] <= 0:
+            status = "skipped"
+        else:
+            status = "partial"
+        outcome.statuses[step] = status
+        self._emit(StepDone(step, status))
+
+    def _end(self, reason: EndReason, start: float) -> Outcome:
+        outcome = self.outcome
+        outcome.reason = reason
+        outcome.elapsed = self.clock.now() - start
+        self._emit(SessionEnded(reason, outcome.elapsed - outcome.paused_total))
+        return outcome
+
+    def _countdown(self, segment: Segment, deadline: float) -> _Action:
+        """Wait out one segment, handling keys. Returns how it ended."""
+        clock = self.clock
+        while True:
+            now = clock.now()
+            remaining = deadline - now
+            if remaining <= 0:
+                return _Action(deadline)
+            key = self.keys.read(_until_next_second(remaining))
+            now = clock.now()
+            if key is None:
+                if deadline - now > 0:
+                    self._emit(Tick(segment, deadline - now, self._elapsed(now)))
+                continue
+            if key.name in PAUSE_KEYS or key.name == SUSPENDED:
+                deadline, quit_now = self._pause(segment, deadline, key)
+                if quit_now:
+                    return _Action(clock.now(), quit=True)
+            elif key.name in SKIP_KEYS:
+                if segment.kind == "work":
+                    self._emit(Skipped(segment, whole_step=True))
+                    return _Action(now, skip_step=True)
+                self._emit(Skipped(segment, whole_step=False))
+                return _Action(now, skipped=True)
+            elif key.name in QUIT_KEYS:
+                return _Action(now, quit=True)
+            elif key.name in HELP_KEYS:
+                self._emit(HelpRequested(segment))
+            elif key.name == RESIZED:
+                self._emit(Redraw(segment, deadline - now))
+
+    def _pause(self, segment: Segment, deadline: float, key: Key) -> tuple[float, bool]:
+        """Hold the countdown until resumed; the deadline moves by the time paused.
+
+        Returns the new deadline and whether the person quit while paused.
+        """
+        paused_at = key.at
+        remaining = deadline - paused_at
+        self._emit(Paused(segment, remaining, suspended=key.name == SUSPENDED))
+        quit_now = False
+        while True:
+            resume = self.keys.read(None)
+            if resume is None:
+                continue
+            if resume.name in PAUSE_KEYS or resume.name == "enter":
+                break
+            if resume.name in QUIT_KEYS:
+                quit_now = True
+                break
+            if resume.name == RESIZED:
+                self._emit(Paused(segment, remaining))
+            elif resume.name in HELP_KEYS:
+                self._emit(HelpRequested(segment))
+        paused_for = self.clock.now() - paused_at
+        self.outcome.paused_total += paused_for
+        if not quit_now:
+            self._emit(Resumed(segment, remaining, paused_for))
+        return deadline + paused_for, quit_now
+
+    def _elapsed(self, now: float) -> float:
+        return now - self.outcome.started_at - self.outcome.paused_total
+
+
+@dataclass(frozen=True)
+class _Action:
+    deadline: float
+    skipped: bool = False
+    skip_step: bool = False
+    quit: bool = False
+
+
+def _until_next_second(remaining: float) -> float:
+    """Time until the displayed whole second (ceil of remaining) changes."""
+    fraction = remaining - (math.ceil(remaining) - 1)
+    if fraction <= 1e-6:
+        fraction = 1.0
+    return min(fraction, remaining)
+
+
+def _next_step_start(timeline: list[Segment], index: int) -> int:
+    step = timeline[index].step
+    while index < len(timeline) and timeline[index].step == step:
+        index += 1
+    return index

@@ -1,0 +1,84 @@
+"""The one error type backcoach raises on purpose, and its kinds.
+
+Every kind carries the exit code the contract gives it (DESIGN.md, "Output and
+exit codes"); `cli.py` is the only place that turns them into a message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+
+
+class BackcoachError(Exception):
+    """A problem backcoach can explain to the person in one message."""
+
+    exit_code = EXIT_FAILURE
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(BackcoachError):
+    """The person asked for something that cannot be done as asked."""
+
+    exit_code = EXIT_USAGE
+
+
+class NotFoundError(UsageError):
+    """An exercise (or other named thing) that does not exist."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a catalogue file, located as precisely as we can."""
+
+    file: str
+    message: str
+    line: int | None = None
+    exercise: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        parts = [where]
+        if self.exercise:
+            parts.append(self.exercise)
+        if self.field:
+            parts.append(self.field)
+        return ": ".join(parts) + ": " + self.message
+
+
+class CatalogueError(UsageError):
+    """A catalogue file that cannot be used; holds every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        count = len(problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"{count} {noun} in the catalogue")
+        self.problems = problems
+
+
+class StorageError(BackcoachError):
+    """The history or settings could not be read or written."""
+
+    exit_code = EXIT_FAILURE
+
+
+class Interrupted(BackcoachError):
+    """The person pressed Ctrl-C; what was done has been kept."""
+
+    exit_code = EXIT_INTERRUPTED
+
+
+class Terminated(BackcoachError):
+    """The process was asked to stop (SIGTERM); what was done has been kept."""
+
+    exit_code = EXIT_TERMINATED

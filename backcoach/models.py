@@ -1,0 +1,336 @@
+"""The catalogue and plan models: frozen, validated, cross-references checked.
+
+The YAML schema these models accept is documented field by field in
+docs/catalogue.md; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class Region(StrEnum):
+    LOWER = "lower"
+    UPPER = "upper"
+
+
+class Kind(StrEnum):
+    STRETCH = "stretch"
+    STRENGTHEN = "strengthen"
+
+
+class Level(StrEnum):
+    BEGINNER = "beginner"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+
+    @property
+    def rank(self) -> int:
+        return _LEVEL_RANK[self]
+
+
+_LEVEL_RANK = {Level.BEGINNER: 0, Level.INTERMEDIATE: 1, Level.ADVANCED: 2}
+
+
+class Position(StrEnum):
+    """Starting positions, in the order a session moves down to the floor."""
+
+    STANDING = "standing"
+    SITTING = "sitting"
+    KNEELING = "kneeling"
+    ALL_FOURS = "all-fours"
+    PRONE = "prone"
+    SIDE_LYING = "side-lying"
+    SUPINE = "supine"
+
+    @property
+    def rank(self) -> int:
+        return _POSITION_ORDER.index(self)
+
+    @property
+    def words(self) -> str:
+        return _POSITION_WORDS[self]
+
+
+_POSITION_ORDER = list(Position)
+_POSITION_WORDS = {
+    Position.STANDING: "standing",
+    Position.SITTING: "sitting",
+    Position.KNEELING: "kneeling",
+    Position.ALL_FOURS: "on hands and knees",
+    Position.PRONE: "lying face down",
+    Position.SIDE_LYING: "lying on your side",
+    Position.SUPINE: "lying on your back",
+}
+
+
+class Equipment(StrEnum):
+    """What an exercise needs. A mat is assumed everywhere and never required."""
+
+    MAT = "mat"
+    BAND = "band"
+    DUMBBELL = "dumbbell"
+    KETTLEBELL = "kettlebell"
+    BARBELL = "barbell"
+    CABLE = "cable"
+    BENCH = "bench"
+    HYPEREXTENSION_BENCH = "hyperextension-bench"
+    STABILITY_BALL = "stability-ball"
+    MASSAGE_BALL = "massage-ball"
+    FOAM_ROLLER = "foam-roller"
+    WALL = "wall"
+    CHAIR = "chair"
+    TOWEL = "towel"
+
+
+KEBAB_CASE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+# Bounds on every number, so that a typo (a 3000 s hold) is caught by `validate`.
+MAX_HOLD_SECONDS = 300
+MAX_REPS = 50
+MAX_SETS = 10
+MAX_REST_SECONDS = 300
+MAX_TEMPO_PHASE_SECONDS = 10
+
+ShortText = Annotated[str, Field(min_length=1, max_length=300)]
+LongText = Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class HoldDose(_Frozen):
+    """Timed holds: `reps` holds of `seconds` each per set, or a descending pyramid."""
+
+    type: Literal["hold"]
+    seconds: int = Field(ge=1, le=MAX_HOLD_SECONDS)
+    reps: int = Field(default=1, ge=1, le=30)
+    sets: int | None = Field(default=None, ge=1, le=MAX_SETS)
+    pyramid: tuple[int, ...] | None = None
+    rest: int = Field(default=20, ge=0, le=MAX_REST_SECONDS)
+    relax: int = Field(default=3, ge=0, le=60)
+    per_side: bool = False
+    max_seconds: int | None = Field(default=None, ge=1, le=MAX_HOLD_SECONDS)
+
+    @field_validator("pyramid")
+    @classmethod
+    def _descending(cls, value: tuple[int, ...] | None) -> tuple[int, ...] | None:
+        if value is None:
+            return value
+        if not 2 <= len(value) <= MAX_SETS:
+            raise ValueError(f"a pyramid has 2 to {MAX_SETS} sets")
+        if any(not 1 <= reps <= 30 for reps in value):
+            raise ValueError("each pyramid set has 1 to 30 holds")
+        if any(later >= earlier for earlier, later in zip(value, value[1:], strict=False)):
+            raise ValueError("a pyramid must go down, such as 6-4-2")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> HoldDose:
+        if self.pyramid is not None and self.sets is not None and self.sets != len(self.pyramid):
+            raise ValueError("give either sets or a pyramid (the pyramid sets the sets)")
+        if self.pyramid is not None and "reps" in self.model_fields_set:
+            raise ValueError("give either reps or a pyramid (the pyramid sets the reps)")
+        if self.max_seconds is not None and self.max_seconds < self.seconds:
+            raise ValueError("max_seconds is below seconds")
+        return self
+
+    @property
+    def reps_per_set(self) -> tuple[int, ...]:
+        if self.pyramid is not None:
+            return self.pyramid
+        return (self.reps,) * (self.sets or 1)
+
+    def describe(self) -> str:
+        side = " each side" if self.per_side else ""
+        if self.pyramid is not None:
+            steps = "-".join(str(n) for n in self.pyramid)
+            return f"{self.seconds} s holds, {steps}{side}"
+        sets = self.sets or 1
+        holds = f"{self.reps} × {self.seconds} s hold{side}"
+        return holds if sets == 1 else f"{sets} sets of {holds}"
+
+
+class RepsDose(_Frozen):
+    """Counted repetitions, each moving through the tempo's phases in order."""
+
+    type: Literal["reps"]
+    reps: int = Field(ge=1, le=MAX_REPS)
+    tempo: dict[str, int] = Field(min_length=1, max_length=4)
+    sets: int = Field(default=1, ge=1, le=MAX_SETS)
+    rest: int = Field(default=30, ge=0, le=MAX_REST_SECONDS)
+    per_side: bool = False
+    max_reps: int | None = Field(default=None, ge=1, le=MAX_REPS)
+
+    @field_validator("tempo")
+    @classmethod
+    def _phases(cls, value: dict[str, int]) -> dict[str, int]:
+        for name, seconds in value.items():
+            if not re.fullmatch(r"[a-z][a-z ]{0,15}", name):
+                raise ValueError(
+                    f"tempo phase {name!r} must be a short lowercase word such as up, hold, down"
+                )
+            if not 1 <= seconds <= MAX_TEMPO_PHASE_SECONDS:
+                raise ValueError(
+                    f"tempo phase {name!r} lasts 1 to {MAX_TEMPO_PHASE_SECONDS} seconds"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _max(self) -> RepsDose:
+        if self.max_reps is not None and self.max_reps < self.reps:
+            raise ValueError("max_reps is below reps")
+        return self
+
+    @property
+    def reps_per_set(self) -> tuple[int, ...]:
+        return (self.reps,) * self.sets
+
+    @property
+    def rep_seconds(self) -> int:
+        return sum(self.tempo.values())
+
+    def tempo_words(self) -> str:
+        return " · ".join(f"{name} {seconds}" for name, seconds in self.tempo.items())
+
+    def describe(self) -> str:
+        side = " each side" if self.per_side else ""
+        reps = f"{self.reps} reps{side}"
+        return reps if self.sets == 1 else f"{self.sets} × {reps}"
+
+
+Dose = Annotated[HoldDose | RepsDose, Field(discriminator="type")]
+
+
+class Source(_Frozen):
+    title: ShortText
+    url: str | None = Field(default=None, pattern=r"^https?://\S+$", max_length=500)
+
+
+class Exercise(_Frozen):
+    id: str = Field(min_length=1, max_length=60)
+    name: ShortText
+    aliases: tuple[ShortText, ...] = ()
+    regions: tuple[Region, ...] = Field(min_length=1)
+    kind: Kind
+    level: Level
+    position: Position
+    equipment: tuple[Equipment, ...] = ()
+    purpose: LongText
+    steps: tuple[LongText, ...] = Field(min_length=1)
+    cues: tuple[ShortText, ...] = Field(min_length=1)
+    mistakes: tuple[ShortText, ...] = ()
+    cautions: tuple[LongText, ...] = Field(min_length=1)
+    dose: Dose
+    warmup: bool = False
+    extension: bool = False
+    easier: tuple[str, ...] = ()
+    harder: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _kebab(cls, value: str) -> str:
+        if not KEBAB_CASE.fullmatch(value):
+            raise ValueError(f"{value!r} is not kebab-case (lowercase words joined by hyphens)")
+        return value
+
+    @field_validator("regions", "equipment")
+    @classmethod
+    def _no_repeats(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("lists a value twice")
+        return value
+
+    @property
+    def needs(self) -> frozenset[Equipment]:
+        """Equipment beyond the mat everyone is assumed to have."""
+        return frozenset(self.equipment) - {Equipment.MAT}
+
+    @property
+    def first_cue(self) -> str:
+        return self.cues[0]
+
+
+def reference_problems(exercises: Sequence[Exercise]) -> list[tuple[int, str, str]]:
+    """Duplicate ids and easier/harder ids that name no exercise.
+
+    Returns (index of the exercise, field, message) so the loader can give each a line.
+    """
+    problems: list[tuple[int, str, str]] = []
+    seen: dict[str, int] = {}
+    for index, exercise in enumerate(exercises):
+        if exercise.id in seen:
+            problems.append(
+                (index, "id", f"duplicate id: also exercise #{seen[exercise.id] + 1}")
+            )
+        else:
+            seen[exercise.id] = index
+    for index, exercise in enumerate(exercises):
+        for field in ("easier", "harder"):
+            for ref in getattr(exercise, field):
+                if ref not in seen:
+                    problems.append((index, field, f"names {ref!r}, which is not in the catalogue"))
+                elif ref == exercise.id:
+                    problems.append((index, field, "names the exercise itself"))
+    return problems
+
+
+class Catalogue(_Frozen):
+    version: Literal[1] = 1
+    exercises: tuple[Exercise, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _references(self) -> Catalogue:
+        problems = reference_problems(self.exercises)
+        if problems:
+            index, field, message = problems[0]
+            raise ValueError(f"exercises.{index}.{field}: {message}")
+        return self
+
+    def by_id(self) -> dict[str, Exercise]:
+        return {exercise.id: exercise for exercise in self.exercises}
+
+
+Phase = Literal["warm-up", "main", "cool-down"]
+
+
+class Step(_Frozen):
+    """One exercise in a plan, with the dose to do and the time it takes."""
+
+    exercise: str
+    name: str
+    phase: Phase
+    position: Position
+    cue: str
+    dose: Dose
+    get_ready: int
+    seconds: int
+    reason: str
+
+
+class Plan(_Frozen):
+    seed: int
+    minutes: int
+    regions: tuple[Region, ...]
+    kinds: tuple[Kind, ...]
+    level: Level
+    equipment: tuple[Equipment, ...]
+    steps: tuple[Step, ...]
+    total_seconds: int
+    budget_seconds: int
+    notes: tuple[str, ...] = ()
+
+
+def level_allows(level: Level, wanted: Level) -> bool:
+    return level.rank <= wanted.rank
+
+
+def has_equipment(exercise: Exercise, available: Iterable[Equipment]) -> bool:
+    return exercise.needs <= set(available)

@@ -1,0 +1,51 @@
+"""Where backcoach keeps its files: BACKCOACH_HOME, or the platform's usual folders."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "backcoach"
+
+
+def _home() -> Path | None:
+    value = os.environ.get("BACKCOACH_HOME", "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def data_dir() -> Path:
+    """Folder of the history database."""
+    home = _home()
+    if home is not None:
+        return home
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    """Folder of config.toml."""
+    home = _home()
+    if home is not None:
+        return home
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Folder of caches that can always be thrown away."""
+    home = _home()
+    if home is not None:
+        return home / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def database_path() -> Path:
+    return data_dir() / "history.sqlite3"
+
+
+def config_path() -> Path:
+    return config_dir() / "config.toml"

@@ -1,0 +1,485 @@
+"""Everything the person sees, through Rich. No timing logic lives here.
+
+The live view and plain mode subscribe to engine events and draw what they
+are told; colours carry meaning, but every state is also said in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import accumulate
+from typing import TYPE_CHECKING, Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from backcoach.models import Exercise, HoldDose, Plan, RepsDose
+from backcoach.planner import Segment, focus_words, segments
+
+if TYPE_CHECKING:
+    from rich.live import Live
+
+    from backcoach import engine as ev
+
+
+def dose_words(exercise_dose: HoldDose | RepsDose) -> str:
+    return exercise_dose.describe()
+
+
+def dose_detail(exercise_dose: HoldDose | RepsDose) -> str:
+    """The dose with its timing, for `show` and `plan`."""
+    if isinstance(exercise_dose, RepsDose):
+        text = f"{exercise_dose.describe()}, tempo {exercise_dose.tempo_words()} s"
+    else:
+        text = exercise_dose.describe()
+        if exercise_dose.reps > 1 or exercise_dose.pyramid:
+            text += f", {exercise_dose.relax} s relax between holds"
+    sets = len(exercise_dose.reps_per_set)
+    if sets > 1 and exercise_dose.rest:
+        text += f", {exercise_dose.rest} s rest between sets"
+    return text
+
+
+def clock_text(seconds: float) -> str:
+    whole = max(0, int(round(seconds)))
+    return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
+def minutes_text(seconds: float) -> str:
+    whole = max(0, int(round(seconds)))
+    minutes, secs = divmod(whole, 60)
+    if not minutes:
+        return f"{secs} s"
+    return f"{minutes} min {secs:02d} s" if secs else f"{minutes} min"
+
+
+# --- list and show ------------------------------------------------------------
+
+
+def exercise_table(exercises: Sequence[Exercise], width: int) -> Table:
+    """The catalogue as a table; under 100 columns, name and equipment go on a second line."""
+    narrow = width < 100
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    table.add_column("id" if not narrow else "id / name", style="cyan", no_wrap=not narrow, overflow="fold")
+    if not narrow:
+        table.add_column("name")
+    table.add_column("regions", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("level", no_wrap=True)
+    table.add_column("dose" if not narrow else "dose / equipment", min_width=14)
+    if not narrow:
+        table.add_column("equipment")
+    for exercise in exercises:
+        regions = "+".join(region.value for region in exercise.regions)
+        equipment = ", ".join(item.value for item in exercise.equipment) or "none"
+        dose = dose_words(exercise.dose)
+        if narrow:
+            table.add_row(
+                Text.assemble(exercise.id, "\n", (exercise.name, "default dim")),
+                "both" if len(exercise.regions) > 1 else regions,
+                exercise.kind.value,
+                exercise.level.value,
+                Text.assemble(dose, "\n", (equipment, "dim")),
+            )
+        else:
+            table.add_row(
+                exercise.id,
+                exercise.name,
+                regions,
+                exercise.kind.value,
+                exercise.level.value,
+                dose,
+                equipment,
+            )
+    return table
+
+
+def _bullets(items: Iterable[str], marker: str = "•") -> Text:
+    text = Text()
+    for index, item in enumerate(items):
+        if index:
+            text.append("\n")
+        text.append(f"{marker} ", style="dim")
+        text.append(item)
+    return text
+
+
+def _numbered(items: Sequence[str]) -> Text:
+    text = Text()
+    for index, item in enumerate(items, start=1):
+        if index > 1:
+            text.append("\n")
+        text.append(f"{index}. ", style="bold")
+        text.append(item)
+    return text
+
+
+def exercise_panel(exercise: Exercise, names: dict[str, str]) -> RenderableType:
+    """One exercise in full. Cautions come right after the dose, never buried."""
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    facts.add_row("id", exercise.id)
+    if exercise.aliases:
+        facts.add_row("also called", ", ".join(exercise.aliases))
+    facts.add_row("for", f"{' and '.join(r.value for r in exercise.regions)} back · {exercise.kind.value}")
+    facts.add_row("level", exercise.level.value)
+    facts.add_row("position", exercise.position.words)
+    facts.add_row("equipment", ", ".join(e.value for e in exercise.equipment) or "none")
+    facts.add_row("dose", dose_detail(exercise.dose))
+
+    def variant(ids: Sequence[str]) -> str:
+        return ", ".join(f"{names.get(i, i)} ({i})" for i in ids)
+
+    parts: list[RenderableType] = [
+        Text(exercise.purpose, style="italic"),
+        Text(""),
+        facts,
+        Text(""),
+        Panel(
+            _bullets(exercise.cautions, "!"),
+            title="Cautions: when not to do it, when to stop",
+            title_align="left",
+            border_style="yellow",
+        ),
+        Text("How to do it", style="bold underline"),
+        _numbered(exercise.steps),
+        Text(""),
+        Text("Cues", style="bold underline"),
+        _bullets(exercise.cues),
+    ]
+    if exercise.mistakes:
+        parts += [Text(""), Text("Common mistakes", style="bold underline"), _bullets(exercise.mistakes)]
+    if exercise.easier or exercise.harder:
+        parts.append(Text(""))
+        if exercise.easier:
+            parts.append(Text.assemble(("Easier: ", "bold"), variant(exercise.easier)))
+        if exercise.harder:
+            parts.append(Text.assemble(("Harder: ", "bold"), variant(exercise.harder)))
+    if exercise.extension:
+        parts += [
+            Text(""),
+            Text(
+                "After this one backcoach asks whether leg symptoms moved further down the leg.",
+                style="dim",
+            ),
+        ]
+    parts += [
+        Text(""),
+        Text("Sources", style="bold underline"),
+        _bullets(
+            f"{source.title}" + (f" — {source.url}" if source.url else "")
+            for source in exercise.sources
+        ),
+    ]
+    return Panel(Group(*parts), title=Text(exercise.name, style="bold"), title_align="left")
+
+
+# --- plan ---------------------------------------------------------------------
+
+
+def plan_view(plan: Plan) -> RenderableType:
+    focus = focus_words(plan.regions, plan.kinds)
+    header = Text.assemble(
+        ("Plan: ", "bold"),
+        f"{focus} · {plan.minutes} min · {plan.level.value}",
+        (" · seed ", "dim"),
+        (str(plan.seed), "dim"),
+    )
+    table = Table(header_style="bold", pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("phase")
+    table.add_column("exercise")
+    table.add_column("dose")
+    table.add_column("time", justify="right")
+    table.add_column("why", style="dim")
+    for number, step in enumerate(plan.steps, start=1):
+        table.add_row(
+            str(number),
+            step.phase,
+            step.name,
+            dose_words(step.dose),
+            minutes_text(step.seconds),
+            step.reason,
+        )
+    total = Text.assemble(
+        ("Total: ", "bold"),
+        f"{minutes_text(plan.total_seconds)} of {plan.minutes} min",
+        (" (includes getting ready, switching sides and rests)", "dim"),
+    )
+    parts: list[RenderableType] = [header, table, total]
+    for note in plan.notes:
+        parts.append(Text(f"Note: {note}", style="yellow"))
+    parts.append(Text(f"Same plan again: --seed {plan.seed}", style="dim"))
+    return Group(*parts)
+
+
+# --- live session -------------------------------------------------------------
+
+# A 3x5 block font, so the seconds can be read from across the room.
+_DIGITS = {
+    "0": ("███", "█ █", "█ █", "█ █", "███"),
+    "1": (" █ ", "██ ", " █ ", " █ ", "███"),
+    "2": ("███", "  █", "███", "█  ", "███"),
+    "3": ("███", "  █", "███", "  █", "███"),
+    "4": ("█ █", "█ █", "███", "  █", "  █"),
+    "5": ("███", "█  ", "███", "  █", "███"),
+    "6": ("███", "█  ", "███", "█ █", "███"),
+    "7": ("███", "  █", "  █", "  █", "  █"),
+    "8": ("███", "█ █", "███", "█ █", "███"),
+    "9": ("███", "█ █", "███", "  █", "███"),
+    ":": ("   ", " █ ", "   ", " █ ", "   "),
+}
+
+
+def big_number(text: str, style: str) -> Text:
+    rows = ["  ".join(_DIGITS[char][row] for char in text) for row in range(5)]
+    return Text("\n".join(rows), style=style, justify="center")
+
+
+_STYLE = {"ready": "yellow", "work": "green", "relax": "cyan", "switch": "magenta", "rest": "blue"}
+_WORDS = {"ready": "GET READY", "relax": "RELAX", "switch": "SWITCH SIDES", "rest": "REST"}
+
+
+def phase_words(segment: Segment) -> str:
+    if segment.kind == "work":
+        return segment.label.upper()
+    return _WORDS[segment.kind]
+
+
+def rep_words(segment: Segment) -> str:
+    parts = []
+    if segment.reps:
+        parts.append(f"{'hold' if segment.phases == 0 else 'rep'} {segment.rep} of {segment.reps}")
+    if segment.side:
+        parts.append(f"{segment.side} side")
+    if segment.sets > 1:
+        parts.append(f"set {segment.set_number} of {segment.sets}")
+    return " · ".join(parts)
+
+
+class SessionView:
+    """Holds what the screen shows and builds it; the live and plain renderers share it."""
+
+    def __init__(self, plan: Plan, cue_of: dict[str, str], time_scale: float = 1.0) -> None:
+        self.plan = plan
+        self.timeline = segments(plan)
+        self.starts = [0, *accumulate(segment.seconds for segment in self.timeline)]
+        self.cue_of = cue_of
+        self.time_scale = time_scale
+        self.segment: Segment | None = None
+        self.index = 0
+        self.remaining = 0.0
+        self.paused = False
+        self.help = False
+        self.message = ""
+
+    @property
+    def elapsed(self) -> float:
+        if self.segment is None:
+            return 0.0
+        return self.starts[self.index] + self.segment.seconds - self.remaining
+
+    def step_name(self, segment: Segment) -> str:
+        return self.plan.steps[segment.step].name
+
+    def next_words(self, segment: Segment) -> str:
+        if segment.kind == "ready":
+            return f"then: {rep_words(self._first_work(segment.step)) or 'go'}"
+        if segment.kind == "rest":
+            return f"next: {segment.next_label}"
+        for later in self.timeline[self.index + 1 :]:
+            if later.step != segment.step:
+                return f"next: {self.step_name(later)}"
+        return "next: the end"
+
+    def _first_work(self, step: int) -> Segment:
+        for segment in self.timeline:
+            if segment.step == step and segment.kind == "work":
+                return segment
+        raise ValueError(step)
+
+    def tempo_line(self, segment: Segment) -> Text:
+        dose = self.plan.steps[segment.step].dose
+        if not isinstance(dose, RepsDose) or segment.kind != "work":
+            return Text("")
+        line = Text()
+        for index, (name, seconds) in enumerate(dose.tempo.items()):
+            if index:
+                line.append(" · ", style="dim")
+            style = "bold reverse" if index == segment.phase else "dim"
+            line.append(f"{name} {seconds}", style=style)
+        return line
+
+    def render(self, width: int) -> RenderableType:
+        from rich.progress_bar import ProgressBar
+
+        segment = self.segment
+        if segment is None:
+            return Text("Starting…")
+        style = _STYLE[segment.kind]
+        name = self.step_name(segment)
+        seconds = str(max(0, int(-(-self.remaining // 1))))
+        header = Text(name, style="bold", justify="center")
+        state = "PAUSED" if self.paused else phase_words(segment)
+        state_text = Text(
+            f" {state} ", style="bold white on red" if self.paused else f"bold {style}", justify="center"
+        )
+        if width >= 40:
+            number = big_number(seconds, "bold red" if self.paused else style)
+        else:
+            number = Text(f"{seconds} s", style=f"bold {style}", justify="center")
+        lines: list[RenderableType] = [header, state_text, number]
+        detail = rep_words(segment)
+        if detail:
+            lines.append(Text(detail, justify="center"))
+        tempo = self.tempo_line(segment)
+        if tempo.plain:
+            tempo.justify = "center"
+            lines.append(tempo)
+        cue = self.cue_of.get(self.plan.steps[segment.step].exercise, "")
+        if segment.kind in ("ready", "work") and cue:
+            lines.append(Text(cue, style="italic", justify="center"))
+        lines.append(Text(self.next_words(segment), style="dim", justify="center"))
+        if self.paused:
+            lines.append(Text("PAUSED — press space to go on", style="bold red", justify="center"))
+        panel = Panel(Group(*lines), border_style="red" if self.paused else style, padding=(0, 1))
+        total = self.starts[-1]
+        bar = ProgressBar(total=max(total, 1), completed=self.elapsed, width=max(10, width - 2))
+        progress = Text(
+            f"{clock_text(self.elapsed)} done · {clock_text(total - self.elapsed)} left "
+            f"· exercise {segment.step + 1} of {len(self.plan.steps)}",
+            style="dim",
+            justify="center",
+        )
+        footer = Text(
+            "space pause · n next · q quit · ? help" if width >= 40 else "spc pause n next q quit",
+            style="dim",
+            justify="center",
+        )
+        parts: list[RenderableType] = [panel, bar, progress, footer]
+        if self.time_scale != 1:
+            parts.insert(0, Text(f"time runs ×{1 / self.time_scale:g} (BACKCOACH_TIME_SCALE={self.time_scale:g})", style="bold yellow"))
+        if self.help:
+            parts.append(help_text())
+        if self.message:
+            parts.append(Text(self.message, style="yellow"))
+        return Group(*parts)
+
+    def apply(self, event: ev.Event) -> None:
+        """Update what is shown from an engine event."""
+        from backcoach import engine as ev
+
+        if isinstance(event, ev.SegmentStarted):
+            self.segment, self.index = event.segment, event.index
+            self.remaining = float(event.segment.seconds)
+            self.paused = False
+        elif isinstance(event, ev.Tick | ev.Redraw):
+            self.remaining = event.remaining
+        elif isinstance(event, ev.Paused):
+            self.paused, self.remaining = True, event.remaining
+        elif isinstance(event, ev.Resumed):
+            self.paused = False
+        elif isinstance(event, ev.HelpRequested):
+            self.help = not self.help
+
+
+def help_text() -> Text:
+    return Text(
+        "Keys: space or p pause and go on · n skip to the next exercise (or end a rest early) · "
+        "q quit (what you did is kept) · ? this help · Ctrl-C stop now",
+        style="cyan",
+    )
+
+
+class LiveRenderer:
+    """Redraws the session in place with Rich Live; refreshes only on events."""
+
+    def __init__(self, console: Console, view: SessionView) -> None:
+        self.console = console
+        self.view = view
+        self.live: Live | None = None
+
+    def __enter__(self) -> LiveRenderer:
+        from rich.live import Live
+
+        self.live = Live(
+            console=self.console,
+            auto_refresh=False,
+            transient=False,
+            redirect_stdout=False,
+            redirect_stderr=False,
+            vertical_overflow="crop",
+        )
+        self.live.start()
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
+
+    def __call__(self, event: ev.Event) -> None:
+        self.view.apply(event)
+        if self.live is not None:
+            self.live.update(self.view.render(self.console.size.width), refresh=True)
+
+
+class PlainRenderer:
+    """One line per event, no escape codes: for logs, screen readers and dumb terminals."""
+
+    def __init__(self, console: Console, view: SessionView) -> None:
+        self.console = console
+        self.view = view
+
+    def __enter__(self) -> PlainRenderer:
+        if self.view.time_scale != 1:
+            self.say(f"time runs ×{1 / self.view.time_scale:g} (BACKCOACH_TIME_SCALE={self.view.time_scale:g})")
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        return None
+
+    def say(self, line: str) -> None:
+        self.console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+    def __call__(self, event: ev.Event) -> None:
+        from backcoach import engine as ev
+
+        view = self.view
+        view.apply(event)
+        stamp = f"[{clock_text(view.elapsed)}]"
+        if isinstance(event, ev.SegmentStarted):
+            line = self._started(event.segment)
+            if line:
+                self.say(f"{stamp} {line}")
+        elif isinstance(event, ev.Paused):
+            self.say(f"{stamp} paused: press space to go on")
+        elif isinstance(event, ev.Resumed):
+            self.say(f"{stamp} going on")
+        elif isinstance(event, ev.Skipped):
+            what = view.step_name(event.segment) if event.whole_step else phase_words(event.segment).lower()
+            self.say(f"{stamp} skipped: {what}")
+        elif isinstance(event, ev.HelpRequested):
+            self.say(help_text().plain)
+
+    def _started(self, segment: Segment) -> str | None:
+        view = self.view
+        name = view.step_name(segment)
+        if segment.kind == "ready":
+            cue = view.cue_of.get(view.plan.steps[segment.step].exercise, "")
+            return f"get ready: {name}, {segment.seconds} s. {cue}".rstrip()
+        if segment.kind == "switch":
+            return f"switch sides, {segment.seconds} s"
+        if segment.kind == "rest":
+            return f"rest {segment.seconds} s, next: {segment.next_label}"
+        if segment.kind == "relax":
+            return None
+        if segment.phases:
+            if not segment.first_of_rep:
+                return None
+            return f"{name}: {rep_words(segment)}: {view.tempo_line(segment).plain}"
+        return f"{name}: hold {segment.seconds} s, {rep_words(segment)}"
