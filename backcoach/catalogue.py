@@ -226,7 +226,7 @@ class _Document:
 def _loader_class() -> type[yaml.SafeLoader]:
     import yaml
 
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[no-any-return]
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _compose(data: bytes, filename: str) -> _Document:
@@ -248,19 +248,21 @@ def _compose(data: bytes, filename: str) -> _Document:
     try:
         root = loader.get_single_node()
         if root is None:
-            raise CatalogueError([Problem(filename, "holds no YAML document")])
+            raise CatalogueError([Problem(filename, "is empty (it holds no YAML document)")])
         duplicate = _check_tree(root)
         if duplicate is not None:
             raise CatalogueError([duplicate.located(filename)])
         value = loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        at_line = mark.line + 1 if mark else None
         column = f", column {mark.column + 1}" if mark else ""
         what = (exc.problem or exc.context or "invalid YAML").strip()
         if "could not determine a constructor" in what:
             what = "YAML tags such as !!python/... are not allowed: " + what
-        raise CatalogueError([Problem(filename, f"YAML error{column}: {what}", line=line)]) from exc
+        raise CatalogueError(
+            [Problem(filename, f"YAML error{column}: {what}", line=at_line)]
+        ) from exc
     except yaml.YAMLError as exc:
         raise CatalogueError([Problem(filename, f"YAML error: {exc}")]) from exc
     except RecursionError as exc:
@@ -295,7 +297,9 @@ def _check_tree(root: yaml.Node) -> _TreeProblem | None:
         node, depth = stack.pop()
         line = node.start_mark.line + 1
         if id(node) in seen:
-            return _TreeProblem("anchors and aliases (& and *) are not allowed in a catalogue", line)
+            return _TreeProblem(
+                "anchors and aliases (& and *) are not allowed in a catalogue", line
+            )
         seen.add(id(node))
         if depth > _MAX_DEPTH:
             return _TreeProblem("is nested too deeply to be a catalogue", line)
@@ -306,9 +310,7 @@ def _check_tree(root: yaml.Node) -> _TreeProblem | None:
                     return _TreeProblem("merge keys (<<) are not allowed in a catalogue", line)
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
                 if key in keys:
-                    return _TreeProblem(
-                        f"key {key!r} is given twice", key_node.start_mark.line + 1
-                    )
+                    return _TreeProblem(f"key {key!r} is given twice", key_node.start_mark.line + 1)
                 keys.add(key)
                 stack.append((key_node, depth + 1))
                 stack.append((value_node, depth + 1))

@@ -57,13 +57,14 @@ def _debug() -> bool:
 def report_error(error: BackcoachError) -> None:
     from rich.markup import escape
 
+    # soft_wrap: "file:line: ..." lines stay whole, so they can be grepped and clicked.
     err = _err_console()
-    err.print(f"[bold red]error:[/] {escape(error.message)}")
+    err.print(f"[bold red]error:[/] {escape(error.message)}", soft_wrap=True)
     if isinstance(error, CatalogueError):
         for problem in error.problems:
-            err.print(f"  {escape(str(problem))}")
+            err.print(f"  {escape(str(problem))}", soft_wrap=True)
     if error.hint:
-        err.print(f"[dim]hint: {escape(error.hint)}[/]")
+        err.print(f"[dim]hint: {escape(error.hint)}[/]", soft_wrap=True)
 
 
 class _Group(TyperGroup):
@@ -201,10 +202,16 @@ def _seed(value: int | None) -> int:
 FocusOption = Annotated[list[str] | None, typer.Option("--focus", "-f", help=FOCUS_HELP)]
 LevelOption = Annotated[
     str | None,
-    typer.Option("--level", "-l", help="Highest level to include: beginner, intermediate, advanced."),
+    typer.Option(
+        "--level", "-l", help="Highest level to include: beginner, intermediate, advanced."
+    ),
 ]
-EquipmentOption = Annotated[list[str] | None, typer.Option("--equipment", "-e", help=EQUIPMENT_HELP)]
-JsonOption = Annotated[bool, typer.Option("--json", help="Write JSON to stdout instead of a table.")]
+EquipmentOption = Annotated[
+    list[str] | None, typer.Option("--equipment", "-e", help=EQUIPMENT_HELP)
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Write JSON to stdout instead of a table.")
+]
 
 
 @app.command("list")
@@ -288,7 +295,7 @@ def find_exercise(catalogue: Catalogue, query: str) -> Exercise:
 def show_command(
     ctx: typer.Context,
     exercise: Annotated[
-        str, typer.Argument(help="An exercise id, name or alias, e.g. bird-dog or \"child's pose\".")
+        str, typer.Argument(help='An exercise id, name or alias, e.g. bird-dog or "child\'s pose".')
     ],
     as_json: JsonOption = False,
 ) -> None:
@@ -399,7 +406,8 @@ def start_command(
         typer.Option(
             "--yes",
             "-y",
-            help="Ask nothing: the safety list is printed and --yes confirms it; pain is not recorded.",
+            help="Ask nothing: the safety list is printed and --yes confirms it; "
+            "pain is not recorded.",
         ),
     ] = False,
     sound: Annotated[
@@ -441,9 +449,16 @@ def _ask_ready(out: Console) -> None:
     from rich.prompt import Prompt
 
     try:
-        Prompt.ask("Ready? Press Enter to begin (Ctrl-C to stop)", console=out, default="", show_default=False)
+        Prompt.ask(
+            "Ready? Press Enter to begin (Ctrl-C to stop)",
+            console=out,
+            default="",
+            show_default=False,
+        )
     except EOFError:
-        raise UsageError("no answer on standard input", hint="add --yes to run without questions") from None
+        raise UsageError(
+            "no answer on standard input", hint="add --yes to run without questions"
+        ) from None
 
 
 def main() -> NoReturn:

@@ -65,5 +65,7 @@ def time_scale() -> float:
     except ValueError:
         raise UsageError(f"BACKCOACH_TIME_SCALE must be a number > 0, not {raw!r}") from None
     if not 0 < value <= 1000 or value != value:
-        raise UsageError(f"BACKCOACH_TIME_SCALE must be a number > 0 (and at most 1000), not {raw!r}")
+        raise UsageError(
+            f"BACKCOACH_TIME_SCALE must be a number > 0 (and at most 1000), not {raw!r}"
+        )
     return value

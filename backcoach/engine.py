@@ -148,6 +148,7 @@ class Engine:
         for segment in self.timeline:
             if segment.kind == "work":
                 self.outcome.work_planned[segment.step] += segment.seconds
+        self._current_step: int | None = None
 
     def subscribe(self, listener: Listener) -> None:
         self.listeners.append(listener)
@@ -165,6 +166,7 @@ class Engine:
         skipped_work: set[int] = set()
         while index < len(self.timeline):
             segment = self.timeline[index]
+            self._current_step = segment.step
             begun = deadline
             deadline = begun + segment.seconds
             self._emit(SegmentStarted(index, segment, clock.now() - start - outcome.paused_total))
@@ -193,6 +195,17 @@ class Engine:
                 if self._stop_after(segment.step):
                     return self._end("stopped", start)
         return self._end("done", start)
+
+    def abandon(self) -> Outcome:
+        """Close the books after an interruption (Ctrl-C, SIGTERM) so what was done is kept."""
+        outcome = self.outcome
+        step = self._current_step
+        # A step interrupted before any work stays "pending" (not reached), not "skipped".
+        if step is not None and outcome.work_done[step] > 0:
+            self._close_step(step, partial=True)
+        if outcome.reason is None:
+            outcome.elapsed = self.clock.now() - outcome.started_at
+        return outcome
 
     def _stop_after(self, step: int) -> bool:
         return self.stop_step is not None and self.stop_step(step)

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from types import FrameType, TracebackType
-from typing import Protocol
+from typing import Any, Protocol
 
 from backcoach.clock import Clock
 
@@ -64,11 +64,12 @@ class NoKeys:
 
 
 class ScriptedKeys:
-    """Keys pressed at given session times, on a fake clock. For tests."""
+    """Keys pressed at given times (seconds after this was made), on a fake clock. For tests."""
 
     def __init__(self, clock: Clock, script: Iterable[tuple[float, str]] = ()) -> None:
         self.clock = clock
-        self.pending = sorted(script)
+        origin = clock.now()
+        self.pending = sorted((origin + at, name) for at, name in script)
 
     def read(self, timeout: float | None) -> Key | None:
         now = self.clock.now()
@@ -107,7 +108,7 @@ class PosixKeys:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self.fd = sys.stdin.fileno()
-        self._saved: list[object] | None = None
+        self._saved: list[Any] | None = None
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_w, False)
         self._events: list[Key] = []

@@ -267,9 +267,7 @@ def reference_problems(exercises: Sequence[Exercise]) -> list[tuple[int, str, st
     seen: dict[str, int] = {}
     for index, exercise in enumerate(exercises):
         if exercise.id in seen:
-            problems.append(
-                (index, "id", f"duplicate id: also exercise #{seen[exercise.id] + 1}")
-            )
+            problems.append((index, "id", f"duplicate id: also exercise #{seen[exercise.id] + 1}"))
         else:
             seen[exercise.id] = index
     for index, exercise in enumerate(exercises):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from backcoach.errors import UsageError
@@ -63,7 +63,7 @@ class Request:
 
 # --- focus --------------------------------------------------------------------
 
-FOCUS_WORDS = {
+FOCUS_WORDS: dict[str, Region | Kind] = {
     "lower": Region.LOWER,
     "upper": Region.UPPER,
     "stretch": Kind.STRETCH,
@@ -85,7 +85,9 @@ def parse_focus(values: Iterable[str]) -> tuple[frozenset[Region], frozenset[Kin
             found = FOCUS_WORDS.get(word)
             if found is None:
                 allowed = ", ".join(FOCUS_WORDS)
-                raise UsageError(f"unknown focus {word!r}: use {allowed} (repeat or join with commas)")
+                raise UsageError(
+                    f"unknown focus {word!r}: use {allowed} (repeat or join with commas)"
+                )
             if isinstance(found, Region):
                 regions.add(found)
             else:
@@ -159,23 +161,17 @@ def exercise_segments(step: int, name: str, dose: Dose, get_ready: int) -> list[
             if side == "right":
                 out.append(Segment(step, "switch", SWITCH_SIDES, "switch sides", side=side))
             for rep in range(1, reps + 1):
-                common = dict(set_number=set_index, sets=total_sets, rep=rep, reps=reps, side=side)
+                where = Segment(step, "work", 0, "", set_index, total_sets, rep, reps, side)
                 if isinstance(dose, HoldDose):
-                    out.append(Segment(step, "work", dose.seconds, "hold", **common))  # type: ignore[arg-type]
+                    out.append(replace(where, seconds=dose.seconds, label="hold"))
                     if rep < reps and dose.relax:
-                        out.append(Segment(step, "relax", dose.relax, "relax", **common))  # type: ignore[arg-type]
+                        out.append(replace(where, kind="relax", seconds=dose.relax, label="relax"))
                 else:
                     phases = len(dose.tempo)
                     for index, (phase_name, seconds) in enumerate(dose.tempo.items()):
                         out.append(
-                            Segment(
-                                step,
-                                "work",
-                                seconds,
-                                phase_name,
-                                phase=index,
-                                phases=phases,
-                                **common,  # type: ignore[arg-type]
+                            replace(
+                                where, seconds=seconds, label=phase_name, phase=index, phases=phases
                             )
                         )
         if set_index < total_sets and dose.rest:
@@ -194,7 +190,19 @@ def exercise_segments(step: int, name: str, dose: Dose, get_ready: int) -> list[
 
 
 def dose_seconds(dose: Dose, get_ready: int = 0) -> int:
-    return sum(segment.seconds for segment in exercise_segments(0, "", dose, get_ready))
+    """What `exercise_segments` adds up to, in closed form (the planner calls this a lot)."""
+    sides = 2 if dose.per_side else 1
+    reps_per_set = dose.reps_per_set
+    total = get_ready
+    for reps in reps_per_set:
+        if isinstance(dose, HoldDose):
+            one_side = reps * dose.seconds + (reps - 1) * dose.relax
+        else:
+            one_side = reps * dose.rep_seconds
+        total += sides * one_side + (sides - 1) * SWITCH_SIDES
+    if dose.rest:
+        total += (len(reps_per_set) - 1) * dose.rest
+    return total
 
 
 def segments(plan: Plan) -> list[Segment]:
@@ -211,8 +219,6 @@ def segments(plan: Plan) -> list[Segment]:
 
 
 def _with_next(segment: Segment, name: str, nxt: str) -> Segment:
-    from dataclasses import replace
-
     return replace(segment, next_label=nxt)
 
 
@@ -224,8 +230,12 @@ def flare_up_dose(dose: Dose) -> Dose:
     if isinstance(dose, HoldDose):
         if dose.pyramid is not None:
             return dose.model_copy(
-                update={"pyramid": None, "reps": max(1, dose.pyramid[-1]), "sets": 1,
-                        "seconds": max(5, dose.seconds // 2)}
+                update={
+                    "pyramid": None,
+                    "reps": max(1, dose.pyramid[-1]),
+                    "sets": 1,
+                    "seconds": max(5, dose.seconds // 2),
+                }
             )
         return dose.model_copy(
             update={"seconds": max(5, dose.seconds // 2), "reps": max(1, dose.reps - 1), "sets": 1}
@@ -260,104 +270,26 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
         raise UsageError(f"--minutes must be from {MIN_MINUTES} to {MAX_MINUTES}")
     rng = random.Random(request.seed)
     budget = request.minutes * 60
-    available = set(request.equipment)
-
-    def allowed(exercise: Exercise) -> bool:
-        if exercise.id in request.excluded:
-            return False
-        if request.flare_up and (exercise.kind is Kind.STRENGTHEN or exercise.level is not Level.BEGINNER):
-            return False
-        return level_allows(exercise.level, request.level) and has_equipment(exercise, available)
-
-    in_region = [
-        exercise
-        for exercise in catalogue.exercises
-        if allowed(exercise) and set(exercise.regions) & request.regions
-    ]
-    main_pool = [exercise for exercise in in_region if exercise.kind in request.kinds]
-    stretch_pool = [exercise for exercise in in_region if exercise.kind is Kind.STRETCH]
-    warmup_pool = [exercise for exercise in stretch_pool if exercise.warmup]
-
-    def dose_for(exercise: Exercise) -> Dose:
-        dose = request.doses.get(exercise.id, exercise.dose)
-        return flare_up_dose(dose) if request.flare_up else dose
-
-    def cost(exercise: Exercise, dose: Dose | None = None) -> int:
-        # Worst case get-ready: the position may change.
-        return dose_seconds(dose or dose_for(exercise), GET_READY_NEW_POSITION)
-
-    chosen: list[_Choice] = []
-    used: set[str] = set()
-    spent = 0
-
-    def take(exercise: Exercise, phase: Phase, reason: str) -> bool:
-        nonlocal spent
-        seconds = cost(exercise)
-        if exercise.id in used or spent + seconds > budget:
-            return False
-        chosen.append(_Choice(exercise, phase, dose_for(exercise), reason))
-        used.add(exercise.id)
-        spent += seconds
-        return True
-
-    stretch_only = request.kinds == frozenset({Kind.STRETCH})
-    # Warm-up: one gentle mobility exercise, two in longer sessions.
-    warmups = _shuffled(warmup_pool, rng)
-    warmup_count = 1 if request.minutes < 20 else 2
-    taken = 0
-    for exercise in warmups:
-        if taken >= warmup_count:
-            break
-        if take(exercise, "warm-up", "warm-up: gentle mobility to get the back moving"):
-            taken += 1
-
-    # Keep room for a cool-down stretch before filling the main block.
-    cooldown_candidates = [e for e in _shuffled(stretch_pool, rng) if e.id not in used and not e.warmup]
-    cooldown_candidates.sort(key=lambda e: -e.position.rank)  # lying down to finish
-    reserve = cost(cooldown_candidates[0]) if cooldown_candidates else 0
-    cooldown_reserved = cooldown_candidates[0] if cooldown_candidates else None
-
-    main_candidates = [e for e in main_pool if e.id not in used and e is not cooldown_reserved]
-    by_kind = {
-        kind: _shuffled([e for e in main_candidates if e.kind is kind], rng) for kind in request.kinds
-    }
-    kinds_cycle = sorted(request.kinds, key=lambda kind: kind.value)
-    rng.shuffle(kinds_cycle)
-    budget_for_main = budget - reserve
-    progress = True
-    while progress:
-        progress = False
-        # Alternate kinds so strengthening is balanced with its stretch.
-        for kind in kinds_cycle:
-            pool = by_kind[kind]
-            while pool:
-                exercise = pool.pop(0)
-                if spent + cost(exercise) > budget_for_main:
-                    continue
-                reason = _main_reason(exercise, request, stretch_only)
-                if take(exercise, "main", reason):
-                    progress = True
-                    break
-
-    if cooldown_reserved is not None:
-        take(cooldown_reserved, "cool-down", "cool-down: a calm stretch to finish, lying down")
-    for exercise in cooldown_candidates[1:]:
-        if spent >= budget * FILL_TARGET:
-            break
-        take(exercise, "cool-down", "cool-down: another gentle stretch to finish")
-
-    if not chosen:
+    pools = _pools(catalogue, request)
+    if not pools.region:
         raise UsageError(
             "no exercise fits: nothing in the catalogue matches this focus, level and equipment"
-            if not in_region
-            else f"no exercise fits in {request.minutes} minute(s): try more --minutes"
         )
-
-    ordered = _order(chosen)
-    # Still short of the target: add sets to the main exercises, round-robin.
-    ordered = _fill_with_sets(ordered, budget)
-    steps, total = _steps(ordered, request)
-    notes = _notes(total, budget, len(main_pool), request)
+    # A few seeded attempts, keeping the fullest: one greedy pass can strand time
+    # that a different order would have used.
+    best: list[_Choice] = []
+    best_total = -1
+    for _attempt in range(ATTEMPTS):
+        choices = _fill_with_sets(_order(_select(pools, request, budget, rng)), budget)
+        total = _total(choices)
+        if total > best_total:
+            best, best_total = choices, total
+        if total >= budget * FILL_TARGET:
+            break
+    if not best:
+        raise UsageError(f"no exercise fits in {request.minutes} minute(s): try more --minutes")
+    steps, total = _steps(best, request)
+    notes = _notes(total, budget, len(pools.main), request)
     return Plan(
         seed=request.seed,
         minutes=request.minutes,
@@ -372,13 +304,116 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
     )
 
 
+ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class _Pools:
+    region: list[Exercise]
+    main: list[Exercise]
+    stretch: list[Exercise]
+    warmup: list[Exercise]
+    doses: dict[str, Dose]
+
+
+def _pools(catalogue: Catalogue, request: Request) -> _Pools:
+    available = set(request.equipment)
+
+    def allowed(exercise: Exercise) -> bool:
+        if exercise.id in request.excluded:
+            return False
+        if request.flare_up and (
+            exercise.kind is Kind.STRENGTHEN or exercise.level is not Level.BEGINNER
+        ):
+            return False
+        return level_allows(exercise.level, request.level) and has_equipment(exercise, available)
+
+    region = [e for e in catalogue.exercises if allowed(e) and set(e.regions) & request.regions]
+    stretch = [e for e in region if e.kind is Kind.STRETCH]
+    doses: dict[str, Dose] = {}
+    for exercise in region:
+        dose = request.doses.get(exercise.id, exercise.dose)
+        doses[exercise.id] = flare_up_dose(dose) if request.flare_up else dose
+    return _Pools(
+        region=region,
+        main=[e for e in region if e.kind in request.kinds],
+        stretch=stretch,
+        warmup=[e for e in stretch if e.warmup],
+        doses=doses,
+    )
+
+
+def _select(pools: _Pools, request: Request, budget: int, rng: random.Random) -> list[_Choice]:
+    """One greedy pass: warm-up, then the main block alternating kinds, then the cool-down."""
+    chosen: list[_Choice] = []
+    used: set[str] = set()
+    spent = 0
+
+    def cost(exercise: Exercise) -> int:
+        # Worst case get-ready (a change of position), so the ordered plan never overruns.
+        return dose_seconds(pools.doses[exercise.id], GET_READY_NEW_POSITION)
+
+    def take(exercise: Exercise, phase: Phase, reason: str, limit: int) -> bool:
+        nonlocal spent
+        if exercise.id in used or spent + cost(exercise) > limit:
+            return False
+        chosen.append(_Choice(exercise, phase, pools.doses[exercise.id], reason))
+        used.add(exercise.id)
+        spent += cost(exercise)
+        return True
+
+    warmup_count = 1 if request.minutes < 20 else 2
+    for exercise in _shuffled(pools.warmup, rng):
+        if sum(c.phase == "warm-up" for c in chosen) >= warmup_count:
+            break
+        take(exercise, "warm-up", "warm-up: gentle mobility to get the back moving", budget)
+
+    # Keep room for a cool-down stretch, lying down if possible, before the main block.
+    cooldowns = [e for e in _shuffled(pools.stretch, rng) if e.id not in used and not e.warmup]
+    cooldowns.sort(key=lambda e: -e.position.rank)
+    reserved = cooldowns[0] if cooldowns else None
+    reserve = cost(reserved) if reserved is not None else 0
+
+    stretch_only = request.kinds == frozenset({Kind.STRETCH})
+    by_kind = {
+        kind: _shuffled([e for e in pools.main if e.kind is kind and e is not reserved], rng)
+        for kind in sorted(request.kinds, key=lambda k: k.value)
+    }
+    counts = dict.fromkeys(by_kind, 0)
+    # Balance: no kind gets more than one ahead of a kind that could still be added.
+    stuck: set[Kind] = set()
+    while len(stuck) < len(by_kind):
+        kind = min((k for k in by_kind if k not in stuck), key=lambda k: (counts[k], k.value))
+        pool = by_kind[kind]
+        added = False
+        while pool:
+            exercise = pool.pop(0)
+            if take(exercise, "main", _main_reason(exercise, stretch_only), budget - reserve):
+                added = True
+                break
+        if added:
+            counts[kind] += 1
+        else:
+            stuck.add(kind)
+            if any(counts[kind] < counts[other] for other in by_kind if other is not kind):
+                break  # the lagging kind is out: stop rather than unbalance the block
+
+    if reserved is not None:
+        take(reserved, "cool-down", "cool-down: a calm stretch to finish, lying down", budget)
+    for exercise in cooldowns[1:]:
+        if spent >= budget * FILL_TARGET:
+            break
+        take(exercise, "cool-down", "cool-down: another gentle stretch to finish", budget)
+    return chosen
+
+
 def _shuffled(pool: Sequence[Exercise], rng: random.Random) -> list[Exercise]:
     out = list(pool)
     rng.shuffle(out)
     return out
 
 
-def _main_reason(exercise: Exercise, request: Request, stretch_only: bool) -> str:
+def _main_reason(exercise: Exercise, stretch_only: bool) -> str:
     region = " and ".join(region.value for region in exercise.regions)
     if exercise.kind is Kind.STRENGTHEN:
         return f"strengthens the {region} back"
@@ -412,20 +447,52 @@ def _total(choices: Sequence[_Choice]) -> int:
 
 
 def _fill_with_sets(choices: list[_Choice], budget: int) -> list[_Choice]:
-    if _total(choices) >= budget * FILL_TARGET:
+    """Grow doses, within each exercise's limits, until the plan uses its time.
+
+    First whole extra sets (main block first), then finer steps: a rep more or
+    a few seconds longer per hold, never past the catalogue's maximum.
+    """
+    target = budget * FILL_TARGET
+    if _total(choices) >= target:
         return choices
-    for _round in range(MAX_EXTRA_SETS):
-        for index, choice in enumerate(choices):
-            if choice.phase != "main" or _total(choices) >= budget * FILL_TARGET:
-                continue
-            bigger = _with_sets(choice.dose, 1)
-            if bigger is None:
-                continue
-            trial = list(choices)
-            trial[index] = _Choice(choice.exercise, choice.phase, bigger, choice.reason + "; an extra set to fill the time")
-            if _total(trial) <= budget:
-                choices = trial
+    order = sorted(range(len(choices)), key=lambda i: choices[i].phase != "main")
+    for grow, note, rounds in (
+        (_more_sets, "an extra set to fill the time", MAX_EXTRA_SETS),
+        (_a_little_more, "a little more to fill the time", FINE_ROUNDS),
+    ):
+        for _round in range(rounds):
+            for index in order:
+                if _total(choices) >= target:
+                    return choices
+                choice = choices[index]
+                bigger = grow(choice.dose, choice.exercise)
+                if bigger is None:
+                    continue
+                trial = list(choices)
+                reason = choice.reason if note in choice.reason else f"{choice.reason}; {note}"
+                trial[index] = _Choice(choice.exercise, choice.phase, bigger, reason)
+                if _total(trial) <= budget:
+                    choices = trial
     return choices
+
+
+FINE_ROUNDS = 2
+
+
+def _more_sets(dose: Dose, _exercise: Exercise) -> Dose | None:
+    return _with_sets(dose, 1)
+
+
+def _a_little_more(dose: Dose, exercise: Exercise) -> Dose | None:
+    """One rep more, or 2 s longer holds, up to the exercise's own maximum."""
+    if isinstance(dose, RepsDose):
+        limit = min(exercise.dose.reps + 2, dose.max_reps or exercise.dose.reps + 2)
+        return dose.model_copy(update={"reps": dose.reps + 1}) if dose.reps < limit else None
+    base = exercise.dose.seconds if isinstance(exercise.dose, HoldDose) else dose.seconds
+    limit = min(base + 4, dose.max_seconds or base)
+    return (
+        dose.model_copy(update={"seconds": dose.seconds + 2}) if dose.seconds + 2 <= limit else None
+    )
 
 
 def _steps(choices: Sequence[_Choice], request: Request) -> tuple[list[Step], int]:
@@ -463,11 +530,13 @@ def _notes(total: int, budget: int, main_count: int, request: Request) -> list[s
     notes: list[str] = []
     if total < budget * FILL_TARGET:
         minutes = total / 60
+        noun = "exercise matches" if main_count == 1 else "exercises match"
         notes.append(
-            f"only {main_count} exercise(s) match this focus, level and equipment: "
+            f"only {main_count} {noun} this focus, level and equipment: "
             f"{minutes:.0f} of {request.minutes} minutes"
             if main_count
-            else f"nothing matches this focus, level and equipment; {minutes:.0f} minutes of stretches"
+            else "nothing matches this focus, level and equipment; "
+            f"{minutes:.0f} minutes of stretches"
         )
     if request.flare_up:
         notes.append("flare-up session: gentle stretches only, shorter holds and fewer reps")

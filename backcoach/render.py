@@ -63,7 +63,9 @@ def exercise_table(exercises: Sequence[Exercise], width: int) -> Table:
     """The catalogue as a table; under 100 columns, name and equipment go on a second line."""
     narrow = width < 100
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
-    table.add_column("id" if not narrow else "id / name", style="cyan", no_wrap=not narrow, overflow="fold")
+    table.add_column(
+        "id" if not narrow else "id / name", style="cyan", no_wrap=not narrow, overflow="fold"
+    )
     if not narrow:
         table.add_column("name")
     table.add_column("regions", no_wrap=True)
@@ -125,7 +127,9 @@ def exercise_panel(exercise: Exercise, names: dict[str, str]) -> RenderableType:
     facts.add_row("id", exercise.id)
     if exercise.aliases:
         facts.add_row("also called", ", ".join(exercise.aliases))
-    facts.add_row("for", f"{' and '.join(r.value for r in exercise.regions)} back · {exercise.kind.value}")
+    facts.add_row(
+        "for", f"{' and '.join(r.value for r in exercise.regions)} back · {exercise.kind.value}"
+    )
     facts.add_row("level", exercise.level.value)
     facts.add_row("position", exercise.position.words)
     facts.add_row("equipment", ", ".join(e.value for e in exercise.equipment) or "none")
@@ -152,7 +156,11 @@ def exercise_panel(exercise: Exercise, names: dict[str, str]) -> RenderableType:
         _bullets(exercise.cues),
     ]
     if exercise.mistakes:
-        parts += [Text(""), Text("Common mistakes", style="bold underline"), _bullets(exercise.mistakes)]
+        parts += [
+            Text(""),
+            Text("Common mistakes", style="bold underline"),
+            _bullets(exercise.mistakes),
+        ]
     if exercise.easier or exercise.harder:
         parts.append(Text(""))
         if exercise.easier:
@@ -244,6 +252,12 @@ _STYLE = {"ready": "yellow", "work": "green", "relax": "cyan", "switch": "magent
 _WORDS = {"ready": "GET READY", "relax": "RELAX", "switch": "SWITCH SIDES", "rest": "REST"}
 
 
+def progress_bar(fraction: float, width: int, style: str) -> Text:
+    """A whole-session bar that also reads without colour (filled vs. thin line)."""
+    filled = round(min(max(fraction, 0.0), 1.0) * width)
+    return Text.assemble(("━" * filled, style), ("─" * (width - filled), "dim"), justify="center")
+
+
 def phase_words(segment: Segment) -> str:
     if segment.kind == "work":
         return segment.label.upper()
@@ -252,7 +266,7 @@ def phase_words(segment: Segment) -> str:
 
 def rep_words(segment: Segment) -> str:
     parts = []
-    if segment.reps:
+    if segment.reps > 1:
         parts.append(f"{'hold' if segment.phases == 0 else 'rep'} {segment.rep} of {segment.reps}")
     if segment.side:
         parts.append(f"{segment.side} side")
@@ -315,8 +329,6 @@ class SessionView:
         return line
 
     def render(self, width: int) -> RenderableType:
-        from rich.progress_bar import ProgressBar
-
         segment = self.segment
         if segment is None:
             return Text("Starting…")
@@ -326,7 +338,9 @@ class SessionView:
         header = Text(name, style="bold", justify="center")
         state = "PAUSED" if self.paused else phase_words(segment)
         state_text = Text(
-            f" {state} ", style="bold white on red" if self.paused else f"bold {style}", justify="center"
+            f" {state} ",
+            style="bold white on red" if self.paused else f"bold {style}",
+            justify="center",
         )
         if width >= 40:
             number = big_number(seconds, "bold red" if self.paused else style)
@@ -348,7 +362,7 @@ class SessionView:
             lines.append(Text("PAUSED — press space to go on", style="bold red", justify="center"))
         panel = Panel(Group(*lines), border_style="red" if self.paused else style, padding=(0, 1))
         total = self.starts[-1]
-        bar = ProgressBar(total=max(total, 1), completed=self.elapsed, width=max(10, width - 2))
+        bar = progress_bar(self.elapsed / max(total, 1), max(10, width - 2), style)
         progress = Text(
             f"{clock_text(self.elapsed)} done · {clock_text(total - self.elapsed)} left "
             f"· exercise {segment.step + 1} of {len(self.plan.steps)}",
@@ -362,7 +376,10 @@ class SessionView:
         )
         parts: list[RenderableType] = [panel, bar, progress, footer]
         if self.time_scale != 1:
-            parts.insert(0, Text(f"time runs ×{1 / self.time_scale:g} (BACKCOACH_TIME_SCALE={self.time_scale:g})", style="bold yellow"))
+            parts.insert(
+                0,
+                Text(scale_words(self.time_scale), style="bold yellow"),
+            )
         if self.help:
             parts.append(help_text())
         if self.message:
@@ -385,6 +402,11 @@ class SessionView:
             self.paused = False
         elif isinstance(event, ev.HelpRequested):
             self.help = not self.help
+
+
+def scale_words(scale: float) -> str:
+    """Said on screen whenever the clock is scaled, so a demo is never mistaken for real time."""
+    return f"time runs ×{1 / scale:g} (BACKCOACH_TIME_SCALE={scale:g})"
 
 
 def help_text() -> Text:
@@ -437,7 +459,7 @@ class PlainRenderer:
 
     def __enter__(self) -> PlainRenderer:
         if self.view.time_scale != 1:
-            self.say(f"time runs ×{1 / self.view.time_scale:g} (BACKCOACH_TIME_SCALE={self.view.time_scale:g})")
+            self.say(scale_words(self.view.time_scale))
         return self
 
     def __exit__(self, *_: Any) -> None:
@@ -461,7 +483,11 @@ class PlainRenderer:
         elif isinstance(event, ev.Resumed):
             self.say(f"{stamp} going on")
         elif isinstance(event, ev.Skipped):
-            what = view.step_name(event.segment) if event.whole_step else phase_words(event.segment).lower()
+            what = (
+                view.step_name(event.segment)
+                if event.whole_step
+                else phase_words(event.segment).lower()
+            )
             self.say(f"{stamp} skipped: {what}")
         elif isinstance(event, ev.HelpRequested):
             self.say(help_text().plain)
@@ -482,4 +508,5 @@ class PlainRenderer:
             if not segment.first_of_rep:
                 return None
             return f"{name}: {rep_words(segment)}: {view.tempo_line(segment).plain}"
-        return f"{name}: hold {segment.seconds} s, {rep_words(segment)}"
+        detail = rep_words(segment)
+        return f"{name}: hold {segment.seconds} s" + (f", {detail}" if detail else "")

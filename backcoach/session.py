@@ -59,7 +59,8 @@ def check_can_ask(options: Options) -> None:
     if not options.yes and not stdin_is_terminal():
         raise UsageError(
             "start asks questions before and after a session, but standard input is not a terminal",
-            hint="run it in a terminal, or add --yes to confirm the safety list and skip every question",
+            hint="run it in a terminal, or add --yes to confirm the safety list and skip "
+            "every question",
         )
 
 
@@ -89,10 +90,10 @@ def run(
         with _sigterm_raises(), keys, renderer:
             outcome = engine.run()
     except KeyboardInterrupt:
-        summary(engine.outcome, plan, out, interrupted="Ctrl-C")
+        summary(engine.abandon(), plan, out, interrupted="Ctrl-C")
         raise Interrupted("stopped with Ctrl-C; what you did is kept") from None
     except _SigTerm:
-        summary(engine.outcome, plan, out, interrupted="a stop signal")
+        summary(engine.abandon(), plan, out, interrupted="a stop signal")
         raise Terminated("stopped by a signal (SIGTERM); what you did is kept") from None
     summary(outcome, plan, out)
     return outcome

@@ -1,0 +1,48 @@
+"""Shared fixtures. No test ever touches a real home: BACKCOACH_HOME is a tmp dir."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from backcoach.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ROOT / "data" / "exercises.yaml"
+TEST_DATA = Path(__file__).resolve().parent / "data"
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    home = tmp_path / "home"
+    monkeypatch.setenv("BACKCOACH_HOME", str(home))
+    for name in ("BACKCOACH_CATALOGUE", "BACKCOACH_TIME_SCALE", "BACKCOACH_DEBUG", "BACKCOACH_TTS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("TERM", "dumb")
+    yield home
+
+
+@pytest.fixture
+def run() -> RunCli:
+    return RunCli()
+
+
+class RunCli:
+    """Invoke the CLI in-process, like a person would from a shell."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None) -> Result:
+        return self.runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+
+def plain(text: str) -> str:
+    return ANSI.sub("", text)

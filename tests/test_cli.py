@@ -1,0 +1,233 @@
+"""The commands' contract: output, JSON shapes, filters, help, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import typer
+
+from backcoach.cli import app
+
+from .conftest import TEST_DATA, RunCli
+
+EXERCISE_KEYS = {"id", "name", "aliases", "regions", "kind", "level", "equipment", "dose"}
+
+
+def test_list_shows_a_table_and_a_count(run: RunCli) -> None:
+    result = run("list")
+    assert result.exit_code == 0
+    assert "bird-dog" in result.stdout
+    assert "Bird-dog" in result.stdout
+    assert "2 × 8 reps" in run("list", "--equipment", "dumbbell,bench").stdout
+    assert "41 exercises" in result.stdout
+
+
+def test_list_json_is_an_array_of_exercise_objects(run: RunCli) -> None:
+    result = run("list", "--json")
+    items = json.loads(result.stdout)
+    assert isinstance(items, list) and len(items) == 41
+    for item in items:
+        assert EXERCISE_KEYS <= set(item)
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "check"),
+    [
+        (["--focus", "lower"], lambda e: "lower" in e["regions"]),
+        (
+            ["--focus", "upper,stretch"],
+            lambda e: "upper" in e["regions"] and e["kind"] == "stretch",
+        ),
+        (["--focus", "upper", "--focus", "strengthen"], lambda e: e["kind"] == "strengthen"),
+        (["--level", "beginner"], lambda e: e["level"] == "beginner"),
+        (["--equipment", "none"], lambda e: set(e["equipment"]) <= {"mat"}),
+    ],
+)
+def test_list_filters(run: RunCli, args: list[str], check: object) -> None:
+    items = json.loads(run("list", "--json", *args).stdout)
+    assert items
+    assert all(check(item) for item in items)  # type: ignore[operator]
+
+
+def test_list_equipment_adds_to_the_mat(run: RunCli) -> None:
+    ids = {item["id"] for item in json.loads(run("list", "--json", "-e", "band").stdout)}
+    assert "band-pull-apart" in ids and "bird-dog" in ids
+    assert "deadlift" not in ids
+
+
+def test_list_empty_result_says_so(run: RunCli) -> None:
+    result = run("list", "--level", "advanced", "--focus", "upper")
+    assert result.exit_code == 0
+    assert "No exercise matches" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["list", "--focus", "legs"], "unknown focus 'legs'"),
+        (["list", "--level", "expert"], "unknown level 'expert'"),
+        (["list", "--equipment", "trampoline"], "unknown equipment 'trampoline'"),
+        (["plan", "--minutes", "0"], "--minutes must be from 1 to 90"),
+        (["plan", "--minutes", "91"], "--minutes must be from 1 to 90"),
+        (["start", "--sound", "loud", "--yes"], "unknown sound 'loud'"),
+    ],
+)
+def test_bad_options_are_usage_errors(run: RunCli, args: list[str], message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_unknown_option_is_a_usage_error(run: RunCli) -> None:
+    result = run("list", "--colour")
+    assert result.exit_code == 2
+    assert "No such option" in result.output
+
+
+@pytest.mark.parametrize(
+    "query", ["bird-dog", "Bird Dog", "BIRD_DOG", "quadruped arm and leg raise"]
+)
+def test_show_matches_id_name_and_alias(run: RunCli, query: str) -> None:
+    result = run("show", query)
+    assert result.exit_code == 0
+    assert "Bird-dog" in result.stdout
+    assert "Cautions" in result.stdout
+    assert "McGill" in result.stdout
+
+
+def test_show_apostrophes_and_spaces(run: RunCli) -> None:
+    assert "Child's pose" in run("show", "child's pose").stdout
+    assert "Child's pose" in run("show", "childs pose").stdout
+
+
+def test_show_json_is_the_full_exercise(run: RunCli) -> None:
+    data = json.loads(run("show", "side plank", "--json").stdout)
+    assert data["id"] == "side-plank"
+    assert EXERCISE_KEYS <= set(data)
+    assert data["easier"] == ["knee-side-plank"]
+    assert data["sources"] and data["cautions"] and data["steps"]
+
+
+def test_show_unknown_suggests_close_matches(run: RunCli) -> None:
+    result = run("show", "bird-dgo")
+    assert result.exit_code == 2
+    assert "unknown exercise 'bird-dgo'" in result.stderr
+    assert "did you mean bird-dog?" in result.stderr
+    assert result.stdout == ""
+
+
+def test_show_unknown_with_nothing_close(run: RunCli) -> None:
+    result = run("show", "zzzzzz")
+    assert result.exit_code == 2
+    assert "backcoach list" in result.stderr
+
+
+def test_version(run: RunCli) -> None:
+    from importlib.metadata import version
+
+    result = run("--version")
+    assert result.stdout.strip() == f"backcoach {version('backcoach')}"
+
+
+def test_no_arguments_shows_help(run: RunCli) -> None:
+    result = run()
+    assert "Usage" in result.output
+    for command in ("list", "show", "plan", "start", "validate"):
+        assert command in result.output
+
+
+def _commands() -> list[str]:
+    group = typer.main.get_command(app)
+    return sorted(group.commands)  # type: ignore[attr-defined]
+
+
+def test_every_command_and_option_has_help() -> None:
+    group = typer.main.get_command(app)
+    for param in group.params:
+        if param.name != "help" and not param.hidden:
+            assert getattr(param, "help", None), f"global option {param.name} has no help"
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        assert command.help, f"command {name} has no help"
+        for param in command.params:
+            assert getattr(param, "help", None), f"{name} {param.name} has no help"
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_every_command_help_runs(run: RunCli, command: str) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Usage" in result.stdout
+
+
+def test_plan_json_contract(run: RunCli) -> None:
+    data = json.loads(run("plan", "--focus", "lower", "--seed", "5", "--json").stdout)
+    assert data["seed"] == 5
+    assert 0 < data["total_seconds"] <= 600
+    assert data["total_seconds"] == sum(step["seconds"] for step in data["steps"])
+    for step in data["steps"]:
+        assert {"exercise", "phase", "seconds"} <= set(step)
+        assert step["phase"] in ("warm-up", "main", "cool-down")
+
+
+def test_plan_is_reproducible_from_its_seed(run: RunCli) -> None:
+    first = run("plan", "--seed", "42", "--json").stdout
+    assert first == run("plan", "--seed", "42", "--json").stdout
+    assert first != run("plan", "--seed", "43", "--json").stdout
+
+
+def test_plan_table_shows_phases_total_reasons_and_seed(run: RunCli) -> None:
+    out = run("plan", "--focus", "lower", "--seed", "1").stdout
+    for words in (
+        "warm-up",
+        "main",
+        "cool-down",
+        "Total:",
+        "strengthens the lower back",
+        "--seed 1",
+    ):
+        assert words in out
+
+
+def test_plan_says_why_when_it_is_short(run: RunCli) -> None:
+    result = run(
+        "--catalogue", str(TEST_DATA / "tiny.yaml"), "plan", "--minutes", "20", "--seed", "1"
+    )
+    assert result.exit_code == 0
+    assert "only 3 exercises match this focus, level and equipment:" in result.stdout
+
+
+def test_start_without_a_terminal_or_yes_exits_2(run: RunCli) -> None:
+    result = run("start")
+    assert result.exit_code == 2
+    assert "not a terminal" in result.stderr
+    assert "--yes" in result.stderr
+
+
+def test_bad_time_scale_is_a_usage_error(run: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BACKCOACH_TIME_SCALE", "fast")
+    result = run("start", "--yes")
+    assert result.exit_code == 2
+    assert "BACKCOACH_TIME_SCALE" in result.stderr
+
+
+def test_internal_error_is_one_line_with_a_hint(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import backcoach.planner
+
+    def boom(*_: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(backcoach.planner, "build", boom)
+    result = run("plan")
+    assert result.exit_code == 1
+    assert "unexpected internal error: ZeroDivisionError" in result.stderr
+    assert "BACKCOACH_DEBUG=1" in result.stderr
+    assert "Traceback" not in result.output
+
+    monkeypatch.setenv("BACKCOACH_DEBUG", "1")
+    with pytest.raises(ZeroDivisionError):
+        run("plan")

@@ -1,0 +1,120 @@
+"""Real pseudo-terminal sessions (pexpect): keys, redraws and the terminal restored."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+BIN = Path(sys.executable).parent / "backcoach"
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX pseudo-terminals")
+
+
+def env(home: Path, scale: str) -> dict[str, str]:
+    out = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOACH_")}
+    out.update(BACKCOACH_HOME=str(home), BACKCOACH_TIME_SCALE=scale, TERM="xterm-256color")
+    out.pop("NO_COLOR", None)
+    out.pop("COLUMNS", None)
+    return out
+
+
+def spawn(home: Path, args: str, scale: str = "0.01") -> pexpect.spawn:
+    return pexpect.spawn(
+        str(BIN),
+        args.split(),
+        env=env(home, scale),
+        encoding="utf-8",
+        dimensions=(30, 100),
+        timeout=30,
+    )
+
+
+def finish(child: pexpect.spawn) -> int:
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus is not None
+    return int(child.exitstatus)
+
+
+def test_a_session_runs_to_the_end(isolated_home: Path) -> None:
+    child = spawn(isolated_home, "start --minutes 2 --seed 4")
+    child.expect("Ready\\? Press Enter")
+    child.sendline("")
+    child.expect("time runs ×100")
+    child.expect("GET READY")
+    child.expect("Session complete\\.")
+    assert finish(child) == 0
+
+
+def test_space_pauses_and_resumes(isolated_home: Path) -> None:
+    child = spawn(isolated_home, "start --minutes 2 --seed 4 --yes", scale="0.05")
+    child.expect("GET READY")
+    child.send(" ")
+    child.expect("PAUSED — press space to go on")
+    child.send(" ")
+    child.expect("going on|GET READY|REST|HOLD|RELAX|[A-Z]{2,} ")
+    child.send("q")
+    child.expect("Session ended early\\.")
+    child.expect("paused")
+    assert finish(child) == 0
+
+
+def test_n_skips_to_the_next_exercise_and_q_quits(isolated_home: Path) -> None:
+    child = spawn(isolated_home, "start --minutes 3 --seed 4 --yes --plain", scale="0.05")
+    child.expect("get ready: (.+?),")
+    first = child.match.group(1)
+    child.expect(f"{first}: ")  # its first rep or hold has begun
+    child.send("n")
+    child.expect(f"skipped: {first}")
+    child.expect("get ready: (.+?),")
+    assert child.match.group(1) != first
+    child.send("q")
+    child.expect("Session ended early\\.")
+    assert finish(child) == 0
+
+
+def test_ctrl_c_exits_130_and_restores_the_terminal(isolated_home: Path) -> None:
+    bash = shutil.which("bash")
+    assert bash
+    script = f'{BIN} start --minutes 2 --seed 4 --yes; echo "exit=$?"; stty -a'
+    child = pexpect.spawn(
+        bash, ["-c", script], env=env(isolated_home, "0.05"), encoding="utf-8",
+        dimensions=(30, 100), timeout=30,
+    )  # fmt: skip
+    child.expect("GET READY")
+    child.sendintr()
+    child.expect("Session stopped by Ctrl-C")
+    child.expect("exit=130")
+    child.expect(pexpect.EOF)
+    settings = child.before
+    assert " icanon" in settings and "-icanon" not in settings
+    assert " echo " in settings and "-echo " not in settings
+
+
+def test_sigterm_exits_143_and_restores_the_terminal(isolated_home: Path) -> None:
+    bash = shutil.which("bash")
+    assert bash
+    child = pexpect.spawn(
+        bash, ["-c", f"{BIN} start --minutes 2 --seed 4 --yes"], env=env(isolated_home, "0.05"),
+        encoding="utf-8", dimensions=(30, 100), timeout=30,
+    )  # fmt: skip
+    child.expect("GET READY")
+    child.kill(15)
+    child.expect("Session stopped by a stop signal")
+    assert finish(child) == 143
+
+
+def test_without_yes_and_without_a_terminal_start_refuses(isolated_home: Path) -> None:
+    import subprocess
+
+    result = subprocess.run(
+        [str(BIN), "start"], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+        env=env(isolated_home, "0.01"), timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "not a terminal" in result.stderr
+    assert "Traceback" not in result.stderr

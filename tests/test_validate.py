@@ -1,0 +1,171 @@
+"""Bad catalogue input: one clear message, exit 2, no traceback, nothing executed."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import BUNDLED, TEST_DATA, RunCli
+
+TINY = (TEST_DATA / "tiny.yaml").read_text()
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "catalogue.yaml") -> Path:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def invalid(run: RunCli, path: Path) -> str:
+    result = run("validate", str(path))
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+    return result.stderr
+
+
+def test_bundled_catalogue_is_valid(run: RunCli) -> None:
+    result = run("validate", str(BUNDLED))
+    assert result.exit_code == 0
+    assert result.stdout.startswith("ok: ")
+    assert "exercises" in result.stdout
+
+
+def test_tiny_catalogue_is_valid(run: RunCli) -> None:
+    result = run("validate", str(TEST_DATA / "tiny.yaml"))
+    assert result.stdout.strip() == "ok: 3 exercises"
+
+
+def test_yaml_syntax_error_gives_line_and_column(run: RunCli, tmp_path: Path) -> None:
+    path = write(tmp_path, "version: 1\nexercises:\n  - id: [unclosed\n")
+    err = invalid(run, path)
+    assert f"{path}:" in err
+    assert "column" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "is empty"),
+        ("   \n# only a comment\n", "is empty"),
+        ("- a\n- b\n", "top level must be a mapping"),
+        ("just a string\n", "top level must be a mapping"),
+        ("version: 1\n", "'exercises' must be a non-empty list"),
+        ("version: 1\nexercises: []\n", "'exercises' must be a non-empty list"),
+        ("version: 2\nexercises: [{}]\n", "version 2 is not supported"),
+    ],
+)
+def test_wrong_shapes(run: RunCli, tmp_path: Path, text: str, expected: str) -> None:
+    assert expected in invalid(run, write(tmp_path, text))
+
+
+def test_unknown_key_names_exercise_field_and_line(run: RunCli, tmp_path: Path) -> None:
+    text = TINY.replace("    kind: strengthen\n", "    kind: strengthen\n    colour: red\n")
+    path = write(tmp_path, text)
+    err = invalid(run, path)
+    line = text.splitlines().index("    colour: red") + 1
+    assert f"{path}:{line}: side-hold: colour: unknown field" in err
+
+
+def test_every_problem_is_reported_not_only_the_first(run: RunCli, tmp_path: Path) -> None:
+    text = (
+        TINY.replace("    level: beginner\n", "    level: expert\n", 1)
+        .replace("seconds: 3,", "seconds: 3000,")
+        .replace("    cues: [Breathe out]\n", "")
+    )
+    err = invalid(run, write(tmp_path, text))
+    assert "3 problems" in err
+    assert "easy-roll: level:" in err
+    assert "side-hold: dose.seconds: Input should be less than or equal to 300" in err
+    assert "lying-stretch: cues: required field is missing" in err
+
+
+def test_wrong_types(run: RunCli, tmp_path: Path) -> None:
+    err = invalid(run, write(tmp_path, TINY.replace("reps: 2, tempo", "reps: lots, tempo")))
+    assert "easy-roll: dose.reps:" in err
+
+
+def test_duplicate_ids(run: RunCli, tmp_path: Path) -> None:
+    err = invalid(run, write(tmp_path, TINY.replace("id: lying-stretch", "id: side-hold")))
+    assert "side-hold: id: duplicate id" in err
+
+
+def test_ids_must_be_kebab_case(run: RunCli, tmp_path: Path) -> None:
+    err = invalid(run, write(tmp_path, TINY.replace("id: side-hold", "id: Side_Hold")))
+    assert "is not kebab-case" in err
+
+
+def test_dangling_variant_reference(run: RunCli, tmp_path: Path) -> None:
+    text = TINY.replace("    warmup: true\n", "    warmup: true\n    harder: [no-such-thing]\n")
+    err = invalid(run, write(tmp_path, text))
+    assert "easy-roll: harder: names 'no-such-thing', which is not in the catalogue" in err
+
+
+def test_pyramid_must_descend(run: RunCli, tmp_path: Path) -> None:
+    text = TINY.replace(
+        "{type: hold, seconds: 4, reps: 1}", "{type: hold, seconds: 4, pyramid: [2, 4]}"
+    )
+    assert "a pyramid must go down" in invalid(run, write(tmp_path, text))
+
+
+def test_python_tags_are_refused_and_never_executed(run: RunCli, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    text = f"!!python/object/apply:os.system ['touch {marker}']\n"
+    err = invalid(run, write(tmp_path, text))
+    assert "tags" in err
+    assert not marker.exists()
+
+
+def test_alias_bomb_is_refused_quickly(run: RunCli, tmp_path: Path) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 12):
+        previous = f"*a{level - 1}"
+        lines.append(f"a{level}: &a{level} [{', '.join([previous] * 10)}]")
+    lines.append("exercises: *a11")
+    started = time.process_time()
+    err = invalid(run, write(tmp_path, "\n".join(lines) + "\n"))
+    assert "anchors and aliases" in err
+    # Sanity bound only (seconds of CPU, not a benchmark): 10**12 nodes were never built.
+    assert time.process_time() - started < 30
+
+
+def test_keys_given_twice(run: RunCli, tmp_path: Path) -> None:
+    text = TINY.replace("    kind: strengthen\n", "    kind: strengthen\n    kind: stretch\n")
+    assert "key 'kind' is given twice" in invalid(run, write(tmp_path, text))
+
+
+def test_bytes_that_are_not_utf8(run: RunCli, tmp_path: Path) -> None:
+    err = invalid(run, write(tmp_path, b"version: 1\nexercises:\n  - id: caf\xe9\n"))
+    assert "is not UTF-8" in err
+    assert ":3:" in err
+
+
+def test_folder_and_missing_path(run: RunCli, tmp_path: Path) -> None:
+    assert "is a folder" in invalid(run, tmp_path)
+    assert "no such file" in invalid(run, tmp_path / "missing.yaml")
+
+
+def test_invalid_catalogue_option_fails_like_validate(run: RunCli, tmp_path: Path) -> None:
+    path = write(tmp_path, TINY.replace("id: side-hold", "id: Side_Hold"))
+    for args in (["list"], ["show", "easy-roll"], ["plan"]):
+        result = run("--catalogue", str(path), *args)
+        assert result.exit_code == 2
+        assert "is not kebab-case" in result.stderr
+        assert "Traceback" not in result.output
+
+
+def test_environment_variable_chooses_the_catalogue(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BACKCOACH_CATALOGUE", str(TEST_DATA / "tiny.yaml"))
+    result = run("list", "--json")
+    assert [item["id"] for item in __import__("json").loads(result.stdout)] == [
+        "easy-roll",
+        "side-hold",
+        "lying-stretch",
+    ]
