@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from backcoach.errors import CatalogueError, Problem
 
@@ -192,8 +191,7 @@ def _message(error: Any) -> str:
 # --- YAML -------------------------------------------------------------------
 
 
-@dataclass
-class _Document:
+class _Document(NamedTuple):
     value: Any
     root: yaml.Node | None
 
@@ -272,8 +270,7 @@ def _compose(data: bytes, filename: str) -> _Document:
     return _Document(value, root)
 
 
-@dataclass
-class _TreeProblem:
+class _TreeProblem(NamedTuple):
     message: str
     line: int
 

@@ -8,7 +8,6 @@ The one place that turns a BackcoachError into a message and an exit code is
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -47,7 +46,8 @@ def _err_console() -> Console:
 def _out_console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False)
+    # Data never holds markup or :emoji: codes; not parsing for them saves time per cell.
+    return Console(highlight=False, markup=False, emoji=False)
 
 
 def _debug() -> bool:
@@ -146,6 +146,8 @@ def _load(ctx: typer.Context) -> Catalogue:
 
 
 def _print_json(data: object) -> None:
+    import json
+
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
@@ -234,7 +236,7 @@ def list_command(
     as_json: JsonOption = False,
 ) -> None:
     """List the exercises in the catalogue, with their dose and equipment."""
-    from backcoach.planner import matches, parse_focus
+    from backcoach.models import matches, parse_focus
 
     regions, kinds = parse_focus(focus or ())
     wanted_level = _level(level)
@@ -331,8 +333,8 @@ def _request(
     seed: int | None,
     flare_up: bool = False,
 ) -> Request:
-    from backcoach.models import Level
-    from backcoach.planner import MAX_MINUTES, MIN_MINUTES, Request, parse_focus
+    from backcoach.models import Level, parse_focus
+    from backcoach.planner import MAX_MINUTES, MIN_MINUTES, Request
 
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
         raise UsageError(f"--minutes must be from {MIN_MINUTES} to {MAX_MINUTES}, not {minutes}")

@@ -6,7 +6,7 @@ exit codes"); `cli.py` is the only place that turns them into a message.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -36,8 +36,7 @@ class NotFoundError(UsageError):
     """An exercise (or other named thing) that does not exist."""
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One problem found in a catalogue file, located as precisely as we can."""
 
     file: str

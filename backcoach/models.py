@@ -6,12 +6,20 @@ docs/catalogue.md; keep the two in step.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+# Pydantic looks for plugins in every installed package's metadata when a model is
+# built, which costs tens of milliseconds at start-up; backcoach uses none. Typer
+# does the same around its own adapters.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator  # noqa: E402
+
+from backcoach.errors import UsageError  # noqa: E402
 
 
 class Region(StrEnum):
@@ -135,7 +143,7 @@ class HoldDose(_Frozen):
     def _consistent(self) -> HoldDose:
         if self.pyramid is not None and self.sets is not None and self.sets != len(self.pyramid):
             raise ValueError("give either sets or a pyramid (the pyramid sets the sets)")
-        if self.pyramid is not None and "reps" in self.model_fields_set:
+        if self.pyramid is not None and self.reps != 1:
             raise ValueError("give either reps or a pyramid (the pyramid sets the reps)")
         if self.max_seconds is not None and self.max_seconds < self.seconds:
             raise ValueError("max_seconds is below seconds")
@@ -302,6 +310,9 @@ Phase = Literal["warm-up", "main", "cool-down"]
 class Step(_Frozen):
     """One exercise in a plan, with the dose to do and the time it takes."""
 
+    # Built on first use: `list` and `show` never make a plan.
+    model_config = ConfigDict(defer_build=True)
+
     exercise: str
     name: str
     phase: Phase
@@ -314,6 +325,8 @@ class Step(_Frozen):
 
 
 class Plan(_Frozen):
+    model_config = ConfigDict(defer_build=True)
+
     seed: int
     minutes: int
     regions: tuple[Region, ...]
@@ -324,6 +337,66 @@ class Plan(_Frozen):
     total_seconds: int
     budget_seconds: int
     notes: tuple[str, ...] = ()
+
+
+# --- focus --------------------------------------------------------------------
+
+FOCUS_WORDS: dict[str, Region | Kind] = {
+    "lower": Region.LOWER,
+    "upper": Region.UPPER,
+    "stretch": Kind.STRETCH,
+    "strengthen": Kind.STRENGTHEN,
+}
+
+
+def parse_focus(values: Iterable[str]) -> tuple[frozenset[Region], frozenset[Kind]]:
+    """`--focus lower,stretch --focus upper` → regions and kinds; an open dimension means both."""
+    regions: set[Region] = set()
+    kinds: set[Kind] = set()
+    for value in values:
+        for word in value.split(","):
+            word = word.strip().lower()
+            if not word:
+                continue
+            if word in ("all", "whole", "both"):
+                continue
+            found = FOCUS_WORDS.get(word)
+            if found is None:
+                allowed = ", ".join(FOCUS_WORDS)
+                raise UsageError(
+                    f"unknown focus {word!r}: use {allowed} (repeat or join with commas)"
+                )
+            if isinstance(found, Region):
+                regions.add(found)
+            else:
+                kinds.add(found)
+    return frozenset(regions or Region), frozenset(kinds or Kind)
+
+
+def focus_words(regions: Iterable[Region], kinds: Iterable[Kind]) -> str:
+    region_set, kind_set = set(regions), set(kinds)
+    where = "whole back" if region_set == set(Region) else f"{next(iter(region_set))} back"
+    if kind_set == set(Kind):
+        return where
+    return f"{where}, {next(iter(kind_set))}"
+
+
+def matches(
+    exercise: Exercise,
+    *,
+    regions: Iterable[Region] = Region,
+    kinds: Iterable[Kind] = Kind,
+    level: Level | None = None,
+    equipment: Iterable[Equipment] | None = None,
+) -> bool:
+    """The filter `list` and the planner share."""
+    if not set(exercise.regions) & set(regions):
+        return False
+    if exercise.kind not in set(kinds):
+        return False
+    if level is not None and not level_allows(exercise.level, level):
+        return False
+    return equipment is None or has_equipment(exercise, equipment)
 
 
 def level_allows(level: Level, wanted: Level) -> bool:

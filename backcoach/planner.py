@@ -9,7 +9,7 @@ promises is exactly the time a session takes (pauses aside).
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -59,66 +59,6 @@ class Request:
     excluded: Mapping[str, str] = field(default_factory=dict)
     # Why a dose differs from the catalogue's, for `plan` to show.
     dose_reasons: Mapping[str, str] = field(default_factory=dict)
-
-
-# --- focus --------------------------------------------------------------------
-
-FOCUS_WORDS: dict[str, Region | Kind] = {
-    "lower": Region.LOWER,
-    "upper": Region.UPPER,
-    "stretch": Kind.STRETCH,
-    "strengthen": Kind.STRENGTHEN,
-}
-
-
-def parse_focus(values: Iterable[str]) -> tuple[frozenset[Region], frozenset[Kind]]:
-    """`--focus lower,stretch --focus upper` → regions and kinds; an open dimension means both."""
-    regions: set[Region] = set()
-    kinds: set[Kind] = set()
-    for value in values:
-        for word in value.split(","):
-            word = word.strip().lower()
-            if not word:
-                continue
-            if word in ("all", "whole", "both"):
-                continue
-            found = FOCUS_WORDS.get(word)
-            if found is None:
-                allowed = ", ".join(FOCUS_WORDS)
-                raise UsageError(
-                    f"unknown focus {word!r}: use {allowed} (repeat or join with commas)"
-                )
-            if isinstance(found, Region):
-                regions.add(found)
-            else:
-                kinds.add(found)
-    return frozenset(regions or Region), frozenset(kinds or Kind)
-
-
-def focus_words(regions: Iterable[Region], kinds: Iterable[Kind]) -> str:
-    region_set, kind_set = set(regions), set(kinds)
-    where = "whole back" if region_set == set(Region) else f"{next(iter(region_set))} back"
-    if kind_set == set(Kind):
-        return where
-    return f"{where}, {next(iter(kind_set))}"
-
-
-def matches(
-    exercise: Exercise,
-    *,
-    regions: Iterable[Region] = Region,
-    kinds: Iterable[Kind] = Kind,
-    level: Level | None = None,
-    equipment: Iterable[Equipment] | None = None,
-) -> bool:
-    """The filter `list` and the planner share."""
-    if not set(exercise.regions) & set(regions):
-        return False
-    if exercise.kind not in set(kinds):
-        return False
-    if level is not None and not level_allows(exercise.level, level):
-        return False
-    return equipment is None or has_equipment(exercise, equipment)
 
 
 # --- time -----------------------------------------------------------------------

@@ -16,13 +16,13 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from backcoach.models import Exercise, HoldDose, Plan, RepsDose
-from backcoach.planner import Segment, focus_words, segments
+from backcoach.models import Exercise, HoldDose, Plan, RepsDose, focus_words
 
 if TYPE_CHECKING:
     from rich.live import Live
 
     from backcoach import engine as ev
+    from backcoach.planner import Segment
 
 
 def dose_words(exercise_dose: HoldDose | RepsDose) -> str:
@@ -279,6 +279,8 @@ class SessionView:
     """Holds what the screen shows and builds it; the live and plain renderers share it."""
 
     def __init__(self, plan: Plan, cue_of: dict[str, str], time_scale: float = 1.0) -> None:
+        from backcoach.planner import segments
+
         self.plan = plan
         self.timeline = segments(plan)
         self.starts = [0, *accumulate(segment.seconds for segment in self.timeline)]

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from backcoach import catalogue, planner
 from backcoach.errors import UsageError
-from backcoach.models import Catalogue, Equipment, Kind, Level, Region
+from backcoach.models import Catalogue, Equipment, Kind, Level, Region, parse_focus
 from backcoach.planner import Request
 
 from .conftest import BUNDLED, TEST_DATA
@@ -85,7 +85,7 @@ def test_same_request_same_plan(request: Request) -> None:
 def test_plans_use_at_least_85_percent_when_the_catalogue_allows(
     focus: str, minutes: int, seed: int
 ) -> None:
-    regions, kinds = planner.parse_focus([focus])
+    regions, kinds = parse_focus([focus])
     plan = planner.build(
         bundled(), Request(regions=regions, kinds=kinds, minutes=minutes, seed=seed)
     )
@@ -135,7 +135,7 @@ def test_nothing_fits_in_a_minute_with_a_long_exercise_only() -> None:
     ],
 )
 def test_parse_focus(words: list[str], regions: set[Region], kinds: set[Kind]) -> None:
-    assert planner.parse_focus(words) == (frozenset(regions), frozenset(kinds))
+    assert parse_focus(words) == (frozenset(regions), frozenset(kinds))
 
 
 def test_flare_up_cuts_the_dose_back() -> None:

@@ -1,0 +1,196 @@
+"""backcoach benchmarks: start-up against the Typer + Rich floor, and session timing.
+
+    python bench/run.py             # everything (includes a real-time ~60 s session)
+    python bench/run.py --quick     # start-up only
+    python bench/run.py --runs 30   # more runs per command
+
+Prints one table and writes docs/benchmarks.md with the machine, date and
+commit. Exits 1 if a goal is missed. Not part of the test suite: timing on a
+shared machine is noise, so no test asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent / "backcoach"
+FLOOR = [sys.executable, str(ROOT / "bench" / "floor.py"), "--name", "x"]
+
+STARTUP_COMMANDS: dict[str, list[str]] = {
+    "floor (Typer + Rich, one option)": FLOOR,
+    "backcoach list": [str(BIN), "list"],
+    "backcoach show bird-dog": [str(BIN), "show", "bird-dog"],
+    "backcoach plan": [str(BIN), "plan", "--seed", "1"],
+    "backcoach --help": [str(BIN), "--help"],
+}
+STARTUP_GOAL = 1.2  # times the floor
+TIMING_GOAL_MS = 50.0
+CPU_GOAL = 0.01  # share of one core during the countdown
+
+
+@dataclass
+class Row:
+    name: str
+    value: str
+    goal: str
+    ok: bool | None
+
+
+def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system) of one run."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+        env=env,
+    )  # fmt: skip
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"benchmark command failed: {' '.join(command)}")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def startup(runs: int, env: dict[str, str]) -> tuple[list[Row], dict[str, float]]:
+    for command in STARTUP_COMMANDS.values():
+        run_once(command, env)  # warm the page cache and the catalogue cache
+    samples: dict[str, list[float]] = {name: [] for name in STARTUP_COMMANDS}
+    for _ in range(runs):
+        for name, command in STARTUP_COMMANDS.items():  # interleaved, so drift hits all alike
+            samples[name].append(run_once(command, env)[0])
+    medians = {name: statistics.median(values) for name, values in samples.items()}
+    floor = medians["floor (Typer + Rich, one option)"]
+    rows = []
+    for name, median in medians.items():
+        ratio = median / floor
+        is_floor = name.startswith("floor")
+        rows.append(
+            Row(
+                f"start-up: {name}",
+                f"{median * 1000:.0f} ms" + ("" if is_floor else f" ({ratio:.2f}× floor)"),
+                "" if is_floor else f"≤ {STARTUP_GOAL}× floor",
+                None if is_floor else ratio <= STARTUP_GOAL,
+            )
+        )
+    return rows, medians
+
+
+def session_timing(env: dict[str, str], startup_seconds: float) -> list[Row]:
+    """A real-time session of about a minute: how far the end drifts, and the CPU it costs."""
+    plan_args = ["--minutes", "1", "--seed", "7", "--focus", "lower,stretch"]
+    plan = json.loads(
+        subprocess.run(
+            [str(BIN), "plan", *plan_args, "--json"], capture_output=True, text=True, env=env,
+            check=True,
+        ).stdout  # fmt: skip
+    )
+    total = plan["total_seconds"]
+    # The CPU that start-up alone costs, measured on the same command with nothing to wait for.
+    idle_env = dict(env, BACKCOACH_TIME_SCALE="0.0001")
+    startup_cpu = statistics.median(
+        run_once([str(BIN), "start", "--yes", "--plain", "--sound", "off", *plan_args], idle_env)[1]
+        for _ in range(5)
+    )
+    wall, cpu = run_once([str(BIN), "start", "--yes", "--plain", "--sound", "off", *plan_args], env)
+    drift_ms = (wall - total - startup_seconds) * 1000
+    countdown_cpu = max(0.0, cpu - startup_cpu) / total
+    return [
+        Row(
+            f"timing: {total} s session, wall − plan − start-up",
+            f"{drift_ms:+.0f} ms",
+            f"within {TIMING_GOAL_MS:.0f} ms",
+            abs(drift_ms) <= TIMING_GOAL_MS,
+        ),
+        Row(
+            "timing: CPU during the countdown",
+            f"{countdown_cpu * 100:.2f}% of a core",
+            f"< {CPU_GOAL * 100:.0f}%",
+            countdown_cpu < CPU_GOAL,
+        ),
+    ]
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def commit() -> str:
+    git = shutil.which("git")
+    if not git:
+        return "unknown"
+    result = subprocess.run(
+        [git, "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    dirty = subprocess.run(
+        [git, "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True, text=True, check=False,
+    ).stdout.strip()  # fmt: skip
+    return (result.stdout.strip() or "unknown") + (" (with uncommitted changes)" if dirty else "")
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| measure | result | goal | met |", "| --- | --- | --- | --- |"]
+    for row in rows:
+        met = "" if row.ok is None else ("yes" if row.ok else "**no**")
+        lines.append(f"| {row.name} | {row.value} | {row.goal} | {met} |")
+    return "\n".join(lines)
+
+
+def write_report(rows: list[Row], runs: int, path: Path) -> None:
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    marker = "<!-- bench/run.py writes below this line -->"
+    head = text.split(marker)[0] if marker in text else "# Benchmarks\n\n"
+    body = (
+        f"{marker}\n\n## Latest run\n\n"
+        f"- machine: {machine()}\n"
+        f"- date: {time.strftime('%Y-%m-%d %H:%M %Z')}\n"
+        f"- commit: {commit()}\n"
+        f"- start-up: median of {runs} interleaved runs per command, after one warm-up run\n\n"
+        f"{table(rows)}\n"
+    )
+    path.write_text(head.rstrip() + "\n\n" + body, encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--runs", type=int, default=15, help="runs per start-up command")
+    parser.add_argument("--quick", action="store_true", help="start-up only, no real-time session")
+    parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    args = parser.parse_args()
+    if not BIN.exists():
+        raise SystemExit(f"{BIN} not found: install backcoach in this environment first")
+    with tempfile.TemporaryDirectory() as home:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOACH_")}
+        env.update(BACKCOACH_HOME=home, COLUMNS="100", NO_COLOR="1")
+        rows, medians = startup(args.runs, env)
+        if not args.quick:
+            rows += session_timing(env, medians["backcoach plan"])
+    print(table(rows))
+    if not args.no_write:
+        write_report(rows, args.runs, ROOT / "docs" / "benchmarks.md")
+        print(f"\nwritten to {ROOT / 'docs' / 'benchmarks.md'}")
+    return 0 if all(row.ok is not False for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
