@@ -306,7 +306,7 @@ def _select(pools: _Pools, request: Request, budget: int, rng: random.Random) ->
     for exercise in _shuffled(pools.warmup, rng):
         if sum(c.phase == "warm-up" for c in chosen) >= warmup_count:
             break
-        take(exercise, "warm-up", "warm-up: gentle mobility to get the back moving", budget)
+        take(exercise, "warm-up", "gentle mobility to warm up", budget)
 
     # Keep room for a cool-down stretch, lying down if possible, before the main block.
     cooldowns = [e for e in _shuffled(pools.stretch, rng) if e.id not in used and not e.warmup]
@@ -339,11 +339,11 @@ def _select(pools: _Pools, request: Request, budget: int, rng: random.Random) ->
                 break  # the lagging kind is out: stop rather than unbalance the block
 
     if reserved is not None:
-        take(reserved, "cool-down", "cool-down: a calm stretch to finish, lying down", budget)
+        take(reserved, "cool-down", "a calm stretch to finish", budget)
     for exercise in cooldowns[1:]:
         if spent >= budget * FILL_TARGET:
             break
-        take(exercise, "cool-down", "cool-down: another gentle stretch to finish", budget)
+        take(exercise, "cool-down", "another calm stretch to finish", budget)
     return chosen
 
 
@@ -359,7 +359,7 @@ def _main_reason(exercise: Exercise, stretch_only: bool) -> str:
         return f"strengthens the {region} back"
     if stretch_only:
         return f"stretches the {region} back"
-    return f"stretches the {region} back, to balance the strengthening"
+    return f"stretches the {region} back, balancing the strengthening"
 
 
 def _order(chosen: list[_Choice]) -> list[_Choice]:
