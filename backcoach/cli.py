@@ -379,7 +379,10 @@ def plan_command(
     """Show the session that start would run, without running it."""
     from backcoach import planner
 
-    plan = planner.build(_load(ctx), _request(focus, minutes, level, equipment, seed))
+    catalogue = _load(ctx)
+    plan = planner.build(
+        catalogue, _progressed(_request(focus, minutes, level, equipment, seed), catalogue)
+    )
     if as_json:
         _print_json(_plan_json(plan))
         return
@@ -423,7 +426,7 @@ def start_command(
         ),
     ] = False,
 ) -> None:
-    """Run a session live: countdowns, reps with tempo, sides and rests."""
+    """Run a session live: safety check, countdowns, reps with tempo, sides and rests."""
     from backcoach import session
     from backcoach.cues import SOUNDS
 
@@ -431,36 +434,153 @@ def start_command(
         raise UsageError(f"unknown sound {sound!r}: use {', '.join(SOUNDS)}")
     options = session.Options(yes=yes, plain=plain, sound=sound)
     session.check_can_ask(options)
-    from backcoach import planner
     from backcoach.clock import SystemClock, time_scale
     from backcoach.keys import for_terminal
+    from backcoach.storage import open_history
 
     clock = SystemClock(time_scale())
     catalogue = _load(ctx)
-    plan = planner.build(catalogue, _request(focus, minutes, level, equipment, seed, flare_up))
-    out, err = _out_console(), _err_console()
-    from backcoach.render import plan_view
-
-    out.print(plan_view(plan))
-    if not yes:
-        _ask_ready(out)
-    session.run(plan, catalogue, options, out, err, clock, for_terminal(clock))
-
-
-def _ask_ready(out: Console) -> None:
-    from rich.prompt import Prompt
-
+    history = open_history()
+    assert history is not None
     try:
-        Prompt.ask(
-            "Ready? Press Enter to begin (Ctrl-C to stop)",
-            console=out,
-            default="",
-            show_default=False,
+        request = _progressed(
+            _request(focus, minutes, level, equipment, seed, flare_up), catalogue, history
         )
-    except EOFError:
-        raise UsageError(
-            "no answer on standard input", hint="add --yes to run without questions"
-        ) from None
+        session.coach(
+            catalogue, request, options, _out_console(), clock, for_terminal(clock), history
+        )
+    finally:
+        history.close()
+
+
+def _progressed(request: Request, catalogue: Catalogue, history: Any = None) -> Request:
+    """The request with progression's doses and exclusions from the history, if there is one."""
+    from dataclasses import replace
+
+    from backcoach.progression import next_doses
+    from backcoach.storage import now, open_history
+
+    opened = history if history is not None else open_history(create=False)
+    if opened is None:
+        return request
+    try:
+        sessions = opened.sessions()
+    finally:
+        if history is None:
+            opened.close()
+    progress = next_doses(sessions, catalogue.exercises, now())
+    return replace(
+        request, doses=progress.doses, excluded=progress.excluded, dose_reasons=progress.reasons
+    )
+
+
+def _sessions(limit: int | None = None) -> list[Any]:
+    from backcoach.storage import open_history
+
+    history = open_history(create=False)
+    if history is None:
+        return []
+    try:
+        return history.sessions(limit)
+    finally:
+        history.close()
+
+
+@app.command("history")
+def history_command(
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", help="How many sessions to show, newest first.")
+    ] = 20,
+    as_json: JsonOption = False,
+    as_csv: Annotated[
+        bool, typer.Option("--csv", help="Write CSV with a header to stdout.")
+    ] = False,
+) -> None:
+    """Past sessions, newest first."""
+    if as_json and as_csv:
+        raise UsageError("--json and --csv cannot be used together")
+    if limit < 1:
+        raise UsageError("--limit must be 1 or more")
+    sessions = _sessions(limit)
+    if as_json:
+        _print_json([record.contract_json() for record in sessions])
+        return
+    if as_csv:
+        from backcoach.render import history_csv
+
+        sys.stdout.write(history_csv(sessions))
+        return
+    out = _out_console()
+    if not sessions:
+        out.print("No sessions yet. Start one with: backcoach start")
+        return
+    from backcoach.render import history_table
+
+    out.print(history_table(sessions))
+
+
+@app.command("stats")
+def stats_command(as_json: JsonOption = False) -> None:
+    """Streaks, sessions and minutes per week, and how pain is moving."""
+    from datetime import date
+
+    from backcoach import stats
+
+    summary = stats.compute(_sessions(), date.today())
+    if as_json:
+        _print_json(summary.as_json())
+        return
+    from backcoach.render import stats_view
+
+    out = _out_console()
+    out.print(stats_view(summary, out.size.width))
+
+
+@app.command("report")
+def report_command(
+    report_format: Annotated[
+        str, typer.Option("--format", help="md (Markdown, default) or html (with a pain chart).")
+    ] = "md",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="PATH", help="Write to this file instead of stdout."
+        ),
+    ] = None,
+) -> None:
+    """A one-page summary to show a physiotherapist or doctor."""
+    from datetime import date
+
+    from backcoach import report, stats
+
+    if report_format not in report.FORMATS:
+        raise UsageError(f"unknown format {report_format!r}: use md or html")
+    sessions = _sessions()
+    summary = stats.compute(sessions, date.today())
+    render = report.html if report_format == "html" else report.markdown
+    text = render(sessions, summary, date.today())
+    if output is None:
+        sys.stdout.write(text)
+        return
+    _write_atomically(output, text)
+    _err_console().print(f"wrote {output}")
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    import tempfile
+
+    from backcoach.errors import StorageError
+
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give a file name")
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent or ".", delete=False, suffix=".tmp"
+        ) as handle:
+            handle.write(text)
+        os.replace(handle.name, path)
+    except OSError as exc:
+        raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
 def main() -> NoReturn:

@@ -108,6 +108,17 @@ QUIT_KEYS = frozenset({"q"})
 HELP_KEYS = frozenset({"?", "h"})
 
 
+@dataclass(frozen=True)
+class StepDecision:
+    """What the after-step hook wants: end the session, or leave later steps out."""
+
+    stop: bool = False
+    leave_out: frozenset[int] = frozenset()
+
+
+AfterStep = Callable[[int], StepDecision | None]
+
+
 @dataclass
 class Outcome:
     """What happened, kept current as the session runs (so Ctrl-C can save it)."""
@@ -130,15 +141,17 @@ class Engine:
         keys: KeySource,
         listeners: list[Listener] | None = None,
         *,
-        stop_step: Callable[[int], bool] | None = None,
+        after_step: AfterStep | None = None,
     ) -> None:
         self.plan = plan
         self.clock = clock
         self.keys = keys
         self.listeners: list[Listener] = list(listeners or [])
         self.timeline = segments(plan)
-        # Asked after each step ends; True ends the session ("stopped").
-        self.stop_step = stop_step
+        # Called after each step ends (e.g. to ask about leg symptoms); the time it
+        # takes counts as a pause, so the next step still gets its full time.
+        self.after_step = after_step
+        self.left_out: set[int] = set()
         steps = len(plan.steps)
         self.outcome = Outcome(
             statuses=["pending"] * steps,
@@ -166,6 +179,12 @@ class Engine:
         skipped_work: set[int] = set()
         while index < len(self.timeline):
             segment = self.timeline[index]
+            if segment.step in self.left_out:
+                if outcome.statuses[segment.step] == "pending":
+                    outcome.statuses[segment.step] = "stopped"
+                    self._emit(StepDone(segment.step, "stopped"))
+                index = _next_step_start(self.timeline, index)
+                continue
             self._current_step = segment.step
             begun = deadline
             deadline = begun + segment.seconds
@@ -179,7 +198,8 @@ class Engine:
                 skipped_work.add(segment.step)
                 next_index = _next_step_start(self.timeline, index)
                 self._close_step(segment.step, partial=True)
-                if self._stop_after(segment.step):
+                stop, deadline = self._after(segment.step, deadline)
+                if stop:
                     return self._end("stopped", start)
                 index = next_index
                 continue
@@ -192,7 +212,8 @@ class Engine:
             index += 1
             if last_of_step:
                 self._close_step(segment.step, partial=segment.step in skipped_work)
-                if self._stop_after(segment.step):
+                stop, deadline = self._after(segment.step, deadline)
+                if stop:
                     return self._end("stopped", start)
         return self._end("done", start)
 
@@ -207,8 +228,20 @@ class Engine:
             outcome.elapsed = self.clock.now() - outcome.started_at
         return outcome
 
-    def _stop_after(self, step: int) -> bool:
-        return self.stop_step is not None and self.stop_step(step)
+    def _after(self, step: int, deadline: float) -> tuple[bool, float]:
+        """Run the after-step hook; returns (stop, the deadline moved by its time)."""
+        if self.after_step is None:
+            return False, deadline
+        asked_at = self.clock.now()
+        decision = self.after_step(step)
+        spent = self.clock.now() - asked_at
+        if spent > 0:
+            self.outcome.paused_total += spent
+            deadline += spent
+        if decision is None:
+            return False, deadline
+        self.left_out |= decision.leave_out
+        return decision.stop, deadline
 
     def _close_step(self, step: int, *, partial: bool) -> None:
         outcome = self.outcome

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from types import FrameType, TracebackType
 from typing import Any, Protocol
@@ -34,6 +35,9 @@ class KeySource(Protocol):
     def read(self, timeout: float | None) -> Key | None:
         """Wait up to `timeout` session seconds (None: forever) for a key."""
 
+    def suspended(self) -> AbstractContextManager[None]:
+        """The terminal as the shell left it, for asking a question mid-session."""
+
     def __enter__(self) -> KeySource: ...
 
     def __exit__(
@@ -55,6 +59,9 @@ class NoKeys:
             raise RuntimeError("cannot wait for a key without a terminal")
         self.clock.sleep(timeout)
         return None
+
+    def suspended(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
     def __enter__(self) -> NoKeys:
         return self
@@ -81,6 +88,9 @@ class ScriptedKeys:
             raise RuntimeError("scripted keys ran out while the session waits for a key")
         self.clock.sleep(timeout)
         return None
+
+    def suspended(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
     def __enter__(self) -> ScriptedKeys:
         return self
@@ -139,6 +149,14 @@ class PosixKeys:
         if self._saved is None:
             self._saved = termios.tcgetattr(self.fd)
         tty.setcbreak(self.fd, termios.TCSANOW)
+
+    @contextmanager
+    def suspended(self) -> Iterator[None]:
+        self.restore()
+        try:
+            yield
+        finally:
+            self._enter_cbreak()
 
     def restore(self) -> None:
         import termios
@@ -208,6 +226,9 @@ class WindowsKeys:
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
+
+    def suspended(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
     def __enter__(self) -> WindowsKeys:
         return self

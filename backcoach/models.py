@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -405,3 +406,82 @@ def level_allows(level: Level, wanted: Level) -> bool:
 
 def has_equipment(exercise: Exercise, available: Iterable[Equipment]) -> bool:
     return exercise.needs <= set(available)
+
+
+# --- history ------------------------------------------------------------------
+
+SessionOutcome = Literal["in progress", "done", "quit", "stopped", "interrupted", "red flag"]
+ExerciseStatus = Literal["pending", "done", "partial", "skipped", "stopped"]
+
+
+class ExerciseRecord(_Frozen):
+    """One exercise of a past session: what was planned and what happened."""
+
+    model_config = ConfigDict(defer_build=True)
+
+    position: int
+    id: str
+    name: str
+    phase: Phase
+    status: ExerciseStatus
+    dose: Dose
+    work_seconds: float
+    planned_work_seconds: float
+
+    @property
+    def completed(self) -> bool:
+        return self.status == "done"
+
+
+class SessionRecord(_Frozen):
+    """A past (or running, or interrupted) session, as the history keeps it."""
+
+    model_config = ConfigDict(defer_build=True)
+
+    id: int
+    started_at: datetime
+    ended_at: datetime | None
+    focus: str
+    minutes: int
+    level: Level
+    seed: int
+    flare_up: bool
+    planned_seconds: int
+    active_seconds: float | None
+    pain_before: int | None
+    pain_after: int | None
+    effort: str | None
+    completed: bool
+    outcome: SessionOutcome
+    red_flags: tuple[str, ...]
+    red_flag_tier: str | None
+    symptoms_spread: bool
+    exercises: tuple[ExerciseRecord, ...]
+
+    def contract_json(self) -> dict[str, object]:
+        """The session object of DESIGN.md, plus a few fields people find useful."""
+        return {
+            "id": self.id,
+            "started_at": self.started_at.isoformat(),
+            "ended_at": self.ended_at.isoformat() if self.ended_at else None,
+            "focus": self.focus,
+            "completed": self.completed,
+            "outcome": self.outcome,
+            "planned_seconds": self.planned_seconds,
+            "active_seconds": self.active_seconds,
+            "pain_before": self.pain_before,
+            "pain_after": self.pain_after,
+            "effort": self.effort,
+            "flare_up": self.flare_up,
+            "red_flags": list(self.red_flags),
+            "exercises": [
+                {
+                    "id": exercise.id,
+                    "completed": exercise.completed,
+                    "status": exercise.status,
+                    "dose": exercise.dose.describe(),
+                    "work_seconds": exercise.work_seconds,
+                }
+                for exercise in self.exercises
+            ],
+        }

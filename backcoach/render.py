@@ -6,7 +6,8 @@ are told; colours carry meaning, but every state is also said in words.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
@@ -19,10 +20,14 @@ from rich.text import Text
 from backcoach.models import Exercise, HoldDose, Plan, RepsDose, focus_words
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from rich.live import Live
 
     from backcoach import engine as ev
+    from backcoach.models import SessionRecord
     from backcoach.planner import Segment
+    from backcoach.stats import PainPoint, Stats
 
 
 def dose_words(exercise_dose: HoldDose | RepsDose) -> str:
@@ -404,6 +409,8 @@ class SessionView:
             self.paused = False
         elif isinstance(event, ev.HelpRequested):
             self.help = not self.help
+        elif isinstance(event, ev.SessionEnded) and event.reason == "done":
+            self.remaining = 0.0
 
 
 def scale_words(scale: float) -> str:
@@ -428,6 +435,12 @@ class LiveRenderer:
         self.live: Live | None = None
 
     def __enter__(self) -> LiveRenderer:
+        self._start()
+        return self
+
+    def _start(self) -> None:
+        # A new Live each time: a restarted one would move the cursor up over
+        # whatever was printed while it was stopped (a question and its answer).
         from rich.live import Live
 
         self.live = Live(
@@ -439,12 +452,24 @@ class LiveRenderer:
             vertical_overflow="crop",
         )
         self.live.start()
-        return self
+        self.live.update(self.view.render(self.console.size.width), refresh=True)
 
     def __exit__(self, *_: Any) -> None:
         if self.live is not None:
             self.live.stop()
             self.live = None
+
+    @contextmanager
+    def suspended(self) -> Iterator[None]:
+        """Step aside so a question can be asked; the view comes back afterwards."""
+        if self.live is None:
+            yield
+            return
+        self.live.stop()
+        try:
+            yield
+        finally:
+            self._start()
 
     def __call__(self, event: ev.Event) -> None:
         self.view.apply(event)
@@ -466,6 +491,9 @@ class PlainRenderer:
 
     def __exit__(self, *_: Any) -> None:
         return None
+
+    def suspended(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
     def say(self, line: str) -> None:
         self.console.print(line, markup=False, highlight=False, soft_wrap=True)
@@ -512,3 +540,155 @@ class PlainRenderer:
             return f"{name}: {rep_words(segment)}: {view.tempo_line(segment).plain}"
         detail = rep_words(segment)
         return f"{name}: hold {segment.seconds} s" + (f", {detail}" if detail else "")
+
+
+# --- history and stats --------------------------------------------------------
+
+_OUTCOME_WORDS = {
+    "done": "complete",
+    "quit": "ended early",
+    "stopped": "stopped",
+    "interrupted": "interrupted",
+    "in progress": "in progress",
+    "red flag": "red flag: no session",
+}
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _pain_change(record: SessionRecord) -> str:
+    before = "–" if record.pain_before is None else str(record.pain_before)
+    after = "–" if record.pain_after is None else str(record.pain_after)
+    return f"{before} → {after}"
+
+
+def history_table(sessions: Sequence[SessionRecord]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("started")
+    table.add_column("focus")
+    table.add_column("time", justify="right")
+    table.add_column("done", justify="right")
+    table.add_column("pain", justify="center")
+    table.add_column("result")
+    for record in sessions:
+        done = sum(exercise.completed for exercise in record.exercises)
+        table.add_row(
+            str(record.id),
+            _local(record.started_at),
+            record.focus + (" (flare-up)" if record.flare_up else ""),
+            minutes_text(record.active_seconds or 0),
+            f"{done}/{len(record.exercises)}",
+            _pain_change(record),
+            _OUTCOME_WORDS.get(record.outcome, record.outcome)
+            + (" · leg symptoms spread" if record.symptoms_spread else ""),
+        )
+    return table
+
+
+CSV_COLUMNS = (
+    "id", "started_at", "ended_at", "focus", "outcome", "completed", "planned_seconds",
+    "active_seconds", "pain_before", "pain_after", "effort", "exercises_done",
+    "exercises_planned", "flare_up", "symptoms_spread", "red_flags",
+)  # fmt: skip
+
+
+def history_csv(sessions: Sequence[SessionRecord]) -> str:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for record in sessions:
+        writer.writerow(
+            (
+                record.id,
+                record.started_at.isoformat(),
+                record.ended_at.isoformat() if record.ended_at else "",
+                record.focus,
+                record.outcome,
+                int(record.completed),
+                record.planned_seconds,
+                "" if record.active_seconds is None else record.active_seconds,
+                "" if record.pain_before is None else record.pain_before,
+                "" if record.pain_after is None else record.pain_after,
+                record.effort or "",
+                sum(e.completed for e in record.exercises),
+                len(record.exercises),
+                int(record.flare_up),
+                int(record.symptoms_spread),
+                " ".join(record.red_flags),
+            )
+        )
+    return buffer.getvalue()
+
+
+def pain_chart(points: Sequence[PainPoint], width: int) -> Text:
+    """Pain before (░) and after (█) each session, 0-10, as columns: readable without colour."""
+    fit = max(1, (width - 6) // 3)
+    shown = list(points)[-fit:]
+    lines = Text()
+    for level in range(10, 0, -1):
+        lines.append(f"{level:>3} │", style="dim")
+        for point in shown:
+            lines.append("░" if point.before >= level else " ", style="red")
+            lines.append("█" if point.after >= level else " ", style="blue")
+            lines.append(" ")
+        lines.append("\n")
+    lines.append("  0 └" + "─" * (3 * len(shown)) + "\n", style="dim")
+    first, last = shown[0].day.strftime("%d %b"), shown[-1].day.strftime("%d %b")
+    gap = max(1, 3 * len(shown) - len(first) - len(last))
+    lines.append("     " + first + " " * gap + last + "\n", style="dim")
+    lines.append("     ░ before  █ after", style="dim")
+    return lines
+
+
+def stats_view(stats: Stats, width: int) -> RenderableType:
+    parts: list[RenderableType] = []
+    if not stats.sessions:
+        return Text("No sessions yet. Start one with: backcoach start")
+    parts.append(
+        Text.assemble(
+            ("Streak: ", "bold"),
+            f"{stats.current_streak} day(s) now, longest {stats.longest_streak}",
+            ("  ·  ", "dim"),
+            ("Sessions: ", "bold"),
+            f"{stats.sessions} ({stats.completed} complete)",
+        )
+    )
+    weeks = Table(title="Last 8 weeks", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    weeks.add_column("week of")
+    weeks.add_column("sessions", justify="right")
+    weeks.add_column("minutes", justify="right")
+    weeks.add_column("")
+    most = max((w.minutes for w in stats.weeks), default=0) or 1
+    for week in stats.weeks:
+        bar = "█" * round(20 * week.minutes / most)
+        weeks.add_row(week.start.strftime("%d %b"), str(week.sessions), f"{week.minutes:.0f}", bar)
+    parts.append(weeks)
+
+    def average(value: float | None) -> str:
+        return "–" if value is None else f"{value:.1f}"
+
+    parts.append(
+        Text.assemble(
+            ("Average pain: ", "bold"),
+            f"{average(stats.pain_before_average)} before, "
+            f"{average(stats.pain_after_average)} after",
+            " (0-10)",
+        )
+    )
+    if len(stats.pain) >= 2:
+        parts += [Text(""), pain_chart(stats.pain, width)]
+    else:
+        parts.append(
+            Text("A pain chart appears once two sessions have pain before and after.", style="dim")
+        )
+    if stats.most_skipped:
+        parts.append(Text(""))
+        parts.append(Text("Most often skipped or stopped:", style="bold"))
+        parts.append(_bullets(f"{name} ({count}×)" for _, name, count in stats.most_skipped))
+    return Group(*parts)

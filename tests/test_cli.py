@@ -231,3 +231,47 @@ def test_internal_error_is_one_line_with_a_hint(
     monkeypatch.setenv("BACKCOACH_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         run("plan")
+
+
+def test_history_after_real_sessions(run: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BACKCOACH_TIME_SCALE", "0.0005")
+    assert run("start", "--yes", "--minutes", "2", "--seed", "1").exit_code == 0
+    assert run("start", "--yes", "--minutes", "3", "--seed", "2", "--focus", "upper").exit_code == 0
+    records = json.loads(run("history", "--json").stdout)
+    assert [r["id"] for r in records] == [2, 1]
+    assert records[0]["focus"] == "upper back"
+    assert all(r["completed"] and r["pain_before"] is None for r in records)
+    assert all(e["completed"] for e in records[0]["exercises"])
+    assert len(json.loads(run("history", "--json", "--limit", "1").stdout)) == 1
+    csv_lines = run("history", "--csv").stdout.splitlines()
+    assert csv_lines[0].startswith("id,started_at,ended_at,focus,outcome,completed")
+    assert len(csv_lines) == 3
+    table = run("history").stdout
+    assert "upper back" in table and "complete" in table
+    assert run("history", "--json", "--csv").exit_code == 2
+    stats = json.loads(run("stats", "--json").stdout)
+    assert stats["sessions"] == 2 and stats["current_streak_days"] == 1
+
+
+def test_plan_says_why_a_dose_changed(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, isolated_home: object
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from backcoach import catalogue, planner
+    from backcoach.storage import open_history
+
+    cat = catalogue.load(catalogue.bundled_path())
+    plan = planner.build(cat, planner.Request(seed=9))
+    history = open_history()
+    assert history is not None
+    for days in (2, 1):
+        started = datetime.now(UTC) - timedelta(days=days)
+        sid = history.begin(plan, "whole back", 3, [1.0] * len(plan.steps), started_at=started)
+        for position in range(len(plan.steps)):
+            history.record_exercise(sid, position, "done", 1.0)
+        history.finish(sid, outcome="done", completed=True, active_seconds=600, pain_after=2)
+    history.close()
+    data = json.loads(run("plan", "--seed", "9", "--json").stdout)
+    assert any("up from" in step["reason"] and "after two easy sessions" in step["reason"]
+               for step in data["steps"])  # fmt: skip

@@ -187,11 +187,33 @@ def test_a_whole_20_minute_plan_ends_exactly_when_the_plan_says() -> None:
     assert isinstance(ended, engine.SessionEnded) and abs(ended.elapsed - plan.total_seconds) < 1e-6
 
 
-def test_stop_after_a_step_ends_the_session() -> None:
+def test_the_after_step_hook_can_end_the_session() -> None:
     plan = make_plan(SIDES, SIDES, SIDES)
     clock = FakeClock(START)
     outcome = engine.Engine(
-        plan, clock, ScriptedKeys(clock), stop_step=lambda step: step == 1
+        plan,
+        clock,
+        ScriptedKeys(clock),
+        after_step=lambda step: engine.StepDecision(stop=step == 1),
     ).run()
     assert outcome.reason == "stopped"
     assert outcome.statuses == ["done", "done", "pending"]
+
+
+def test_leaving_steps_out_and_answering_time_counts_as_a_pause() -> None:
+    plan = make_plan(SIDES, HOLD, SIDES)
+    clock = FakeClock(START)
+
+    def ask(step: int) -> engine.StepDecision | None:
+        if step == 0:
+            clock.sleep(30)  # the person takes 30 s to answer a question
+            return engine.StepDecision(leave_out=frozenset({1}))
+        return None
+
+    events: list[engine.Event] = []
+    outcome = engine.Engine(plan, clock, ScriptedKeys(clock), [events.append], after_step=ask).run()
+    assert outcome.statuses == ["done", "stopped", "done"]
+    assert outcome.paused_total == 30
+    side = make_plan(SIDES).total_seconds
+    assert clock.now() - START == side + 30 + side
+    assert engine.StepDone(1, "stopped") in events

@@ -40,13 +40,76 @@ def finish(child: pexpect.spawn) -> int:
     return int(child.exitstatus)
 
 
-def test_a_session_runs_to_the_end(isolated_home: Path) -> None:
-    child = spawn(isolated_home, "start --minutes 2 --seed 4")
+def test_a_session_runs_to_the_end_with_its_questions(isolated_home: Path) -> None:
+    # Upper back: no extension exercises, so no symptom question in between.
+    child = spawn(isolated_home, "start --focus upper --minutes 2 --seed 4")
+    child.expect("Type the numbers of any that apply")
+    child.sendline("")
+    child.expect("Pain now, from 0")
+    child.sendline("11")
+    child.expect("Please type a whole number from 0 to 10")
+    child.sendline("4")
     child.expect("Ready\\? Press Enter")
     child.sendline("")
     child.expect("time runs ×100")
     child.expect("GET READY")
+    child.expect("Pain now, after the session")
+    child.sendline("3")
+    child.expect("How hard did it feel")
+    child.sendline("2")
     child.expect("Session complete\\.")
+    child.expect("Saved as session 1")
+    assert finish(child) == 0
+
+
+@pytest.mark.parametrize(
+    ("answer", "advice"),
+    [
+        ("2", "call your emergency number"),
+        ("7", "Please do not exercise today"),
+        ("16", "check with a doctor or physiotherapist before"),
+    ],
+)
+def test_each_red_flag_tier_stops_the_session(
+    isolated_home: Path, answer: str, advice: str
+) -> None:
+    child = spawn(isolated_home, "start --minutes 2 --seed 4")
+    child.expect("Type the numbers of any that apply")
+    child.sendline(answer)
+    child.expect("No session today")
+    child.expect(advice)
+    assert finish(child) == 0
+    assert "GET READY" not in (child.before or "")
+    import json
+    import subprocess
+
+    listed = subprocess.run(
+        [str(BIN), "history", "--json"], capture_output=True, text=True,
+        env=env(isolated_home, "1"), check=True,
+    )  # fmt: skip
+    (record,) = json.loads(listed.stdout)
+    assert record["outcome"] == "red flag" and record["exercises"] == []
+
+
+def test_leg_symptoms_spreading_stops_the_extension_exercises(isolated_home: Path) -> None:
+    # Seed 3, lower back stretching, 4 minutes: standing back extension, prone press-up, ...
+    child = spawn(isolated_home, "start --focus lower,stretch --minutes 4 --seed 3 --plain", "0.02")
+    child.expect("Type the numbers")
+    child.sendline("")
+    child.expect("Pain now")
+    child.sendline("")
+    child.expect("Ready")
+    child.sendline("")
+    child.expect("get ready: Standing back extension")
+    child.expect("move further down the leg\\? \\[y/N\\]")
+    child.sendline("y")
+    child.expect("stop the back-bending \\(extension\\) exercises for today")
+    child.expect("get ready: Single knee to chest")
+    child.expect("Pain now, after")
+    child.sendline("")
+    child.expect("How hard")
+    child.sendline("")
+    child.expect("Prone press-up +│ stopped \\(symptoms\\)")
     assert finish(child) == 0
 
 

@@ -1,0 +1,160 @@
+"""Next time's dose for each exercise, from the history. Pure: no I/O, no clock.
+
+The rules (CLINICAL.md, "Progression seen in these programmes"):
+- step up after two sessions in a row at the same dose where the exercise was
+  done in full and pain did not rise: a longer hold up to the exercise's
+  maximum, the next pyramid (5-3-1 → 6-4-2 → 7-5-3), or one more rep;
+- step back after pain rose by 2 or more, or after it was skipped twice;
+- an exercise stopped because leg symptoms spread is left out for 7 days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from backcoach.models import Dose, Exercise, ExerciseRecord, HoldDose, RepsDose, SessionRecord
+
+HOLD_STEP = 2  # seconds
+PAIN_RISE_STEP_BACK = 2
+SYMPTOM_PAUSE = timedelta(days=7)
+PYRAMID_STEPS_UP = 3  # at most this many pyramid steps above the catalogue's own
+
+
+@dataclass(frozen=True)
+class Progression:
+    doses: Mapping[str, Dose] = field(default_factory=dict)
+    reasons: Mapping[str, str] = field(default_factory=dict)
+    excluded: Mapping[str, str] = field(default_factory=dict)
+
+
+def _pain_rise(session: SessionRecord) -> int | None:
+    if session.pain_before is None or session.pain_after is None:
+        return None
+    return session.pain_after - session.pain_before
+
+
+def _pain_did_not_rise(session: SessionRecord) -> bool:
+    """Known scores that did not go up; unknown pain is not taken as easy."""
+    rise = _pain_rise(session)
+    return rise is not None and rise <= 0
+
+
+def next_doses(
+    history: Iterable[SessionRecord], exercises: Iterable[Exercise], now: datetime
+) -> Progression:
+    """Each exercise's dose for the next session, with the reason when it changed."""
+    by_id = {exercise.id: exercise for exercise in exercises}
+    appearances: dict[str, list[tuple[SessionRecord, ExerciseRecord]]] = {}
+    excluded: dict[str, str] = {}
+    for session in sorted(history, key=lambda s: (s.started_at, s.id)):
+        for record in session.exercises:
+            if record.id not in by_id or record.status == "pending":
+                continue
+            appearances.setdefault(record.id, []).append((session, record))
+            if record.status == "stopped" and now - session.started_at < SYMPTOM_PAUSE:
+                until = (session.started_at + SYMPTOM_PAUSE).date().isoformat()
+                excluded[record.id] = (
+                    f"leg symptoms spread on {session.started_at.date()}; back on {until}"
+                )
+    doses: dict[str, Dose] = {}
+    reasons: dict[str, str] = {}
+    for exercise_id, seen in appearances.items():
+        if exercise_id in excluded:
+            continue
+        exercise = by_id[exercise_id]
+        current = seen[-1][1].dose
+        decision = _decide(exercise, current, seen)
+        if decision is not None:
+            dose, why = decision
+            if dose != exercise.dose or current != exercise.dose:
+                doses[exercise_id] = dose
+                reasons[exercise_id] = why
+        elif current != exercise.dose:
+            doses[exercise_id] = current
+            reasons[exercise_id] = f"{_words(current)}: as last time"
+    return Progression(doses, reasons, excluded)
+
+
+def _decide(
+    exercise: Exercise, current: Dose, seen: list[tuple[SessionRecord, ExerciseRecord]]
+) -> tuple[Dose, str] | None:
+    last_session, last = seen[-1]
+    rise = _pain_rise(last_session)
+    if rise is not None and rise >= PAIN_RISE_STEP_BACK and last.status in ("done", "partial"):
+        lower = step_back(exercise, current)
+        if lower is not None:
+            return lower, f"{_words(lower)}: down from {_words(current)} after pain rose by {rise}"
+    if len(seen) >= 2 and all(record.status == "skipped" for _, record in seen[-2:]):
+        lower = step_back(exercise, current)
+        if lower is not None:
+            return lower, f"{_words(lower)}: down from {_words(current)} after skipping it twice"
+    if len(seen) >= 2:
+        recent = seen[-2:]
+        easy = all(
+            record.status == "done" and record.dose == current and _pain_did_not_rise(session)
+            for session, record in recent
+        )
+        if easy:
+            higher = step_up(exercise, current)
+            if higher is not None:
+                return (
+                    higher,
+                    f"{_words(higher)}: up from {_words(current)} after two easy sessions",
+                )
+    return None
+
+
+def _words(dose: Dose) -> str:
+    if isinstance(dose, RepsDose):
+        return f"{dose.reps} reps"
+    if dose.pyramid is not None:
+        return "-".join(str(n) for n in dose.pyramid)
+    if dose.reps > 1:
+        return f"{dose.reps} × {dose.seconds} s"
+    return f"hold {dose.seconds} s"
+
+
+def step_up(exercise: Exercise, dose: Dose) -> Dose | None:
+    """One step harder, within the exercise's limits; None at the top."""
+    base = exercise.dose
+    if isinstance(dose, RepsDose):
+        top = dose.max_reps or base.reps + 2
+        return dose.model_copy(update={"reps": dose.reps + 1}) if dose.reps < top else None
+    if dose.pyramid is not None:
+        base_top = (
+            base.pyramid[0] if isinstance(base, HoldDose) and base.pyramid else dose.pyramid[0]
+        )
+        if dose.pyramid[0] >= base_top + PYRAMID_STEPS_UP or dose.pyramid[0] >= 30:
+            return None
+        return dose.model_copy(update={"pyramid": tuple(n + 1 for n in dose.pyramid)})
+    top = dose.max_seconds or dose.seconds
+    if dose.seconds + HOLD_STEP <= top:
+        return dose.model_copy(update={"seconds": dose.seconds + HOLD_STEP})
+    base_reps = base.reps if isinstance(base, HoldDose) else dose.reps
+    if dose.reps < base_reps + 2:
+        return dose.model_copy(update={"reps": dose.reps + 1})
+    return None
+
+
+def step_back(exercise: Exercise, dose: Dose) -> Dose | None:
+    """One step easier, never below about half the catalogue's dose; None at the floor."""
+    base = exercise.dose
+    if isinstance(dose, RepsDose):
+        floor = max(1, (base.reps if isinstance(base, RepsDose) else dose.reps) // 2)
+        return dose.model_copy(update={"reps": dose.reps - 1}) if dose.reps > floor else None
+    if dose.pyramid is not None:
+        lower = tuple(n - 1 for n in dose.pyramid if n - 1 >= 1)
+        if len(lower) >= 2:
+            return dose.model_copy(update={"pyramid": lower})
+        floor_seconds = max(3, (base.seconds if isinstance(base, HoldDose) else dose.seconds) // 2)
+        if dose.seconds - HOLD_STEP >= floor_seconds:
+            return dose.model_copy(update={"seconds": dose.seconds - HOLD_STEP})
+        return None
+    floor_seconds = max(3, (base.seconds if isinstance(base, HoldDose) else dose.seconds) // 2)
+    if dose.seconds - HOLD_STEP >= floor_seconds:
+        return dose.model_copy(update={"seconds": dose.seconds - HOLD_STEP})
+    if dose.reps > 1:
+        return dose.model_copy(update={"reps": dose.reps - 1})
+    return None

@@ -1,0 +1,251 @@
+"""A one-page summary for a physiotherapist or doctor, in Markdown or HTML.
+
+Plain text files, not terminal output: the HTML is self-contained (inline CSS
+and an inline SVG chart of pain before and after each session).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+from html import escape
+from typing import NamedTuple
+
+from backcoach.models import SessionRecord
+from backcoach.safety import NOT_A_DIAGNOSIS, RED_FLAGS
+from backcoach.stats import Stats
+
+FORMATS = ("md", "html")
+_FLAGS = {flag.code: flag for flag in RED_FLAGS}
+
+
+def _period(sessions: Sequence[SessionRecord]) -> str:
+    if not sessions:
+        return "no sessions yet"
+    first = min(s.started_at for s in sessions).date()
+    last = max(s.started_at for s in sessions).date()
+    return f"{first.isoformat()} to {last.isoformat()}"
+
+
+def _pain(value: float | None) -> str:
+    return "not recorded" if value is None else f"{value:.1f}/10"
+
+
+class _ExerciseRow(NamedTuple):
+    name: str
+    id: str
+    done: int
+    tried: int
+    latest_dose: str
+
+
+def _exercise_rows(sessions: Sequence[SessionRecord]) -> list[_ExerciseRow]:
+    """Each exercise reached: times done in full, times attempted, the latest dose."""
+    done: Counter[str] = Counter()
+    tried: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    latest: dict[str, str] = {}
+    for session in sorted(sessions, key=lambda s: (s.started_at, s.id)):
+        for record in session.exercises:
+            if record.status == "pending":
+                continue
+            tried[record.id] += 1
+            done[record.id] += record.status == "done"
+            names[record.id] = record.name
+            latest[record.id] = record.dose.describe()
+    rows = [_ExerciseRow(names[i], i, done[i], tried[i], latest[i]) for i in tried]
+    return sorted(rows, key=lambda row: (-row.tried, row.name))
+
+
+def _red_flag_answers(sessions: Sequence[SessionRecord]) -> list[tuple[date, str, str]]:
+    out = []
+    for session in sorted(sessions, key=lambda s: (s.started_at, s.id)):
+        for code in session.red_flags:
+            flag = _FLAGS.get(code)
+            tier = flag.tier.value if flag else (session.red_flag_tier or "")
+            out.append((session.started_at.date(), tier, flag.text if flag else code))
+    return out
+
+
+def markdown(sessions: Sequence[SessionRecord], stats: Stats, generated: date) -> str:
+    lines = [
+        "# backcoach summary",
+        "",
+        f"Period: {_period(sessions)} · generated {generated.isoformat()}",
+        "",
+        f"_{NOT_A_DIAGNOSIS} This summary is what the person recorded in backcoach._",
+        "",
+        "## Adherence",
+        "",
+        f"- Sessions: {stats.sessions}, of which completed: {stats.completed}",
+        f"- Current streak: {stats.current_streak} day(s); longest: {stats.longest_streak} day(s)",
+        "",
+        "| week of | sessions | minutes |",
+        "| --- | --- | --- |",
+    ]
+    lines += [f"| {w.start.isoformat()} | {w.sessions} | {w.minutes:.0f} |" for w in stats.weeks]
+    lines += [
+        "",
+        "## Pain (0-10)",
+        "",
+        f"- Average before a session: {_pain(stats.pain_before_average)}",
+        f"- Average after a session: {_pain(stats.pain_after_average)}",
+        "",
+    ]
+    if stats.pain:
+        lines += ["| date | before | after |", "| --- | --- | --- |"]
+        lines += [f"| {p.day.isoformat()} | {p.before} | {p.after} |" for p in stats.pain]
+    else:
+        lines.append("No session has both scores yet.")
+    lines += ["", "## Exercises and doses", ""]
+    rows = _exercise_rows(sessions)
+    if rows:
+        lines += ["| exercise | done in full / attempted | latest dose |", "| --- | --- | --- |"]
+        lines += [
+            f"| {name} (`{ident}`) | {done} / {tried} | {dose} |"
+            for name, ident, done, tried, dose in rows
+        ]
+    else:
+        lines.append("None yet.")
+    lines += ["", "## Stopped because leg symptoms spread", ""]
+    if stats.stopped_for_symptoms:
+        lines += [
+            f"- {name} (`{ident}`): {times} time(s)"
+            for ident, name, times in stats.stopped_for_symptoms
+        ]
+    else:
+        lines.append("None.")
+    lines += ["", "## Red-flag screen", ""]
+    answers = _red_flag_answers(sessions)
+    if answers:
+        lines += [f"- {day.isoformat()} ({tier}): {text}" for day, tier, text in answers]
+    else:
+        lines.append("No red flags reported at any session.")
+    return "\n".join(lines) + "\n"
+
+
+def pain_svg(stats: Stats, width: int = 640, height: int = 240) -> str:
+    """An inline SVG line chart of pain before (dashed) and after (solid) each session."""
+    points = stats.pain
+    left, right, top, bottom = 40, 10, 10, 30
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x(index: int) -> float:
+        return left + (plot_w * index / (len(points) - 1) if len(points) > 1 else plot_w / 2)
+
+    def y(value: int) -> float:
+        return top + plot_h * (1 - value / 10)
+
+    grid = "".join(
+        f'<line x1="{left}" y1="{y(v):.1f}" x2="{width - right}" y2="{y(v):.1f}" class="grid"/>'
+        f'<text x="{left - 8}" y="{y(v) + 4:.1f}" text-anchor="end">{v}</text>'
+        for v in range(0, 11, 2)
+    )
+
+    def line(values: list[int], css: str) -> str:
+        coords = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
+        dots = "".join(
+            f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" class="{css}"/>'
+            for i, v in enumerate(values)
+        )
+        return f'<polyline points="{coords}" class="{css}"/>{dots}'
+
+    labels = ""
+    if points:
+        labels = (
+            f'<text x="{x(0):.1f}" y="{height - 8}" text-anchor="start">'
+            f"{points[0].day.isoformat()}</text>"
+            f'<text x="{x(len(points) - 1):.1f}" y="{height - 8}" text-anchor="end">'
+            f"{points[-1].day.isoformat()}</text>"
+        )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="Pain before and after each session, 0 to 10">{grid}'
+        f"{line([p.before for p in points], 'before')}{line([p.after for p in points], 'after')}"
+        f"{labels}</svg>"
+    )
+
+
+_CSS = """
+body { font: 15px/1.45 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; color: #222; }
+h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 1.6rem; }
+table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: .2rem .6rem; }
+.note { color: #555; font-style: italic; }
+svg { width: 100%; height: auto; } svg text { font-size: 11px; fill: #555; }
+.grid { stroke: #e5e5e5; } polyline { fill: none; stroke-width: 2; }
+polyline.before { stroke: #c0392b; stroke-dasharray: 6 4; } circle.before { fill: #c0392b; }
+polyline.after { stroke: #2471a3; } circle.after { fill: #2471a3; }
+@media print { body { margin: 0; } }
+"""
+
+
+def html(sessions: Sequence[SessionRecord], stats: Stats, generated: date) -> str:
+    e = escape
+    weeks = "".join(
+        f"<tr><td>{w.start.isoformat()}</td><td>{w.sessions}</td><td>{w.minutes:.0f}</td></tr>"
+        for w in stats.weeks
+    )
+    rows = _exercise_rows(sessions)
+    exercises = (
+        "<table><tr><th>exercise</th><th>done in full / attempted</th><th>latest dose</th></tr>"
+        + "".join(
+            f"<tr><td>{e(name)} (<code>{e(ident)}</code>)</td>"
+            f"<td>{done} / {tried}</td><td>{e(dose)}</td></tr>"
+            for name, ident, done, tried, dose in rows
+        )
+        + "</table>"
+        if rows
+        else "<p>None yet.</p>"
+    )
+    stopped = (
+        "<ul>"
+        + "".join(
+            f"<li>{e(name)} (<code>{e(i)}</code>): {n} time(s)</li>"
+            for i, name, n in stats.stopped_for_symptoms
+        )
+        + "</ul>"
+        if stats.stopped_for_symptoms
+        else "<p>None.</p>"
+    )
+    answers = _red_flag_answers(sessions)
+    flags = (
+        "<ul>"
+        + "".join(
+            f"<li>{day.isoformat()} ({e(tier)}): {e(text)}</li>" for day, tier, text in answers
+        )
+        + "</ul>"
+        if answers
+        else "<p>No red flags reported at any session.</p>"
+    )
+    chart = (
+        f"<figure>{pain_svg(stats)}<figcaption>Pain 0–10: before each session "
+        "(dashed, red) and after "
+        "(solid, blue).</figcaption></figure>"
+        if len(stats.pain) >= 2
+        else "<p>A chart needs at least two sessions with pain recorded before and after.</p>"
+    )
+    return f"""<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>backcoach summary</title><style>{_CSS}</style></head>
+<body>
+<h1>backcoach summary</h1>
+<p>Period: {e(_period(sessions))} · generated {generated.isoformat()}</p>
+<p class="note">{e(NOT_A_DIAGNOSIS)} This summary is what the person recorded in backcoach.</p>
+<h2>Adherence</h2>
+<p>Sessions: {stats.sessions}, of which completed: {stats.completed}.
+Current streak: {stats.current_streak} day(s); longest: {stats.longest_streak} day(s).</p>
+<table><tr><th>week of</th><th>sessions</th><th>minutes</th></tr>{weeks}</table>
+<h2>Pain (0–10)</h2>
+<p>Average before a session: {_pain(stats.pain_before_average)};
+after: {_pain(stats.pain_after_average)}.</p>
+{chart}
+<h2>Exercises and doses</h2>
+{exercises}
+<h2>Stopped because leg symptoms spread</h2>
+{stopped}
+<h2>Red-flag screen</h2>
+{flags}
+</body>
+</html>
+"""

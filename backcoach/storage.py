@@ -1,0 +1,415 @@
+"""The history: one SQLite database, written as a session happens.
+
+A session row is written when it starts, with every planned exercise as
+"pending"; each exercise's result is written the moment it ends; the end
+(pain after, effort, outcome) at the end. Each write is its own transaction
+in WAL mode with synchronous=FULL, so a kill -9 or a power cut loses at most
+the exercise in progress, and two terminals can each run a session.
+
+A file that is not a backcoach history, is damaged, or was written by a newer
+backcoach is refused with one message and never modified.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from backcoach.errors import StorageError
+from backcoach.models import ExerciseStatus, Plan, SessionRecord
+
+# Numbered migrations, applied in order, each in its own transaction; the
+# database's PRAGMA user_version is the number of the last one applied.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            focus TEXT NOT NULL,
+            minutes INTEGER NOT NULL,
+            level TEXT NOT NULL,
+            seed INTEGER NOT NULL,
+            flare_up INTEGER NOT NULL DEFAULT 0,
+            planned_seconds INTEGER NOT NULL,
+            active_seconds REAL,
+            pain_before INTEGER CHECK (pain_before BETWEEN 0 AND 10),
+            pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10),
+            effort TEXT,
+            completed INTEGER NOT NULL DEFAULT 0,
+            outcome TEXT NOT NULL DEFAULT 'in progress',
+            red_flags TEXT NOT NULL DEFAULT '[]',
+            red_flag_tier TEXT,
+            symptoms_spread INTEGER NOT NULL DEFAULT 0,
+            pid INTEGER
+        )""",
+        """CREATE TABLE session_exercises (
+            session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            exercise_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            phase TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            dose TEXT NOT NULL,
+            work_seconds REAL NOT NULL DEFAULT 0,
+            planned_work_seconds REAL NOT NULL DEFAULT 0,
+            ended_at TEXT,
+            PRIMARY KEY (session_id, position)
+        )""",
+        "CREATE INDEX sessions_by_start ON sessions (started_at)",
+        "CREATE INDEX exercises_by_id ON session_exercises (exercise_id)",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+BUSY_TIMEOUT_MS = 5000
+# A session with no end older than its plan plus this has stopped for good.
+STILL_RUNNING_GRACE = timedelta(hours=1)
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+class History:
+    """An open history database. Use `open_history()`."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self.db = connection
+        self.path = path
+
+    # --- writing ----------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Cursor]:
+        try:
+            cursor = self.db.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                yield cursor
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+            cursor.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise StorageError(f"could not write to the history {self.path}: {exc}") from exc
+
+    def begin(
+        self,
+        plan: Plan,
+        focus: str,
+        pain_before: int | None,
+        planned_work: Sequence[float],
+        *,
+        started_at: datetime | None = None,
+        flare_up: bool = False,
+    ) -> int:
+        """Write the session row and its planned exercises; returns the session id.
+
+        `planned_work` is each step's seconds of actual work (holds and reps).
+        """
+        with self._write() as cursor:
+            cursor.execute(
+                """INSERT INTO sessions (started_at, focus, minutes, level, seed, flare_up,
+                    planned_seconds, pain_before, red_flags, pid)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    _iso(started_at or now()),
+                    focus,
+                    plan.minutes,
+                    plan.level.value,
+                    plan.seed,
+                    int(flare_up),
+                    plan.total_seconds,
+                    pain_before,
+                    "[]",
+                    os.getpid(),
+                ),
+            )
+            session_id = cursor.lastrowid
+            assert session_id is not None
+            cursor.executemany(
+                """INSERT INTO session_exercises (session_id, position, exercise_id, name, phase,
+                    dose, planned_work_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    (
+                        session_id,
+                        position,
+                        step.exercise,
+                        step.name,
+                        step.phase,
+                        step.dose.model_dump_json(),
+                        planned_work[position],
+                    )
+                    for position, step in enumerate(plan.steps)
+                ],
+            )
+        return session_id
+
+    def record_red_flags(
+        self, plan: Plan, focus: str, codes: Sequence[str], tier: str, at: datetime | None = None
+    ) -> int:
+        """A session stopped by the safety screen before it began."""
+        moment = at or now()
+        with self._write() as cursor:
+            cursor.execute(
+                """INSERT INTO sessions (started_at, ended_at, focus, minutes, level, seed,
+                    planned_seconds, outcome, red_flags, red_flag_tier)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, 'red flag', ?, ?)""",
+                (
+                    _iso(moment),
+                    _iso(moment),
+                    focus,
+                    plan.minutes,
+                    plan.level.value,
+                    plan.seed,
+                    plan.total_seconds,
+                    json.dumps(list(codes)),
+                    tier,
+                ),
+            )
+            session_id = cursor.lastrowid
+        assert session_id is not None
+        return session_id
+
+    def record_exercise(
+        self, session_id: int, position: int, status: ExerciseStatus, work_seconds: float
+    ) -> None:
+        with self._write() as cursor:
+            cursor.execute(
+                """UPDATE session_exercises SET status = ?, work_seconds = ?, ended_at = ?
+                   WHERE session_id = ? AND position = ?""",
+                (status, work_seconds, _iso(now()), session_id, position),
+            )
+
+    def record_symptoms_spread(self, session_id: int) -> None:
+        with self._write() as cursor:
+            cursor.execute("UPDATE sessions SET symptoms_spread = 1 WHERE id = ?", (session_id,))
+
+    def finish(
+        self,
+        session_id: int,
+        *,
+        outcome: str,
+        completed: bool,
+        active_seconds: float,
+        pain_after: int | None = None,
+        effort: str | None = None,
+        ended_at: datetime | None = None,
+    ) -> None:
+        with self._write() as cursor:
+            cursor.execute(
+                """UPDATE sessions SET ended_at = ?, outcome = ?, completed = ?,
+                    active_seconds = ?, pain_after = ?, effort = ? WHERE id = ?""",
+                (
+                    _iso(ended_at or now()),
+                    outcome,
+                    int(completed),
+                    round(active_seconds, 3),
+                    pain_after,
+                    effort,
+                    session_id,
+                ),
+            )
+
+    # --- reading ------------------------------------------------------------
+
+    def sessions(
+        self, limit: int | None = None, *, at: datetime | None = None
+    ) -> list[SessionRecord]:
+        """Sessions, newest first."""
+        try:
+            rows = self.db.execute(
+                "SELECT * FROM sessions ORDER BY started_at DESC, id DESC"
+                + (" LIMIT ?" if limit is not None else ""),
+                (limit,) if limit is not None else (),
+            ).fetchall()
+            ids = [row["id"] for row in rows]
+            exercises: dict[int, list[sqlite3.Row]] = {session_id: [] for session_id in ids}
+            if ids:
+                marks = ",".join("?" * len(ids))
+                for row in self.db.execute(
+                    f"SELECT * FROM session_exercises WHERE session_id IN ({marks}) "
+                    "ORDER BY session_id, position",
+                    ids,
+                ):
+                    exercises[row["session_id"]].append(row)
+        except sqlite3.Error as exc:
+            raise StorageError(f"could not read the history {self.path}: {exc}") from exc
+        moment = at or now()
+        return [_session(row, exercises[row["id"]], moment) for row in rows]
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _alive(pid: int | None) -> bool:
+    """Whether the process that began a session still runs (this machine only)."""
+    if pid is None:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # it exists, or we cannot tell: assume it still runs
+    return True
+
+
+def _session(row: sqlite3.Row, exercises: list[sqlite3.Row], moment: datetime) -> SessionRecord:
+    started = datetime.fromisoformat(row["started_at"])
+    ended = datetime.fromisoformat(row["ended_at"]) if row["ended_at"] else None
+    outcome = row["outcome"]
+    if ended is None and outcome == "in progress":
+        deadline = started + timedelta(seconds=row["planned_seconds"]) + STILL_RUNNING_GRACE
+        if moment > deadline or not _alive(row["pid"]):
+            outcome = "interrupted"
+    return SessionRecord.model_validate(
+        {
+            "id": row["id"],
+            "started_at": started,
+            "ended_at": ended,
+            "focus": row["focus"],
+            "minutes": row["minutes"],
+            "level": row["level"],
+            "seed": row["seed"],
+            "flare_up": bool(row["flare_up"]),
+            "planned_seconds": row["planned_seconds"],
+            "active_seconds": row["active_seconds"],
+            "pain_before": row["pain_before"],
+            "pain_after": row["pain_after"],
+            "effort": row["effort"],
+            "completed": bool(row["completed"]),
+            "outcome": outcome,
+            "red_flags": tuple(json.loads(row["red_flags"])),
+            "red_flag_tier": row["red_flag_tier"],
+            "symptoms_spread": bool(row["symptoms_spread"]),
+            "exercises": [
+                {
+                    "position": exercise["position"],
+                    "id": exercise["exercise_id"],
+                    "name": exercise["name"],
+                    "phase": exercise["phase"],
+                    "status": exercise["status"],
+                    "dose": json.loads(exercise["dose"]),
+                    "work_seconds": exercise["work_seconds"],
+                    "planned_work_seconds": exercise["planned_work_seconds"],
+                }
+                for exercise in exercises
+            ],
+        }
+    )
+
+
+# --- opening and migrating --------------------------------------------------
+
+
+def open_history(path: Path | None = None, *, create: bool = True) -> History | None:
+    """Open (and if needed create and migrate) the history; None if absent and not `create`."""
+    from backcoach.paths import database_path
+
+    path = path or database_path()
+    if not create and not path.exists():
+        return None
+    if path.exists() and not path.is_file():
+        raise StorageError(f"the history {path} is not a file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(
+            f"cannot create the folder for the history, {path.parent}: {exc.strerror or exc}",
+            hint="set BACKCOACH_HOME to a folder you can write to",
+        ) from exc
+    try:
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StorageError(
+            f"cannot open the history {path}: {exc}",
+            hint="set BACKCOACH_HOME to a folder you can write to",
+        ) from exc
+    connection.row_factory = sqlite3.Row
+    try:
+        _check_and_migrate(connection, path)
+    except BaseException:
+        connection.close()
+        raise
+    return History(connection, path)
+
+
+def _refuse(path: Path, why: str) -> StorageError:
+    return StorageError(
+        f"the history {path} {why}; it has been left exactly as it is",
+        hint="move it aside to start a new history (or restore a backup), then run again",
+    )
+
+
+def _check_and_migrate(connection: sqlite3.Connection, path: Path) -> None:
+    try:
+        # Reading the header first: a damaged or foreign file fails here, before any write.
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        tables = {
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+    except sqlite3.DatabaseError as exc:
+        raise _refuse(path, f"is not a backcoach history or is damaged ({exc})") from exc
+    if version > SCHEMA_VERSION:
+        raise StorageError(
+            f"the history {path} was written by a newer backcoach (schema {version}; this "
+            f"backcoach knows up to {SCHEMA_VERSION}); it has been left exactly as it is",
+            hint="upgrade backcoach: pip install --upgrade backcoach",
+        )
+    if version == 0 and tables:
+        raise _refuse(path, "is an SQLite database, but not a backcoach history")
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        connection.execute("PRAGMA foreign_keys = ON")
+        if version < SCHEMA_VERSION:
+            migrate(connection)
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = FULL")
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc):
+            raise StorageError(
+                f"the history {path} cannot be written (read-only)",
+                hint="check the file's permissions, or set BACKCOACH_HOME elsewhere",
+            ) from exc
+        raise _refuse(path, f"could not be prepared ({exc})") from exc
+
+
+def migrate(connection: sqlite3.Connection) -> None:
+    """Apply every migration not yet applied, each in one transaction.
+
+    BEGIN IMMEDIATE takes the write lock first, so two processes starting at
+    once cannot both apply the same migration.
+    """
+    for number, statements in enumerate(MIGRATIONS, start=1):
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            current = connection.execute("PRAGMA user_version").fetchone()[0]
+            if current >= number:
+                connection.execute("ROLLBACK")
+                continue
+            for statement in statements:
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {number}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+
+
+def integrity_ok(path: Path) -> bool:
+    connection = sqlite3.connect(path)
+    try:
+        return bool(connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+    finally:
+        connection.close()

@@ -1,0 +1,147 @@
+"""Progression: step up after easy sessions, back after pain rose or skips, pause after spread."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backcoach import catalogue
+from backcoach.models import Catalogue, Dose, ExerciseStatus, HoldDose, RepsDose, SessionRecord
+from backcoach.progression import next_doses, step_back, step_up
+
+from .conftest import BUNDLED
+
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+
+
+@cache
+def cat() -> Catalogue:
+    return catalogue.load(BUNDLED, use_cache=False)
+
+
+def session(
+    days_ago: int,
+    exercise_id: str,
+    status: ExerciseStatus,
+    dose: Dose | None = None,
+    pain: tuple[int | None, int | None] = (3, 3),
+    number: int = 1,
+) -> SessionRecord:
+    exercise = cat().by_id()[exercise_id]
+    return SessionRecord.model_validate(
+        {
+            "id": number, "started_at": NOW - timedelta(days=days_ago), "ended_at": None,
+            "focus": "lower back", "minutes": 10, "level": "beginner", "seed": 1,
+            "flare_up": False, "planned_seconds": 600, "active_seconds": 600,
+            "pain_before": pain[0], "pain_after": pain[1], "effort": None, "completed": True,
+            "outcome": "done", "red_flags": (), "red_flag_tier": None, "symptoms_spread": False,
+            "exercises": [{
+                "position": 0, "id": exercise_id, "name": exercise.name, "phase": "main",
+                "status": status, "dose": (dose or exercise.dose).model_dump(),
+                "work_seconds": 0, "planned_work_seconds": 0,
+            }],
+        }
+    )  # fmt: skip
+
+
+def test_two_easy_sessions_step_a_hold_up() -> None:
+    history = [session(2, "childs-pose", "done"), session(1, "childs-pose", "done")]
+    result = next_doses(history, cat().exercises, NOW)
+    dose = result.doses["childs-pose"]
+    assert isinstance(dose, HoldDose) and dose.seconds == 22
+    assert result.reasons["childs-pose"] == "3 × 22 s: up from 3 × 20 s after two easy sessions"
+
+
+def test_a_pyramid_steps_up_to_the_next_pyramid() -> None:
+    history = [session(2, "modified-curl-up", "done"), session(1, "modified-curl-up", "done")]
+    dose = next_doses(history, cat().exercises, NOW).doses["modified-curl-up"]
+    assert isinstance(dose, HoldDose) and dose.pyramid == (6, 4, 2)
+
+
+def test_one_easy_session_is_not_enough_and_unknown_pain_is_not_easy() -> None:
+    assert not next_doses([session(1, "cat-cow", "done")], cat().exercises, NOW).doses
+    unknown = [session(2, "cat-cow", "done", pain=(None, None)), session(1, "cat-cow", "done")]
+    assert not next_doses(unknown, cat().exercises, NOW).doses
+
+
+def test_pain_rising_by_two_steps_back() -> None:
+    history = [session(1, "cat-cow", "done", pain=(3, 5))]
+    result = next_doses(history, cat().exercises, NOW)
+    dose = result.doses["cat-cow"]
+    assert isinstance(dose, RepsDose) and dose.reps == 9
+    assert result.reasons["cat-cow"] == "9 reps: down from 10 reps after pain rose by 2"
+
+
+def test_skipped_twice_steps_back() -> None:
+    history = [session(2, "glute-bridge", "skipped"), session(1, "glute-bridge", "skipped")]
+    result = next_doses(history, cat().exercises, NOW)
+    assert "after skipping it twice" in result.reasons["glute-bridge"]
+
+
+def test_symptom_spread_leaves_it_out_for_seven_days() -> None:
+    history = [session(3, "prone-press-up", "stopped")]
+    result = next_doses(history, cat().exercises, NOW)
+    assert "prone-press-up" in result.excluded
+    assert "leg symptoms spread" in result.excluded["prone-press-up"]
+    assert not next_doses([session(8, "prone-press-up", "stopped")], cat().exercises, NOW).excluded
+
+
+def test_the_stepped_dose_is_kept_until_the_next_step() -> None:
+    exercise = cat().by_id()["childs-pose"]
+    up = step_up(exercise, exercise.dose)
+    assert up is not None
+    history = [session(1, "childs-pose", "done", dose=up)]
+    result = next_doses(history, cat().exercises, NOW)
+    assert result.doses["childs-pose"] == up
+    assert result.reasons["childs-pose"] == "3 × 22 s: as last time"
+
+
+exercise_ids = st.sampled_from(
+    sorted(e.id for e in catalogue.load(BUNDLED, use_cache=False).exercises)
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(exercise_ids, st.integers(0, 12), st.booleans())
+def test_steps_stay_valid_and_within_the_exercise_limits(
+    exercise_id: str, steps: int, upward: bool
+) -> None:
+    exercise = cat().by_id()[exercise_id]
+    dose: Dose = exercise.dose
+    for _ in range(steps):
+        moved = step_up(exercise, dose) if upward else step_back(exercise, dose)
+        if moved is None:
+            break
+        dose = type(dose).model_validate(moved.model_dump())  # still a valid dose
+    if isinstance(dose, RepsDose):
+        base = exercise.dose
+        assert isinstance(base, RepsDose)
+        assert base.reps // 2 <= dose.reps <= (base.max_reps or base.reps + 2)
+    else:
+        base_hold = exercise.dose
+        assert isinstance(base_hold, HoldDose)
+        assert dose.seconds <= (base_hold.max_seconds or base_hold.seconds)
+        assert dose.seconds >= max(3, base_hold.seconds // 2)
+
+
+statuses = st.sampled_from(["done", "partial", "skipped", "stopped"])
+pains = st.one_of(st.none(), st.integers(0, 10))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(exercise_ids, statuses, pains, pains), max_size=12))
+def test_any_history_gives_valid_doses_for_known_exercises(
+    rows: list[tuple[str, ExerciseStatus, int | None, int | None]],
+) -> None:
+    history = [
+        session(len(rows) - index, exercise_id, status, pain=(before, after), number=index + 1)
+        for index, (exercise_id, status, before, after) in enumerate(rows)
+    ]
+    result = next_doses(history, cat().exercises, NOW)
+    for exercise_id, dose in result.doses.items():
+        assert type(dose).model_validate(dose.model_dump()) == dose
+        assert exercise_id in result.reasons
+    assert not set(result.doses) & set(result.excluded)

@@ -1,0 +1,74 @@
+"""The clinician's report, in Markdown and HTML (with its chart)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date
+from html.parser import HTMLParser
+from pathlib import Path
+
+from backcoach import report
+from backcoach.models import SessionRecord
+from backcoach.stats import compute
+
+from .conftest import RunCli
+from .test_stats import TODAY, days_ago, record
+
+
+def with_flags(base: SessionRecord) -> SessionRecord:
+    return base.model_copy(
+        update={"outcome": "red flag", "red_flags": ("fever",), "red_flag_tier": "urgent"}
+    )
+
+
+class Shapes(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.polylines: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag == "polyline":
+            self.polylines.append(dict(attrs))
+
+
+def sessions() -> list[SessionRecord]:
+    return [
+        record(days_ago(2), pain=(6, 4), skipped="superman", number=1),
+        record(days_ago(1), pain=(5, 3), number=2),
+        with_flags(record(days_ago(0), pain=None, number=3)),
+    ]
+
+
+def test_html_report_holds_its_chart() -> None:
+    items = sessions()
+    text = report.html(items, compute(items, TODAY, UTC), date(2026, 11, 21))
+    parser = Shapes()
+    parser.feed(text)
+    assert parser.tags[0] == "html" and "svg" in parser.tags
+    classes = sorted(str(p["class"]) for p in parser.polylines)
+    assert classes == ["after", "before"]
+    before = next(p for p in parser.polylines if p["class"] == "before")
+    assert len(str(before["points"]).split()) == 2  # two sessions with pain before and after
+    assert "a temperature of 38 °C or more" in text and "(urgent)" in text
+
+
+def test_markdown_report_sections() -> None:
+    items = sessions()
+    text = report.markdown(items, compute(items, TODAY, UTC), date(2026, 11, 21))
+    for heading in ("## Adherence", "## Pain (0-10)", "## Exercises and doses",
+                    "## Stopped because leg symptoms spread", "## Red-flag screen"):  # fmt: skip
+        assert heading in text
+    assert "| 2026-11-19 | 6 | 4 |" in text
+    assert "Superman (`superman`) | 0 / 1" in text
+    assert "not a diagnosis" in text
+
+
+def test_report_command_writes_a_file(run: RunCli, tmp_path: Path) -> None:
+    target = tmp_path / "summary.html"
+    result = run("report", "--format", "html", "--output", str(target))
+    assert result.exit_code == 0
+    assert target.read_text().startswith("<!doctype html>")
+    assert "A chart needs at least two sessions" in target.read_text()
+    assert run("report", "--format", "pdf").exit_code == 2
+    assert run("report", "--output", str(tmp_path)).exit_code == 2
