@@ -161,11 +161,9 @@ def _split(values: Sequence[str] | None) -> list[str]:
     return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
 
 
-def _level(value: str | None) -> Any:
+def _level(value: str) -> Any:
     from backcoach.models import Level
 
-    if value is None:
-        return None
     word = value.strip().lower()
     if word not in LEVELS:
         raise UsageError(f"unknown level {value!r}: use {', '.join(LEVELS)}")
@@ -239,7 +237,7 @@ def list_command(
     from backcoach.models import matches, parse_focus
 
     regions, kinds = parse_focus(focus or ())
-    wanted_level = _level(level)
+    wanted_level = _level(level) if level is not None else None
     have = _equipment(equipment) if equipment else None
     found = [
         exercise
@@ -325,26 +323,36 @@ def validate_command(
     _out_console().print(f"ok: {count} exercise{'s' if count != 1 else ''}")
 
 
+def _settings() -> dict[str, Any]:
+    """config.toml's settings, or defaults; options given on the command line win over both."""
+    from backcoach import config
+
+    return {key: value for key, (value, _) in config.effective(config.read()).items()}
+
+
 def _request(
     focus: Sequence[str] | None,
-    minutes: int,
+    minutes: int | None,
     level: str | None,
     equipment: Sequence[str] | None,
     seed: int | None,
     flare_up: bool = False,
+    settings: dict[str, Any] | None = None,
 ) -> Request:
-    from backcoach.models import Level, parse_focus
+    from backcoach.models import parse_focus
     from backcoach.planner import MAX_MINUTES, MIN_MINUTES, Request
 
+    settings = settings if settings is not None else _settings()
+    minutes = settings["minutes"] if minutes is None else minutes
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
         raise UsageError(f"--minutes must be from {MIN_MINUTES} to {MAX_MINUTES}, not {minutes}")
-    regions, kinds = parse_focus(focus or ())
+    regions, kinds = parse_focus(focus if focus is not None else settings["focus"])
     return Request(
         regions=regions,
         kinds=kinds,
         minutes=minutes,
-        level=_level(level) or Level.BEGINNER,
-        equipment=_equipment(equipment),
+        level=_level(level if level is not None else settings["level"]),
+        equipment=_equipment(equipment if equipment is not None else settings["equipment"]),
         seed=_seed(seed),
         flare_up=flare_up,
     )
@@ -358,7 +366,10 @@ def _plan_json(plan: Plan) -> dict[str, Any]:
 
 
 MinutesOption = Annotated[
-    int, typer.Option("--minutes", "-m", help="Length of the session in minutes (1-90).")
+    int | None,
+    typer.Option(
+        "--minutes", "-m", help="Length of the session in minutes (1-90; default 10, or config)."
+    ),
 ]
 SeedOption = Annotated[
     int | None,
@@ -370,7 +381,7 @@ SeedOption = Annotated[
 def plan_command(
     ctx: typer.Context,
     focus: FocusOption = None,
-    minutes: MinutesOption = 10,
+    minutes: MinutesOption = None,
     level: LevelOption = None,
     equipment: EquipmentOption = None,
     seed: SeedOption = None,
@@ -395,7 +406,7 @@ def plan_command(
 def start_command(
     ctx: typer.Context,
     focus: FocusOption = None,
-    minutes: MinutesOption = 10,
+    minutes: MinutesOption = None,
     level: LevelOption = None,
     equipment: EquipmentOption = None,
     seed: SeedOption = None,
@@ -416,8 +427,9 @@ def start_command(
         ),
     ] = False,
     sound: Annotated[
-        str, typer.Option("--sound", help="Cues: bell (default), voice or off.")
-    ] = "bell",
+        str | None,
+        typer.Option("--sound", help="Cues: bell (default, or config), voice or off."),
+    ] = None,
     plain: Annotated[
         bool,
         typer.Option(
@@ -430,6 +442,8 @@ def start_command(
     from backcoach import session
     from backcoach.cues import SOUNDS
 
+    settings = _settings()
+    sound = sound if sound is not None else settings["sound"]
     if sound not in SOUNDS:
         raise UsageError(f"unknown sound {sound!r}: use {', '.join(SOUNDS)}")
     options = session.Options(yes=yes, plain=plain, sound=sound)
@@ -444,7 +458,9 @@ def start_command(
     assert history is not None
     try:
         request = _progressed(
-            _request(focus, minutes, level, equipment, seed, flare_up), catalogue, history
+            _request(focus, minutes, level, equipment, seed, flare_up, settings),
+            catalogue,
+            history,
         )
         session.coach(
             catalogue, request, options, _out_console(), clock, for_terminal(clock), history
@@ -581,6 +597,74 @@ def _write_atomically(path: Path, text: str) -> None:
         os.replace(handle.name, path)
     except OSError as exc:
         raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+config_app = typer.Typer(
+    help="Your defaults for plan and start (minutes, focus, level, equipment, sound), "
+    "in config.toml. With no command: every setting, its value and where it came from.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+app.add_typer(config_app, name="config")
+
+
+@config_app.callback()
+def config_show(ctx: typer.Context) -> None:
+    """Show every setting, its value and where it came from."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from rich.table import Table
+
+    from backcoach import config
+
+    values = config.effective(config.read())
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("setting")
+    table.add_column("value")
+    table.add_column("from")
+    table.add_column("allowed", style="dim")
+    for key, (value, source) in values.items():
+        shown = ", ".join(value) if isinstance(value, list) else str(value)
+        table.add_row(key, shown or "(none)", source, config.SETTINGS[key].help)
+    out = _out_console()
+    out.print(table)
+    out.print(f"file: {config.path()}", style="dim")
+    out.print("Options on the command line win over these.", style="dim")
+
+
+@config_app.command("set")
+def config_set(
+    key: Annotated[str, typer.Argument(help="minutes, focus, level, equipment or sound.")],
+    value: Annotated[str, typer.Argument(help="The new value; lists take commas: lower,stretch.")],
+) -> None:
+    """Set a default; it is checked before anything is written."""
+    from backcoach import config
+
+    checked = config.set_value(key.strip().lower(), value)
+    shown = ", ".join(checked) if isinstance(checked, list) else checked
+    _out_console().print(f"{key} = {shown or '(none)'}")
+
+
+@config_app.command("unset")
+def config_unset(
+    key: Annotated[str, typer.Argument(help="The setting to return to its default.")],
+) -> None:
+    """Remove a default from config.toml, so the built-in default applies again."""
+    from backcoach import config
+
+    removed = config.unset(key.strip().lower())
+    default = config.SETTINGS[key.strip().lower()].default
+    shown = ", ".join(default) if isinstance(default, list) else default
+    message = "back to the default" if removed else "was not set; the default applies"
+    _out_console().print(f"{key}: {message} ({shown or 'none'})")
+
+
+@config_app.command("path")
+def config_path_command() -> None:
+    """Print where config.toml lives."""
+    from backcoach import config
+
+    sys.stdout.write(f"{config.path()}\n")
 
 
 def main() -> NoReturn:

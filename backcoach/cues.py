@@ -1,19 +1,39 @@
-"""Sound cues: they subscribe to engine events, like the renderer.
+"""Sound cues. They subscribe to engine events, like the renderer, and never block.
 
-The bell rings when work starts (each hold, each rep) and when a hold ends,
-so a person lying face down can follow the session by ear.
+- bell: the terminal bell when each hold or repetition starts and when a hold ends.
+- voice: a speech engine already on the machine says what matters: the next
+  exercise and its first cue while getting ready, "hold", the last three
+  seconds, "rest", "switch sides", "session done". Numbers are not read every
+  second. Speech runs alongside the countdown; a phrase still playing when
+  the next is due is cut short, and the next exercise is announced at the
+  start of the get-ready so it has time to finish.
 """
 
 from __future__ import annotations
 
+import math
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from backcoach import engine as ev
+    from backcoach.models import Plan
+    from backcoach.planner import Segment
 
 SOUNDS = ("bell", "voice", "off")
+NUMBER_WORDS = {3: "three", 2: "two", 1: "one"}
+INSTALL_HINT = {
+    "linux": "install one with: sudo apt install espeak-ng (or your system's package manager)",
+    "darwin": "macOS has `say` built in; check that /usr/bin/say exists",
+    "win32": "Windows PowerShell with System.Speech is needed",
+}
 
 
 class Bell:
@@ -31,3 +51,136 @@ class Bell:
             segment = event.segment
             if segment.kind == "work" and segment.phases == 0:
                 self.console.bell()
+
+
+def speech_command(environ: dict[str, str] | None = None) -> list[str] | None:
+    """The command to speak with, text to be appended as its last argument; None if none."""
+    env = os.environ if environ is None else environ
+    custom = env.get("BACKCOACH_TTS", "").strip()
+    if custom:
+        parts = shlex.split(custom)
+        return parts if shutil.which(parts[0]) else None
+    if sys.platform == "darwin" and shutil.which("say"):
+        return ["say"]
+    if sys.platform == "win32":
+        shell = shutil.which("powershell") or shutil.which("pwsh")
+        if shell:
+            # The text travels in an environment variable: never parsed as code.
+            script = (
+                "Add-Type -AssemblyName System.Speech; "
+                "(New-Object System.Speech.Synthesis.SpeechSynthesizer).Speak($env:BACKCOACH_SAY)"
+            )
+            return [shell, "-NoProfile", "-NonInteractive", "-Command", script]
+        return None
+    for name, args in (("espeak-ng", []), ("espeak", []), ("spd-say", ["-w"])):
+        found = shutil.which(name)
+        if found:
+            return [found, *args]
+    return None
+
+
+class Speaker:
+    """Runs one phrase at a time in the background; a new phrase replaces the old."""
+
+    def __init__(self, command: Sequence[str]) -> None:
+        self.command = list(command)
+        self.current: subprocess.Popen[bytes] | None = None
+        # Stopped phrases, reaped once they have exited (never waited for on the clock's time).
+        self.stopping: list[subprocess.Popen[bytes]] = []
+        self.windows = sys.platform == "win32" and "-Command" in self.command
+
+    def say(self, text: str) -> None:
+        self.stop()
+        self.stopping = [process for process in self.stopping if process.poll() is None]
+        env = None
+        args = [*self.command, text]
+        if self.windows:
+            env = dict(os.environ, BACKCOACH_SAY=text)
+            args = self.command
+        try:
+            self.current = subprocess.Popen(
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=env,
+            )
+        except OSError:
+            self.current = None  # a voice that fails must never stop the session
+
+    def stop(self) -> None:
+        if self.current is not None:
+            if self.current.poll() is None:
+                self.current.terminate()
+                self.stopping.append(self.current)
+            self.current = None
+
+    def close(self, *, let_last_finish: bool) -> None:
+        """At the end: reap what was stopped; the last phrase may play out ("session done")."""
+        if not let_last_finish:
+            self.stop()
+        for process in self.stopping:
+            try:
+                process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.stopping = []
+        if self.current is not None and self.current.poll() is not None:
+            self.current = None
+
+
+class Voice:
+    """Turns engine events into short spoken phrases."""
+
+    def __init__(self, plan: Plan, say: Callable[[str], None], cue_of: dict[str, str]) -> None:
+        self.plan = plan
+        self.say = say
+        self.cue_of = cue_of
+        self.last_count: tuple[int, int] | None = None
+
+    def __call__(self, event: ev.Event) -> None:
+        from backcoach import engine as ev
+
+        if isinstance(event, ev.SegmentStarted):
+            self._started(event.index, event.segment)
+        elif isinstance(event, ev.Tick):
+            self._tick(event.segment, event.remaining)
+        elif isinstance(event, ev.Paused):
+            self.say("paused")
+        elif isinstance(event, ev.Resumed):
+            self.say("go on")
+        elif isinstance(event, ev.SessionEnded):
+            self.say("session done" if event.reason == "done" else "session ended")
+
+    def _started(self, index: int, segment: Segment) -> None:
+        step = self.plan.steps[segment.step]
+        if segment.kind == "ready":
+            cue = self.cue_of.get(step.exercise, "")
+            prefix = "First" if segment.step == 0 else "Next"
+            self.say(f"{prefix}: {step.name}. {cue}".strip())
+        elif segment.kind == "work":
+            if segment.phases == 0:
+                self.say("hold")
+            else:
+                self.say(segment.label)
+        elif segment.kind == "relax":
+            self.say("relax")
+        elif segment.kind == "switch":
+            self.say("switch sides")
+        elif segment.kind == "rest":
+            self.say(f"rest. Next: {segment.next_label}")
+
+    def _tick(self, segment: Segment, remaining: float) -> None:
+        if segment.kind != "ready" and not (segment.kind == "work" and segment.phases == 0):
+            return
+        if segment.seconds < 6:
+            return  # short waits: the count would talk over the cue
+        shown = math.ceil(remaining - 1e-9)
+        word = NUMBER_WORDS.get(shown)
+        if word is not None and self.last_count != (id(segment), shown):
+            self.last_count = (id(segment), shown)
+            self.say(word)
+
+
+def install_hint() -> str:
+    return INSTALL_HINT.get(sys.platform, INSTALL_HINT["linux"])

@@ -22,6 +22,7 @@ from rich.console import Console
 
 from backcoach import planner, safety
 from backcoach.clock import Clock
+from backcoach.cues import Speaker
 from backcoach.engine import Engine, Event, Listener, Outcome, StepDecision, StepDone
 from backcoach.errors import Interrupted, Terminated, UsageError
 from backcoach.keys import KeySource
@@ -168,10 +169,7 @@ def _live(
         PlainRenderer(out, view) if plain else LiveRenderer(out, view)
     )
     listeners: list[Listener] = [renderer]
-    if options.sound == "bell" and out.is_terminal:
-        from backcoach.cues import Bell
-
-        listeners.append(Bell(out))
+    speaker = _cues(options.sound, plan, cue_of, out, listeners)
 
     extension_steps = {
         index for index, step in enumerate(plan.steps) if by_id[step.exercise].extension
@@ -209,12 +207,16 @@ def _live(
         with _sigterm_raises(), keys, renderer:
             outcome = engine.run()
     except KeyboardInterrupt:
+        _silence(speaker)
         _interrupted(engine, plan, out, history, session_id, "Ctrl-C")
         raise Interrupted("stopped with Ctrl-C; what you did is kept") from None
     except _SigTerm:
+        _silence(speaker)
         _interrupted(engine, plan, out, history, session_id, "a stop signal")
         raise Terminated("stopped by a signal (SIGTERM); what you did is kept") from None
 
+    if speaker is not None:
+        speaker.close(let_last_finish=True)
     pain_after = effort = None
     if ask is not None:
         pain_after = safety.ask_pain(out, ask, "now, after the session")
@@ -236,6 +238,40 @@ def _live(
         )
     out.print(f"Saved as session {session_id}. See: backcoach history", style="dim")
     return outcome
+
+
+def _cues(
+    sound: str, plan: Plan, cue_of: dict[str, str], out: Console, listeners: list[Listener]
+) -> Speaker | None:
+    """Subscribe the chosen cues; with no speech engine, say so and fall back to the bell."""
+    from backcoach.cues import Bell, Speaker, Voice, install_hint, speech_command
+
+    if sound == "voice":
+        command = speech_command()
+        if command is not None:
+            speaker = Speaker(command)
+            listeners.append(Voice(plan, speaker.say, cue_of))
+            return speaker
+        import os
+
+        custom = os.environ.get("BACKCOACH_TTS", "").strip()
+        why = (
+            f"BACKCOACH_TTS names {custom.split()[0]!r}, which was not found"
+            if custom
+            else f"no speech engine found (espeak-ng, espeak, spd-say or say): {install_hint()}"
+        )
+        Console(stderr=True).print(
+            f"{why}. Using the bell instead.", style="yellow", soft_wrap=True
+        )
+        sound = "bell"
+    if sound == "bell" and out.is_terminal:
+        listeners.append(Bell(out))
+    return None
+
+
+def _silence(speaker: Speaker | None) -> None:
+    if speaker is not None:
+        speaker.close(let_last_finish=False)
 
 
 def _interrupted(

@@ -1,0 +1,215 @@
+"""A person's defaults in config.toml: minutes, focus, level, equipment, sound.
+
+Options on the command line win over the file; the file wins over built-in
+defaults. The file is validated as a whole (every problem names its key and
+what is allowed) and written atomically, so a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from backcoach.errors import StorageError, UsageError
+
+LEVELS = ("beginner", "intermediate", "advanced")
+SOUNDS = ("bell", "voice", "off")
+FOCUS_WORDS = ("lower", "upper", "stretch", "strengthen")
+EQUIPMENT = (
+    "band", "dumbbell", "kettlebell", "barbell", "cable", "bench", "hyperextension-bench",
+    "stability-ball", "massage-ball", "foam-roller", "wall", "chair", "towel",
+)  # fmt: skip
+
+
+def _words(value: Any, allowed: tuple[str, ...], what: str) -> list[str]:
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise ValueError(f"must be a list of {what}")
+    words = [item.strip().lower() for item in items if item.strip()]
+    if what == "equipment" and words in (["none"], ["mat"]):
+        return []
+    bad = [word for word in words if word not in allowed]
+    if bad:
+        raise ValueError(f"{bad[0]!r} is not one of: {', '.join(allowed)}")
+    return list(dict.fromkeys(words))
+
+
+def _minutes(value: Any) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 90:
+        raise ValueError(f"must be a whole number from 1 to 90, not {value!r}")
+    return value
+
+
+def _choice(allowed: tuple[str, ...]) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if not isinstance(value, str) or value.strip().lower() not in allowed:
+            raise ValueError(f"must be one of: {', '.join(allowed)} (not {value!r})")
+        return value.strip().lower()
+
+    return check
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: Any
+    check: Callable[[Any], Any]
+    help: str
+
+
+SETTINGS: dict[str, Setting] = {
+    setting.key: setting
+    for setting in (
+        Setting("minutes", 10, _minutes, "length of a session, 1-90"),
+        Setting(
+            "focus",
+            [],
+            lambda v: _words(v, FOCUS_WORDS, "focus words"),
+            "lower, upper, stretch, strengthen (empty: the whole back, both kinds)",
+        ),
+        Setting("level", "beginner", _choice(LEVELS), ", ".join(LEVELS)),
+        Setting(
+            "equipment",
+            [],
+            lambda v: _words(v, EQUIPMENT, "equipment"),
+            "what you have beyond a mat: " + ", ".join(EQUIPMENT),
+        ),
+        Setting("sound", "bell", _choice(SOUNDS), ", ".join(SOUNDS)),
+    )
+}
+
+
+def path() -> Path:
+    from backcoach.paths import config_path
+
+    return config_path()
+
+
+def _read_raw(file: Path) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        return {}  # no config file (its folder may not exist): the defaults apply
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{file} is not UTF-8 text: {exc}") from exc
+    except OSError as exc:
+        raise StorageError(f"cannot read {file}: {exc.strerror or exc}") from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(
+            f"{file} is not valid TOML: {exc}", hint="fix it, or remove it to use the defaults"
+        ) from exc
+
+
+def read(file: Path | None = None) -> dict[str, Any]:
+    """The validated settings in the file (only those it sets); {} when there is none."""
+    file = file or path()
+    return validate(_read_raw(file), str(file))
+
+
+def _others(file: Path, key: str) -> dict[str, Any]:
+    """The file's other settings, validated: changing one key may repair that key alone."""
+    raw = _read_raw(file)
+    return validate({k: v for k, v in raw.items() if k != key}, str(file))
+
+
+def validate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
+    problems: list[str] = []
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        setting = SETTINGS.get(key)
+        if setting is None:
+            problems.append(f"{key}: unknown setting (known: {', '.join(SETTINGS)})")
+            continue
+        try:
+            out[key] = setting.check(value)
+        except ValueError as exc:
+            problems.append(f"{key}: {exc}")
+    if problems:
+        raise UsageError(
+            f"{where}: " + "; ".join(problems),
+            hint="change it with: backcoach config set KEY VALUE (or unset KEY)",
+        )
+    return out
+
+
+def effective(file_values: Mapping[str, Any]) -> dict[str, tuple[Any, str]]:
+    """Every setting with its value and where it came from: 'file' or 'default'."""
+    return {
+        key: (file_values[key], "file") if key in file_values else (setting.default, "default")
+        for key, setting in SETTINGS.items()
+    }
+
+
+def set_value(key: str, value: str, file: Path | None = None) -> Any:
+    setting = SETTINGS.get(key)
+    if setting is None:
+        raise UsageError(f"unknown setting {key!r}: use {', '.join(SETTINGS)}")
+    try:
+        checked = setting.check(value)
+    except ValueError as exc:
+        raise UsageError(f"{key}: {exc}") from None
+    file = file or path()
+    values = _others(file, key)
+    values[key] = checked
+    write(values, file)
+    return checked
+
+
+def unset(key: str, file: Path | None = None) -> bool:
+    if key not in SETTINGS:
+        raise UsageError(f"unknown setting {key!r}: use {', '.join(SETTINGS)}")
+    file = file or path()
+    present = key in _read_raw(file)
+    if not present:
+        return False
+    write(_others(file, key), file)
+    return True
+
+
+def _toml_value(value: Any) -> str:
+    # The values are validated ints, words and lists of words, so this small writer
+    # is enough; json's string escapes are valid TOML basic-string escapes.
+    import json
+
+    if isinstance(value, bool):
+        raise TypeError("no boolean settings")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    raise TypeError(f"cannot write {value!r}")
+
+
+def render(values: Mapping[str, Any]) -> str:
+    lines = ["# backcoach settings: edit with `backcoach config set KEY VALUE`"]
+    lines += [f"{key} = {_toml_value(values[key])}" for key in SETTINGS if key in values]
+    return "\n".join(lines) + "\n"
+
+
+def write(values: Mapping[str, Any], file: Path) -> None:
+    """Atomically: a temporary file in the same folder, flushed to disk, then renamed."""
+    text = render(values)
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+        try:
+            with open(temporary, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, file)
+        finally:
+            temporary.unlink(missing_ok=True)
+    except OSError as exc:
+        raise StorageError(f"cannot write {file}: {exc.strerror or exc}") from exc
