@@ -6,13 +6,12 @@ of them and they are how "billion laughs" bombs blow up time and memory.
 Every problem is collected, not only the first, and each is located by file,
 line, exercise id and field.
 
-A validated catalogue is cached as JSON keyed by the file's content hash and
-the code that defines the schema, so a second run skips YAML and re-checks.
+Commands read a validated catalogue through library.py, which caches it.
 """
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -21,11 +20,12 @@ from backcoach.errors import CatalogueError, Problem
 
 if TYPE_CHECKING:
     import yaml
+    from pydantic import TypeAdapter
 
-    from backcoach.models import Catalogue
+    from backcoach.models import Catalogue, Exercise
 
 BUNDLED_NAME = "exercises.yaml"
-_PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def bundled_path() -> Path:
@@ -35,13 +35,13 @@ def bundled_path() -> Path:
     an editable install it is data/ at the top of the repository.
     """
     for candidate in (
-        _PACKAGE_DIR / "data" / BUNDLED_NAME,
-        _PACKAGE_DIR.parent / "data" / BUNDLED_NAME,
+        PACKAGE_DIR / "data" / BUNDLED_NAME,
+        PACKAGE_DIR.parent / "data" / BUNDLED_NAME,
     ):
         if candidate.is_file():
             return candidate
     raise CatalogueError(
-        [Problem(str(_PACKAGE_DIR), "the bundled exercises.yaml is missing: reinstall backcoach")]
+        [Problem(str(PACKAGE_DIR), "the bundled exercises.yaml is missing: reinstall backcoach")]
     )
 
 
@@ -63,25 +63,16 @@ def read_bytes(path: Path) -> bytes:
         raise CatalogueError([Problem(shown, f"cannot be read: {exc.strerror}")]) from exc
 
 
-def load(path: Path, *, use_cache: bool = True) -> Catalogue:
-    """Read and validate the catalogue at `path`, raising CatalogueError with every problem."""
-    data = read_bytes(path)
-    cache_file = _cache_file(data) if use_cache else None
-    if cache_file is not None:
-        cached = _read_cache(cache_file)
-        if cached is not None:
-            return cached
-    catalogue = parse(data, str(path))
-    if cache_file is not None:
-        _write_cache(cache_file, catalogue)
-    return catalogue
+def load(path: Path) -> Catalogue:
+    """Read and validate the catalogue at `path` (no cache; commands use library.py)."""
+    return parse(read_bytes(path), str(path))
 
 
 def parse(data: bytes, filename: str = "<catalogue>") -> Catalogue:
     """Validate catalogue bytes; raise CatalogueError listing every problem."""
     from pydantic import ValidationError
 
-    from backcoach.models import Catalogue, Exercise, reference_problems
+    from backcoach.models import Catalogue, reference_problems
 
     document = _compose(data, filename)
     raw = document.value
@@ -129,27 +120,26 @@ def parse(data: bytes, filename: str = "<catalogue>") -> Catalogue:
         )
         raise CatalogueError(problems)
 
-    exercises: list[Exercise] = []
-    for index, item in enumerate(items):
-        path: tuple[Any, ...] = ("exercises", index)
-        ident = _ident(item, index)
-        try:
-            exercises.append(Exercise.model_validate(item))
-        except ValidationError as exc:
-            for error in exc.errors(include_url=False, include_input=False):
-                loc = tuple(error["loc"])
-                # Discriminated unions add the tag ("hold"/"reps") to the path.
-                if len(loc) >= 2 and loc[0] == "dose" and loc[1] in ("hold", "reps"):
-                    loc = (loc[0], *loc[2:])
-                problems.append(
-                    Problem(
-                        filename,
-                        _message(error),
-                        line=document.line(path + loc),
-                        exercise=ident,
-                        field=".".join(str(part) for part in loc) or None,
-                    )
+    # One call validates every exercise; each error's location starts with its index.
+    try:
+        exercises: list[Exercise] = _exercise_list().validate_python(items)
+    except ValidationError as exc:
+        exercises = []
+        for error in exc.errors(include_url=False, include_input=False):
+            index, *rest = error["loc"]
+            loc = tuple(rest)
+            # Discriminated unions add the tag ("hold"/"reps") to the path.
+            if len(loc) >= 2 and loc[0] == "dose" and loc[1] in ("hold", "reps"):
+                loc = (loc[0], *loc[2:])
+            problems.append(
+                Problem(
+                    filename,
+                    _message(error),
+                    line=document.line(("exercises", index, *loc)),
+                    exercise=_ident(items[int(index)], int(index)),
+                    field=".".join(str(part) for part in loc) or None,
                 )
+            )
     if problems:
         raise CatalogueError(problems)
 
@@ -166,6 +156,15 @@ def parse(data: bytes, filename: str = "<catalogue>") -> Catalogue:
     if problems:
         raise CatalogueError(problems)
     return Catalogue.model_construct(version=1, exercises=tuple(exercises))
+
+
+@functools.cache
+def _exercise_list() -> TypeAdapter[list[Exercise]]:
+    from pydantic import TypeAdapter
+
+    from backcoach.models import Exercise
+
+    return TypeAdapter(list[Exercise])
 
 
 def _ident(item: object, index: int) -> str:
@@ -247,10 +246,7 @@ def _compose(data: bytes, filename: str) -> _Document:
         root = loader.get_single_node()
         if root is None:
             raise CatalogueError([Problem(filename, "is empty (it holds no YAML document)")])
-        duplicate = _check_tree(root)
-        if duplicate is not None:
-            raise CatalogueError([duplicate.located(filename)])
-        value = loader.construct_document(root)
+        value = _build(root, loader, filename)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at_line = mark.line + 1 if mark else None
@@ -270,110 +266,78 @@ def _compose(data: bytes, filename: str) -> _Document:
     return _Document(value, root)
 
 
-class _TreeProblem(NamedTuple):
-    message: str
-    line: int
-
-    def located(self, filename: str) -> Problem:
-        return Problem(filename, self.message, line=self.line)
-
-
 _MAX_DEPTH = 64
 
 
-def _check_tree(root: yaml.Node) -> _TreeProblem | None:
-    """Refuse aliases (a node reached twice), keys given twice and absurd nesting.
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
 
-    Iterative, so a hostile file cannot exhaust the Python stack here.
+
+def _build(root: yaml.Node, loader: yaml.SafeLoader, filename: str) -> Any:
+    """Python data from the node tree in one pass, refusing what a catalogue never needs.
+
+    A node reached twice is an alias (the "billion laughs" bomb grows from those);
+    a key given twice is a typo PyYAML would silently keep the last of; absurd
+    nesting is hostile. Plain strings, most of any catalogue, are taken as they are;
+    other scalars (numbers, booleans, null) go through the safe loader's constructor.
+    Iterative, so a hostile file cannot exhaust the Python stack.
     """
     import yaml
 
     seen: set[int] = set()
-    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
-    while stack:
-        node, depth = stack.pop()
-        line = node.start_mark.line + 1
+
+    def fail(message: str, node: yaml.Node) -> CatalogueError:
+        return CatalogueError([Problem(filename, message, line=node.start_mark.line + 1)])
+
+    def scalar(node: yaml.ScalarNode) -> Any:
+        if node.tag == _STR:
+            return node.value
+        return loader.construct_object(node, deep=True)
+
+    def container(node: yaml.Node, depth: int) -> Any:
         if id(node) in seen:
-            return _TreeProblem(
-                "anchors and aliases (& and *) are not allowed in a catalogue", line
-            )
+            raise fail("anchors and aliases (& and *) are not allowed in a catalogue", node)
         seen.add(id(node))
         if depth > _MAX_DEPTH:
-            return _TreeProblem("is nested too deeply to be a catalogue", line)
+            raise fail("is nested too deeply to be a catalogue", node)
         if isinstance(node, yaml.MappingNode):
-            keys: set[object] = set()
+            if node.tag != _MAP:
+                return loader.construct_object(node, deep=True)  # refuses unknown tags
+            return {}
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                return loader.construct_object(node, deep=True)
+            return []
+        return scalar(node)  # type: ignore[arg-type]
+
+    result = container(root, 0)
+    stack: list[tuple[yaml.Node, Any, int]] = [(root, result, 0)]
+    while stack:
+        node, target, depth = stack.pop()
+        if isinstance(node, yaml.MappingNode) and isinstance(target, dict):
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    return _TreeProblem("merge keys (<<) are not allowed in a catalogue", line)
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
-                if key in keys:
-                    return _TreeProblem(f"key {key!r} is given twice", key_node.start_mark.line + 1)
-                keys.add(key)
-                stack.append((key_node, depth + 1))
-                stack.append((value_node, depth + 1))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend((child, depth + 1) for child in node.value)
-    return None
-
-
-# --- cache ------------------------------------------------------------------
-
-
-def _schema_stamp() -> str:
-    """What invalidates the cache besides the file: backcoach's own schema code."""
-    parts = []
-    for name in ("models.py", "catalogue.py"):
-        try:
-            stat = (_PACKAGE_DIR / name).stat()
-            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{name}:missing")
-    return ";".join(parts)
-
-
-def _cache_file(data: bytes) -> Path | None:
-    from backcoach.paths import cache_dir
-
-    digest = hashlib.sha256()
-    digest.update(_schema_stamp().encode())
-    digest.update(b"\0")
-    digest.update(data)
-    return cache_dir() / f"catalogue-{digest.hexdigest()[:32]}.json"
-
-
-def _read_cache(cache_file: Path) -> Catalogue | None:
-    try:
-        payload = cache_file.read_bytes()
-    except OSError:
-        return None
-    from pydantic import ValidationError
-
-    from backcoach.models import Catalogue
-
-    try:
-        return Catalogue.model_validate_json(payload)
-    except (ValidationError, ValueError):
-        return None  # a damaged cache is simply rebuilt
-
-
-def _write_cache(cache_file: Path, catalogue: Catalogue) -> None:
-    """Best effort: a cache that cannot be written costs time, never correctness."""
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(catalogue.model_dump_json(), encoding="utf-8")
-        os.replace(temporary, cache_file)
-        for old in cache_file.parent.glob("catalogue-*.json"):
-            if old != cache_file and _older_than_a_day(old):
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass
-
-
-def _older_than_a_day(path: Path) -> bool:
-    import time
-
-    try:
-        return time.time() - path.stat().st_mtime > 86400
-    except OSError:
-        return False
+                    raise fail("merge keys (<<) are not allowed in a catalogue", key_node)
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise fail("keys must be plain words", key_node)
+                key = scalar(key_node)
+                if not isinstance(key, str | int | float | bool) and key is not None:
+                    raise fail("keys must be plain words", key_node)
+                if key in target:
+                    raise fail(f"key {key!r} is given twice", key_node)
+                if isinstance(value_node, yaml.ScalarNode) and id(value_node) not in seen:
+                    seen.add(id(value_node))
+                    target[key] = scalar(value_node)
+                else:
+                    target[key] = child = container(value_node, depth + 1)
+                    stack.append((value_node, child, depth + 1))
+        elif isinstance(node, yaml.SequenceNode) and isinstance(target, list):
+            for item in node.value:
+                if isinstance(item, yaml.ScalarNode) and id(item) not in seen:
+                    seen.add(id(item))
+                    target.append(scalar(item))
+                else:
+                    target.append(child := container(item, depth + 1))
+                    stack.append((item, child, depth + 1))
+    return result

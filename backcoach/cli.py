@@ -22,6 +22,7 @@ from backcoach.errors import EXIT_FAILURE, BackcoachError, CatalogueError, Usage
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from backcoach.library import Library
     from backcoach.models import Catalogue, Exercise, Plan
     from backcoach.planner import Request
 
@@ -138,11 +139,11 @@ def _main(
 # --- helpers ----------------------------------------------------------------
 
 
-def _load(ctx: typer.Context) -> Catalogue:
-    from backcoach import catalogue
+def _load(ctx: typer.Context) -> Library:
+    from backcoach.catalogue import chosen_path
+    from backcoach.library import open_library
 
-    option = (ctx.obj or {}).get("catalogue")
-    return catalogue.load(catalogue.chosen_path(option))
+    return open_library(chosen_path((ctx.obj or {}).get("catalogue")))
 
 
 def _print_json(data: object) -> None:
@@ -234,19 +235,26 @@ def list_command(
     as_json: JsonOption = False,
 ) -> None:
     """List the exercises in the catalogue, with their dose and equipment."""
-    from backcoach.models import matches, parse_focus
+    from backcoach.models import parse_focus
 
     regions, kinds = parse_focus(focus or ())
-    wanted_level = _level(level) if level is not None else None
-    have = _equipment(equipment) if equipment else None
+    region_words = {region.value for region in regions}
+    kind_words = {kind.value for kind in kinds}
+    wanted_level = _level(level).value if level is not None else None
+    have = {item.value for item in _equipment(equipment)} if equipment else None
+    library = _load(ctx)
     found = [
-        exercise
-        for exercise in _load(ctx).exercises
-        if matches(exercise, regions=regions, kinds=kinds, equipment=have)
-        and (wanted_level is None or exercise.level is wanted_level)
+        summary
+        for summary in library.summaries()
+        if region_words & set(summary.regions)
+        and summary.kind in kind_words
+        and (wanted_level is None or summary.level == wanted_level)
+        and (have is None or summary.needs <= have)
     ]
     if as_json:
-        _print_json([_exercise_json(exercise) for exercise in found])
+        # Rendered when the cache was built: no models needed, even for 10,000 exercises.
+        texts = library.pretty_json([summary.id for summary in found])
+        sys.stdout.write("[\n" + ",\n".join(texts) + "\n]\n" if texts else "[]\n")
         return
     out = _out_console()
     if not found:
@@ -259,32 +267,23 @@ def list_command(
     out.print(f"{len(found)} {noun}. Details: backcoach show ID", style="dim")
 
 
-def _normal(text: str) -> str:
-    import re
-
-    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("'", "").replace("’", "")).strip("-")
-
-
-def find_exercise(catalogue: Catalogue, query: str) -> Exercise:
+def find_exercise(library: Library, query: str) -> Exercise:
     """Match an id, a name or an alias, ignoring case, spaces and hyphens."""
     import difflib
 
-    names: dict[str, str] = {}
-    for exercise in catalogue.exercises:
-        for key in (exercise.id, exercise.name, *exercise.aliases):
-            names.setdefault(_normal(key), exercise.id)
-    wanted = _normal(query)
-    by_id = catalogue.by_id()
-    if wanted in names:
-        return by_id[names[wanted]]
-    close = difflib.get_close_matches(wanted, list(names), n=10, cutoff=0.6)
+    from backcoach.library import normal
+
+    exercise_id = library.lookup(query)
+    found = library.get(exercise_id) if exercise_id is not None else None
+    if found is not None:
+        return found
+    keys = dict(library.name_keys())
     suggestions: list[str] = []
-    for key in close:
-        if names[key] not in suggestions:
-            suggestions.append(names[key])
-    suggestions = suggestions[:3]
+    for key in difflib.get_close_matches(normal(query), list(keys), n=10, cutoff=0.6):
+        if keys[key] not in suggestions:
+            suggestions.append(keys[key])
     hint = (
-        "did you mean " + " or ".join(suggestions) + "?"
+        "did you mean " + " or ".join(suggestions[:3]) + "?"
         if suggestions
         else "see every exercise with: backcoach list"
     )
@@ -300,14 +299,14 @@ def show_command(
     as_json: JsonOption = False,
 ) -> None:
     """Show one exercise in full: steps, cues, cautions, dose, variants and sources."""
-    catalogue = _load(ctx)
-    found = find_exercise(catalogue, exercise)
+    library = _load(ctx)
+    found = find_exercise(library, exercise)
     if as_json:
         _print_json(_exercise_json(found))
         return
     from backcoach.render import exercise_panel
 
-    names = {item.id: item.name for item in catalogue.exercises}
+    names = library.names([*found.easier, *found.harder])
     _out_console().print(exercise_panel(found, names))
 
 
@@ -390,10 +389,9 @@ def plan_command(
     """Show the session that start would run, without running it."""
     from backcoach import planner
 
-    catalogue = _load(ctx)
-    plan = planner.build(
-        catalogue, _progressed(_request(focus, minutes, level, equipment, seed), catalogue)
-    )
+    library = _load(ctx)
+    request = _progressed(_request(focus, minutes, level, equipment, seed), library)
+    plan = planner.build(_candidates(library, request), request)
     if as_json:
         _print_json(_plan_json(plan))
         return
@@ -453,23 +451,27 @@ def start_command(
     from backcoach.storage import open_history
 
     clock = SystemClock(time_scale())
-    catalogue = _load(ctx)
+    library = _load(ctx)
     history = open_history()
     assert history is not None
     try:
         request = _progressed(
             _request(focus, minutes, level, equipment, seed, flare_up, settings),
-            catalogue,
+            library,
             history,
         )
-        session.coach(
-            catalogue, request, options, _out_console(), clock, for_terminal(clock), history
-        )
+        candidates = _candidates(library, request)
+        out = _out_console()
+        session.coach(candidates, request, options, out, clock, for_terminal(clock), history)
     finally:
         history.close()
 
 
-def _progressed(request: Request, catalogue: Catalogue, history: Any = None) -> Request:
+def _candidates(library: Library, request: Request) -> Catalogue:
+    return library.candidates(request.regions, request.level, request.equipment, request.seed)
+
+
+def _progressed(request: Request, library: Library, history: Any = None) -> Request:
     """The request with progression's doses and exclusions from the history, if there is one."""
     from dataclasses import replace
 
@@ -484,7 +486,8 @@ def _progressed(request: Request, catalogue: Catalogue, history: Any = None) -> 
     finally:
         if history is None:
             opened.close()
-    progress = next_doses(sessions, catalogue.exercises, now())
+    seen = {record.id for session in sessions for record in session.exercises}
+    progress = next_doses(sessions, library.get_many(sorted(seen)), now())
     return replace(
         request, doses=progress.doses, excluded=progress.excluded, dose_reasons=progress.reasons
     )

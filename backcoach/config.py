@@ -91,8 +91,6 @@ def path() -> Path:
 
 
 def _read_raw(file: Path) -> dict[str, Any]:
-    import tomllib
-
     try:
         text = file.read_text(encoding="utf-8")
     except (FileNotFoundError, NotADirectoryError):
@@ -101,6 +99,8 @@ def _read_raw(file: Path) -> dict[str, Any]:
         raise UsageError(f"{file} is not UTF-8 text: {exc}") from exc
     except OSError as exc:
         raise StorageError(f"cannot read {file}: {exc.strerror or exc}") from exc
+    import tomllib  # only when there is a file: most runs have none
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -111,7 +111,11 @@ LongText = Annotated[str, Field(min_length=1, max_length=1000)]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    # defer_build: each model's validator is built on first use, so a command that
+    # needs no models (list reads the cache's columns) never pays for building them.
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True
+    )
 
 
 class HoldDose(_Frozen):
@@ -311,9 +315,6 @@ Phase = Literal["warm-up", "main", "cool-down"]
 class Step(_Frozen):
     """One exercise in a plan, with the dose to do and the time it takes."""
 
-    # Built on first use: `list` and `show` never make a plan.
-    model_config = ConfigDict(defer_build=True)
-
     exercise: str
     name: str
     phase: Phase
@@ -326,8 +327,6 @@ class Step(_Frozen):
 
 
 class Plan(_Frozen):
-    model_config = ConfigDict(defer_build=True)
-
     seed: int
     minutes: int
     regions: tuple[Region, ...]
@@ -417,8 +416,6 @@ ExerciseStatus = Literal["pending", "done", "partial", "skipped", "stopped"]
 class ExerciseRecord(_Frozen):
     """One exercise of a past session: what was planned and what happened."""
 
-    model_config = ConfigDict(defer_build=True)
-
     position: int
     id: str
     name: str
@@ -435,8 +432,6 @@ class ExerciseRecord(_Frozen):
 
 class SessionRecord(_Frozen):
     """A past (or running, or interrupted) session, as the history keeps it."""
-
-    model_config = ConfigDict(defer_build=True)
 
     id: int
     started_at: datetime

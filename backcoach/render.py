@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from rich.live import Live
 
     from backcoach import engine as ev
+    from backcoach.library import Summary
     from backcoach.models import SessionRecord
     from backcoach.planner import Segment
     from backcoach.stats import PainPoint, Stats
@@ -64,7 +65,7 @@ def minutes_text(seconds: float) -> str:
 # --- list and show ------------------------------------------------------------
 
 
-def exercise_table(exercises: Sequence[Exercise], width: int) -> Table:
+def exercise_table(exercises: Sequence[Summary], width: int) -> Table:
     """The catalogue as a table; under 100 columns, name and equipment go on a second line."""
     narrow = width < 100
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
@@ -80,25 +81,24 @@ def exercise_table(exercises: Sequence[Exercise], width: int) -> Table:
     if not narrow:
         table.add_column("equipment")
     for exercise in exercises:
-        regions = "+".join(region.value for region in exercise.regions)
-        equipment = ", ".join(item.value for item in exercise.equipment) or "none"
-        dose = dose_words(exercise.dose)
+        regions = "+".join(exercise.regions)
+        equipment = ", ".join(exercise.equipment) or "none"
         if narrow:
             table.add_row(
                 Text.assemble(exercise.id, "\n", (exercise.name, "default dim")),
                 "both" if len(exercise.regions) > 1 else regions,
-                exercise.kind.value,
-                exercise.level.value,
-                Text.assemble(dose, "\n", (equipment, "dim")),
+                exercise.kind,
+                exercise.level,
+                Text.assemble(exercise.dose_text, "\n", (equipment, "dim")),
             )
         else:
             table.add_row(
                 exercise.id,
                 exercise.name,
                 regions,
-                exercise.kind.value,
-                exercise.level.value,
-                dose,
+                exercise.kind,
+                exercise.level,
+                exercise.dose_text,
                 equipment,
             )
     return table

@@ -36,6 +36,11 @@ STARTUP_COMMANDS: dict[str, list[str]] = {
     "backcoach --help": [str(BIN), "--help"],
 }
 STARTUP_GOAL = 1.2  # times the floor
+SCALE_SIZES = (1_000, 10_000, 100_000)
+FIRST_RUN_1K_GOAL = 1.0  # seconds
+SECOND_RUN_10K_GOAL = 0.5  # seconds
+MEMORY_10K_GOAL_MIB = 200
+SESSION_MEMORY_GOAL_MIB = 80
 TIMING_GOAL_MS = 50.0
 CPU_GOAL = 0.01  # share of one core during the countdown
 
@@ -48,8 +53,8 @@ class Row:
     ok: bool | None
 
 
-def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and CPU seconds (user + system) of one run."""
+def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak RSS in MiB of one run."""
     started = time.perf_counter()
     process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
@@ -59,7 +64,12 @@ def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"benchmark command failed: {' '.join(command)}")
-    return wall, usage.ru_utime + usage.ru_stime
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # Linux: KiB
+
+
+def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    wall, cpu, _ = run_measured(command, env)
+    return wall, cpu
 
 
 def startup(runs: int, env: dict[str, str]) -> tuple[list[Row], dict[str, float]]:
@@ -196,6 +206,66 @@ def live_cpu(env: dict[str, str]) -> list[Row]:
     ]
 
 
+def scale(env: dict[str, str], sizes: tuple[int, ...]) -> list[Row]:
+    """Catalogues cloned to N exercises: list --json and plan, first run and second."""
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sizes:
+            path = Path(folder) / f"catalogue-{size}.yaml"
+            # Made by a separate process: a child forked from a bench holding a large
+            # catalogue would report the bench's memory as its own peak.
+            with path.open("w", encoding="utf-8") as handle:
+                subprocess.run(
+                    [sys.executable, str(ROOT / "bench" / "scale.py"), str(size)],
+                    stdout=handle, check=True,
+                )  # fmt: skip
+            home = Path(folder) / f"home-{size}"
+            run_env = dict(env, BACKCOACH_HOME=str(home), BACKCOACH_CATALOGUE=str(path))
+            commands = {
+                "list --json": [str(BIN), "list", "--json"],
+                "plan --minutes 20": [str(BIN), "plan", "--minutes", "20", "--seed", "1"],
+            }
+            for name, command in commands.items():
+                shutil.rmtree(home, ignore_errors=True)  # first run: nothing cached
+                first, _, first_mib = run_measured(command, run_env)
+                second, _, second_mib = run_measured(command, run_env)
+                goal, ok = "", None
+                if size == 1_000:
+                    goal, ok = f"first < {FIRST_RUN_1K_GOAL:g} s", first < FIRST_RUN_1K_GOAL
+                elif size == 10_000:
+                    goal = f"second < {SECOND_RUN_10K_GOAL:g} s, < {MEMORY_10K_GOAL_MIB} MiB"
+                    ok = (
+                        second < SECOND_RUN_10K_GOAL
+                        and max(first_mib, second_mib) < MEMORY_10K_GOAL_MIB
+                    )
+                rows.append(
+                    Row(
+                        f"scale: {size:,} exercises, {name}",
+                        f"first {first:.2f} s / {first_mib:.0f} MiB, "
+                        f"second {second:.2f} s / {second_mib:.0f} MiB",
+                        goal,
+                        ok,
+                    )
+                )
+    return rows
+
+
+def session_memory(env: dict[str, str]) -> list[Row]:
+    """Peak RSS of a whole session, start to summary (time-scaled: memory, not time)."""
+    _, _, mib = run_measured(
+        [str(BIN), "start", "--yes", "--plain", "--minutes", "20", "--seed", "3"],
+        dict(env, BACKCOACH_TIME_SCALE="0.001"),
+    )
+    return [
+        Row(
+            "memory: peak RSS of start through a 20-minute session",
+            f"{mib:.0f} MiB",
+            f"< {SESSION_MEMORY_GOAL_MIB} MiB",
+            mib < SESSION_MEMORY_GOAL_MIB,
+        )
+    ]
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -254,6 +324,12 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15, help="runs per start-up command")
     parser.add_argument("--quick", action="store_true", help="start-up only, no real-time session")
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    parser.add_argument(
+        "--largest",
+        type=int,
+        default=SCALE_SIZES[-1],
+        help="largest catalogue for the scale runs (100000 takes minutes and GBs on its first run)",
+    )
     args = parser.parse_args()
     if not BIN.exists():
         raise SystemExit(f"{BIN} not found: install backcoach in this environment first")
@@ -264,6 +340,8 @@ def main() -> int:
         if not args.quick:
             rows += session_timing(env)
             rows += live_cpu(env)
+            rows += session_memory(env)
+            rows += scale(env, tuple(size for size in SCALE_SIZES if size <= args.largest))
     print(table(rows))
     if not args.no_write:
         write_report(rows, args.runs, ROOT / "docs" / "benchmarks.md")

@@ -9,7 +9,7 @@ from .conftest import BUNDLED
 
 
 def load() -> Catalogue:
-    return catalogue.load(BUNDLED, use_cache=False)
+    return catalogue.load(BUNDLED)
 
 
 def beginner_mat_only(exercise: Exercise) -> bool:
@@ -81,13 +81,3 @@ def test_every_exercise_cites_a_source_and_a_caution() -> None:
 def test_equipment_words_are_the_fixed_vocabulary() -> None:
     used = {item for e in load().exercises for item in e.equipment}
     assert used <= set(Equipment)
-
-
-def test_the_cache_round_trips_the_bundled_catalogue(tmp_path: object) -> None:
-    from backcoach.catalogue import _cache_file, _read_cache, read_bytes
-
-    first = catalogue.load(BUNDLED)  # parses and writes the cache
-    cache_file = _cache_file(read_bytes(BUNDLED))
-    assert cache_file is not None and cache_file.exists()
-    assert _read_cache(cache_file) == first
-    assert catalogue.load(BUNDLED) == first

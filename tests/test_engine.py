@@ -176,7 +176,7 @@ def test_quit_while_paused() -> None:
 
 
 def test_a_whole_20_minute_plan_ends_exactly_when_the_plan_says() -> None:
-    cat = catalogue.load(BUNDLED, use_cache=False)
+    cat = catalogue.load(BUNDLED)
     plan = planner.build(cat, Request(minutes=20, seed=11))
     outcome, events, clock = run(plan)
     assert abs((clock.now() - START) - plan.total_seconds) < 1e-6

@@ -58,7 +58,7 @@ def test_the_cache_is_used_and_invalidated_by_content(isolated_home: Path, tmp_p
     path.write_text(source)
     first = run(str(BIN), "--catalogue", str(path), "list", "--json", home=isolated_home)
     assert [e["name"] for e in json.loads(first.stdout)][0] == "Easy roll"
-    assert list((isolated_home / "cache").glob("catalogue-*.json"))
+    assert list((isolated_home / "cache").glob("catalogue-*.sqlite3"))
     path.write_text(source.replace("name: Easy roll", "name: Gentle roll"))
     second = run(str(BIN), "--catalogue", str(path), "list", "--json", home=isolated_home)
     assert [e["name"] for e in json.loads(second.stdout)][0] == "Gentle roll"

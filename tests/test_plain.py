@@ -15,7 +15,7 @@ from .conftest import TEST_DATA
 
 
 def test_plain_output_for_a_small_plan_with_pause_and_skip() -> None:
-    cat = catalogue.load(TEST_DATA / "tiny.yaml", use_cache=False)
+    cat = catalogue.load(TEST_DATA / "tiny.yaml")
     plan = planner.build(cat, planner.Request(minutes=1, seed=1))
     buffer = io.StringIO()
     console = Console(file=buffer, width=100, no_color=True)
@@ -40,7 +40,7 @@ def test_plain_output_for_a_small_plan_with_pause_and_skip() -> None:
 
 
 def test_time_scale_is_announced(tmp_path: object) -> None:
-    cat = catalogue.load(TEST_DATA / "tiny.yaml", use_cache=False)
+    cat = catalogue.load(TEST_DATA / "tiny.yaml")
     plan = planner.build(cat, planner.Request(minutes=1, seed=1))
     buffer = io.StringIO()
     view = SessionView(plan, {}, time_scale=0.01)

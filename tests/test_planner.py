@@ -18,7 +18,7 @@ from .conftest import BUNDLED, TEST_DATA
 
 @cache
 def bundled() -> Catalogue:
-    return catalogue.load(BUNDLED, use_cache=False)
+    return catalogue.load(BUNDLED)
 
 
 def nonempty_subsets(values: list[object]) -> st.SearchStrategy[frozenset[object]]:
@@ -112,14 +112,14 @@ def test_a_whole_back_plan_balances_stretching_and_strengthening() -> None:
 
 
 def test_short_catalogue_says_why() -> None:
-    tiny = catalogue.load(TEST_DATA / "tiny.yaml", use_cache=False)
+    tiny = catalogue.load(TEST_DATA / "tiny.yaml")
     plan = planner.build(tiny, Request(minutes=20, seed=1))
     assert plan.total_seconds < 0.85 * 20 * 60
     assert plan.notes[0].startswith("only 3 exercises match this focus, level and equipment:")
 
 
 def test_nothing_fits_in_a_minute_with_a_long_exercise_only() -> None:
-    tiny = catalogue.load(TEST_DATA / "tiny.yaml", use_cache=False)
+    tiny = catalogue.load(TEST_DATA / "tiny.yaml")
     with pytest.raises(UsageError, match="nothing in the catalogue matches"):
         planner.build(tiny, Request(regions=frozenset({Region.UPPER})))
 

@@ -19,7 +19,7 @@ NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
 @cache
 def cat() -> Catalogue:
-    return catalogue.load(BUNDLED, use_cache=False)
+    return catalogue.load(BUNDLED)
 
 
 def session(
@@ -99,9 +99,7 @@ def test_the_stepped_dose_is_kept_until_the_next_step() -> None:
     assert result.reasons["childs-pose"] == "3 × 22 s: as last time"
 
 
-exercise_ids = st.sampled_from(
-    sorted(e.id for e in catalogue.load(BUNDLED, use_cache=False).exercises)
-)
+exercise_ids = st.sampled_from(sorted(e.id for e in catalogue.load(BUNDLED).exercises))
 
 
 @settings(max_examples=200, deadline=None)

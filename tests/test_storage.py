@@ -23,7 +23,7 @@ BIN = Path(sys.executable).parent / "backcoach"
 
 
 def a_plan(seed: int = 1) -> planner.Plan:  # type: ignore[name-defined]
-    cat = catalogue.load(BUNDLED, use_cache=False)
+    cat = catalogue.load(BUNDLED)
     return planner.build(cat, planner.Request(minutes=5, seed=seed))
 
 
@@ -117,27 +117,24 @@ def test_a_corrupt_file_is_refused_and_left_byte_for_byte(run: RunCli, isolated_
     ]
 
 
-def test_a_newer_database_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("statements", "message"),
+    [
+        (["CREATE TABLE sessions (id INTEGER)", "PRAGMA user_version = 99"], "newer backcoach"),
+        (["CREATE TABLE recipes (name TEXT)"], "not a backcoach history"),
+    ],
+)
+def test_a_newer_or_foreign_database_is_refused_untouched(
+    tmp_path: Path, statements: list[str], message: str
+) -> None:
     path = tmp_path / "h.sqlite3"
     db = sqlite3.connect(path)
-    db.execute("CREATE TABLE sessions (id INTEGER)")
-    db.execute("PRAGMA user_version = 99")
+    for statement in statements:
+        db.execute(statement)
     db.commit()
     db.close()
     before = path.read_bytes()
-    with pytest.raises(StorageError, match="newer backcoach"):
-        open_history(path)
-    assert path.read_bytes() == before
-
-
-def test_someone_elses_sqlite_database_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "h.sqlite3"
-    db = sqlite3.connect(path)
-    db.execute("CREATE TABLE recipes (name TEXT)")
-    db.commit()
-    db.close()
-    before = path.read_bytes()
-    with pytest.raises(StorageError, match="not a backcoach history"):
+    with pytest.raises(StorageError, match=message):
         open_history(path)
     assert path.read_bytes() == before
 

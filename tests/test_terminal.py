@@ -92,7 +92,8 @@ def test_each_red_flag_tier_stops_the_session(
 
 
 def test_leg_symptoms_spreading_stops_the_extension_exercises(isolated_home: Path) -> None:
-    # Seed 3, lower back stretching, 4 minutes: standing back extension, prone press-up, ...
+    # Seed 3, lower back stretching, 4 minutes: standing back extension, lying on elbows
+    # (both extension exercises), knee rolls, double knee to chest.
     child = spawn(isolated_home, "start --focus lower,stretch --minutes 4 --seed 3 --plain", "0.02")
     child.expect("Type the numbers")
     child.sendline("")
@@ -104,12 +105,12 @@ def test_leg_symptoms_spreading_stops_the_extension_exercises(isolated_home: Pat
     child.expect("move further down the leg\\? \\[y/N\\]")
     child.sendline("y")
     child.expect("stop the back-bending \\(extension\\) exercises for today")
-    child.expect("get ready: Single knee to chest")
+    child.expect("get ready: Knee rolls")
     child.expect("Pain now, after")
     child.sendline("")
     child.expect("How hard")
     child.sendline("")
-    child.expect("Prone press-up +│ stopped \\(symptoms\\)")
+    child.expect("Lying on elbows +│ stopped \\(symptoms\\)")
     assert finish(child) == 0
 
 
@@ -181,3 +182,22 @@ def test_without_yes_and_without_a_terminal_start_refuses(isolated_home: Path) -
     assert result.returncode == 2
     assert "not a terminal" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_pain_of_seven_or_more_offers_a_flare_up_session(isolated_home: Path) -> None:
+    child = spawn(isolated_home, "start --focus upper --minutes 2 --seed 4 --plain", "0.01")
+    child.expect("Type the numbers")
+    child.sendline("")
+    child.expect("Pain now")
+    child.sendline("8")
+    child.expect("Your pain is 8/10. Switch to a gentler flare-up session")
+    child.sendline("")  # the default is yes
+    child.expect("flare-up session: gentle stretches only")
+    child.expect("Ready")
+    child.sendline("")
+    child.expect("get ready: ")
+    child.expect("Pain now, after")
+    child.sendline("")
+    child.expect("How hard")
+    child.sendline("")
+    assert finish(child) == 0

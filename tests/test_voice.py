@@ -21,7 +21,7 @@ posix_only = pytest.mark.skipif(sys.platform == "win32", reason="shell-script fa
 
 
 def phrases_for(path: Path, minutes: int, seed: int) -> tuple[planner.Plan, list[str]]:  # type: ignore[name-defined]
-    cat = catalogue.load(path, use_cache=False)
+    cat = catalogue.load(path)
     plan = planner.build(cat, planner.Request(minutes=minutes, seed=seed))
     said: list[str] = []
     clock = FakeClock()
@@ -32,7 +32,7 @@ def phrases_for(path: Path, minutes: int, seed: int) -> tuple[planner.Plan, list
 
 def test_every_exercise_is_announced_with_its_first_cue() -> None:
     plan, said = phrases_for(BUNDLED, 10, 4)
-    cat = catalogue.load(BUNDLED, use_cache=False).by_id()
+    cat = catalogue.load(BUNDLED).by_id()
     for index, step in enumerate(plan.steps):
         prefix = "First" if index == 0 else "Next"
         assert f"{prefix}: {step.name}. {cat[step.exercise].first_cue}" in said

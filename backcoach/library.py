@@ -1,0 +1,330 @@
+"""The validated catalogue, cached in SQLite and queried without building every model.
+
+The first run validates the YAML (catalogue.parse) and writes a cache keyed
+by the file's content hash and by the code that defines the schema. Later
+runs read only what a command needs: `list` the columns it filters and shows
+(or each exercise's JSON, already rendered), `show` one exercise, `plan` a
+seeded sample of the candidates. So a 10,000-exercise catalogue costs a few
+hundred models at most, not 10,000.
+
+A cache that cannot be written (a read-only home) is built in memory instead;
+a damaged one is rebuilt. The cache is always safe to delete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from backcoach.catalogue import PACKAGE_DIR, parse, read_bytes
+from backcoach.models import (
+    Catalogue,
+    Equipment,
+    Exercise,
+    Level,
+    Region,
+)
+
+CACHE_FORMAT = 1
+# Most candidates of one kind the planner is given; a plan of 90 minutes uses far fewer.
+SAMPLE_PER_KIND = 48
+
+_SCHEMA = (
+    """CREATE TABLE exercises (
+        position INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        aliases TEXT NOT NULL,
+        regions TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        level TEXT NOT NULL,
+        level_rank INTEGER NOT NULL,
+        needs TEXT NOT NULL,
+        equipment TEXT NOT NULL,
+        warmup INTEGER NOT NULL,
+        dose_text TEXT NOT NULL,
+        data TEXT NOT NULL,
+        pretty TEXT NOT NULL
+    )""",
+    "CREATE TABLE names (key TEXT NOT NULL, id TEXT NOT NULL)",
+    "CREATE INDEX names_by_key ON names (key)",
+)
+
+
+class Summary(NamedTuple):
+    """What `list` shows and filters on, without the full exercise."""
+
+    id: str
+    name: str
+    regions: tuple[str, ...]
+    kind: str
+    level: str
+    level_rank: int
+    needs: frozenset[str]
+    equipment: tuple[str, ...]
+    warmup: bool
+    dose_text: str
+
+
+def normal(text: str) -> str:
+    """How names are matched: any case, spaces, hyphens and apostrophes alike."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("'", "").replace("’", "")).strip("-")
+
+
+class Library:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self._models: dict[str, Exercise] = {}
+
+    # --- reading ------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM exercises").fetchone()[0])
+
+    def summaries(self) -> list[Summary]:
+        rows = self.db.execute(
+            "SELECT id, name, regions, kind, level, level_rank, needs, equipment, warmup, "
+            "dose_text FROM exercises ORDER BY position"
+        )
+        return [
+            Summary(
+                row[0],
+                row[1],
+                tuple(row[2].split(",")),
+                row[3],
+                row[4],
+                row[5],
+                frozenset(filter(None, row[6].split(","))),
+                tuple(filter(None, row[7].split(","))),
+                bool(row[8]),
+                row[9],
+            )  # fmt: skip
+            for row in rows
+        ]
+
+    def get(self, exercise_id: str) -> Exercise | None:
+        if exercise_id not in self._models:
+            row = self.db.execute(
+                "SELECT data FROM exercises WHERE id = ?", (exercise_id,)
+            ).fetchone()
+            if row is None:
+                return None
+            self._models[exercise_id] = Exercise.model_validate_json(row[0])
+        return self._models[exercise_id]
+
+    def get_many(self, ids: Iterable[str]) -> list[Exercise]:
+        return [exercise for exercise in map(self.get, ids) if exercise is not None]
+
+    def all(self) -> list[Exercise]:
+        ids = [row[0] for row in self.db.execute("SELECT id FROM exercises ORDER BY position")]
+        return self.get_many(ids)
+
+    def pretty_json(self, ids: Sequence[str]) -> list[str]:
+        """Each exercise's JSON, rendered when the cache was built (indented for an array)."""
+        wanted = set(ids)
+        return [
+            row[1]
+            for row in self.db.execute("SELECT id, pretty FROM exercises ORDER BY position")
+            if row[0] in wanted
+        ]
+
+    def lookup(self, key: str) -> str | None:
+        row = self.db.execute("SELECT id FROM names WHERE key = ?", (normal(key),)).fetchone()
+        return None if row is None else str(row[0])
+
+    def name_keys(self) -> list[tuple[str, str]]:
+        return [(row[0], row[1]) for row in self.db.execute("SELECT key, id FROM names")]
+
+    def names(self, ids: Iterable[str]) -> dict[str, str]:
+        wanted = list(ids)
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        return dict(
+            self.db.execute(f"SELECT id, name FROM exercises WHERE id IN ({marks})", wanted)
+        )
+
+    def candidates(
+        self,
+        regions: Iterable[Region],
+        level: Level,
+        equipment: Iterable[Equipment],
+        seed: int,
+        per_kind: int = SAMPLE_PER_KIND,
+    ) -> Catalogue:
+        """What the planner may choose from, as a small catalogue.
+
+        Filtered by region, level and equipment; where a kind has more candidates
+        than the planner could use, a sample drawn from `seed` (so a plan is still
+        reproducible). Warm-ups are sampled on their own so there always are some.
+        """
+        region_set = {region.value for region in regions}
+        have = {item.value for item in equipment}
+        pools: dict[str, list[str]] = {"warmup": [], "stretch": [], "strengthen": []}
+        rows = self.db.execute(
+            "SELECT id, regions, kind, warmup, needs FROM exercises "
+            "WHERE level_rank <= ? ORDER BY position",
+            (level.rank,),
+        )
+        for exercise_id, region_text, kind, warmup, needs in rows:
+            if not region_set.isdisjoint(region_text.split(",")) and (
+                not needs or have.issuperset(needs.split(","))
+            ):
+                pools["warmup" if warmup else kind].append(exercise_id)
+        import random
+
+        rng = random.Random(seed)
+        chosen: list[str] = []
+        for name in ("warmup", "stretch", "strengthen"):
+            ids = pools[name]
+            chosen += ids if len(ids) <= per_kind else rng.sample(ids, per_kind)
+        order = {exercise_id: index for index, exercise_id in enumerate(chosen)}
+        exercises = sorted(self.get_many(chosen), key=lambda e: order[e.id])
+        return Catalogue.model_construct(version=1, exercises=tuple(exercises))
+
+
+# --- building and opening -----------------------------------------------------
+
+
+def _rows(catalogue: Catalogue) -> tuple[list[tuple[object, ...]], list[tuple[str, str]]]:
+    import json
+
+    import pydantic_core
+
+    rows: list[tuple[object, ...]] = []
+    names: list[tuple[str, str]] = []
+    for position, exercise in enumerate(catalogue.exercises):
+        data = exercise.model_dump(mode="json")
+        compact = pydantic_core.to_json(data).decode()  # validates back into an Exercise
+        data["dose_text"] = exercise.dose.describe()
+        pretty = pydantic_core.to_json(data, indent=2).decode()
+        rows.append(
+            (
+                position,
+                exercise.id,
+                exercise.name,
+                json.dumps(list(exercise.aliases)),
+                ",".join(region.value for region in exercise.regions),
+                exercise.kind.value,
+                exercise.level.value,
+                exercise.level.rank,
+                ",".join(sorted(item.value for item in exercise.needs)),
+                ",".join(item.value for item in exercise.equipment),
+                int(exercise.warmup),
+                exercise.dose.describe(),
+                compact,
+                "  " + pretty.replace("\n", "\n  "),
+            )
+        )
+        seen: set[str] = set()
+        for key in (exercise.id, exercise.name, *exercise.aliases):
+            if normal(key) not in seen:
+                seen.add(normal(key))
+                names.append((normal(key), exercise.id))
+    return rows, names
+
+
+def _fill(db: sqlite3.Connection, catalogue: Catalogue) -> None:
+    rows, names = _rows(catalogue)
+    for statement in _SCHEMA:
+        db.execute(statement)
+    db.executemany(f"INSERT INTO exercises VALUES ({','.join('?' * 14)})", rows)
+    # First come, first served: an alias never takes over another exercise's id or name.
+    taken: set[str] = set()
+    unique = []
+    for key, exercise_id in names:
+        if key not in taken:
+            taken.add(key)
+            unique.append((key, exercise_id))
+    db.executemany("INSERT INTO names VALUES (?, ?)", unique)
+    db.execute(f"PRAGMA user_version = {CACHE_FORMAT}")
+    db.commit()
+
+
+def in_memory(catalogue: Catalogue) -> Library:
+    db = sqlite3.connect(":memory:")
+    _fill(db, catalogue)
+    return Library(db)
+
+
+def _schema_stamp() -> str:
+    """What invalidates the cache besides the file: backcoach's own schema code."""
+    parts = [f"format:{CACHE_FORMAT}"]
+    for name in ("models.py", "catalogue.py", "library.py"):
+        try:
+            stat = (PACKAGE_DIR / name).stat()
+            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{name}:missing")
+    return ";".join(parts)
+
+
+def cache_file_for(data: bytes) -> Path:
+    from backcoach.paths import cache_dir
+
+    digest = hashlib.sha256(_schema_stamp().encode() + b"\0" + data).hexdigest()[:32]
+    return cache_dir() / f"catalogue-{digest}.sqlite3"
+
+
+def _open_cached(file: Path) -> Library | None:
+    if not file.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+        if db.execute("PRAGMA user_version").fetchone()[0] != CACHE_FORMAT:
+            db.close()
+            return None
+        return Library(db)
+    except sqlite3.Error:
+        return None  # damaged: rebuilt below
+
+
+def _write(file: Path, catalogue: Catalogue) -> bool:
+    """Build the cache beside its final name and rename it into place (never half a file)."""
+    temporary = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(temporary)
+        try:
+            _fill(db, catalogue)
+        finally:
+            db.close()
+        os.replace(temporary, file)
+    except (OSError, sqlite3.Error):
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        return False
+    for old in file.parent.glob("catalogue-*"):
+        if old != file and _older_than_a_day(old):
+            old.unlink(missing_ok=True)
+    return True
+
+
+def _older_than_a_day(path: Path) -> bool:
+    import time
+
+    try:
+        return time.time() - path.stat().st_mtime > 86400
+    except OSError:
+        return False
+
+
+def open_library(path: Path) -> Library:
+    """The catalogue at `path`, validated (CatalogueError with every problem if not)."""
+    data = read_bytes(path)
+    file = cache_file_for(data)
+    cached = _open_cached(file)
+    if cached is not None:
+        return cached
+    catalogue = parse(data, str(path))
+    if _write(file, catalogue):
+        reopened = _open_cached(file)
+        if reopened is not None:
+            return reopened
+    return in_memory(catalogue)

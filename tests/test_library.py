@@ -1,0 +1,71 @@
+"""The cached catalogue: the cache really serves, round-trips, heals, and samples fairly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import backcoach.library as library_module
+from backcoach import catalogue
+from backcoach.library import cache_file_for, in_memory, open_library
+from backcoach.models import Equipment, Level, Region
+
+from .conftest import BUNDLED, RunCli
+
+
+def test_a_second_run_is_served_by_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    first = open_library(BUNDLED)
+    assert cache_file_for(BUNDLED.read_bytes()).is_file()
+
+    def no_parsing(*_: object) -> None:
+        raise AssertionError("the YAML was parsed again")
+
+    monkeypatch.setattr(library_module, "parse", no_parsing)
+    second = open_library(BUNDLED)
+    assert second.all() == first.all() == list(catalogue.load(BUNDLED).exercises)
+
+
+def test_a_damaged_cache_is_rebuilt() -> None:
+    open_library(BUNDLED)
+    file = cache_file_for(BUNDLED.read_bytes())
+    file.write_bytes(b"not sqlite at all" * 100)
+    assert len(open_library(BUNDLED)) == 41
+    assert file.read_bytes().startswith(b"SQLite format 3")
+
+
+def test_an_unwritable_cache_folder_still_works(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("BACKCOACH_HOME", str(blocker / "home"))
+    assert len(open_library(BUNDLED)) == 41
+
+
+def test_list_json_is_the_full_exercise(run: RunCli) -> None:
+    items = json.loads(run("list", "--json", "--focus", "upper").stdout)
+    by_id = catalogue.load(BUNDLED).by_id()
+    for item in items:
+        exercise = by_id[item["id"]]
+        expected = exercise.model_dump(mode="json") | {"dose_text": exercise.dose.describe()}
+        assert item == expected
+
+
+def test_candidates_are_a_seeded_bounded_sample() -> None:
+    big = catalogue.load(BUNDLED)
+    # A catalogue of 41 is small: every candidate is kept, none sampled away.
+    whole = in_memory(big).candidates(Region, Level.BEGINNER, [], seed=1)
+    beginner_mat = [e for e in big.exercises if e.level is Level.BEGINNER and not e.needs]
+    assert {e.id for e in whole.exercises} == {e.id for e in beginner_mat}
+    # With a bound, each kind is sampled from the seed: the same seed, the same sample.
+    library = in_memory(big)
+    one = library.candidates(Region, Level.ADVANCED, list(Equipment), seed=7, per_kind=5)
+    again = library.candidates(Region, Level.ADVANCED, list(Equipment), seed=7, per_kind=5)
+    other = library.candidates(Region, Level.ADVANCED, list(Equipment), seed=8, per_kind=5)
+    assert [e.id for e in one.exercises] == [e.id for e in again.exercises]
+    assert [e.id for e in one.exercises] != [e.id for e in other.exercises]
+    kinds = [("warmup" if e.warmup else e.kind.value) for e in one.exercises]
+    assert kinds.count("stretch") == 5 and kinds.count("strengthen") == 5
+    assert 0 < kinds.count("warmup") <= 5
