@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from backcoach.errors import CatalogueError, Problem
 
@@ -190,9 +190,11 @@ def _message(error: Any) -> str:
 # --- YAML -------------------------------------------------------------------
 
 
-class _Document(NamedTuple):
-    value: Any
-    root: yaml.Node | None
+class _Document:
+    __slots__ = ("value", "root")
+
+    def __init__(self, value: Any, root: yaml.Node | None) -> None:
+        self.value, self.root = value, root
 
     def line(self, path: tuple[Any, ...]) -> int | None:
         """The 1-based line of the deepest node along `path` that exists."""

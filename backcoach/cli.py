@@ -163,7 +163,7 @@ def _split(values: Sequence[str] | None) -> list[str]:
 
 
 def _level(value: str) -> Any:
-    from backcoach.models import Level
+    from backcoach.vocabulary import Level
 
     word = value.strip().lower()
     if word not in LEVELS:
@@ -172,7 +172,7 @@ def _level(value: str) -> Any:
 
 
 def _equipment(values: Sequence[str] | None) -> frozenset[Any]:
-    from backcoach.models import Equipment
+    from backcoach.vocabulary import Equipment
 
     out = set()
     for word in _split(values):
@@ -235,7 +235,7 @@ def list_command(
     as_json: JsonOption = False,
 ) -> None:
     """List the exercises in the catalogue, with their dose and equipment."""
-    from backcoach.models import parse_focus
+    from backcoach.vocabulary import parse_focus
 
     regions, kinds = parse_focus(focus or ())
     region_words = {region.value for region in regions}
@@ -338,8 +338,8 @@ def _request(
     flare_up: bool = False,
     settings: dict[str, Any] | None = None,
 ) -> Request:
-    from backcoach.models import parse_focus
     from backcoach.planner import MAX_MINUTES, MIN_MINUTES, Request
+    from backcoach.vocabulary import parse_focus
 
     settings = settings if settings is not None else _settings()
     minutes = settings["minutes"] if minutes is None else minutes

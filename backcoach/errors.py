@@ -6,8 +6,6 @@ exit codes"); `cli.py` is the only place that turns them into a message.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -36,14 +34,24 @@ class NotFoundError(UsageError):
     """An exercise (or other named thing) that does not exist."""
 
 
-class Problem(NamedTuple):
+class Problem:
     """One problem found in a catalogue file, located as precisely as we can."""
 
-    file: str
-    message: str
-    line: int | None = None
-    exercise: str | None = None
-    field: str | None = None
+    __slots__ = ("file", "message", "line", "exercise", "field")
+
+    def __init__(
+        self,
+        file: str,
+        message: str,
+        line: int | None = None,
+        exercise: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.file, self.message, self.line = file, message, line
+        self.exercise, self.field = exercise, field
+
+    def __repr__(self) -> str:
+        return f"Problem({str(self)!r})"
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"

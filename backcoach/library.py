@@ -20,16 +20,13 @@ import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING
 
 from backcoach.catalogue import PACKAGE_DIR, parse, read_bytes
-from backcoach.models import (
-    Catalogue,
-    Equipment,
-    Exercise,
-    Level,
-    Region,
-)
+from backcoach.vocabulary import Equipment, Level, Region
+
+if TYPE_CHECKING:
+    from backcoach.models import Catalogue, Exercise
 
 CACHE_FORMAT = 1
 # Most candidates of one kind the planner is given; a plan of 90 minutes uses far fewer.
@@ -57,19 +54,38 @@ _SCHEMA = (
 )
 
 
-class Summary(NamedTuple):
-    """What `list` shows and filters on, without the full exercise."""
+class Summary:
+    """What `list` shows and filters on, without the full exercise.
 
-    id: str
-    name: str
-    regions: tuple[str, ...]
-    kind: str
-    level: str
-    level_rank: int
-    needs: frozenset[str]
-    equipment: tuple[str, ...]
-    warmup: bool
-    dose_text: str
+    A plain class: NamedTuple and dataclass generate code when the module is imported.
+    """
+
+    __slots__ = (
+        "id", "name", "regions", "kind", "level", "level_rank", "needs", "equipment", "warmup",
+        "dose_text",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        regions: tuple[str, ...],
+        kind: str,
+        level: str,
+        level_rank: int,
+        needs: frozenset[str],
+        equipment: tuple[str, ...],
+        warmup: bool,
+        dose_text: str,
+    ) -> None:
+        self.id, self.name, self.regions, self.kind = id, name, regions, kind
+        self.level, self.level_rank, self.needs, self.equipment = (
+            level,
+            level_rank,
+            needs,
+            equipment,
+        )
+        self.warmup, self.dose_text = warmup, dose_text
 
 
 def normal(text: str) -> str:
@@ -115,6 +131,8 @@ class Library:
             ).fetchone()
             if row is None:
                 return None
+            from backcoach.models import Exercise
+
             self._models[exercise_id] = Exercise.model_validate_json(row[0])
         return self._models[exercise_id]
 
@@ -184,6 +202,8 @@ class Library:
         for name in ("warmup", "stretch", "strengthen"):
             ids = pools[name]
             chosen += ids if len(ids) <= per_kind else rng.sample(ids, per_kind)
+        from backcoach.models import Catalogue
+
         order = {exercise_id: index for index, exercise_id in enumerate(chosen)}
         exercises = sorted(self.get_many(chosen), key=lambda e: order[e.id])
         return Catalogue.model_construct(version=1, exercises=tuple(exercises))

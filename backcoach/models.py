@@ -10,7 +10,6 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated, Literal
 
 # Pydantic looks for plugins in every installed package's metadata when a model is
@@ -20,82 +19,15 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator  # noqa: E402
 
-from backcoach.errors import UsageError  # noqa: E402
-
-
-class Region(StrEnum):
-    LOWER = "lower"
-    UPPER = "upper"
-
-
-class Kind(StrEnum):
-    STRETCH = "stretch"
-    STRENGTHEN = "strengthen"
-
-
-class Level(StrEnum):
-    BEGINNER = "beginner"
-    INTERMEDIATE = "intermediate"
-    ADVANCED = "advanced"
-
-    @property
-    def rank(self) -> int:
-        return _LEVEL_RANK[self]
-
-
-_LEVEL_RANK = {Level.BEGINNER: 0, Level.INTERMEDIATE: 1, Level.ADVANCED: 2}
-
-
-class Position(StrEnum):
-    """Starting positions, in the order a session moves down to the floor."""
-
-    STANDING = "standing"
-    SITTING = "sitting"
-    KNEELING = "kneeling"
-    ALL_FOURS = "all-fours"
-    PRONE = "prone"
-    SIDE_LYING = "side-lying"
-    SUPINE = "supine"
-
-    @property
-    def rank(self) -> int:
-        return _POSITION_ORDER.index(self)
-
-    @property
-    def words(self) -> str:
-        return _POSITION_WORDS[self]
-
-
-_POSITION_ORDER = list(Position)
-_POSITION_WORDS = {
-    Position.STANDING: "standing",
-    Position.SITTING: "sitting",
-    Position.KNEELING: "kneeling",
-    Position.ALL_FOURS: "on hands and knees",
-    Position.PRONE: "lying face down",
-    Position.SIDE_LYING: "lying on your side",
-    Position.SUPINE: "lying on your back",
-}
-
-
-class Equipment(StrEnum):
-    """What an exercise needs. A mat is assumed everywhere and never required."""
-
-    MAT = "mat"
-    BAND = "band"
-    DUMBBELL = "dumbbell"
-    KETTLEBELL = "kettlebell"
-    BARBELL = "barbell"
-    CABLE = "cable"
-    BENCH = "bench"
-    HYPEREXTENSION_BENCH = "hyperextension-bench"
-    STABILITY_BALL = "stability-ball"
-    MASSAGE_BALL = "massage-ball"
-    FOAM_ROLLER = "foam-roller"
-    WALL = "wall"
-    CHAIR = "chair"
-    TOWEL = "towel"
-
+from backcoach.vocabulary import FOCUS_WORDS as FOCUS_WORDS  # noqa: E402
+from backcoach.vocabulary import Equipment as Equipment  # noqa: E402
+from backcoach.vocabulary import Kind as Kind  # noqa: E402
+from backcoach.vocabulary import Level as Level  # noqa: E402
+from backcoach.vocabulary import Position as Position  # noqa: E402
+from backcoach.vocabulary import Region as Region  # noqa: E402
+from backcoach.vocabulary import focus_words as focus_words  # noqa: E402
+from backcoach.vocabulary import level_allows as level_allows  # noqa: E402
+from backcoach.vocabulary import parse_focus as parse_focus  # noqa: E402
 
 KEBAB_CASE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -339,48 +271,6 @@ class Plan(_Frozen):
     notes: tuple[str, ...] = ()
 
 
-# --- focus --------------------------------------------------------------------
-
-FOCUS_WORDS: dict[str, Region | Kind] = {
-    "lower": Region.LOWER,
-    "upper": Region.UPPER,
-    "stretch": Kind.STRETCH,
-    "strengthen": Kind.STRENGTHEN,
-}
-
-
-def parse_focus(values: Iterable[str]) -> tuple[frozenset[Region], frozenset[Kind]]:
-    """`--focus lower,stretch --focus upper` → regions and kinds; an open dimension means both."""
-    regions: set[Region] = set()
-    kinds: set[Kind] = set()
-    for value in values:
-        for word in value.split(","):
-            word = word.strip().lower()
-            if not word:
-                continue
-            if word in ("all", "whole", "both"):
-                continue
-            found = FOCUS_WORDS.get(word)
-            if found is None:
-                allowed = ", ".join(FOCUS_WORDS)
-                raise UsageError(
-                    f"unknown focus {word!r}: use {allowed} (repeat or join with commas)"
-                )
-            if isinstance(found, Region):
-                regions.add(found)
-            else:
-                kinds.add(found)
-    return frozenset(regions or Region), frozenset(kinds or Kind)
-
-
-def focus_words(regions: Iterable[Region], kinds: Iterable[Kind]) -> str:
-    region_set, kind_set = set(regions), set(kinds)
-    where = "whole back" if region_set == set(Region) else f"{next(iter(region_set))} back"
-    if kind_set == set(Kind):
-        return where
-    return f"{where}, {next(iter(kind_set))}"
-
-
 def matches(
     exercise: Exercise,
     *,
@@ -397,10 +287,6 @@ def matches(
     if level is not None and not level_allows(exercise.level, level):
         return False
     return equipment is None or has_equipment(exercise, equipment)
-
-
-def level_allows(level: Level, wanted: Level) -> bool:
-    return level.rank <= wanted.rank
 
 
 def has_equipment(exercise: Exercise, available: Iterable[Equipment]) -> bool:

@@ -13,11 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console, Group, RenderableType
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from backcoach.models import Exercise, HoldDose, Plan, RepsDose, focus_words
+from backcoach.vocabulary import focus_words
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
 
     from backcoach import engine as ev
     from backcoach.library import Summary
-    from backcoach.models import SessionRecord
+    from backcoach.models import Exercise, HoldDose, Plan, RepsDose, SessionRecord
     from backcoach.planner import Segment
     from backcoach.stats import PainPoint, Stats
 
@@ -37,7 +36,7 @@ def dose_words(exercise_dose: HoldDose | RepsDose) -> str:
 
 def dose_detail(exercise_dose: HoldDose | RepsDose) -> str:
     """The dose with its timing, for `show` and `plan`."""
-    if isinstance(exercise_dose, RepsDose):
+    if exercise_dose.type == "reps":
         text = f"{exercise_dose.describe()}, tempo {exercise_dose.tempo_words()} s"
     else:
         text = exercise_dose.describe()
@@ -126,6 +125,8 @@ def _numbered(items: Sequence[str]) -> Text:
 
 def exercise_panel(exercise: Exercise, names: dict[str, str]) -> RenderableType:
     """One exercise in full. Cautions come right after the dose, never buried."""
+    from rich.panel import Panel
+
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
     facts.add_column()
@@ -325,7 +326,7 @@ class SessionView:
 
     def tempo_line(self, segment: Segment) -> Text:
         dose = self.plan.steps[segment.step].dose
-        if not isinstance(dose, RepsDose) or segment.kind != "work":
+        if dose.type != "reps" or segment.kind != "work":
             return Text("")
         line = Text()
         for index, (name, seconds) in enumerate(dose.tempo.items()):
@@ -367,6 +368,8 @@ class SessionView:
         lines.append(Text(self.next_words(segment), style="dim", justify="center"))
         if self.paused:
             lines.append(Text("PAUSED — press space to go on", style="bold red", justify="center"))
+        from rich.panel import Panel
+
         panel = Panel(Group(*lines), border_style="red" if self.paused else style, padding=(0, 1))
         total = self.starts[-1]
         bar = progress_bar(self.elapsed / max(total, 1), max(10, width - 2), style)
