@@ -336,6 +336,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as home:
         env = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOACH_")}
         env.update(BACKCOACH_HOME=home, COLUMNS="100", NO_COLOR="1")
+        # Measure what people run: pip compiles bytecode when it installs backcoach, and an
+        # editable install writes it on first import. With PYTHONDONTWRITEBYTECODE set (as
+        # on some CI machines) every run would compile every module from source.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         rows, _ = startup(args.runs, env)
         if not args.quick:
             rows += session_timing(env)
