@@ -17,7 +17,7 @@ import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -53,17 +53,25 @@ class Bell:
                 self.console.bell()
 
 
-def speech_command(environ: dict[str, str] | None = None) -> list[str] | None:
-    """The command to speak with, text to be appended as its last argument; None if none."""
+def speech_command(environ: Mapping[str, str] | None = None) -> list[str] | None:
+    """The command to speak with, text to be appended as its last argument; None if none.
+
+    Looks on `environ`'s PATH (this process's environment by default).
+    """
     env = os.environ if environ is None else environ
+    path = env.get("PATH", os.defpath)
+
+    def which(name: str) -> str | None:
+        return shutil.which(name, path=path)
+
     custom = env.get("BACKCOACH_TTS", "").strip()
     if custom:
         parts = shlex.split(custom)
-        return parts if shutil.which(parts[0]) else None
-    if sys.platform == "darwin" and shutil.which("say"):
+        return parts if which(parts[0]) else None
+    if sys.platform == "darwin" and which("say"):
         return ["say"]
     if sys.platform == "win32":
-        shell = shutil.which("powershell") or shutil.which("pwsh")
+        shell = which("powershell") or which("pwsh")
         if shell:
             # The text travels in an environment variable: never parsed as code.
             script = (
@@ -73,7 +81,7 @@ def speech_command(environ: dict[str, str] | None = None) -> list[str] | None:
             return [shell, "-NoProfile", "-NonInteractive", "-Command", script]
         return None
     for name, args in (("espeak-ng", []), ("espeak", []), ("spd-say", ["-w"])):
-        found = shutil.which(name)
+        found = which(name)
         if found:
             return [found, *args]
     return None
