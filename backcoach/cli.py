@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from backcoach.library import Library
     from backcoach.models import Catalogue, Exercise, Plan
     from backcoach.planner import Request
+    from backcoach.storage import History
 
-LEVELS = ("beginner", "intermediate", "advanced")
 EQUIPMENT_HELP = (
     "Equipment you have, beyond a mat (repeat or join with commas): band, dumbbell, kettlebell, "
     "barbell, cable, bench, hyperextension-bench, stability-ball, massage-ball, foam-roller, wall, "
@@ -163,7 +163,7 @@ def _split(values: Sequence[str] | None) -> list[str]:
 
 
 def _level(value: str) -> Any:
-    from backcoach.vocabulary import Level
+    from backcoach.vocabulary import LEVELS, Level
 
     word = value.strip().lower()
     if word not in LEVELS:
@@ -338,8 +338,8 @@ def _request(
     flare_up: bool = False,
     settings: dict[str, Any] | None = None,
 ) -> Request:
-    from backcoach.planner import MAX_MINUTES, MIN_MINUTES, Request
-    from backcoach.vocabulary import parse_focus
+    from backcoach.planner import Request
+    from backcoach.vocabulary import MAX_MINUTES, MIN_MINUTES, parse_focus
 
     settings = settings if settings is not None else _settings()
     minutes = settings["minutes"] if minutes is None else minutes
@@ -438,7 +438,7 @@ def start_command(
 ) -> None:
     """Run a session live: safety check, countdowns, reps with tempo, sides and rests."""
     from backcoach import session
-    from backcoach.cues import SOUNDS
+    from backcoach.vocabulary import SOUNDS
 
     settings = _settings()
     sound = sound if sound is not None else settings["sound"]
@@ -471,7 +471,7 @@ def _candidates(library: Library, request: Request) -> Catalogue:
     return library.candidates(request.regions, request.level, request.equipment, request.seed)
 
 
-def _progressed(request: Request, library: Library, history: Any = None) -> Request:
+def _progressed(request: Request, library: Library, history: History | None = None) -> Request:
     """The request with progression's doses and exclusions from the history, if there is one."""
     from dataclasses import replace
 
@@ -581,23 +581,18 @@ def report_command(
     if output is None:
         sys.stdout.write(text)
         return
-    _write_atomically(output, text)
+    _write_report(output, text)
     _err_console().print(f"wrote {output}")
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    import tempfile
-
+def _write_report(path: Path, text: str) -> None:
     from backcoach.errors import StorageError
+    from backcoach.paths import write_text_atomically
 
     if path.is_dir():
         raise UsageError(f"{path} is a folder; give a file name")
     try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent or ".", delete=False, suffix=".tmp"
-        ) as handle:
-            handle.write(text)
-        os.replace(handle.name, path)
+        write_text_atomically(path, text)
     except OSError as exc:
         raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
@@ -627,8 +622,7 @@ def config_show(ctx: typer.Context) -> None:
     table.add_column("from")
     table.add_column("allowed", style="dim")
     for key, (value, source) in values.items():
-        shown = ", ".join(value) if isinstance(value, list) else str(value)
-        table.add_row(key, shown or "(none)", source, config.SETTINGS[key].help)
+        table.add_row(key, config.shown(value), source, config.SETTINGS[key].help)
     out = _out_console()
     out.print(table)
     out.print(f"file: {config.path()}", style="dim")
@@ -644,8 +638,7 @@ def config_set(
     from backcoach import config
 
     checked = config.set_value(key.strip().lower(), value)
-    shown = ", ".join(checked) if isinstance(checked, list) else checked
-    _out_console().print(f"{key} = {shown or '(none)'}")
+    _out_console().print(f"{key} = {config.shown(checked)}")
 
 
 @config_app.command("unset")
@@ -656,10 +649,9 @@ def config_unset(
     from backcoach import config
 
     removed = config.unset(key.strip().lower())
-    default = config.SETTINGS[key.strip().lower()].default
-    shown = ", ".join(default) if isinstance(default, list) else default
+    default = config.shown(config.SETTINGS[key.strip().lower()].default, empty="none")
     message = "back to the default" if removed else "was not set; the default applies"
-    _out_console().print(f"{key}: {message} ({shown or 'none'})")
+    _out_console().print(f"{key}: {message} ({default})")
 
 
 @config_app.command("path")
@@ -672,12 +664,8 @@ def config_path_command() -> None:
 
 def main() -> NoReturn:
     """Console-script entry point."""
-    _run(app)
-
-
-def _run(command: Callable[..., Any]) -> NoReturn:
     try:
-        command()
+        app()
     except BackcoachError as error:  # raised outside a command (should not happen)
         if _debug():
             raise

@@ -7,29 +7,31 @@ what is allowed) and written atomically, so a crash never leaves half a file.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from backcoach.errors import StorageError, UsageError
+from backcoach.paths import write_text_atomically
+from backcoach.vocabulary import (
+    DEFAULT_MINUTES,
+    EQUIPMENT_WORDS,
+    FOCUS_WORDS,
+    LEVELS,
+    MAX_MINUTES,
+    MIN_MINUTES,
+    SOUNDS,
+)
 
-LEVELS = ("beginner", "intermediate", "advanced")
-SOUNDS = ("bell", "voice", "off")
-FOCUS_WORDS = ("lower", "upper", "stretch", "strengthen")
-EQUIPMENT = (
-    "band", "dumbbell", "kettlebell", "barbell", "cable", "bench", "hyperextension-bench",
-    "stability-ball", "massage-ball", "foam-roller", "wall", "chair", "towel",
-)  # fmt: skip
 
-
-def _words(value: Any, allowed: tuple[str, ...], what: str) -> list[str]:
+def _words(value: Any, allowed: tuple[str, ...], what: str, nothing: str = "") -> list[str]:
+    """A list of allowed words (or one string with commas); `nothing` alone means none."""
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
         raise ValueError(f"must be a list of {what}")
     words = [item.strip().lower() for item in items if item.strip()]
-    if what == "equipment" and words in (["none"], ["mat"]):
+    if nothing and words == [nothing]:
         return []
     bad = [word for word in words if word not in allowed]
     if bad:
@@ -40,9 +42,10 @@ def _words(value: Any, allowed: tuple[str, ...], what: str) -> list[str]:
 def _minutes(value: Any) -> int:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 90:
-        raise ValueError(f"must be a whole number from 1 to 90, not {value!r}")
-    return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        if MIN_MINUTES <= value <= MAX_MINUTES:
+            return value
+    raise ValueError(f"must be a whole number from {MIN_MINUTES} to {MAX_MINUTES}, not {value!r}")
 
 
 def _choice(allowed: tuple[str, ...]) -> Callable[[Any], str]:
@@ -65,19 +68,24 @@ class Setting:
 SETTINGS: dict[str, Setting] = {
     setting.key: setting
     for setting in (
-        Setting("minutes", 10, _minutes, "length of a session, 1-90"),
+        Setting(
+            "minutes",
+            DEFAULT_MINUTES,
+            _minutes,
+            f"length of a session, {MIN_MINUTES}-{MAX_MINUTES}",
+        ),
         Setting(
             "focus",
             [],
-            lambda v: _words(v, FOCUS_WORDS, "focus words"),
+            lambda v: _words(v, tuple(FOCUS_WORDS), "focus words"),
             "lower, upper, stretch, strengthen (empty: the whole back, both kinds)",
         ),
         Setting("level", "beginner", _choice(LEVELS), ", ".join(LEVELS)),
         Setting(
             "equipment",
             [],
-            lambda v: _words(v, EQUIPMENT, "equipment"),
-            "what you have beyond a mat: " + ", ".join(EQUIPMENT),
+            lambda v: _words(v, EQUIPMENT_WORDS, "equipment", nothing="none"),
+            "what you have beyond a mat: " + ", ".join(EQUIPMENT_WORDS),
         ),
         Setting("sound", "bell", _choice(SOUNDS), ", ".join(SOUNDS)),
     )
@@ -197,19 +205,14 @@ def render(values: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def shown(value: Any, empty: str = "(none)") -> str:
+    """A setting's value as people read it: lists with commas, nothing as `empty`."""
+    text = ", ".join(value) if isinstance(value, list) else str(value)
+    return text or empty
+
+
 def write(values: Mapping[str, Any], file: Path) -> None:
-    """Atomically: a temporary file in the same folder, flushed to disk, then renamed."""
-    text = render(values)
     try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-        try:
-            with open(temporary, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, file)
-        finally:
-            temporary.unlink(missing_ok=True)
+        write_text_atomically(file, render(values))
     except OSError as exc:
         raise StorageError(f"cannot write {file}: {exc.strerror or exc}") from exc

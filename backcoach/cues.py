@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from backcoach.models import Plan
     from backcoach.planner import Segment
 
-SOUNDS = ("bell", "voice", "off")
 NUMBER_WORDS = {3: "three", 2: "two", 1: "one"}
 INSTALL_HINT = {
     "linux": "install one with: sudo apt install espeak-ng (or your system's package manager)",
@@ -140,17 +139,16 @@ class Speaker:
 class Voice:
     """Turns engine events into short spoken phrases."""
 
-    def __init__(self, plan: Plan, say: Callable[[str], None], cue_of: dict[str, str]) -> None:
+    def __init__(self, plan: Plan, say: Callable[[str], None]) -> None:
         self.plan = plan
         self.say = say
-        self.cue_of = cue_of
         self.last_count: tuple[int, int] | None = None
 
     def __call__(self, event: ev.Event) -> None:
         from backcoach import engine as ev
 
         if isinstance(event, ev.SegmentStarted):
-            self._started(event.index, event.segment)
+            self._started(event.segment)
         elif isinstance(event, ev.Tick):
             self._tick(event.segment, event.remaining)
         elif isinstance(event, ev.Paused):
@@ -160,12 +158,11 @@ class Voice:
         elif isinstance(event, ev.SessionEnded):
             self.say("session done" if event.reason == "done" else "session ended")
 
-    def _started(self, index: int, segment: Segment) -> None:
+    def _started(self, segment: Segment) -> None:
         step = self.plan.steps[segment.step]
         if segment.kind == "ready":
-            cue = self.cue_of.get(step.exercise, "")
             prefix = "First" if segment.step == 0 else "Next"
-            self.say(f"{prefix}: {step.name}. {cue}".strip())
+            self.say(f"{prefix}: {step.name}. {step.cue}".strip())
         elif segment.kind == "work":
             if segment.phases == 0:
                 self.say("hold")
@@ -192,3 +189,12 @@ class Voice:
 
 def install_hint() -> str:
     return INSTALL_HINT.get(sys.platform, INSTALL_HINT["linux"])
+
+
+def no_engine_message(environ: Mapping[str, str] | None = None) -> str:
+    """Why `speech_command` found nothing, in the person's terms."""
+    env = os.environ if environ is None else environ
+    custom = env.get("BACKCOACH_TTS", "").strip()
+    if custom:
+        return f"BACKCOACH_TTS names {shlex.split(custom)[0]!r}, which was not found"
+    return f"no speech engine found (espeak-ng, espeak, spd-say or say): {install_hint()}"

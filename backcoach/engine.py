@@ -132,6 +132,11 @@ class Outcome:
     reason: EndReason | None = None
     work_planned: list[float] = field(default_factory=list)
 
+    @property
+    def active(self) -> float:
+        """Session time spent exercising: elapsed, less pauses and questions."""
+        return self.elapsed - self.paused_total
+
 
 class Engine:
     def __init__(
@@ -172,11 +177,8 @@ class Engine:
 
     def run(self) -> Outcome:
         clock, outcome = self.clock, self.outcome
-        start = clock.now()
-        outcome.started_at = start
-        deadline = start
+        outcome.started_at = deadline = clock.now()
         index = 0
-        skipped_work: set[int] = set()
         while index < len(self.timeline):
             segment = self.timeline[index]
             if segment.step in self.left_out:
@@ -186,36 +188,33 @@ class Engine:
                 index = _next_step_start(self.timeline, index)
                 continue
             self._current_step = segment.step
-            begun = deadline
-            deadline = begun + segment.seconds
-            self._emit(SegmentStarted(index, segment, clock.now() - start - outcome.paused_total))
+            deadline += segment.seconds
+            self._emit(SegmentStarted(index, segment, self._elapsed(clock.now())))
             action = self._countdown(segment, deadline)
             if action.quit:
                 self._close_step(segment.step, partial=True)
-                return self._end("quit", start)
+                return self._end("quit")
             deadline = action.deadline
             if action.skip_step:
-                skipped_work.add(segment.step)
                 next_index = _next_step_start(self.timeline, index)
-                self._close_step(segment.step, partial=True)
-                stop, deadline = self._after(segment.step, deadline)
-                if stop:
-                    return self._end("stopped", start)
-                index = next_index
-                continue
-            if segment.kind == "work" and not action.skipped:
-                outcome.work_done[segment.step] += segment.seconds
-            self._emit(SegmentDone(segment))
-            last_of_step = (
-                index + 1 >= len(self.timeline) or self.timeline[index + 1].step != segment.step
-            )
-            index += 1
-            if last_of_step:
-                self._close_step(segment.step, partial=segment.step in skipped_work)
-                stop, deadline = self._after(segment.step, deadline)
-                if stop:
-                    return self._end("stopped", start)
-        return self._end("done", start)
+            else:
+                if segment.kind == "work" and not action.skipped:
+                    outcome.work_done[segment.step] += segment.seconds
+                self._emit(SegmentDone(segment))
+                next_index = index + 1
+                if (
+                    next_index < len(self.timeline)
+                    and self.timeline[next_index].step == segment.step
+                ):
+                    index = next_index
+                    continue
+            # The step has ended, whole or skipped part-way.
+            self._close_step(segment.step, partial=action.skip_step)
+            stop, deadline = self._after(segment.step, deadline)
+            if stop:
+                return self._end("stopped")
+            index = next_index
+        return self._end("done")
 
     def abandon(self) -> Outcome:
         """Close the books after an interruption (Ctrl-C, SIGTERM) so what was done is kept."""
@@ -256,11 +255,11 @@ class Engine:
         outcome.statuses[step] = status
         self._emit(StepDone(step, status))
 
-    def _end(self, reason: EndReason, start: float) -> Outcome:
+    def _end(self, reason: EndReason) -> Outcome:
         outcome = self.outcome
         outcome.reason = reason
-        outcome.elapsed = self.clock.now() - start
-        self._emit(SessionEnded(reason, outcome.elapsed - outcome.paused_total))
+        outcome.elapsed = self.clock.now() - outcome.started_at
+        self._emit(SessionEnded(reason, outcome.active))
         return outcome
 
     def _countdown(self, segment: Segment, deadline: float) -> _Action:

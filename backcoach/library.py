@@ -37,7 +37,6 @@ _SCHEMA = (
         position INTEGER PRIMARY KEY,
         id TEXT NOT NULL UNIQUE,
         name TEXT NOT NULL,
-        aliases TEXT NOT NULL,
         regions TEXT NOT NULL,
         kind TEXT NOT NULL,
         level TEXT NOT NULL,
@@ -60,10 +59,7 @@ class Summary:
     A plain class: NamedTuple and dataclass generate code when the module is imported.
     """
 
-    __slots__ = (
-        "id", "name", "regions", "kind", "level", "level_rank", "needs", "equipment", "warmup",
-        "dose_text",
-    )  # fmt: skip
+    __slots__ = ("id", "name", "regions", "kind", "level", "needs", "equipment", "dose_text")
 
     def __init__(
         self,
@@ -72,20 +68,12 @@ class Summary:
         regions: tuple[str, ...],
         kind: str,
         level: str,
-        level_rank: int,
         needs: frozenset[str],
         equipment: tuple[str, ...],
-        warmup: bool,
         dose_text: str,
     ) -> None:
         self.id, self.name, self.regions, self.kind = id, name, regions, kind
-        self.level, self.level_rank, self.needs, self.equipment = (
-            level,
-            level_rank,
-            needs,
-            equipment,
-        )
-        self.warmup, self.dose_text = warmup, dose_text
+        self.level, self.needs, self.equipment, self.dose_text = level, needs, equipment, dose_text
 
 
 def normal(text: str) -> str:
@@ -105,22 +93,20 @@ class Library:
 
     def summaries(self) -> list[Summary]:
         rows = self.db.execute(
-            "SELECT id, name, regions, kind, level, level_rank, needs, equipment, warmup, "
-            "dose_text FROM exercises ORDER BY position"
+            "SELECT id, name, regions, kind, level, needs, equipment, dose_text "
+            "FROM exercises ORDER BY position"
         )
         return [
             Summary(
-                row[0],
-                row[1],
-                tuple(row[2].split(",")),
-                row[3],
-                row[4],
-                row[5],
-                frozenset(filter(None, row[6].split(","))),
-                tuple(filter(None, row[7].split(","))),
-                bool(row[8]),
-                row[9],
-            )  # fmt: skip
+                id=row[0],
+                name=row[1],
+                regions=tuple(row[2].split(",")),
+                kind=row[3],
+                level=row[4],
+                needs=frozenset(filter(None, row[5].split(","))),
+                equipment=tuple(filter(None, row[6].split(","))),
+                dose_text=row[7],
+            )
             for row in rows
         ]
 
@@ -213,8 +199,6 @@ class Library:
 
 
 def _rows(catalogue: Catalogue) -> tuple[list[tuple[object, ...]], list[tuple[str, str]]]:
-    import json
-
     import pydantic_core
 
     rows: list[tuple[object, ...]] = []
@@ -229,7 +213,6 @@ def _rows(catalogue: Catalogue) -> tuple[list[tuple[object, ...]], list[tuple[st
                 position,
                 exercise.id,
                 exercise.name,
-                json.dumps(list(exercise.aliases)),
                 ",".join(region.value for region in exercise.regions),
                 exercise.kind.value,
                 exercise.level.value,
@@ -242,11 +225,8 @@ def _rows(catalogue: Catalogue) -> tuple[list[tuple[object, ...]], list[tuple[st
                 "  " + pretty.replace("\n", "\n  "),
             )
         )
-        seen: set[str] = set()
-        for key in (exercise.id, exercise.name, *exercise.aliases):
-            if normal(key) not in seen:
-                seen.add(normal(key))
-                names.append((normal(key), exercise.id))
+        # Duplicate keys are dropped in _fill, where the first exercise to claim a name wins.
+        names += [(normal(k), exercise.id) for k in (exercise.id, exercise.name, *exercise.aliases)]
     return rows, names
 
 
@@ -254,7 +234,7 @@ def _fill(db: sqlite3.Connection, catalogue: Catalogue) -> None:
     rows, names = _rows(catalogue)
     for statement in _SCHEMA:
         db.execute(statement)
-    db.executemany(f"INSERT INTO exercises VALUES ({','.join('?' * 14)})", rows)
+    db.executemany(f"INSERT INTO exercises VALUES ({','.join('?' * 13)})", rows)
     # First come, first served: an alias never takes over another exercise's id or name.
     taken: set[str] = set()
     unique = []

@@ -229,14 +229,6 @@ class Catalogue(_Frozen):
     version: Literal[1] = 1
     exercises: tuple[Exercise, ...] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _references(self) -> Catalogue:
-        problems = reference_problems(self.exercises)
-        if problems:
-            index, field, message = problems[0]
-            raise ValueError(f"exercises.{index}.{field}: {message}")
-        return self
-
     def by_id(self) -> dict[str, Exercise]:
         return {exercise.id: exercise for exercise in self.exercises}
 

@@ -49,3 +49,23 @@ def database_path() -> Path:
 
 def config_path() -> Path:
     return config_dir() / "config.toml"
+
+
+def write_text_atomically(file: Path, text: str) -> None:
+    """Write a whole file or nothing: a temporary file beside it, flushed, then renamed.
+
+    A crash or a full disk leaves the old file as it was. Raises OSError.
+    """
+    file.parent.mkdir(parents=True, exist_ok=True)
+    temporary = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, file)
+    finally:
+        try:
+            temporary.unlink()
+        except OSError:
+            pass  # already renamed into place, or never made

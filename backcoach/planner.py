@@ -31,10 +31,8 @@ from backcoach.models import (
     has_equipment,
     level_allows,
 )
+from backcoach.vocabulary import DEFAULT_MINUTES, MAX_MINUTES, MIN_MINUTES
 
-MIN_MINUTES = 1
-MAX_MINUTES = 90
-DEFAULT_MINUTES = 10
 # Getting into position takes longer when it means getting up or down.
 GET_READY_NEW_POSITION = 10
 GET_READY_SAME_POSITION = 5
@@ -42,6 +40,9 @@ SWITCH_SIDES = 5
 # A plan that uses less than this share of the budget says why.
 FILL_TARGET = 0.85
 MAX_EXTRA_SETS = 2
+FINE_ROUNDS = 2
+# Seeded greedy attempts per plan; the fullest is kept.
+ATTEMPTS = 8
 
 
 @dataclass(frozen=True)
@@ -152,14 +153,10 @@ def segments(plan: Plan) -> list[Segment]:
         step_segments = exercise_segments(index, step.name, step.dose, step.get_ready)
         nxt = plan.steps[index + 1].name if index + 1 < len(plan.steps) else ""
         out.extend(
-            segment if segment.kind != "ready" else _with_next(segment, step.name, nxt)
+            replace(segment, next_label=nxt) if segment.kind == "ready" else segment
             for segment in step_segments
         )
     return out
-
-
-def _with_next(segment: Segment, name: str, nxt: str) -> Segment:
-    return replace(segment, next_label=nxt)
 
 
 # --- doses --------------------------------------------------------------------
@@ -182,15 +179,6 @@ def flare_up_dose(dose: Dose) -> Dose:
         )
     assert isinstance(dose, RepsDose)
     return dose.model_copy(update={"reps": max(3, dose.reps // 2), "sets": 1})
-
-
-def _with_sets(dose: Dose, extra: int) -> Dose | None:
-    """The dose with `extra` more sets, or None where that makes no sense (pyramids)."""
-    if isinstance(dose, HoldDose):
-        if dose.pyramid is not None:
-            return None
-        return dose.model_copy(update={"sets": (dose.sets or 1) + extra})
-    return dose.model_copy(update={"sets": dose.sets + extra})
 
 
 # --- planning -------------------------------------------------------------------
@@ -220,7 +208,7 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
     best: list[_Choice] = []
     best_total = -1
     for _attempt in range(ATTEMPTS):
-        choices = _fill_with_sets(_order(_select(pools, request, budget, rng)), budget)
+        choices = _fill(_order(_select(pools, request, budget, rng)), budget)
         total = _total(choices)
         if total > best_total:
             best, best_total = choices, total
@@ -242,9 +230,6 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
         budget_seconds=budget,
         notes=tuple(notes),
     )
-
-
-ATTEMPTS = 8
 
 
 @dataclass(frozen=True)
@@ -316,7 +301,7 @@ def _select(pools: _Pools, request: Request, budget: int, rng: random.Random) ->
 
     stretch_only = request.kinds == frozenset({Kind.STRETCH})
     by_kind = {
-        kind: _shuffled([e for e in pools.main if e.kind is kind and e is not reserved], rng)
+        kind: iter(_shuffled([e for e in pools.main if e.kind is kind and e is not reserved], rng))
         for kind in sorted(request.kinds, key=lambda k: k.value)
     }
     counts = dict.fromkeys(by_kind, 0)
@@ -324,10 +309,8 @@ def _select(pools: _Pools, request: Request, budget: int, rng: random.Random) ->
     stuck: set[Kind] = set()
     while len(stuck) < len(by_kind):
         kind = min((k for k in by_kind if k not in stuck), key=lambda k: (counts[k], k.value))
-        pool = by_kind[kind]
         added = False
-        while pool:
-            exercise = pool.pop(0)
+        for exercise in by_kind[kind]:  # an exercise that does not fit is not tried again
             if take(exercise, "main", _main_reason(exercise, stretch_only), budget - reserve):
                 added = True
                 break
@@ -386,7 +369,7 @@ def _total(choices: Sequence[_Choice]) -> int:
     return total
 
 
-def _fill_with_sets(choices: list[_Choice], budget: int) -> list[_Choice]:
+def _fill(choices: list[_Choice], budget: int) -> list[_Choice]:
     """Grow doses, within each exercise's limits, until the plan uses its time.
 
     First whole extra sets (main block first), then finer steps: a rep more or
@@ -416,11 +399,13 @@ def _fill_with_sets(choices: list[_Choice], budget: int) -> list[_Choice]:
     return choices
 
 
-FINE_ROUNDS = 2
-
-
 def _more_sets(dose: Dose, _exercise: Exercise) -> Dose | None:
-    return _with_sets(dose, 1)
+    """One more set, or None where that makes no sense (a pyramid sets its own sets)."""
+    if isinstance(dose, HoldDose):
+        if dose.pyramid is not None:
+            return None
+        return dose.model_copy(update={"sets": (dose.sets or 1) + 1})
+    return dose.model_copy(update={"sets": dose.sets + 1})
 
 
 def _a_little_more(dose: Dose, exercise: Exercise) -> Dose | None:

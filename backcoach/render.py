@@ -30,10 +30,6 @@ if TYPE_CHECKING:
     from backcoach.stats import PainPoint, Stats
 
 
-def dose_words(exercise_dose: HoldDose | RepsDose) -> str:
-    return exercise_dose.describe()
-
-
 def dose_detail(exercise_dose: HoldDose | RepsDose) -> str:
     """The dose with its timing, for `show` and `plan`."""
     if exercise_dose.type == "reps":
@@ -215,7 +211,7 @@ def plan_view(plan: Plan) -> RenderableType:
             str(number),
             step.phase,
             step.name,
-            dose_words(step.dose),
+            step.dose.describe(),
             minutes_text(step.seconds),
             step.reason,
         )
@@ -284,13 +280,12 @@ def rep_words(segment: Segment) -> str:
 class SessionView:
     """Holds what the screen shows and builds it; the live and plain renderers share it."""
 
-    def __init__(self, plan: Plan, cue_of: dict[str, str], time_scale: float = 1.0) -> None:
+    def __init__(self, plan: Plan, time_scale: float = 1.0) -> None:
         from backcoach.planner import segments
 
         self.plan = plan
         self.timeline = segments(plan)
         self.starts = [0, *accumulate(segment.seconds for segment in self.timeline)]
-        self.cue_of = cue_of
         self.time_scale = time_scale
         self.segment: Segment | None = None
         self.index = 0
@@ -362,7 +357,7 @@ class SessionView:
         if tempo.plain:
             tempo.justify = "center"
             lines.append(tempo)
-        cue = self.cue_of.get(self.plan.steps[segment.step].exercise, "")
+        cue = self.plan.steps[segment.step].cue
         if segment.kind in ("ready", "work") and cue:
             lines.append(Text(cue, style="italic", justify="center"))
         lines.append(Text(self.next_words(segment), style="dim", justify="center"))
@@ -529,7 +524,7 @@ class PlainRenderer:
         view = self.view
         name = view.step_name(segment)
         if segment.kind == "ready":
-            cue = view.cue_of.get(view.plan.steps[segment.step].exercise, "")
+            cue = view.plan.steps[segment.step].cue
             return f"get ready: {name}, {segment.seconds} s. {cue}".rstrip()
         if segment.kind == "switch":
             return f"switch sides, {segment.seconds} s"

@@ -162,23 +162,24 @@ def _live(
     request: planner.Request,
 ) -> Outcome:
     by_id = catalogue.by_id()
-    cue_of = {exercise.id: exercise.first_cue for exercise in catalogue.exercises}
-    view = SessionView(plan, cue_of, clock.scale)
+    view = SessionView(plan, clock.scale)
     plain = options.plain or not out.is_terminal
     renderer: LiveRenderer | PlainRenderer = (
         PlainRenderer(out, view) if plain else LiveRenderer(out, view)
     )
     listeners: list[Listener] = [renderer]
-    speaker = _cues(options.sound, plan, cue_of, out, listeners)
+    speaker = _cues(options.sound, plan, out, listeners)
 
     extension_steps = {
         index for index, step in enumerate(plan.steps) if by_id[step.exercise].extension
     }
-    session_id_box: list[int] = []
 
     def after_step(step: int) -> StepDecision | None:
-        """The symptom-spread rule: asked after each extension exercise that was done."""
-        if ask is None or step not in extension_steps or not session_id_box:
+        """The symptom-spread rule: asked after each extension exercise that was done.
+
+        Only the engine calls this, while it runs: `session_id` is set by then.
+        """
+        if ask is None or step not in extension_steps:
             return None
         if engine.outcome.statuses[step] not in ("done", "partial"):
             return None
@@ -187,7 +188,6 @@ def _live(
             out.print(safety.SYMPTOM_STOP if spread else safety.SYMPTOM_GOOD)
         if not spread:
             return None
-        session_id = session_id_box[0]
         history.record_exercise(session_id, step, "stopped", engine.outcome.work_done[step])
         history.record_symptoms_spread(session_id)
         return StepDecision(leave_out=frozenset(i for i in extension_steps if i > step))
@@ -200,7 +200,6 @@ def _live(
         engine.outcome.work_planned,
         flare_up=request.flare_up,
     )
-    session_id_box.append(session_id)
     engine.subscribe(_Recorder(history, session_id, engine))
 
     try:
@@ -223,9 +222,9 @@ def _live(
         effort = safety.ask_effort(out, ask)
     history.finish(
         session_id,
-        outcome="done" if outcome.reason == "done" else (outcome.reason or "stopped"),
+        outcome=outcome.reason or "stopped",
         completed=outcome.reason == "done",
-        active_seconds=outcome.elapsed - outcome.paused_total,
+        active_seconds=outcome.active,
         pain_after=pain_after,
         effort=effort,
     )
@@ -240,28 +239,18 @@ def _live(
     return outcome
 
 
-def _cues(
-    sound: str, plan: Plan, cue_of: dict[str, str], out: Console, listeners: list[Listener]
-) -> Speaker | None:
+def _cues(sound: str, plan: Plan, out: Console, listeners: list[Listener]) -> Speaker | None:
     """Subscribe the chosen cues; with no speech engine, say so and fall back to the bell."""
-    from backcoach.cues import Bell, Speaker, Voice, install_hint, speech_command
+    from backcoach.cues import Bell, Speaker, Voice, no_engine_message, speech_command
 
     if sound == "voice":
         command = speech_command()
         if command is not None:
             speaker = Speaker(command)
-            listeners.append(Voice(plan, speaker.say, cue_of))
+            listeners.append(Voice(plan, speaker.say))
             return speaker
-        import os
-
-        custom = os.environ.get("BACKCOACH_TTS", "").strip()
-        why = (
-            f"BACKCOACH_TTS names {custom.split()[0]!r}, which was not found"
-            if custom
-            else f"no speech engine found (espeak-ng, espeak, spd-say or say): {install_hint()}"
-        )
         Console(stderr=True).print(
-            f"{why}. Using the bell instead.", style="yellow", soft_wrap=True
+            f"{no_engine_message()}. Using the bell instead.", style="yellow", soft_wrap=True
         )
         sound = "bell"
     if sound == "bell" and out.is_terminal:
@@ -279,10 +268,7 @@ def _interrupted(
 ) -> None:
     outcome = engine.abandon()
     history.finish(
-        session_id,
-        outcome="interrupted",
-        completed=False,
-        active_seconds=outcome.elapsed - outcome.paused_total,
+        session_id, outcome="interrupted", completed=False, active_seconds=outcome.active
     )
     summary(outcome, plan, out, interrupted=how)
 
@@ -299,7 +285,6 @@ def summary(outcome: Outcome, plan: Plan, out: Console, interrupted: str | None 
     for step, status in zip(plan.steps, outcome.statuses, strict=True):
         table.add_row(step.name, words.get(status, status))
     out.print(table)
-    active = outcome.elapsed - outcome.paused_total
     headline = {
         "done": "Session complete.",
         "quit": "Session ended early.",
@@ -309,7 +294,7 @@ def summary(outcome: Outcome, plan: Plan, out: Console, interrupted: str | None 
     out.print(
         Text.assemble(
             (headline, "bold"),
-            f" {done} of {len(plan.steps)} exercises done in {minutes_text(active)}",
+            f" {done} of {len(plan.steps)} exercises done in {minutes_text(outcome.active)}",
             f" (paused {minutes_text(outcome.paused_total)})" if outcome.paused_total >= 1 else "",
             ".",
         )

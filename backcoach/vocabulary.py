@@ -130,3 +130,12 @@ def focus_words(regions: Iterable[Region], kinds: Iterable[Kind]) -> str:
 
 def level_allows(level: Level, wanted: Level) -> bool:
     return level.rank <= wanted.rank
+
+
+SOUNDS = ("bell", "voice", "off")
+MIN_MINUTES = 1
+MAX_MINUTES = 90
+DEFAULT_MINUTES = 10
+LEVELS = tuple(level.value for level in Level)
+# What a person can say they have; a mat is assumed everywhere.
+EQUIPMENT_WORDS = tuple(item.value for item in Equipment if item is not Equipment.MAT)

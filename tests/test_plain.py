@@ -20,7 +20,7 @@ def test_plain_output_for_a_small_plan_with_pause_and_skip() -> None:
     buffer = io.StringIO()
     console = Console(file=buffer, width=100, no_color=True)
     clock = FakeClock()
-    view = SessionView(plan, {e.id: e.first_cue for e in cat.exercises})
+    view = SessionView(plan)
     with PlainRenderer(console, view) as renderer:
         keys = ScriptedKeys(clock, [(12.5, " "), (20.0, " "), (30.0, "n")])
         engine.Engine(plan, clock, keys, [renderer]).run()
@@ -43,7 +43,7 @@ def test_time_scale_is_announced(tmp_path: object) -> None:
     cat = catalogue.load(TEST_DATA / "tiny.yaml")
     plan = planner.build(cat, planner.Request(minutes=1, seed=1))
     buffer = io.StringIO()
-    view = SessionView(plan, {}, time_scale=0.01)
+    view = SessionView(plan, time_scale=0.01)
     with PlainRenderer(Console(file=buffer, width=100), view):
         pass
     assert buffer.getvalue().splitlines() == ["time runs ×100 (BACKCOACH_TIME_SCALE=0.01)"]

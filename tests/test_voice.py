@@ -25,7 +25,7 @@ def phrases_for(path: Path, minutes: int, seed: int) -> tuple[planner.Plan, list
     plan = planner.build(cat, planner.Request(minutes=minutes, seed=seed))
     said: list[str] = []
     clock = FakeClock()
-    voice = Voice(plan, said.append, {e.id: e.first_cue for e in cat.exercises})
+    voice = Voice(plan, said.append)
     engine.Engine(plan, clock, ScriptedKeys(clock), [voice]).run()
     return plan, said
 
