@@ -11,18 +11,16 @@ Commands read a validated catalogue through library.py, which caches it.
 
 from __future__ import annotations
 
-import functools
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from backcoach.errors import CatalogueError, Problem
 
 if TYPE_CHECKING:
-    import yaml
-    from pydantic import TypeAdapter
-
     from backcoach.models import Catalogue, Exercise
+    from backcoach.yamlstream import Top
 
 BUNDLED_NAME = "exercises.yaml"
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -70,101 +68,108 @@ def load(path: Path) -> Catalogue:
 
 def parse(data: bytes, filename: str = "<catalogue>") -> Catalogue:
     """Validate catalogue bytes; raise CatalogueError listing every problem."""
+    from backcoach.models import Catalogue
+
+    return Catalogue.model_construct(version=1, exercises=tuple(exercises(data, filename)))
+
+
+def exercises(data: bytes, filename: str = "<catalogue>") -> Iterator[Exercise]:
+    """Each valid exercise as soon as it has been read; CatalogueError at the end if any problem.
+
+    The YAML is read one exercise at a time (yamlstream.py), so memory does not
+    grow with the catalogue: a consumer (the cache) can store each exercise and
+    drop it. It must not trust what it got until the iterator ends without an
+    error: every problem in the file is gathered and raised at the end.
+    """
     from pydantic import ValidationError
 
-    from backcoach.models import Catalogue, reference_problems
+    from backcoach.models import Exercise, reference_problems
+    from backcoach.yamlstream import Top, exercise_items, line_of
 
-    document = _compose(data, filename)
-    raw = document.value
-    if not isinstance(raw, dict):
-        kind = type(raw).__name__ if raw is not None else "nothing"
-        raise CatalogueError(
-            [
-                Problem(
-                    filename,
-                    f"the top level must be a mapping with an 'exercises' list, not {kind}",
-                    line=document.line(()),
-                )
-            ]
-        )
+    top = Top(line=1)
     problems: list[Problem] = []
-    for key in raw:
-        if key not in ("version", "exercises"):
-            problems.append(
-                Problem(
-                    filename,
-                    "unknown key (allowed: version, exercises)",
-                    line=document.line((key,)),
-                    field=str(key),
+    references: list[_References] = []
+    validate = Exercise.model_validate
+    count = 0
+    for item, lines in exercise_items(_decode(data, filename), filename, top):
+        index, count = count, count + 1
+        try:
+            exercise = validate(item)
+        except ValidationError as exc:
+            where = _ident(item, index)
+            for error in exc.errors(include_url=False, include_input=False):
+                loc = error["loc"]
+                # Discriminated unions add the tag ("hold"/"reps") to the path.
+                if len(loc) >= 2 and loc[0] == "dose" and loc[1] in ("hold", "reps"):
+                    loc = (loc[0], *loc[2:])
+                problems.append(
+                    Problem(
+                        filename,
+                        _message(error),
+                        line=line_of(lines, loc),
+                        exercise=where,
+                        field=".".join(str(part) for part in loc) or None,
+                    )
                 )
-            )
-    version = raw.get("version", 1)
-    if version != 1:
-        problems.append(
-            Problem(
-                filename,
-                f"version {version!r} is not supported (this backcoach reads version 1)",
-                line=document.line(("version",)),
-                field="version",
-            )
-        )
-    items = raw.get("exercises")
-    if not isinstance(items, list) or not items:
-        problems.append(
-            Problem(
-                filename,
-                "'exercises' must be a non-empty list",
-                line=document.line(("exercises",) if "exercises" in raw else ()),
-                field="exercises",
-            )
-        )
-        raise CatalogueError(problems)
-
-    # One call validates every exercise; each error's location starts with its index.
-    try:
-        exercises: list[Exercise] = _exercise_list().validate_python(items)
-    except ValidationError as exc:
-        exercises = []
-        for error in exc.errors(include_url=False, include_input=False):
-            index, *rest = error["loc"]
-            loc = tuple(rest)
-            # Discriminated unions add the tag ("hold"/"reps") to the path.
-            if len(loc) >= 2 and loc[0] == "dose" and loc[1] in ("hold", "reps"):
-                loc = (loc[0], *loc[2:])
-            problems.append(
-                Problem(
-                    filename,
-                    _message(error),
-                    line=document.line(("exercises", index, *loc)),
-                    exercise=_ident(items[int(index)], int(index)),
-                    field=".".join(str(part) for part in loc) or None,
-                )
-            )
-    if problems:
-        raise CatalogueError(problems)
-
-    for index, field, message in reference_problems(exercises):
+            continue
+        references.append(_References(exercise, lines.line, lines.keys))
+        yield exercise
+    problems[:0] = _top_problems(top, filename, count)
+    for position, field, message in reference_problems(references):
+        record = references[position]
         problems.append(
             Problem(
                 filename,
                 message,
-                line=document.line(("exercises", index, field)),
-                exercise=exercises[index].id,
+                line=record.lines.get(field, record.line),
+                exercise=record.id,
                 field=field,
             )
         )
     if problems:
         raise CatalogueError(problems)
-    return Catalogue.model_construct(version=1, exercises=tuple(exercises))
 
 
-@functools.cache
-def _exercise_list() -> TypeAdapter[list[Exercise]]:
-    from pydantic import TypeAdapter
+def _top_problems(top: Top, filename: str, count: int) -> list[Problem]:
+    """What is wrong with the top level: its shape, unknown keys, the version, no exercises."""
+    if top.shape is not None:
+        message = f"the top level must be a mapping with an 'exercises' list, not {top.shape}"
+        return [Problem(filename, message, line=top.line)]
+    problems = [
+        Problem(filename, "unknown key (allowed: version, exercises)", line=line, field=str(key))
+        for key, line in top.keys.items()
+        if key not in ("version", "exercises")
+    ]
+    version = top.values.get("version", 1)
+    if version != 1:
+        problems.append(
+            Problem(
+                filename,
+                f"version {version!r} is not supported (this backcoach reads version 1)",
+                line=top.keys["version"],
+                field="version",
+            )
+        )
+    if not count:
+        line = top.keys.get("exercises", top.line)
+        problems.append(
+            Problem(filename, "'exercises' must be a non-empty list", line=line, field="exercises")
+        )
+    return problems
 
-    from backcoach.models import Exercise
 
-    return TypeAdapter(list[Exercise])
+_REFERENCE_FIELDS = ("id", "easier", "harder")
+
+
+class _References:
+    """What the check across exercises needs of one: its id, its variants and their lines."""
+
+    __slots__ = ("id", "easier", "harder", "line", "lines")
+
+    def __init__(self, exercise: Exercise, line: int, keys: dict[Any, tuple[int, Any]]) -> None:
+        self.id, self.easier, self.harder = exercise.id, exercise.easier, exercise.harder
+        self.line = line
+        self.lines = {field: keys[field][0] for field in _REFERENCE_FIELDS if field in keys}
 
 
 def _ident(item: object, index: int) -> str:
@@ -187,50 +192,7 @@ def _message(error: Any) -> str:
     return message
 
 
-# --- YAML -------------------------------------------------------------------
-
-
-class _Document:
-    __slots__ = ("value", "root")
-
-    def __init__(self, value: Any, root: yaml.Node | None) -> None:
-        self.value, self.root = value, root
-
-    def line(self, path: tuple[Any, ...]) -> int | None:
-        """The 1-based line of the deepest node along `path` that exists."""
-        import yaml
-
-        node = self.root
-        if node is None:
-            return None
-        best = node.start_mark.line + 1
-        for part in path:
-            child: yaml.Node | None = None
-            if isinstance(node, yaml.MappingNode):
-                for key_node, value_node in node.value:
-                    if key_node.value == part:
-                        child = value_node
-                        best = key_node.start_mark.line + 1
-                        break
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-                if 0 <= part < len(node.value):
-                    child = node.value[part]
-                    best = child.start_mark.line + 1
-            if child is None:
-                return best
-            node = child
-        return best
-
-
-def _loader_class() -> type[yaml.SafeLoader]:
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _compose(data: bytes, filename: str) -> _Document:
-    import yaml
-
+def _decode(data: bytes, filename: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -242,104 +204,4 @@ def _compose(data: bytes, filename: str) -> _Document:
         text = text[1:]
     if not text.strip():
         raise CatalogueError([Problem(filename, "is empty")])
-
-    loader = _loader_class()(text)
-    try:
-        root = loader.get_single_node()
-        if root is None:
-            raise CatalogueError([Problem(filename, "is empty (it holds no YAML document)")])
-        value = _build(root, loader, filename)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        at_line = mark.line + 1 if mark else None
-        column = f", column {mark.column + 1}" if mark else ""
-        what = (exc.problem or exc.context or "invalid YAML").strip()
-        if "could not determine a constructor" in what:
-            what = "YAML tags such as !!python/... are not allowed: " + what
-        raise CatalogueError(
-            [Problem(filename, f"YAML error{column}: {what}", line=at_line)]
-        ) from exc
-    except yaml.YAMLError as exc:
-        raise CatalogueError([Problem(filename, f"YAML error: {exc}")]) from exc
-    except RecursionError as exc:
-        raise CatalogueError([Problem(filename, "is nested too deeply to be a catalogue")]) from exc
-    finally:
-        loader.dispose()
-    return _Document(value, root)
-
-
-_MAX_DEPTH = 64
-
-
-_STR = "tag:yaml.org,2002:str"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
-
-
-def _build(root: yaml.Node, loader: yaml.SafeLoader, filename: str) -> Any:
-    """Python data from the node tree in one pass, refusing what a catalogue never needs.
-
-    A node reached twice is an alias (the "billion laughs" bomb grows from those);
-    a key given twice is a typo PyYAML would silently keep the last of; absurd
-    nesting is hostile. Plain strings, most of any catalogue, are taken as they are;
-    other scalars (numbers, booleans, null) go through the safe loader's constructor.
-    Iterative, so a hostile file cannot exhaust the Python stack.
-    """
-    import yaml
-
-    seen: set[int] = set()
-
-    def fail(message: str, node: yaml.Node) -> CatalogueError:
-        return CatalogueError([Problem(filename, message, line=node.start_mark.line + 1)])
-
-    def scalar(node: yaml.ScalarNode) -> Any:
-        if node.tag == _STR:
-            return node.value
-        return loader.construct_object(node, deep=True)
-
-    def container(node: yaml.Node, depth: int) -> Any:
-        if id(node) in seen:
-            raise fail("anchors and aliases (& and *) are not allowed in a catalogue", node)
-        seen.add(id(node))
-        if depth > _MAX_DEPTH:
-            raise fail("is nested too deeply to be a catalogue", node)
-        if isinstance(node, yaml.MappingNode):
-            if node.tag != _MAP:
-                return loader.construct_object(node, deep=True)  # refuses unknown tags
-            return {}
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ:
-                return loader.construct_object(node, deep=True)
-            return []
-        return scalar(node)  # type: ignore[arg-type]
-
-    result = container(root, 0)
-    stack: list[tuple[yaml.Node, Any, int]] = [(root, result, 0)]
-    while stack:
-        node, target, depth = stack.pop()
-        if isinstance(node, yaml.MappingNode) and isinstance(target, dict):
-            for key_node, value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise fail("merge keys (<<) are not allowed in a catalogue", key_node)
-                if not isinstance(key_node, yaml.ScalarNode):
-                    raise fail("keys must be plain words", key_node)
-                key = scalar(key_node)
-                if not isinstance(key, str | int | float | bool) and key is not None:
-                    raise fail("keys must be plain words", key_node)
-                if key in target:
-                    raise fail(f"key {key!r} is given twice", key_node)
-                if isinstance(value_node, yaml.ScalarNode) and id(value_node) not in seen:
-                    seen.add(id(value_node))
-                    target[key] = scalar(value_node)
-                else:
-                    target[key] = child = container(value_node, depth + 1)
-                    stack.append((value_node, child, depth + 1))
-        elif isinstance(node, yaml.SequenceNode) and isinstance(target, list):
-            for item in node.value:
-                if isinstance(item, yaml.ScalarNode) and id(item) not in seen:
-                    seen.add(id(item))
-                    target.append(scalar(item))
-                else:
-                    target.append(child := container(item, depth + 1))
-                    stack.append((item, child, depth + 1))
-    return result
+    return text

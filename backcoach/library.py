@@ -1,6 +1,6 @@
 """The validated catalogue, cached in SQLite and queried without building every model.
 
-The first run validates the YAML (catalogue.parse) and writes a cache keyed
+The first run validates the YAML (catalogue.exercises) and writes a cache keyed
 by the file's content hash and by the code that defines the schema. Later
 runs read only what a command needs: `list` the columns it filters and shows
 (or each exercise's JSON, already rendered), `show` one exercise, `plan` a
@@ -18,11 +18,12 @@ import hashlib
 import os
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from backcoach.catalogue import PACKAGE_DIR, parse, read_bytes
+from backcoach.catalogue import PACKAGE_DIR, read_bytes
+from backcoach.catalogue import exercises as read_exercises
 from backcoach.vocabulary import Equipment, Level, Region
 
 if TYPE_CHECKING:
@@ -198,58 +199,56 @@ class Library:
 # --- building and opening -----------------------------------------------------
 
 
-def _rows(catalogue: Catalogue) -> tuple[list[tuple[object, ...]], list[tuple[str, str]]]:
+def _row(position: int, exercise: Exercise) -> tuple[object, ...]:
     import pydantic_core
 
-    rows: list[tuple[object, ...]] = []
-    names: list[tuple[str, str]] = []
-    for position, exercise in enumerate(catalogue.exercises):
-        data = exercise.model_dump(mode="json")
-        compact = pydantic_core.to_json(data).decode()  # validates back into an Exercise
-        data["dose_text"] = exercise.dose.describe()
-        pretty = pydantic_core.to_json(data, indent=2).decode()
-        rows.append(
-            (
-                position,
-                exercise.id,
-                exercise.name,
-                ",".join(region.value for region in exercise.regions),
-                exercise.kind.value,
-                exercise.level.value,
-                exercise.level.rank,
-                ",".join(sorted(item.value for item in exercise.needs)),
-                ",".join(item.value for item in exercise.equipment),
-                int(exercise.warmup),
-                exercise.dose.describe(),
-                compact,
-                "  " + pretty.replace("\n", "\n  "),
-            )
-        )
-        # Duplicate keys are dropped in _fill, where the first exercise to claim a name wins.
-        names += [(normal(k), exercise.id) for k in (exercise.id, exercise.name, *exercise.aliases)]
-    return rows, names
+    data = exercise.model_dump(mode="json")
+    compact = pydantic_core.to_json(data).decode()  # validates back into an Exercise
+    dose_text = exercise.dose.describe()
+    data["dose_text"] = dose_text
+    pretty = pydantic_core.to_json(data, indent=2).decode()
+    return (
+        position,
+        exercise.id,
+        exercise.name,
+        ",".join(region.value for region in exercise.regions),
+        exercise.kind.value,
+        exercise.level.value,
+        exercise.level.rank,
+        ",".join(sorted(item.value for item in exercise.needs)),
+        ",".join(item.value for item in exercise.equipment),
+        int(exercise.warmup),
+        dose_text,
+        compact,
+        "  " + pretty.replace("\n", "\n  "),
+    )
 
 
-def _fill(db: sqlite3.Connection, catalogue: Catalogue) -> None:
-    rows, names = _rows(catalogue)
+def _fill(db: sqlite3.Connection, exercises: Iterable[Exercise]) -> None:
+    """Store each exercise as it comes (one at a time, so memory stays flat), then commit.
+
+    If `exercises` raises (a CatalogueError at its end), nothing is committed.
+    """
     for statement in _SCHEMA:
         db.execute(statement)
-    db.executemany(f"INSERT INTO exercises VALUES ({','.join('?' * 13)})", rows)
     # First come, first served: an alias never takes over another exercise's id or name.
-    taken: set[str] = set()
-    unique = []
-    for key, exercise_id in names:
-        if key not in taken:
-            taken.add(key)
-            unique.append((key, exercise_id))
-    db.executemany("INSERT INTO names VALUES (?, ?)", unique)
+    names: dict[str, str] = {}
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        for position, exercise in enumerate(exercises):
+            for name in (exercise.id, exercise.name, *exercise.aliases):
+                names.setdefault(normal(name), exercise.id)
+            yield _row(position, exercise)
+
+    db.executemany(f"INSERT INTO exercises VALUES ({','.join('?' * 13)})", rows())
+    db.executemany("INSERT INTO names VALUES (?, ?)", names.items())
     db.execute(f"PRAGMA user_version = {CACHE_FORMAT}")
     db.commit()
 
 
-def in_memory(catalogue: Catalogue) -> Library:
+def in_memory(exercises: Iterable[Exercise]) -> Library:
     db = sqlite3.connect(":memory:")
-    _fill(db, catalogue)
+    _fill(db, exercises)
     return Library(db)
 
 
@@ -285,14 +284,17 @@ def _open_cached(file: Path) -> Library | None:
         return None  # damaged: rebuilt below
 
 
-def _write(file: Path, catalogue: Catalogue) -> bool:
-    """Build the cache beside its final name and rename it into place (never half a file)."""
+def _write(file: Path, exercises: Iterable[Exercise]) -> bool:
+    """Build the cache beside its final name and rename it into place (never half a file).
+
+    False if it cannot be written; a CatalogueError from `exercises` goes on up.
+    """
     temporary = file.with_name(f".{file.name}.{os.getpid()}.tmp")
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(temporary)
         try:
-            _fill(db, catalogue)
+            _fill(db, exercises)
         finally:
             db.close()
         os.replace(temporary, file)
@@ -300,6 +302,10 @@ def _write(file: Path, catalogue: Catalogue) -> bool:
         with contextlib.suppress(OSError):
             temporary.unlink()
         return False
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
     for old in file.parent.glob("catalogue-*"):
         if old != file and _older_than_a_day(old):
             old.unlink(missing_ok=True)
@@ -322,9 +328,8 @@ def open_library(path: Path) -> Library:
     cached = _open_cached(file)
     if cached is not None:
         return cached
-    catalogue = parse(data, str(path))
-    if _write(file, catalogue):
+    if _write(file, read_exercises(data, str(path))):
         reopened = _open_cached(file)
         if reopened is not None:
             return reopened
-    return in_memory(catalogue)
+    return in_memory(read_exercises(data, str(path)))  # read again: the first pass was not kept

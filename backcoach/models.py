@@ -10,7 +10,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Protocol
 
 # Pydantic looks for plugins in every installed package's metadata when a model is
 # built, which costs tens of milliseconds at start-up; backcoach uses none. Typer
@@ -203,7 +203,18 @@ class Exercise(_Frozen):
         return self.cues[0]
 
 
-def reference_problems(exercises: Sequence[Exercise]) -> list[tuple[int, str, str]]:
+class Variants(Protocol):
+    """What the check across exercises reads of each: an Exercise, or a lighter record."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def easier(self) -> tuple[str, ...]: ...
+    @property
+    def harder(self) -> tuple[str, ...]: ...
+
+
+def reference_problems(exercises: Sequence[Variants]) -> list[tuple[int, str, str]]:
     """Duplicate ids and easier/harder ids that name no exercise.
 
     Returns (index of the exercise, field, message) so the loader can give each a line.

@@ -22,7 +22,7 @@ def test_a_second_run_is_served_by_the_cache(monkeypatch: pytest.MonkeyPatch) ->
     def no_parsing(*_: object) -> None:
         raise AssertionError("the YAML was parsed again")
 
-    monkeypatch.setattr(library_module, "parse", no_parsing)
+    monkeypatch.setattr(library_module, "read_exercises", no_parsing)
     second = open_library(BUNDLED)
     assert second.all() == first.all() == list(catalogue.load(BUNDLED).exercises)
 
@@ -56,11 +56,11 @@ def test_list_json_is_the_full_exercise(run: RunCli) -> None:
 def test_candidates_are_a_seeded_bounded_sample() -> None:
     big = catalogue.load(BUNDLED)
     # A catalogue of 41 is small: every candidate is kept, none sampled away.
-    whole = in_memory(big).candidates(Region, Level.BEGINNER, [], seed=1)
+    whole = in_memory(big.exercises).candidates(Region, Level.BEGINNER, [], seed=1)
     beginner_mat = [e for e in big.exercises if e.level is Level.BEGINNER and not e.needs]
     assert {e.id for e in whole.exercises} == {e.id for e in beginner_mat}
     # With a bound, each kind is sampled from the seed: the same seed, the same sample.
-    library = in_memory(big)
+    library = in_memory(big.exercises)
     one = library.candidates(Region, Level.ADVANCED, list(Equipment), seed=7, per_kind=5)
     again = library.candidates(Region, Level.ADVANCED, list(Equipment), seed=7, per_kind=5)
     other = library.candidates(Region, Level.ADVANCED, list(Equipment), seed=8, per_kind=5)
@@ -69,3 +69,17 @@ def test_candidates_are_a_seeded_bounded_sample() -> None:
     kinds = [("warmup" if e.warmup else e.kind.value) for e in one.exercises]
     assert kinds.count("stretch") == 5 and kinds.count("strengthen") == 5
     assert 0 < kinds.count("warmup") <= 5
+
+
+def test_a_catalogue_found_broken_late_leaves_no_cache(run: RunCli, tmp_path: Path) -> None:
+    # Exercises are stored while the file is still being read; a problem near the end
+    # must still mean nothing is cached, or the next run would trust a broken file.
+    text = BUNDLED.read_text(encoding="utf-8") + "  - id: late\n    id: again\n"
+    path = tmp_path / "late.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run("--catalogue", str(path), "list")
+    assert result.exit_code == 2
+    assert f"{path}:{len(text.splitlines())}: key 'id' is given twice" in result.stderr
+    cache = cache_file_for(path.read_bytes())
+    # Neither the cache nor the temporary file it is built in is left behind.
+    assert not [file for file in cache.parent.glob("*") if cache.name in file.name]

@@ -169,3 +169,24 @@ def test_environment_variable_chooses_the_catalogue(
         "side-hold",
         "lying-stretch",
     ]
+
+
+def test_anchors_are_refused_even_without_an_alias(run: RunCli, tmp_path: Path) -> None:
+    text = TINY.replace("    kind: strengthen\n", "    kind: &k strengthen\n", 1)
+    path = write(tmp_path, text)
+    line = text.splitlines().index("    kind: &k strengthen") + 1
+    assert f"{path}:{line}: anchors and aliases" in invalid(run, path)
+
+
+def test_a_second_document_is_refused(run: RunCli, tmp_path: Path) -> None:
+    err = invalid(run, write(tmp_path, TINY + "---\nversion: 1\n"))
+    assert "more than one YAML document" in err
+
+
+def test_problems_in_several_places_keep_their_own_lines(run: RunCli, tmp_path: Path) -> None:
+    text = "colour: red\n" + TINY.replace("id: side-hold", "id: Side_Hold")
+    path = write(tmp_path, text)
+    err = invalid(run, path)
+    assert f"{path}:1: colour: unknown key" in err
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "Side_Hold" in row)
+    assert f"{path}:{line}: Side_Hold: id:" in err
