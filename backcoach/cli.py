@@ -262,7 +262,7 @@ def list_command(
         return
     from backcoach.render import exercise_table
 
-    out.print(exercise_table(found, out.size.width))
+    out.print(exercise_table(found))
     noun = "exercise" if len(found) == 1 else "exercises"
     out.print(f"{len(found)} {noun}. Details: backcoach show ID", style="dim")
 

@@ -1,19 +1,22 @@
 """Everything the person sees, through Rich. No timing logic lives here.
 
+Rich's Table is imported only by the views that use it: `list` and `plan` lay
+their rows out with Grid, which is much cheaper (see Grid).
+
 The live view and plain mode subscribe to engine events and draw what they
 are told; colours carry meaning, but every state is also said in words.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
-from rich import box
-from rich.console import Console, Group, RenderableType
-from rich.table import Table
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType
+from rich.segment import Segment as RichSegment
 from rich.text import Text
 
 from backcoach.vocabulary import focus_words
@@ -22,6 +25,8 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from rich.live import Live
+    from rich.style import Style
+    from rich.table import Table
 
     from backcoach import engine as ev
     from backcoach.library import Summary
@@ -60,43 +65,162 @@ def minutes_text(seconds: float) -> str:
 # --- list and show ------------------------------------------------------------
 
 
-def exercise_table(exercises: Sequence[Summary], width: int) -> Table:
-    """The catalogue as a table; under 100 columns, name and equipment go on a second line."""
-    narrow = width < 100
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
-    table.add_column(
-        "id" if not narrow else "id / name", style="cyan", no_wrap=not narrow, overflow="fold"
-    )
-    if not narrow:
-        table.add_column("name")
-    table.add_column("regions", no_wrap=True)
-    table.add_column("kind", no_wrap=True)
-    table.add_column("level", no_wrap=True)
-    table.add_column("dose" if not narrow else "dose / equipment", min_width=14)
-    if not narrow:
-        table.add_column("equipment")
-    for exercise in exercises:
-        regions = "+".join(exercise.regions)
-        equipment = ", ".join(exercise.equipment) or "none"
-        if narrow:
-            table.add_row(
-                Text.assemble(exercise.id, "\n", (exercise.name, "default dim")),
-                "both" if len(exercise.regions) > 1 else regions,
-                exercise.kind,
-                exercise.level,
-                Text.assemble(exercise.dose_text, "\n", (equipment, "dim")),
-            )
+# --- aligned text -------------------------------------------------------------
+
+# A cell is one or more lines of text, each with a Rich style ("" for none).
+Cell = tuple[tuple[str, str], ...]
+_GAP = "  "
+
+
+class Layout:
+    """One way to lay rows out: headers, rows, which columns may wrap and how narrow."""
+
+    def __init__(
+        self,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[Cell]],
+        flexible: dict[int, int] | None = None,
+        right: frozenset[int] = frozenset(),
+        spaced: bool = False,
+        header: bool = True,
+    ) -> None:
+        self.headers, self.rows, self.right, self.spaced = headers, rows, right, spaced
+        self.header = header  # False: no header line and no rule under it
+        self.flexible = flexible or {}  # column index -> narrowest it may wrap to
+        self.natural = [
+            max([cell_len(header)] + [cell_len(text) for row in rows for text, _ in row[index]])
+            for index, header in enumerate(headers)
+        ]
+
+    def narrowest(self) -> int:
+        widths = (
+            min(width, self.flexible.get(index, width)) for index, width in enumerate(self.natural)
+        )
+        return sum(widths) + len(_GAP) * (len(self.headers) - 1)
+
+    def widths(self, available: int) -> list[int]:
+        """Natural widths, the flexible columns (widest first) narrowed until the row fits."""
+        widths = list(self.natural)
+        excess = sum(widths) + len(_GAP) * (len(widths) - 1) - available
+        for index in sorted(self.flexible, key=lambda i: -widths[i]):
+            if excess <= 0:
+                break
+            cut = min(excess, widths[index] - min(widths[index], self.flexible[index]))
+            widths[index] -= cut
+            excess -= cut
+        return widths
+
+
+class Grid:
+    """Rows of text in aligned columns, laid out by hand; the first layout that fits is used.
+
+    Rich's Table measures and renders every cell as a renderable of its own: for
+    the 41 rows of `list` that was 30-50 ms, the largest cost of the command.
+    Here cells are lines of text, widths are measured once, and only a line too
+    wide for its column is wrapped (by Rich's Text, so wide characters count
+    right). The last layout is used when none fits.
+    """
+
+    def __init__(self, *layouts: Layout) -> None:
+        self.layouts = layouts
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[RichSegment]:
+        available = options.max_width
+        layout = next(
+            (each for each in self.layouts if each.narrowest() <= available), self.layouts[-1]
+        )
+        widths = layout.widths(available)
+        style = console.get_style
+        if layout.header:
+            header: Cell = tuple((text, "bold") for text in layout.headers)
+            yield from self._line(header, widths, layout.right, style)
+            rule = sum(widths) + len(_GAP) * (len(widths) - 1)
+            yield RichSegment("─" * rule)
+            yield RichSegment.line()
+        for number, row in enumerate(layout.rows):
+            if number and layout.spaced:
+                yield RichSegment.line()
+            cells = [_wrap(cell, width, console) for cell, width in zip(row, widths, strict=True)]
+            for depth in range(max(len(cell) for cell in cells)):
+                line = tuple(cell[depth] if depth < len(cell) else ("", "") for cell in cells)
+                yield from self._line(line, widths, layout.right, style)
+
+    @staticmethod
+    def _line(
+        line: Cell, widths: list[int], right: frozenset[int], style: Callable[[str], Style]
+    ) -> Iterator[RichSegment]:
+        # Stop at the last cell with text: no trailing blanks to copy and paste.
+        last = max((index for index, (text, _) in enumerate(line) if text), default=0)
+        for index in range(last + 1):
+            text, text_style = line[index]
+            pad = " " * (widths[index] - cell_len(text))
+            if index in right:
+                yield RichSegment(pad)
+            yield RichSegment(text, style(text_style)) if text_style else RichSegment(text)
+            if index != last:
+                yield RichSegment(_GAP if index in right else pad + _GAP)
+        yield RichSegment.line()
+
+
+def _wrap(cell: Cell, width: int, console: Console) -> list[tuple[str, str]]:
+    lines: list[tuple[str, str]] = []
+    for text, style in cell:
+        if cell_len(text) <= width:
+            lines.append((text, style))
         else:
-            table.add_row(
-                exercise.id,
-                exercise.name,
-                regions,
-                exercise.kind,
-                exercise.level,
-                exercise.dose_text,
-                equipment,
-            )
-    return table
+            pieces = Text(text).wrap(console, width, overflow="fold")
+            lines += [(piece.plain.rstrip(), style) for piece in pieces]
+    return lines
+
+
+def exercise_table(exercises: Sequence[Summary]) -> Grid:
+    """The catalogue: one line per exercise if it fits, else two, else a block each."""
+    wide: list[list[Cell]] = []
+    stacked: list[list[Cell]] = []
+    blocks: list[list[Cell]] = []
+    for exercise in exercises:
+        equipment = ", ".join(exercise.equipment) or "none"
+        regions = "both" if len(exercise.regions) > 1 else exercise.regions[0]
+        where = f"{exercise.kind} · {exercise.level} · {' and '.join(exercise.regions)} back"
+        wide.append(
+            [
+                ((exercise.id, "cyan"),),
+                ((exercise.name, ""),),
+                (("+".join(exercise.regions), ""),),
+                ((exercise.kind, ""),),
+                ((exercise.level, ""),),
+                ((exercise.dose_text, ""),),
+                ((equipment, ""),),
+            ]
+        )
+        stacked.append(
+            [
+                ((exercise.id, "cyan"), (exercise.name, "dim")),
+                ((exercise.kind, ""), (exercise.level, "dim")),
+                ((regions, ""),),
+                ((exercise.dose_text, ""), (equipment, "dim")),
+            ]
+        )
+        blocks.append(
+            [
+                (
+                    (exercise.id, "cyan"),
+                    (exercise.name, ""),
+                    (where, "dim"),
+                    (f"{exercise.dose_text} · {equipment}", "dim"),
+                )
+            ]
+        )
+    return Grid(
+        Layout(["id", "name", "regions", "kind", "level", "dose", "equipment"], wide),
+        Layout(
+            ["id / name", "kind / level", "regions", "dose / equipment"],
+            stacked,
+            # Names may wrap; ids never do: they are what people type.
+            flexible={0: max((cell_len(e.id) for e in exercises), default=0), 3: 14},
+        ),
+        Layout(["exercise"], blocks, flexible={0: 1}, spaced=True),
+    )
 
 
 def _bullets(items: Iterable[str], marker: str = "•") -> Text:
@@ -123,19 +247,24 @@ def exercise_panel(exercise: Exercise, names: dict[str, str]) -> RenderableType:
     """One exercise in full. Cautions come right after the dose, never buried."""
     from rich.panel import Panel
 
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="bold")
-    facts.add_column()
-    facts.add_row("id", exercise.id)
+    rows = [("id", exercise.id)]
     if exercise.aliases:
-        facts.add_row("also called", ", ".join(exercise.aliases))
-    facts.add_row(
-        "for", f"{' and '.join(r.value for r in exercise.regions)} back · {exercise.kind.value}"
+        rows.append(("also called", ", ".join(exercise.aliases)))
+    rows += [
+        ("for", f"{' and '.join(r.value for r in exercise.regions)} back · {exercise.kind.value}"),
+        ("level", exercise.level.value),
+        ("position", exercise.position.words),
+        ("equipment", ", ".join(e.value for e in exercise.equipment) or "none"),
+        ("dose", dose_detail(exercise.dose)),
+    ]
+    facts = Grid(
+        Layout(
+            ["", ""],
+            [[((label, "bold"),), ((value, ""),)] for label, value in rows],
+            flexible={1: 10},
+            header=False,
+        )
     )
-    facts.add_row("level", exercise.level.value)
-    facts.add_row("position", exercise.position.words)
-    facts.add_row("equipment", ", ".join(e.value for e in exercise.equipment) or "none")
-    facts.add_row("dose", dose_detail(exercise.dose))
 
     def variant(ids: Sequence[str]) -> str:
         return ", ".join(f"{names.get(i, i)} ({i})" for i in ids)
@@ -199,22 +328,44 @@ def plan_view(plan: Plan) -> RenderableType:
         (" · seed ", "dim"),
         (str(plan.seed), "dim"),
     )
-    table = Table(header_style="bold", pad_edge=False)
-    table.add_column("#", justify="right")
-    table.add_column("phase")
-    table.add_column("exercise")
-    table.add_column("dose")
-    table.add_column("time", justify="right")
-    table.add_column("why", style="dim")
+    wide: list[list[Cell]] = []
+    stacked: list[list[Cell]] = []
+    blocks: list[list[Cell]] = []
     for number, step in enumerate(plan.steps, start=1):
-        table.add_row(
-            str(number),
-            step.phase,
-            step.name,
-            step.dose.describe(),
-            minutes_text(step.seconds),
-            step.reason,
+        dose, time = step.dose.describe(), minutes_text(step.seconds)
+        wide.append(
+            [
+                ((str(number), ""),),
+                ((step.phase, ""),),
+                ((step.name, ""),),
+                ((dose, ""),),
+                ((time, ""),),
+                ((step.reason, "dim"),),
+            ]
         )
+        stacked.append(
+            [
+                ((str(number), ""),),
+                ((step.phase, ""),),
+                ((step.name, ""), (step.reason, "dim")),
+                ((dose, ""),),
+                ((time, ""),),
+            ]
+        )
+        blocks.append(
+            [((f"{number}. {step.name}", "bold"), (f"{step.phase} · {dose} · {time}", ""),
+              (step.reason, "dim"))]
+        )  # fmt: skip
+    table = Grid(
+        Layout(["#", "phase", "exercise", "dose", "time", "why"], wide, right=frozenset({0, 4})),
+        Layout(
+            ["#", "phase", "exercise / why", "dose", "time"],
+            stacked,
+            flexible={2: 20, 3: 13},
+            right=frozenset({0, 4}),
+        ),
+        Layout(["exercise"], blocks, flexible={0: 1}, spaced=True),
+    )
     total = Text.assemble(
         ("Total: ", "bold"),
         f"{minutes_text(plan.total_seconds)} of {plan.minutes} min",
@@ -563,6 +714,9 @@ def _pain_change(record: SessionRecord) -> str:
 
 
 def history_table(sessions: Sequence[SessionRecord]) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
     table.add_column("#", justify="right")
     table.add_column("started")
@@ -645,6 +799,9 @@ def pain_chart(points: Sequence[PainPoint], width: int) -> Text:
 
 
 def stats_view(stats: Stats, width: int) -> RenderableType:
+    from rich import box
+    from rich.table import Table
+
     parts: list[RenderableType] = []
     if not stats.sessions:
         return Text("No sessions yet. Start one with: backcoach start")

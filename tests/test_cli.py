@@ -275,3 +275,32 @@ def test_plan_says_why_a_dose_changed(
     data = json.loads(run("plan", "--seed", "9", "--json").stdout)
     assert any("up from" in step["reason"] and "after two easy sessions" in step["reason"]
                for step in data["steps"])  # fmt: skip
+
+
+@pytest.mark.parametrize("columns", [200, 80, 60, 40])
+def test_list_fits_the_terminal_and_keeps_every_id_whole(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    lines = run("list").stdout.splitlines()
+    assert all(len(line) <= columns for line in lines)
+    assert all(line == line.rstrip() for line in lines)
+    ids = [item["id"] for item in json.loads(run("list", "--json").stdout)]
+    words = {word for line in lines for word in line.split()}
+    assert set(ids) <= words  # an id is never folded or wrapped (the longest is 27)
+    if columns >= 150:  # wide enough for one line per exercise
+        row = next(line for line in lines if line.startswith("bird-dog "))
+        assert "Bird-dog" in row and "mat" in row
+
+
+@pytest.mark.parametrize("columns", [200, 80, 40])
+def test_plan_fits_the_terminal_and_keeps_its_reasons(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    out = run("plan", "--focus", "lower", "--seed", "1").stdout
+    assert all(len(line) <= columns for line in out.splitlines())
+    reasons = [step["reason"] for step in json.loads(
+        run("plan", "--focus", "lower", "--seed", "1", "--json").stdout)["steps"]]  # fmt: skip
+    flowing = " ".join(out.split())  # a reason may wrap, but every word is there in order
+    assert all(reason in flowing for reason in reasons)
