@@ -662,8 +662,32 @@ def config_path_command() -> None:
     sys.stdout.write(f"{config.path()}\n")
 
 
+def _only_the_command_asked_for(args: Sequence[str]) -> None:
+    """Register only the command on the command line, when it names one of ours.
+
+    Typer inspects every command's signature and builds all their options on
+    every run, whichever command was asked for: 12 ms for backcoach's, a fifth of
+    what `plan` adds to a bare Typer app. When the first word after the global
+    options is a command, the others are left out; anything else (no command,
+    --help, a typo to suggest a fix for) keeps them all.
+    """
+    index = 0
+    while index < len(args) and args[index].startswith("-"):
+        index += 2 if args[index] == "--catalogue" else 1
+    if index >= len(args):
+        return
+    name = args[index]
+    if name in {group.name for group in app.registered_groups}:
+        app.registered_commands = []
+        app.registered_groups = [group for group in app.registered_groups if group.name == name]
+    elif name in {command.name for command in app.registered_commands}:
+        app.registered_commands = [c for c in app.registered_commands if c.name == name]
+        app.registered_groups = []
+
+
 def main() -> NoReturn:
     """Console-script entry point."""
+    _only_the_command_asked_for(sys.argv[1:])
     try:
         app()
     except BackcoachError as error:  # raised outside a command (should not happen)

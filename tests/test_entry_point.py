@@ -62,3 +62,21 @@ def test_the_cache_is_used_and_invalidated_by_content(isolated_home: Path, tmp_p
     path.write_text(source.replace("name: Easy roll", "name: Gentle roll"))
     second = run(str(BIN), "--catalogue", str(path), "list", "--json", home=isolated_home)
     assert [e["name"] for e in json.loads(second.stdout)][0] == "Gentle roll"
+
+
+def test_every_command_and_suggestion_still_reachable_from_the_console_script(
+    isolated_home: Path,
+) -> None:
+    # The console script registers only the command asked for (a start-up saving);
+    # what a person can reach and what they are told must not change.
+    top = run(str(BIN), "--help", home=isolated_home)
+    for name in ("list", "show", "validate", "plan", "start", "history", "stats", "report"):
+        assert f"  {name} " in top.stdout
+    typo = run(str(BIN), "lst", home=isolated_home)
+    assert typo.returncode == 2
+    assert "Did you mean 'list'?" in typo.stderr
+    tiny = str(Path(__file__).parent / "data" / "tiny.yaml")
+    shown = run(str(BIN), "--catalogue", tiny, "show", "easy-roll", home=isolated_home)
+    assert shown.returncode == 0 and "Easy roll" in shown.stdout
+    config = run(str(BIN), "config", "set", "minutes", "15", home=isolated_home)
+    assert config.returncode == 0 and "minutes = 15" in config.stdout
