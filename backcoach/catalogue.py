@@ -70,7 +70,7 @@ def parse(data: bytes, filename: str = "<catalogue>") -> Catalogue:
     """Validate catalogue bytes; raise CatalogueError listing every problem."""
     from backcoach.models import Catalogue
 
-    return Catalogue.model_construct(version=1, exercises=tuple(exercises(data, filename)))
+    return Catalogue(tuple(exercises(data, filename)))
 
 
 def exercises(data: bytes, filename: str = "<catalogue>") -> Iterator[Exercise]:

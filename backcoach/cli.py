@@ -473,8 +473,6 @@ def _candidates(library: Library, request: Request) -> Catalogue:
 
 def _progressed(request: Request, library: Library, history: History | None = None) -> Request:
     """The request with progression's doses and exclusions from the history, if there is one."""
-    from dataclasses import replace
-
     from backcoach.progression import next_doses
     from backcoach.storage import now, open_history
 
@@ -488,8 +486,8 @@ def _progressed(request: Request, library: Library, history: History | None = No
             opened.close()
     seen = {record.id for session in sessions for record in session.exercises}
     progress = next_doses(sessions, library.get_many(sorted(seen)), now())
-    return replace(
-        request, doses=progress.doses, excluded=progress.excluded, dose_reasons=progress.reasons
+    return request._replace(
+        doses=progress.doses, excluded=progress.excluded, dose_reasons=progress.reasons
     )
 
 

@@ -8,9 +8,8 @@ what is allowed) and written atomically, so a crash never leaves half a file.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from backcoach.errors import StorageError, UsageError
 from backcoach.paths import write_text_atomically
@@ -57,8 +56,7 @@ def _choice(allowed: tuple[str, ...]) -> Callable[[Any], str]:
     return check
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     key: str
     default: Any
     check: Callable[[Any], Any]

@@ -118,9 +118,11 @@ class Library:
             ).fetchone()
             if row is None:
                 return None
+            import pydantic_core
+
             from backcoach.models import Exercise
 
-            self._models[exercise_id] = Exercise.model_validate_json(row[0])
+            self._models[exercise_id] = Exercise.trusted(pydantic_core.from_json(row[0]))
         return self._models[exercise_id]
 
     def get_many(self, ids: Iterable[str]) -> list[Exercise]:
@@ -193,7 +195,7 @@ class Library:
 
         order = {exercise_id: index for index, exercise_id in enumerate(chosen)}
         exercises = sorted(self.get_many(chosen), key=lambda e: order[e.id])
-        return Catalogue.model_construct(version=1, exercises=tuple(exercises))
+        return Catalogue(tuple(exercises))
 
 
 # --- building and opening -----------------------------------------------------

@@ -4,13 +4,11 @@ The YAML schema these models accept is documented field by field in
 docs/catalogue.md; keep the two in step.
 """
 
-from __future__ import annotations
-
 import os
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Annotated, Literal, Protocol
+from typing import Annotated, Any, Literal, NamedTuple, Protocol
 
 # Pydantic looks for plugins in every installed package's metadata when a model is
 # built, which costs tens of milliseconds at start-up; backcoach uses none. Typer
@@ -77,7 +75,7 @@ class HoldDose(_Frozen):
         return value
 
     @model_validator(mode="after")
-    def _consistent(self) -> HoldDose:
+    def _consistent(self) -> "HoldDose":
         if self.pyramid is not None and self.sets is not None and self.sets != len(self.pyramid):
             raise ValueError("give either sets or a pyramid (the pyramid sets the sets)")
         if self.pyramid is not None and self.reps != 1:
@@ -128,7 +126,7 @@ class RepsDose(_Frozen):
         return value
 
     @model_validator(mode="after")
-    def _max(self) -> RepsDose:
+    def _max(self) -> "RepsDose":
         if self.max_reps is not None and self.max_reps < self.reps:
             raise ValueError("max_reps is below reps")
         return self
@@ -202,6 +200,36 @@ class Exercise(_Frozen):
     def first_cue(self) -> str:
         return self.cues[0]
 
+    @classmethod
+    def trusted(cls, data: dict[str, Any]) -> "Exercise":
+        """An exercise from JSON this program validated and wrote itself (the cache), as is.
+
+        Building Exercise's validator costs more, on first use, than the rest of
+        `show` or `plan` together; the cache's rows were validated when it was
+        written, and it is keyed by the code that defines these models. So the
+        fields are converted to what validation would give, and not checked again.
+        (tests/test_library.py compares the two for every bundled exercise.)
+        """
+        values = dict(data)
+        for name in _TEXT_TUPLES:
+            values[name] = tuple(data[name])
+        values["regions"] = tuple(map(Region, data["regions"]))
+        values["equipment"] = tuple(map(Equipment, data["equipment"]))
+        values["kind"], values["level"] = Kind(data["kind"]), Level(data["level"])
+        values["position"] = Position(data["position"])
+        dose = dict(data["dose"])
+        if dose["type"] == "hold":
+            if dose["pyramid"] is not None:
+                dose["pyramid"] = tuple(dose["pyramid"])
+            values["dose"] = HoldDose.model_construct(**dose)
+        else:
+            values["dose"] = RepsDose.model_construct(**dose)
+        values["sources"] = tuple(Source.model_construct(**source) for source in data["sources"])
+        return cls.model_construct(**values)
+
+
+_TEXT_TUPLES = ("aliases", "steps", "cues", "mistakes", "cautions", "easier", "harder")
+
 
 class Variants(Protocol):
     """What the check across exercises reads of each: an Exercise, or a lighter record."""
@@ -236,9 +264,15 @@ def reference_problems(exercises: Sequence[Variants]) -> list[tuple[int, str, st
     return problems
 
 
-class Catalogue(_Frozen):
-    version: Literal[1] = 1
-    exercises: tuple[Exercise, ...] = Field(min_length=1)
+class Catalogue(NamedTuple):
+    """Validated exercises, in the file's order (each was validated on its own).
+
+    A plain NamedTuple, not a model: nothing ever validates a catalogue as a
+    whole, and each model class costs about a millisecond to create at import.
+    """
+
+    exercises: tuple[Exercise, ...]
+    version: int = 1
 
     def by_id(self) -> dict[str, Exercise]:
         return {exercise.id: exercise for exercise in self.exercises}

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Literal
+from types import MappingProxyType
+from typing import Any, Literal, NamedTuple
 
 from backcoach.errors import UsageError
 from backcoach.models import (
@@ -44,9 +44,13 @@ FINE_ROUNDS = 2
 # Seeded greedy attempts per plan; the fullest is kept.
 ATTEMPTS = 8
 
+# NamedTuple rather than dataclass here and in progression/config: a dataclass
+# writes and compiles its methods when the module is imported (about 1 ms each),
+# which every `plan` paid before doing anything.
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
 
-@dataclass(frozen=True)
-class Request:
+
+class Request(NamedTuple):
     regions: frozenset[Region] = frozenset(Region)
     kinds: frozenset[Kind] = frozenset(Kind)
     minutes: int = DEFAULT_MINUTES
@@ -55,11 +59,11 @@ class Request:
     seed: int = 0
     flare_up: bool = False
     # Doses that progression chose for next time, by exercise id.
-    doses: Mapping[str, Dose] = field(default_factory=dict)
+    doses: Mapping[str, Dose] = _EMPTY
     # Exercises to leave out today, with the reason (e.g. symptoms spread).
-    excluded: Mapping[str, str] = field(default_factory=dict)
+    excluded: Mapping[str, str] = _EMPTY
     # Why a dose differs from the catalogue's, for `plan` to show.
-    dose_reasons: Mapping[str, str] = field(default_factory=dict)
+    dose_reasons: Mapping[str, str] = _EMPTY
 
 
 # --- time -----------------------------------------------------------------------
@@ -67,8 +71,7 @@ class Request:
 SegmentKind = Literal["ready", "work", "relax", "switch", "rest"]
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     """One uninterrupted stretch of time in a session: the engine's unit."""
 
     step: int
@@ -104,15 +107,15 @@ def exercise_segments(step: int, name: str, dose: Dose, get_ready: int) -> list[
             for rep in range(1, reps + 1):
                 where = Segment(step, "work", 0, "", set_index, total_sets, rep, reps, side)
                 if isinstance(dose, HoldDose):
-                    out.append(replace(where, seconds=dose.seconds, label="hold"))
+                    out.append(where._replace(seconds=dose.seconds, label="hold"))
                     if rep < reps and dose.relax:
-                        out.append(replace(where, kind="relax", seconds=dose.relax, label="relax"))
+                        out.append(where._replace(kind="relax", seconds=dose.relax, label="relax"))
                 else:
                     phases = len(dose.tempo)
                     for index, (phase_name, seconds) in enumerate(dose.tempo.items()):
                         out.append(
-                            replace(
-                                where, seconds=seconds, label=phase_name, phase=index, phases=phases
+                            where._replace(
+                                seconds=seconds, label=phase_name, phase=index, phases=phases
                             )
                         )
         if set_index < total_sets and dose.rest:
@@ -153,7 +156,7 @@ def segments(plan: Plan) -> list[Segment]:
         step_segments = exercise_segments(index, step.name, step.dose, step.get_ready)
         nxt = plan.steps[index + 1].name if index + 1 < len(plan.steps) else ""
         out.extend(
-            replace(segment, next_label=nxt) if segment.kind == "ready" else segment
+            segment._replace(next_label=nxt) if segment.kind == "ready" else segment
             for segment in step_segments
         )
     return out
@@ -184,8 +187,7 @@ def flare_up_dose(dose: Dose) -> Dose:
 # --- planning -------------------------------------------------------------------
 
 
-@dataclass
-class _Choice:
+class _Choice(NamedTuple):
     exercise: Exercise
     phase: Phase
     dose: Dose
@@ -218,7 +220,9 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
         raise UsageError(f"no exercise fits in {request.minutes} minute(s): try more --minutes")
     steps, total = _steps(best, request)
     notes = _notes(total, budget, len(pools.main), request)
-    return Plan(
+    # Built from models already validated (doses, enums) and numbers computed here:
+    # model_construct skips building Plan's validator, a tenth of `plan`'s start-up.
+    return Plan.model_construct(
         seed=request.seed,
         minutes=request.minutes,
         regions=tuple(sorted(request.regions, key=lambda r: r.value)),
@@ -232,8 +236,7 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
     )
 
 
-@dataclass(frozen=True)
-class _Pools:
+class _Pools(NamedTuple):
     region: list[Exercise]
     main: list[Exercise]
     stretch: list[Exercise]
@@ -434,7 +437,7 @@ def _steps(choices: Sequence[_Choice], request: Request) -> tuple[list[Step], in
         if request.flare_up:
             reason += "; flare-up dose: shorter and fewer"
         steps.append(
-            Step(
+            Step.model_construct(
                 exercise=exercise.id,
                 name=exercise.name,
                 phase=choice.phase,

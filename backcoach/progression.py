@@ -11,8 +11,9 @@ The rules (CLINICAL.md, "Progression seen in these programmes"):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import MappingProxyType
+from typing import NamedTuple
 
 from backcoach.models import Dose, Exercise, ExerciseRecord, HoldDose, RepsDose, SessionRecord
 
@@ -22,11 +23,10 @@ SYMPTOM_PAUSE = timedelta(days=7)
 PYRAMID_STEPS_UP = 3  # at most this many pyramid steps above the catalogue's own
 
 
-@dataclass(frozen=True)
-class Progression:
-    doses: Mapping[str, Dose] = field(default_factory=dict)
-    reasons: Mapping[str, str] = field(default_factory=dict)
-    excluded: Mapping[str, str] = field(default_factory=dict)
+class Progression(NamedTuple):
+    doses: Mapping[str, Dose] = MappingProxyType({})
+    reasons: Mapping[str, str] = MappingProxyType({})
+    excluded: Mapping[str, str] = MappingProxyType({})
 
 
 def _pain_rise(session: SessionRecord) -> int | None:

@@ -15,7 +15,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from types import FrameType
 
 from rich.console import Console
@@ -137,7 +137,7 @@ def coach(
             default=True,
         )
         if gentler:
-            request = replace(request, flare_up=True)
+            request = request._replace(flare_up=True)
             plan = planner.build(catalogue, request)
             out.print(plan_view(plan))
     if ask is not None:

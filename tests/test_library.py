@@ -27,6 +27,16 @@ def test_a_second_run_is_served_by_the_cache(monkeypatch: pytest.MonkeyPatch) ->
     assert second.all() == first.all() == list(catalogue.load(BUNDLED).exercises)
 
 
+def test_exercises_from_the_cache_are_exactly_the_validated_ones() -> None:
+    # The cache builds exercises without validating them again; repr shows every
+    # field's type (an enum, not its text; a tuple, not a list), which == would not.
+    cached = open_library(BUNDLED).all()
+    validated = list(catalogue.load(BUNDLED).exercises)
+    assert [repr(exercise) for exercise in cached] == [repr(exercise) for exercise in validated]
+    assert {type(e.dose).__name__ for e in cached} == {"HoldDose", "RepsDose"}
+    assert any(e.dose.type == "hold" and e.dose.pyramid for e in cached)
+
+
 def test_a_damaged_cache_is_rebuilt() -> None:
     open_library(BUNDLED)
     file = cache_file_for(BUNDLED.read_bytes())
