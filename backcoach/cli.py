@@ -8,9 +8,10 @@ The one place that turns a BackcoachError into a message and an exit code is
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -152,6 +153,18 @@ def _print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
+def _write_json_array(items: Iterator[str]) -> None:
+    """A JSON array of items already rendered, written a few hundred at a time (not all held)."""
+    first = next(items, None)
+    if first is None:
+        sys.stdout.write("[]\n")
+        return
+    sys.stdout.write("[\n" + first)
+    while chunk := list(itertools.islice(items, 256)):
+        sys.stdout.write(",\n" + ",\n".join(chunk))
+    sys.stdout.write("\n]\n")
+
+
 def _exercise_json(exercise: Exercise) -> dict[str, Any]:
     data = exercise.model_dump(mode="json")
     data["dose_text"] = exercise.dose.describe()
@@ -253,8 +266,7 @@ def list_command(
     ]
     if as_json:
         # Rendered when the cache was built: no models needed, even for 10,000 exercises.
-        texts = library.pretty_json([summary.id for summary in found])
-        sys.stdout.write("[\n" + ",\n".join(texts) + "\n]\n" if texts else "[]\n")
+        _write_json_array(library.pretty_json([summary.id for summary in found]))
         return
     out = _out_console()
     if not found:
@@ -264,7 +276,7 @@ def list_command(
 
     out.print(exercise_table(found))
     noun = "exercise" if len(found) == 1 else "exercises"
-    out.print(f"{len(found)} {noun}. Details: backcoach show ID", style="dim")
+    out.print(f"\n{len(found)} {noun}. Details: backcoach show ID", style="dim")
 
 
 def find_exercise(library: Library, query: str) -> Exercise:

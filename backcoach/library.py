@@ -132,14 +132,17 @@ class Library:
         ids = [row[0] for row in self.db.execute("SELECT id FROM exercises ORDER BY position")]
         return self.get_many(ids)
 
-    def pretty_json(self, ids: Sequence[str]) -> list[str]:
-        """Each exercise's JSON, rendered when the cache was built (indented for an array)."""
+    def pretty_json(self, ids: Sequence[str]) -> Iterator[str]:
+        """Each exercise's JSON, rendered when the cache was built (indented for an array).
+
+        One at a time, so `list --json` of a large catalogue never holds all of it.
+        """
         wanted = set(ids)
-        return [
-            row[1]
-            for row in self.db.execute("SELECT id, pretty FROM exercises ORDER BY position")
-            if row[0] in wanted
-        ]
+        for exercise_id, pretty in self.db.execute(
+            "SELECT id, pretty FROM exercises ORDER BY position"
+        ):
+            if exercise_id in wanted:
+                yield pretty
 
     def lookup(self, key: str) -> str | None:
         row = self.db.execute("SELECT id FROM names WHERE key = ?", (normal(key),)).fetchone()
