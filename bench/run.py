@@ -2,7 +2,8 @@
 
     python bench/run.py             # everything (includes a real-time ~60 s session)
     python bench/run.py --quick     # start-up only
-    python bench/run.py --runs 30   # more runs per command
+    python bench/run.py --instructions  # also start-up in instructions (valgrind)
+    python bench/run.py --runs 50   # more runs per command (default 30)
 
 Prints one table and writes docs/benchmarks.md with the machine, date and
 commit. Exits 1 if a goal is missed. Not part of the test suite: timing on a
@@ -15,6 +16,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -94,6 +96,33 @@ def startup(runs: int, env: dict[str, str]) -> tuple[list[Row], dict[str, float]
             )
         )
     return rows, medians
+
+
+def instructions(env: dict[str, str]) -> list[Row]:
+    """Start-up in instructions (valgrind's callgrind), which repeat exactly where wall
+    time does not: the same figure twice even with the other core loaded. Informational."""
+    valgrind = shutil.which("valgrind")
+    if not valgrind:
+        return [Row("start-up in instructions", "valgrind not found: skipped", "", None)]
+    counts: dict[str, int] = {}
+    for name, command in STARTUP_COMMANDS.items():
+        if command[0] == str(BIN):  # valgrind follows the interpreter, not a script's #!
+            command = [sys.executable, *command]
+        result = subprocess.run(
+            [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+            env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        found = re.search(r"Collected : (\d+)", result.stderr)
+        if found:
+            counts[name] = int(found.group(1))
+    floor = counts.get("floor (Typer + Rich, one option)")
+    rows = []
+    for name, count in counts.items():
+        ratio = f" ({count / floor:.2f}× floor)" if floor and not name.startswith("floor") else ""
+        rows.append(
+            Row(f"start-up in instructions: {name}", f"{count / 1e6:,.0f} M{ratio}", "", None)
+        )
+    return rows
 
 
 def _process_cpu(pid: int) -> float | None:
@@ -321,8 +350,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--runs", type=int, default=15, help="runs per start-up command")
+    parser.add_argument("--runs", type=int, default=30, help="runs per start-up command")
     parser.add_argument("--quick", action="store_true", help="start-up only, no real-time session")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count start-up instructions with valgrind (repeatable; about 2 minutes)",
+    )
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
     parser.add_argument(
         "--largest",
@@ -341,6 +375,8 @@ def main() -> int:
         # on some CI machines) every run would compile every module from source.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         rows, _ = startup(args.runs, env)
+        if args.instructions:
+            rows += instructions(env)
         if not args.quick:
             rows += session_timing(env)
             rows += live_cpu(env)
