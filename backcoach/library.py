@@ -303,13 +303,11 @@ def _write(file: Path, exercises: Iterable[Exercise]) -> bool:
         finally:
             db.close()
         os.replace(temporary, file)
-    except (OSError, sqlite3.Error):
+    except BaseException as error:  # never leave half a cache behind, whatever stopped it
         with contextlib.suppress(OSError):
             temporary.unlink()
-        return False
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+        if isinstance(error, OSError | sqlite3.Error):
+            return False
         raise
     for old in file.parent.glob("catalogue-*"):
         if old != file and _older_than_a_day(old):
