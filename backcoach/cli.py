@@ -1,17 +1,17 @@
-"""The command line: parse options, call the core, render. Thin on purpose.
+"""The command line: parse options, call the core, print. Thin on purpose.
 
 Heavy modules (pydantic models, yaml, sqlite3, rich.live) are imported inside
 the commands that need them, so `backcoach --help` and `list` start fast.
 The one place that turns a BackcoachError into a message and an exit code is
-`_Group.invoke`.
+`_Group.invoke`. Commands are registered in the order a person uses them,
+which is the order `--help` lists them in.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -23,10 +23,9 @@ from backcoach.errors import EXIT_FAILURE, BackcoachError, CatalogueError, Usage
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from backcoach.coaching import Choices
     from backcoach.library import Library
-    from backcoach.models import Catalogue, Exercise, Plan
-    from backcoach.planner import Request
-    from backcoach.storage import History
+    from backcoach.models import Exercise, Overview, SessionRecord
 
 EQUIPMENT_HELP = (
     "Equipment you have, beyond a mat (repeat or join with commas): band, dumbbell, kettlebell, "
@@ -92,6 +91,17 @@ class _Group(TyperGroup):
             )
             raise typer.Exit(EXIT_FAILURE) from None
 
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """Each command's whole one-line summary, wrapped if need be, never cut with '...'."""
+        rows = [
+            (name, command.get_short_help_str(limit=1_000))
+            for name in self.list_commands(ctx)
+            if (command := self.get_command(ctx, name)) is not None and not command.hidden
+        ]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
 
 app = typer.Typer(
     cls=_Group,
@@ -102,7 +112,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+# The global options that take a value: `main` must step over them to find the command.
+GLOBAL_OPTIONS_WITH_VALUE = ("--catalogue",)
 
 
 def _version(value: bool) -> None:
@@ -137,95 +151,157 @@ def _main(
     ctx.obj = {"catalogue": catalogue}
 
 
-# --- helpers ----------------------------------------------------------------
+# --- options shared by several commands ----------------------------------------
+
+FocusOption = Annotated[
+    list[str] | None, typer.Option("--focus", "-f", metavar="FOCUS", help=FOCUS_HELP)
+]
+MinutesOption = Annotated[
+    int | None,
+    typer.Option(
+        "--minutes",
+        "-m",
+        metavar="MINUTES",
+        help="Length of the session in minutes (1-90; default 10, or config).",
+    ),
+]
+LevelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--level",
+        "-l",
+        metavar="LEVEL",
+        help="Highest level to include: beginner, intermediate, advanced.",
+    ),
+]
+EquipmentOption = Annotated[
+    list[str] | None,
+    typer.Option("--equipment", "-e", metavar="EQUIPMENT", help=EQUIPMENT_HELP),
+]
+SeedOption = Annotated[
+    int | None,
+    typer.Option(
+        "--seed",
+        metavar="N",
+        help="Repeat a plan's choice of exercises: the same seed and options give the same "
+        "exercises (doses may have progressed since).",
+    ),
+]
+FlareUpOption = Annotated[
+    bool,
+    typer.Option(
+        "--flare-up",
+        help="A gentle session for a bad day: mobility and stretches only, shorter and fewer.",
+    ),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Write JSON to stdout instead of a table.")
+]
 
 
-def _load(ctx: typer.Context) -> Library:
+def _library(ctx: typer.Context) -> Library:
     from backcoach.catalogue import chosen_path
     from backcoach.library import open_library
 
     return open_library(chosen_path((ctx.obj or {}).get("catalogue")))
 
 
-def _print_json(data: object) -> None:
-    import json
+def _choices(
+    focus: list[str] | None,
+    minutes: int | None,
+    level: str | None,
+    equipment: list[str] | None,
+    seed: int | None,
+    flare_up: bool,
+) -> Choices:
+    from backcoach.coaching import Choices
 
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return Choices(focus, minutes, level, equipment, seed, flare_up)
 
 
-def _write_json_array(items: Iterator[str]) -> None:
-    """A JSON array of items already rendered, written a few hundred at a time (not all held)."""
-    first = next(items, None)
-    if first is None:
-        sys.stdout.write("[]\n")
+# --- a session ------------------------------------------------------------------
+
+
+@app.command("start")
+def start_command(
+    ctx: typer.Context,
+    focus: FocusOption = None,
+    minutes: MinutesOption = None,
+    level: LevelOption = None,
+    equipment: EquipmentOption = None,
+    seed: SeedOption = None,
+    flare_up: FlareUpOption = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes",
+            "-y",
+            help="Ask nothing: the safety list is printed and --yes confirms that none of it "
+            "applies; pain and effort are not recorded, so no dose steps up.",
+        ),
+    ] = False,
+    sound: Annotated[
+        str | None,
+        typer.Option(
+            "--sound", metavar="SOUND", help="Cues: bell (default, or config), voice or off."
+        ),
+    ] = None,
+    plain: Annotated[
+        bool,
+        typer.Option(
+            "--plain",
+            help="One line per event instead of a redrawn screen (for screen readers and logs).",
+        ),
+    ] = False,
+) -> None:
+    """Run a session live: safety check, countdowns, reps with tempo, sides and rests."""
+    from backcoach import coaching, session
+    from backcoach.clock import SystemClock, time_scale
+    from backcoach.keys import for_terminal
+    from backcoach.storage import open_history
+    from backcoach.vocabulary import parse_sound
+
+    defaults = coaching.settings()
+    options = session.Options(
+        yes=yes, plain=plain, sound=parse_sound(sound if sound is not None else defaults["sound"])
+    )
+    session.check_can_ask(options)
+    clock = SystemClock(time_scale())
+    library = _library(ctx)
+    choices = _choices(focus, minutes, level, equipment, seed, flare_up)
+    with open_history() as history:
+        prepared = coaching.prepare(library, choices, history, defaults)
+        session.coach(prepared, options, _out_console(), clock, for_terminal(clock), history)
+
+
+@app.command("plan")
+def plan_command(
+    ctx: typer.Context,
+    focus: FocusOption = None,
+    minutes: MinutesOption = None,
+    level: LevelOption = None,
+    equipment: EquipmentOption = None,
+    seed: SeedOption = None,
+    flare_up: FlareUpOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the session that start would run, without running it."""
+    from backcoach import coaching
+
+    library = _library(ctx)
+    prepared = coaching.prepare(library, _choices(focus, minutes, level, equipment, seed, flare_up))
+    plan = prepared.plan()
+    if as_json:
+        from backcoach.shapes import plan_json, write_json
+
+        write_json(plan_json(plan))
         return
-    sys.stdout.write("[\n" + first)
-    while chunk := list(itertools.islice(items, 256)):
-        sys.stdout.write(",\n" + ",\n".join(chunk))
-    sys.stdout.write("\n]\n")
+    from backcoach.render.catalogue import plan_view
+
+    _out_console().print(plan_view(plan))
 
 
-def _exercise_json(exercise: Exercise) -> dict[str, Any]:
-    data = exercise.model_dump(mode="json")
-    data["dose_text"] = exercise.dose.describe()
-    return data
-
-
-def _split(values: Sequence[str] | None) -> list[str]:
-    return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
-
-
-def _level(value: str) -> Any:
-    from backcoach.vocabulary import LEVELS, Level
-
-    word = value.strip().lower()
-    if word not in LEVELS:
-        raise UsageError(f"unknown level {value!r}: use {', '.join(LEVELS)}")
-    return Level(word)
-
-
-def _equipment(values: Sequence[str] | None) -> frozenset[Any]:
-    from backcoach.vocabulary import Equipment
-
-    out = set()
-    for word in _split(values):
-        word = word.lower()
-        if word in ("none", "mat"):
-            continue
-        try:
-            out.add(Equipment(word))
-        except ValueError:
-            allowed = ", ".join(item.value for item in Equipment)
-            raise UsageError(f"unknown equipment {word!r}: use {allowed}, or none") from None
-    return frozenset(out)
-
-
-def _seed(value: int | None) -> int:
-    if value is not None:
-        if value < 0:
-            raise UsageError("--seed must be 0 or more")
-        return value
-    import secrets
-
-    return secrets.randbelow(1_000_000)
-
-
-# --- commands ---------------------------------------------------------------
-
-
-FocusOption = Annotated[list[str] | None, typer.Option("--focus", "-f", help=FOCUS_HELP)]
-LevelOption = Annotated[
-    str | None,
-    typer.Option(
-        "--level", "-l", help="Highest level to include: beginner, intermediate, advanced."
-    ),
-]
-EquipmentOption = Annotated[
-    list[str] | None, typer.Option("--equipment", "-e", help=EQUIPMENT_HELP)
-]
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Write JSON to stdout instead of a table.")
-]
+# --- the catalogue --------------------------------------------------------------
 
 
 @app.command("list")
@@ -234,13 +310,19 @@ def list_command(
     focus: FocusOption = None,
     level: Annotated[
         str | None,
-        typer.Option("--level", "-l", help="Only this level: beginner, intermediate, advanced."),
+        typer.Option(
+            "--level",
+            "-l",
+            metavar="LEVEL",
+            help="Only this level: beginner, intermediate, advanced.",
+        ),
     ] = None,
     equipment: Annotated[
         list[str] | None,
         typer.Option(
             "--equipment",
             "-e",
+            metavar="EQUIPMENT",
             help="Only exercises you can do with this equipment (repeat or join with commas; "
             "'none' for just a mat).",
         ),
@@ -248,14 +330,14 @@ def list_command(
     as_json: JsonOption = False,
 ) -> None:
     """List the exercises in the catalogue, with their dose and equipment."""
-    from backcoach.vocabulary import parse_focus
+    from backcoach.vocabulary import parse_equipment, parse_focus, parse_level
 
     regions, kinds = parse_focus(focus or ())
     region_words = {region.value for region in regions}
     kind_words = {kind.value for kind in kinds}
-    wanted_level = _level(level).value if level is not None else None
-    have = {item.value for item in _equipment(equipment)} if equipment else None
-    library = _load(ctx)
+    wanted_level = parse_level(level).value if level is not None else None
+    have = {item.value for item in parse_equipment(equipment)} if equipment else None
+    library = _library(ctx)
     found = [
         summary
         for summary in library.summaries()
@@ -265,14 +347,16 @@ def list_command(
         and (have is None or summary.needs <= have)
     ]
     if as_json:
+        from backcoach.shapes import write_json_array
+
         # Rendered when the cache was built: no models needed, even for 10,000 exercises.
-        _write_json_array(library.pretty_json([summary.id for summary in found]))
+        write_json_array(library.pretty_json([summary.id for summary in found]))
         return
     out = _out_console()
     if not found:
         out.print("No exercise matches these filters.")
         return
-    from backcoach.render import exercise_table
+    from backcoach.render.catalogue import exercise_table
 
     out.print(exercise_table(found))
     noun = "exercise" if len(found) == 1 else "exercises"
@@ -283,6 +367,7 @@ def find_exercise(library: Library, query: str) -> Exercise:
     """Match an id, a name or an alias, ignoring case, spaces and hyphens."""
     import difflib
 
+    from backcoach.errors import NotFoundError
     from backcoach.library import normal
 
     exercise_id = library.lookup(query)
@@ -299,226 +384,43 @@ def find_exercise(library: Library, query: str) -> Exercise:
         if suggestions
         else "see every exercise with: backcoach list"
     )
-    raise UsageError(f"unknown exercise {query!r}", hint=hint)
+    raise NotFoundError(f"unknown exercise {query!r}", hint=hint)
 
 
 @app.command("show")
 def show_command(
     ctx: typer.Context,
     exercise: Annotated[
-        str, typer.Argument(help='An exercise id, name or alias, e.g. bird-dog or "child\'s pose".')
+        str,
+        typer.Argument(
+            metavar="EXERCISE",
+            help='An exercise id, name or alias, e.g. bird-dog or "child\'s pose".',
+        ),
     ],
     as_json: JsonOption = False,
 ) -> None:
     """Show one exercise in full: steps, cues, cautions, dose, variants and sources."""
-    library = _load(ctx)
+    library = _library(ctx)
     found = find_exercise(library, exercise)
     if as_json:
-        _print_json(_exercise_json(found))
+        from backcoach.shapes import exercise_json, write_json
+
+        write_json(exercise_json(found))
         return
-    from backcoach.render import exercise_panel
+    from backcoach.render.catalogue import exercise_panel
 
     names = library.names([*found.easier, *found.harder])
     _out_console().print(exercise_panel(found, names))
 
 
-@app.command("validate")
-def validate_command(
-    path: Annotated[Path, typer.Argument(help="The catalogue file to check.", metavar="PATH")],
-) -> None:
-    """Check a catalogue file and list every problem with its location."""
-    from backcoach import catalogue
-
-    checked = catalogue.parse(catalogue.read_bytes(path), str(path))
-    count = len(checked.exercises)
-    _out_console().print(f"ok: {count} exercise{'s' if count != 1 else ''}")
-
-
-def _settings() -> dict[str, Any]:
-    """config.toml's settings, or defaults; options given on the command line win over both."""
-    from backcoach import config
-
-    return {key: value for key, (value, _) in config.effective(config.read()).items()}
-
-
-def _request(
-    focus: Sequence[str] | None,
-    minutes: int | None,
-    level: str | None,
-    equipment: Sequence[str] | None,
-    seed: int | None,
-    flare_up: bool = False,
-    settings: dict[str, Any] | None = None,
-) -> Request:
-    from backcoach.planner import Request
-    from backcoach.vocabulary import MAX_MINUTES, MIN_MINUTES, parse_focus
-
-    settings = settings if settings is not None else _settings()
-    minutes = settings["minutes"] if minutes is None else minutes
-    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
-        raise UsageError(f"--minutes must be from {MIN_MINUTES} to {MAX_MINUTES}, not {minutes}")
-    regions, kinds = parse_focus(focus if focus is not None else settings["focus"])
-    return Request(
-        regions=regions,
-        kinds=kinds,
-        minutes=minutes,
-        level=_level(level if level is not None else settings["level"]),
-        equipment=_equipment(equipment if equipment is not None else settings["equipment"]),
-        seed=_seed(seed),
-        flare_up=flare_up,
-    )
-
-
-def _plan_json(plan: Plan) -> dict[str, Any]:
-    data = plan.model_dump(mode="json")
-    for step, model in zip(data["steps"], plan.steps, strict=True):
-        step["dose_text"] = model.dose.describe()
-    return data
-
-
-MinutesOption = Annotated[
-    int | None,
-    typer.Option(
-        "--minutes", "-m", help="Length of the session in minutes (1-90; default 10, or config)."
-    ),
-]
-SeedOption = Annotated[
-    int | None,
-    typer.Option("--seed", help="Repeat a plan: the same seed and options give the same plan."),
-]
-
-
-@app.command("plan")
-def plan_command(
-    ctx: typer.Context,
-    focus: FocusOption = None,
-    minutes: MinutesOption = None,
-    level: LevelOption = None,
-    equipment: EquipmentOption = None,
-    seed: SeedOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Show the session that start would run, without running it."""
-    from backcoach import planner
-
-    library = _load(ctx)
-    request = _progressed(_request(focus, minutes, level, equipment, seed), library)
-    plan = planner.build(_candidates(library, request), request)
-    if as_json:
-        _print_json(_plan_json(plan))
-        return
-    from backcoach.render import plan_view
-
-    _out_console().print(plan_view(plan))
-
-
-@app.command("start")
-def start_command(
-    ctx: typer.Context,
-    focus: FocusOption = None,
-    minutes: MinutesOption = None,
-    level: LevelOption = None,
-    equipment: EquipmentOption = None,
-    seed: SeedOption = None,
-    flare_up: Annotated[
-        bool,
-        typer.Option(
-            "--flare-up",
-            help="A gentle session for a bad day: mobility and stretches only, shorter and fewer.",
-        ),
-    ] = False,
-    yes: Annotated[
-        bool,
-        typer.Option(
-            "--yes",
-            "-y",
-            help="Ask nothing: the safety list is printed and --yes confirms it; "
-            "pain is not recorded.",
-        ),
-    ] = False,
-    sound: Annotated[
-        str | None,
-        typer.Option("--sound", help="Cues: bell (default, or config), voice or off."),
-    ] = None,
-    plain: Annotated[
-        bool,
-        typer.Option(
-            "--plain",
-            help="One line per event instead of a redrawn screen (for screen readers and logs).",
-        ),
-    ] = False,
-) -> None:
-    """Run a session live: safety check, countdowns, reps with tempo, sides and rests."""
-    from backcoach import session
-    from backcoach.vocabulary import SOUNDS
-
-    settings = _settings()
-    sound = sound if sound is not None else settings["sound"]
-    if sound not in SOUNDS:
-        raise UsageError(f"unknown sound {sound!r}: use {', '.join(SOUNDS)}")
-    options = session.Options(yes=yes, plain=plain, sound=sound)
-    session.check_can_ask(options)
-    from backcoach.clock import SystemClock, time_scale
-    from backcoach.keys import for_terminal
-    from backcoach.storage import open_history
-
-    clock = SystemClock(time_scale())
-    library = _load(ctx)
-    history = open_history()
-    assert history is not None
-    try:
-        request = _progressed(
-            _request(focus, minutes, level, equipment, seed, flare_up, settings),
-            library,
-            history,
-        )
-        candidates = _candidates(library, request)
-        out = _out_console()
-        session.coach(candidates, request, options, out, clock, for_terminal(clock), history)
-    finally:
-        history.close()
-
-
-def _candidates(library: Library, request: Request) -> Catalogue:
-    return library.candidates(request.regions, request.level, request.equipment, request.seed)
-
-
-def _progressed(request: Request, library: Library, history: History | None = None) -> Request:
-    """The request with progression's doses and exclusions from the history, if there is one."""
-    from backcoach.progression import next_doses
-    from backcoach.storage import now, open_history
-
-    opened = history if history is not None else open_history(create=False)
-    if opened is None:
-        return request
-    try:
-        sessions = opened.sessions()
-    finally:
-        if history is None:
-            opened.close()
-    seen = {record.id for session in sessions for record in session.exercises}
-    progress = next_doses(sessions, library.get_many(sorted(seen)), now())
-    return request._replace(
-        doses=progress.doses, excluded=progress.excluded, dose_reasons=progress.reasons
-    )
-
-
-def _sessions(limit: int | None = None) -> list[Any]:
-    from backcoach.storage import open_history
-
-    history = open_history(create=False)
-    if history is None:
-        return []
-    try:
-        return history.sessions(limit)
-    finally:
-        history.close()
+# --- looking back ---------------------------------------------------------------
 
 
 @app.command("history")
 def history_command(
     limit: Annotated[
-        int, typer.Option("--limit", "-n", help="How many sessions to show, newest first.")
+        int,
+        typer.Option("--limit", "-n", metavar="N", help="How many sessions to show, newest first."),
     ] = 20,
     as_json: JsonOption = False,
     as_csv: Annotated[
@@ -526,16 +428,24 @@ def history_command(
     ] = False,
 ) -> None:
     """Past sessions, newest first."""
+    from backcoach.storage import existing_history
+
     if as_json and as_csv:
         raise UsageError("--json and --csv cannot be used together")
     if limit < 1:
         raise UsageError("--limit must be 1 or more")
-    sessions = _sessions(limit)
+    history = existing_history()
+    sessions: list[SessionRecord] = []
+    if history is not None:
+        with history:
+            sessions = history.sessions(limit)
     if as_json:
-        _print_json([record.contract_json() for record in sessions])
+        from backcoach.shapes import session_json, write_json
+
+        write_json([session_json(record) for record in sessions])
         return
     if as_csv:
-        from backcoach.render import history_csv
+        from backcoach.shapes import history_csv
 
         sys.stdout.write(history_csv(sessions))
         return
@@ -543,9 +453,20 @@ def history_command(
     if not sessions:
         out.print("No sessions yet. Start one with: backcoach start")
         return
-    from backcoach.render import history_table
+    from backcoach.render.history import history_table
 
     out.print(history_table(sessions))
+
+
+def _overview() -> Overview:
+    from backcoach.models import Overview
+    from backcoach.storage import existing_history
+
+    history = existing_history()
+    if history is None:
+        return Overview((), (), (), None, None)
+    with history:
+        return history.overview()
 
 
 @app.command("stats")
@@ -555,11 +476,13 @@ def stats_command(as_json: JsonOption = False) -> None:
 
     from backcoach import stats
 
-    summary = stats.compute(_sessions(), date.today())
+    summary = stats.compute(_overview(), date.today())
     if as_json:
-        _print_json(summary.as_json())
+        from backcoach.shapes import stats_json, write_json
+
+        write_json(stats_json(summary))
         return
-    from backcoach.render import stats_view
+    from backcoach.render.history import stats_view
 
     out = _out_console()
     out.print(stats_view(summary, out.size.width))
@@ -568,8 +491,14 @@ def stats_command(as_json: JsonOption = False) -> None:
 @app.command("report")
 def report_command(
     report_format: Annotated[
-        str, typer.Option("--format", help="md (Markdown, default) or html (with a pain chart).")
-    ] = "md",
+        str | None,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="md (Markdown) or html (with a pain chart). Default: from the --output file's "
+            "extension (.html, .htm), else md.",
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -582,17 +511,16 @@ def report_command(
 
     from backcoach import report, stats
 
-    if report_format not in report.FORMATS:
-        raise UsageError(f"unknown format {report_format!r}: use md or html")
-    sessions = _sessions()
-    summary = stats.compute(sessions, date.today())
-    render = report.html if report_format == "html" else report.markdown
-    text = render(sessions, summary, date.today())
+    chosen = report.format_for(report_format, output)
+    overview = _overview()
+    summary = stats.compute(overview, date.today())
+    render = report.html if chosen == "html" else report.markdown
+    text = render(overview, summary, date.today())
     if output is None:
         sys.stdout.write(text)
         return
     _write_report(output, text)
-    _err_console().print(f"wrote {output}")
+    _err_console().print(f"wrote {output} ({chosen})")
 
 
 def _write_report(path: Path, text: str) -> None:
@@ -607,9 +535,10 @@ def _write_report(path: Path, text: str) -> None:
         raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
+# --- settings and catalogues ----------------------------------------------------
+
 config_app = typer.Typer(
-    help="Your defaults for plan and start (minutes, focus, level, equipment, sound), "
-    "in config.toml. With no command: every setting, its value and where it came from.",
+    help="Your defaults for plan and start (minutes, focus, level, equipment, sound).",
     invoke_without_command=True,
     no_args_is_help=False,
 )
@@ -618,31 +547,35 @@ app.add_typer(config_app, name="config")
 
 @config_app.callback()
 def config_show(ctx: typer.Context) -> None:
-    """Show every setting, its value and where it came from."""
+    """Your defaults in config.toml; with no command, each setting and where it came from."""
     if ctx.invoked_subcommand is not None:
         return
-    from rich.table import Table
-
     from backcoach import config
+    from backcoach.render.history import settings_table
 
     values = config.effective(config.read())
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column("setting")
-    table.add_column("value")
-    table.add_column("from")
-    table.add_column("allowed", style="dim")
-    for key, (value, source) in values.items():
-        table.add_row(key, config.shown(value), source, config.SETTINGS[key].help)
     out = _out_console()
-    out.print(table)
+    out.print(
+        settings_table(
+            [
+                (key, config.shown(value), source, config.SETTINGS[key].help)
+                for key, (value, source) in values.items()
+            ]
+        )
+    )
     out.print(f"file: {config.path()}", style="dim")
     out.print("Options on the command line win over these.", style="dim")
 
 
 @config_app.command("set")
 def config_set(
-    key: Annotated[str, typer.Argument(help="minutes, focus, level, equipment or sound.")],
-    value: Annotated[str, typer.Argument(help="The new value; lists take commas: lower,stretch.")],
+    key: Annotated[
+        str, typer.Argument(metavar="KEY", help="minutes, focus, level, equipment or sound.")
+    ],
+    value: Annotated[
+        str,
+        typer.Argument(metavar="VALUE", help="The new value; lists take commas: lower,stretch."),
+    ],
 ) -> None:
     """Set a default; it is checked before anything is written."""
     from backcoach import config
@@ -653,7 +586,9 @@ def config_set(
 
 @config_app.command("unset")
 def config_unset(
-    key: Annotated[str, typer.Argument(help="The setting to return to its default.")],
+    key: Annotated[
+        str, typer.Argument(metavar="KEY", help="The setting to return to its default.")
+    ],
 ) -> None:
     """Remove a default from config.toml, so the built-in default applies again."""
     from backcoach import config
@@ -672,6 +607,29 @@ def config_path_command() -> None:
     sys.stdout.write(f"{config.path()}\n")
 
 
+@app.command("validate")
+def validate_command(
+    ctx: typer.Context,
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="PATH",
+            help="The catalogue file to check. Default: the catalogue in use (--catalogue, "
+            "BACKCOACH_CATALOGUE, or the bundled one).",
+        ),
+    ] = None,
+) -> None:
+    """Check a catalogue file and list every problem with its location."""
+    from backcoach import catalogue
+
+    chosen = path if path is not None else catalogue.chosen_path((ctx.obj or {}).get("catalogue"))
+    count = len(catalogue.load(chosen).exercises)
+    _out_console().print(f"ok: {count} exercise{'s' if count != 1 else ''} in {chosen}")
+
+
+# --- the entry point ------------------------------------------------------------
+
+
 def _only_the_command_asked_for(args: Sequence[str]) -> None:
     """Register only the command on the command line, when it names one of ours.
 
@@ -683,7 +641,7 @@ def _only_the_command_asked_for(args: Sequence[str]) -> None:
     """
     index = 0
     while index < len(args) and args[index].startswith("-"):
-        index += 2 if args[index] == "--catalogue" else 1
+        index += 2 if args[index] in GLOBAL_OPTIONS_WITH_VALUE else 1
     if index >= len(args):
         return
     name = args[index]

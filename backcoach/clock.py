@@ -1,9 +1,9 @@
-"""Clocks: the system's monotonic clock, a scaled one for demos and tests, and a fake.
+"""Clocks: the system's monotonic clock, optionally scaled for demos and tests.
 
 Session time is what the plan counts in. A scaled clock runs session time
 faster (or slower) than real time: with scale 0.01, one session second lasts
 ten real milliseconds. Waiting always goes through the clock so that the fake
-clock can run a 20-minute session in milliseconds.
+clock of the tests (tests/fakes.py) can run a 20-minute session in milliseconds.
 """
 
 from __future__ import annotations
@@ -37,22 +37,6 @@ class SystemClock:
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
             time.sleep(seconds * self.scale)
-
-
-class FakeClock:
-    """A clock that only moves when something sleeps on it. For tests."""
-
-    scale = 1.0
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.time = start
-
-    def now(self) -> float:
-        return self.time
-
-    def sleep(self, seconds: float) -> None:
-        if seconds > 0:
-            self.time += seconds
 
 
 def time_scale() -> float:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from backcoach import engine as ev
     from backcoach.models import Plan
-    from backcoach.planner import Segment
+    from backcoach.timeline import Segment
 
 NUMBER_WORDS = {3: "three", 2: "two", 1: "one"}
 INSTALL_HINT = {
@@ -44,11 +44,11 @@ class Bell:
 
         if isinstance(event, ev.SegmentStarted):
             segment = event.segment
-            if segment.kind == "work" and segment.first_of_rep:
+            if segment.starts_rep:
                 self.console.bell()
         elif isinstance(event, ev.SegmentDone):
             segment = event.segment
-            if segment.kind == "work" and segment.phases == 0:
+            if segment.is_hold:
                 self.console.bell()
 
 
@@ -159,24 +159,21 @@ class Voice:
             self.say("session done" if event.reason == "done" else "session ended")
 
     def _started(self, segment: Segment) -> None:
-        step = self.plan.steps[segment.step]
-        if segment.kind == "ready":
-            prefix = "First" if segment.step == 0 else "Next"
+        step = self.plan.steps[segment.step_index]
+        if segment.activity == "ready":
+            prefix = "First" if segment.step_index == 0 else "Next"
             self.say(f"{prefix}: {step.name}. {step.cue}".strip())
-        elif segment.kind == "work":
-            if segment.phases == 0:
-                self.say("hold")
-            else:
-                self.say(segment.label)
-        elif segment.kind == "relax":
+        elif segment.activity == "work":
+            self.say("hold" if segment.is_hold else segment.label)
+        elif segment.activity == "relax":
             self.say("relax")
-        elif segment.kind == "switch":
+        elif segment.activity == "switch":
             self.say("switch sides")
-        elif segment.kind == "rest":
+        elif segment.activity == "rest":
             self.say(f"rest. Next: {segment.next_label}")
 
     def _tick(self, segment: Segment, remaining: float) -> None:
-        if segment.kind != "ready" and not (segment.kind == "work" and segment.phases == 0):
+        if segment.activity != "ready" and not segment.is_hold:
             return
         if segment.seconds < 6:
             return  # short waits: the count would talk over the cue

@@ -13,14 +13,13 @@ displayed second changes: an idle countdown wakes once a second, no polling.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from backcoach.clock import Clock
 from backcoach.keys import RESIZED, SUSPENDED, Key, KeySource
-from backcoach.models import Plan
-from backcoach.planner import Segment, segments
+from backcoach.timeline import Segment, step_count
 
 StepStatus = Literal["pending", "done", "skipped", "partial", "stopped"]
 EndReason = Literal["done", "quit", "stopped"]
@@ -78,8 +77,12 @@ class SegmentDone:
 
 @dataclass(frozen=True)
 class StepDone:
-    step: int
+    """An exercise has ended, with what the history keeps of it."""
+
+    step_index: int
     status: StepStatus
+    work_seconds: float  # holds and tempo phases finished in this exercise
+    active_seconds: float  # the session's time so far, less pauses and questions
 
 
 @dataclass(frozen=True)
@@ -141,31 +144,30 @@ class Outcome:
 class Engine:
     def __init__(
         self,
-        plan: Plan,
+        timeline: Sequence[Segment],
         clock: Clock,
         keys: KeySource,
         listeners: list[Listener] | None = None,
         *,
         after_step: AfterStep | None = None,
     ) -> None:
-        self.plan = plan
         self.clock = clock
         self.keys = keys
         self.listeners: list[Listener] = list(listeners or [])
-        self.timeline = segments(plan)
+        self.timeline = timeline
         # Called after each step ends (e.g. to ask about leg symptoms); the time it
         # takes counts as a pause, so the next step still gets its full time.
         self.after_step = after_step
         self.left_out: set[int] = set()
-        steps = len(plan.steps)
+        steps = step_count(timeline)
         self.outcome = Outcome(
             statuses=["pending"] * steps,
             work_done=[0.0] * steps,
             work_planned=[0.0] * steps,
         )
         for segment in self.timeline:
-            if segment.kind == "work":
-                self.outcome.work_planned[segment.step] += segment.seconds
+            if segment.activity == "work":
+                self.outcome.work_planned[segment.step_index] += segment.seconds
         self._current_step: int | None = None
 
     def subscribe(self, listener: Listener) -> None:
@@ -181,36 +183,36 @@ class Engine:
         index = 0
         while index < len(self.timeline):
             segment = self.timeline[index]
-            if segment.step in self.left_out:
-                if outcome.statuses[segment.step] == "pending":
-                    outcome.statuses[segment.step] = "stopped"
-                    self._emit(StepDone(segment.step, "stopped"))
+            step_index = segment.step_index
+            if step_index in self.left_out:
+                if outcome.statuses[step_index] == "pending":
+                    self.set_status(step_index, "stopped")
                 index = _next_step_start(self.timeline, index)
                 continue
-            self._current_step = segment.step
+            self._current_step = step_index
             deadline += segment.seconds
             self._emit(SegmentStarted(index, segment, self._elapsed(clock.now())))
             action = self._countdown(segment, deadline)
             if action.quit:
-                self._close_step(segment.step, partial=True)
+                self._close_step(step_index, partial=True)
                 return self._end("quit")
             deadline = action.deadline
             if action.skip_step:
                 next_index = _next_step_start(self.timeline, index)
             else:
-                if segment.kind == "work" and not action.skipped:
-                    outcome.work_done[segment.step] += segment.seconds
+                if segment.activity == "work" and not action.skipped:
+                    outcome.work_done[step_index] += segment.seconds
                 self._emit(SegmentDone(segment))
                 next_index = index + 1
                 if (
                     next_index < len(self.timeline)
-                    and self.timeline[next_index].step == segment.step
+                    and self.timeline[next_index].step_index == step_index
                 ):
                     index = next_index
                     continue
             # The step has ended, whole or skipped part-way.
-            self._close_step(segment.step, partial=action.skip_step)
-            stop, deadline = self._after(segment.step, deadline)
+            self._close_step(step_index, partial=action.skip_step)
+            stop, deadline = self._after(step_index, deadline)
             if stop:
                 return self._end("stopped")
             index = next_index
@@ -227,12 +229,12 @@ class Engine:
             outcome.elapsed = self.clock.now() - outcome.started_at
         return outcome
 
-    def _after(self, step: int, deadline: float) -> tuple[bool, float]:
+    def _after(self, step_index: int, deadline: float) -> tuple[bool, float]:
         """Run the after-step hook; returns (stop, the deadline moved by its time)."""
         if self.after_step is None:
             return False, deadline
         asked_at = self.clock.now()
-        decision = self.after_step(step)
+        decision = self.after_step(step_index)
         spent = self.clock.now() - asked_at
         if spent > 0:
             self.outcome.paused_total += spent
@@ -242,18 +244,24 @@ class Engine:
         self.left_out |= decision.leave_out
         return decision.stop, deadline
 
-    def _close_step(self, step: int, *, partial: bool) -> None:
+    def _close_step(self, step_index: int, *, partial: bool) -> None:
         outcome = self.outcome
-        if outcome.statuses[step] != "pending":
+        if outcome.statuses[step_index] != "pending":
             return
         if not partial:
             status: StepStatus = "done"
-        elif outcome.work_done[step] <= 0:
+        elif outcome.work_done[step_index] <= 0:
             status = "skipped"
         else:
             status = "partial"
-        outcome.statuses[step] = status
-        self._emit(StepDone(step, status))
+        self.set_status(step_index, status)
+
+    def set_status(self, step_index: int, status: StepStatus) -> None:
+        """Say how an exercise ended (also from outside: "stopped" when symptoms spread)."""
+        outcome = self.outcome
+        outcome.statuses[step_index] = status
+        active = self._elapsed(self.clock.now())
+        self._emit(StepDone(step_index, status, outcome.work_done[step_index], active))
 
     def _end(self, reason: EndReason) -> Outcome:
         outcome = self.outcome
@@ -281,7 +289,7 @@ class Engine:
                 if quit_now:
                     return _Action(clock.now(), quit=True)
             elif key.name in SKIP_KEYS:
-                if segment.kind == "work":
+                if segment.activity == "work":
                     self._emit(Skipped(segment, whole_step=True))
                     return _Action(now, skip_step=True)
                 self._emit(Skipped(segment, whole_step=False))
@@ -341,8 +349,8 @@ def _until_next_second(remaining: float) -> float:
     return min(fraction, remaining)
 
 
-def _next_step_start(timeline: list[Segment], index: int) -> int:
-    step = timeline[index].step
-    while index < len(timeline) and timeline[index].step == step:
+def _next_step_start(timeline: Sequence[Segment], index: int) -> int:
+    step_index = timeline[index].step_index
+    while index < len(timeline) and timeline[index].step_index == step_index:
         index += 1
     return index

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from types import FrameType, TracebackType
@@ -64,35 +64,6 @@ class NoKeys:
         return nullcontext()
 
     def __enter__(self) -> NoKeys:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        return None
-
-
-class ScriptedKeys:
-    """Keys pressed at given times (seconds after this was made), on a fake clock. For tests."""
-
-    def __init__(self, clock: Clock, script: Iterable[tuple[float, str]] = ()) -> None:
-        self.clock = clock
-        origin = clock.now()
-        self.pending = sorted((origin + at, name) for at, name in script)
-
-    def read(self, timeout: float | None) -> Key | None:
-        now = self.clock.now()
-        if self.pending and (timeout is None or self.pending[0][0] <= now + timeout):
-            at, name = self.pending.pop(0)
-            self.clock.sleep(max(0.0, at - now))
-            return Key(name, self.clock.now())
-        if timeout is None:
-            raise RuntimeError("scripted keys ran out while the session waits for a key")
-        self.clock.sleep(timeout)
-        return None
-
-    def suspended(self) -> AbstractContextManager[None]:
-        return nullcontext()
-
-    def __enter__(self) -> ScriptedKeys:
         return self
 
     def __exit__(self, *_: object) -> None:

@@ -17,15 +17,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator  # noqa: E402
 
-from backcoach.vocabulary import FOCUS_WORDS as FOCUS_WORDS  # noqa: E402
-from backcoach.vocabulary import Equipment as Equipment  # noqa: E402
-from backcoach.vocabulary import Kind as Kind  # noqa: E402
-from backcoach.vocabulary import Level as Level  # noqa: E402
-from backcoach.vocabulary import Position as Position  # noqa: E402
-from backcoach.vocabulary import Region as Region  # noqa: E402
-from backcoach.vocabulary import focus_words as focus_words  # noqa: E402
-from backcoach.vocabulary import level_allows as level_allows  # noqa: E402
-from backcoach.vocabulary import parse_focus as parse_focus  # noqa: E402
+from backcoach.vocabulary import Equipment, Kind, Level, Position, Region  # noqa: E402
 
 KEBAB_CASE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -306,24 +298,7 @@ class Plan(_Frozen):
     total_seconds: int
     budget_seconds: int
     notes: tuple[str, ...] = ()
-
-
-def matches(
-    exercise: Exercise,
-    *,
-    regions: Iterable[Region] = Region,
-    kinds: Iterable[Kind] = Kind,
-    level: Level | None = None,
-    equipment: Iterable[Equipment] | None = None,
-) -> bool:
-    """The filter `list` and the planner share."""
-    if not set(exercise.regions) & set(regions):
-        return False
-    if exercise.kind not in set(kinds):
-        return False
-    if level is not None and not level_allows(exercise.level, level):
-        return False
-    return equipment is None or has_equipment(exercise, equipment)
+    flare_up: bool = False
 
 
 def has_equipment(exercise: Exercise, available: Iterable[Equipment]) -> bool:
@@ -339,7 +314,7 @@ ExerciseStatus = Literal["pending", "done", "partial", "skipped", "stopped"]
 class ExerciseRecord(_Frozen):
     """One exercise of a past session: what was planned and what happened."""
 
-    position: int
+    order: int  # its place in the session, from 0
     id: str
     name: str
     phase: Phase
@@ -376,30 +351,50 @@ class SessionRecord(_Frozen):
     symptoms_spread: bool
     exercises: tuple[ExerciseRecord, ...]
 
-    def contract_json(self) -> dict[str, object]:
-        """The session object of DESIGN.md, plus a few fields people find useful."""
-        return {
-            "id": self.id,
-            "started_at": self.started_at.isoformat(),
-            "ended_at": self.ended_at.isoformat() if self.ended_at else None,
-            "focus": self.focus,
-            "completed": self.completed,
-            "outcome": self.outcome,
-            "planned_seconds": self.planned_seconds,
-            "active_seconds": self.active_seconds,
-            "pain_before": self.pain_before,
-            "pain_after": self.pain_after,
-            "effort": self.effort,
-            "flare_up": self.flare_up,
-            "red_flags": list(self.red_flags),
-            "exercises": [
-                {
-                    "id": exercise.id,
-                    "completed": exercise.completed,
-                    "status": exercise.status,
-                    "dose": exercise.dose.describe(),
-                    "work_seconds": exercise.work_seconds,
-                }
-                for exercise in self.exercises
-            ],
-        }
+    @property
+    def time_done(self) -> float:
+        """Active time; for a session that never reached its end, the work it finished."""
+        if self.active_seconds is not None:
+            return self.active_seconds
+        return sum(exercise.work_seconds for exercise in self.exercises)
+
+
+# What stats and the report read: the few facts they need, from SQL, without building a
+# record per session (ten years of daily sessions is 3,650 sessions and 77,000 exercises).
+
+
+class SessionFacts(NamedTuple):
+    id: int
+    started_at: datetime
+    completed: bool
+    seconds_done: float
+    pain_before: int | None
+    pain_after: int | None
+
+
+class ExerciseTally(NamedTuple):
+    """One exercise over the whole history."""
+
+    id: str
+    name: str
+    tried: int  # reached: done, partial, skipped or stopped
+    done: int
+    skipped: int  # skipped or stopped
+    stopped: int  # stopped because leg symptoms spread
+    latest_dose: str
+
+
+class RedFlagAnswer(NamedTuple):
+    started_at: datetime
+    codes: tuple[str, ...]
+    tier: str | None
+
+
+class Overview(NamedTuple):
+    """The whole history in brief: what `stats` and `report` are built from."""
+
+    sessions: tuple[SessionFacts, ...]  # red-flag stops left out
+    exercises: tuple[ExerciseTally, ...]
+    red_flags: tuple[RedFlagAnswer, ...]
+    first: datetime | None  # the first and last session of any kind
+    last: datetime | None

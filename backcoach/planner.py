@@ -1,9 +1,8 @@
 """Build a session plan from a catalogue and a request. Pure: no I/O, no clock.
 
 A plan has three phases: a warm-up of gentle mobility, a main block from the
-person's focus, and a cool-down of stretches. Every second is accounted for
-by `segments()`, which is also what the engine runs, so the time a plan
-promises is exactly the time a session takes (pauses aside).
+person's focus, and a cool-down of stretches. Its time is counted with
+timeline.dose_seconds, the same arithmetic the engine's timeline adds up to.
 """
 
 from __future__ import annotations
@@ -11,32 +10,34 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 from backcoach.errors import UsageError
 from backcoach.models import (
     Catalogue,
     Dose,
-    Equipment,
     Exercise,
     HoldDose,
-    Kind,
-    Level,
     Phase,
     Plan,
-    Position,
-    Region,
     RepsDose,
     Step,
     has_equipment,
+)
+from backcoach.timeline import dose_seconds
+from backcoach.vocabulary import (
+    DEFAULT_MINUTES,
+    Equipment,
+    Kind,
+    Level,
+    Position,
+    Region,
     level_allows,
 )
-from backcoach.vocabulary import DEFAULT_MINUTES, MAX_MINUTES, MIN_MINUTES
 
 # Getting into position takes longer when it means getting up or down.
 GET_READY_NEW_POSITION = 10
 GET_READY_SAME_POSITION = 5
-SWITCH_SIDES = 5
 # A plan that uses less than this share of the budget says why.
 FILL_TARGET = 0.85
 MAX_EXTRA_SETS = 2
@@ -64,102 +65,6 @@ class Request(NamedTuple):
     excluded: Mapping[str, str] = _EMPTY
     # Why a dose differs from the catalogue's, for `plan` to show.
     dose_reasons: Mapping[str, str] = _EMPTY
-
-
-# --- time -----------------------------------------------------------------------
-
-SegmentKind = Literal["ready", "work", "relax", "switch", "rest"]
-
-
-class Segment(NamedTuple):
-    """One uninterrupted stretch of time in a session: the engine's unit."""
-
-    step: int
-    kind: SegmentKind
-    seconds: int
-    label: str
-    set_number: int = 0
-    sets: int = 0
-    rep: int = 0
-    reps: int = 0
-    side: str | None = None
-    # For counted reps: which tempo phase this is (0-based) of how many.
-    phase: int = 0
-    phases: int = 0
-    # What comes after this rest, for "next: ..." announcements.
-    next_label: str = ""
-
-    @property
-    def first_of_rep(self) -> bool:
-        return self.phase == 0
-
-
-def exercise_segments(step: int, name: str, dose: Dose, get_ready: int) -> list[Segment]:
-    """The timeline of one exercise: get ready, then sets of holds or reps, sides, rests."""
-    out = [Segment(step, "ready", get_ready, name)]
-    sides: tuple[str | None, ...] = ("left", "right") if dose.per_side else (None,)
-    reps_per_set = dose.reps_per_set
-    total_sets = len(reps_per_set)
-    for set_index, reps in enumerate(reps_per_set, start=1):
-        for side in sides:
-            if side == "right":
-                out.append(Segment(step, "switch", SWITCH_SIDES, "switch sides", side=side))
-            for rep in range(1, reps + 1):
-                where = Segment(step, "work", 0, "", set_index, total_sets, rep, reps, side)
-                if isinstance(dose, HoldDose):
-                    out.append(where._replace(seconds=dose.seconds, label="hold"))
-                    if rep < reps and dose.relax:
-                        out.append(where._replace(kind="relax", seconds=dose.relax, label="relax"))
-                else:
-                    phases = len(dose.tempo)
-                    for index, (phase_name, seconds) in enumerate(dose.tempo.items()):
-                        out.append(
-                            where._replace(
-                                seconds=seconds, label=phase_name, phase=index, phases=phases
-                            )
-                        )
-        if set_index < total_sets and dose.rest:
-            out.append(
-                Segment(
-                    step,
-                    "rest",
-                    dose.rest,
-                    "rest",
-                    set_number=set_index,
-                    sets=total_sets,
-                    next_label=f"set {set_index + 1} of {total_sets}",
-                )
-            )
-    return out
-
-
-def dose_seconds(dose: Dose, get_ready: int = 0) -> int:
-    """What `exercise_segments` adds up to, in closed form (the planner calls this a lot)."""
-    sides = 2 if dose.per_side else 1
-    reps_per_set = dose.reps_per_set
-    total = get_ready
-    for reps in reps_per_set:
-        if isinstance(dose, HoldDose):
-            one_side = reps * dose.seconds + (reps - 1) * dose.relax
-        else:
-            one_side = reps * dose.rep_seconds
-        total += sides * one_side + (sides - 1) * SWITCH_SIDES
-    if dose.rest:
-        total += (len(reps_per_set) - 1) * dose.rest
-    return total
-
-
-def segments(plan: Plan) -> list[Segment]:
-    """The whole session's timeline; its seconds add up to `plan.total_seconds`."""
-    out: list[Segment] = []
-    for index, step in enumerate(plan.steps):
-        step_segments = exercise_segments(index, step.name, step.dose, step.get_ready)
-        nxt = plan.steps[index + 1].name if index + 1 < len(plan.steps) else ""
-        out.extend(
-            segment._replace(next_label=nxt) if segment.kind == "ready" else segment
-            for segment in step_segments
-        )
-    return out
 
 
 # --- doses --------------------------------------------------------------------
@@ -196,8 +101,6 @@ class _Choice(NamedTuple):
 
 def build(catalogue: Catalogue, request: Request) -> Plan:
     """The session for `request`: within budget, reproducible from the seed."""
-    if not MIN_MINUTES <= request.minutes <= MAX_MINUTES:
-        raise UsageError(f"--minutes must be from {MIN_MINUTES} to {MAX_MINUTES}")
     rng = random.Random(request.seed)
     budget = request.minutes * 60
     pools = _pools(catalogue, request)
@@ -217,7 +120,7 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
         if total >= budget * FILL_TARGET:
             break
     if not best:
-        raise UsageError(f"no exercise fits in {request.minutes} minute(s): try more --minutes")
+        raise UsageError(f"no exercise fits in {request.minutes} minute(s): try a longer session")
     steps, total = _steps(best, request)
     notes = _notes(total, budget, len(pools.main), request)
     # Built from models already validated (doses, enums) and numbers computed here:
@@ -233,6 +136,7 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
         total_seconds=total,
         budget_seconds=budget,
         notes=tuple(notes),
+        flare_up=request.flare_up,
     )
 
 

@@ -6,73 +6,64 @@ and an inline SVG chart of pain before and after each session).
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
 from datetime import date
 from html import escape
-from typing import NamedTuple
+from pathlib import Path
 
-from backcoach.models import SessionRecord
+from backcoach.models import ExerciseTally, Overview
 from backcoach.safety import NOT_A_DIAGNOSIS, RED_FLAGS
 from backcoach.stats import Stats
+from backcoach.vocabulary import unknown
 
 FORMATS = ("md", "html")
+_BY_SUFFIX = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
+
+
+def format_for(asked: str | None, output: Path | None) -> str:
+    """--format if given, else the output file's extension (as pandoc does), else md."""
+    if asked is not None:
+        word = asked.strip().lower()
+        if word not in FORMATS:
+            raise unknown("format", word, FORMATS)
+        return word
+    if output is not None:
+        return _BY_SUFFIX.get(output.suffix.lower(), "md")
+    return "md"
+
+
 _FLAGS = {flag.code: flag for flag in RED_FLAGS}
 
 
-def _period(sessions: Sequence[SessionRecord]) -> str:
-    if not sessions:
+def _period(overview: Overview) -> str:
+    if overview.first is None or overview.last is None:
         return "no sessions yet"
-    first = min(s.started_at for s in sessions).date()
-    last = max(s.started_at for s in sessions).date()
-    return f"{first.isoformat()} to {last.isoformat()}"
+    return f"{overview.first.date().isoformat()} to {overview.last.date().isoformat()}"
 
 
 def _pain(value: float | None) -> str:
     return "not recorded" if value is None else f"{value:.1f}/10"
 
 
-class _ExerciseRow(NamedTuple):
-    name: str
-    id: str
-    done: int
-    tried: int
-    latest_dose: str
+def _exercise_rows(overview: Overview) -> list[ExerciseTally]:
+    """Each exercise reached, most attempted first."""
+    return sorted(overview.exercises, key=lambda row: (-row.tried, row.name))
 
 
-def _exercise_rows(sessions: Sequence[SessionRecord]) -> list[_ExerciseRow]:
-    """Each exercise reached: times done in full, times attempted, the latest dose."""
-    done: Counter[str] = Counter()
-    tried: Counter[str] = Counter()
-    names: dict[str, str] = {}
-    latest: dict[str, str] = {}
-    for session in sorted(sessions, key=lambda s: (s.started_at, s.id)):
-        for record in session.exercises:
-            if record.status == "pending":
-                continue
-            tried[record.id] += 1
-            done[record.id] += record.status == "done"
-            names[record.id] = record.name
-            latest[record.id] = record.dose.describe()
-    rows = [_ExerciseRow(names[i], i, done[i], tried[i], latest[i]) for i in tried]
-    return sorted(rows, key=lambda row: (-row.tried, row.name))
-
-
-def _red_flag_answers(sessions: Sequence[SessionRecord]) -> list[tuple[date, str, str]]:
+def _red_flag_answers(overview: Overview) -> list[tuple[date, str, str]]:
     out = []
-    for session in sorted(sessions, key=lambda s: (s.started_at, s.id)):
-        for code in session.red_flags:
+    for answer in overview.red_flags:
+        for code in answer.codes:
             flag = _FLAGS.get(code)
-            tier = flag.tier.value if flag else (session.red_flag_tier or "")
-            out.append((session.started_at.date(), tier, flag.text if flag else code))
+            tier = flag.tier.value if flag else (answer.tier or "")
+            out.append((answer.started_at.date(), tier, flag.text if flag else code))
     return out
 
 
-def markdown(sessions: Sequence[SessionRecord], stats: Stats, generated: date) -> str:
+def markdown(overview: Overview, stats: Stats, generated: date) -> str:
     lines = [
         "# backcoach summary",
         "",
-        f"Period: {_period(sessions)} · generated {generated.isoformat()}",
+        f"Period: {_period(overview)} · generated {generated.isoformat()}",
         "",
         f"_{NOT_A_DIAGNOSIS} This summary is what the person recorded in backcoach._",
         "",
@@ -99,12 +90,12 @@ def markdown(sessions: Sequence[SessionRecord], stats: Stats, generated: date) -
     else:
         lines.append("No session has both scores yet.")
     lines += ["", "## Exercises and doses", ""]
-    rows = _exercise_rows(sessions)
+    rows = _exercise_rows(overview)
     if rows:
         lines += ["| exercise | done in full / attempted | latest dose |", "| --- | --- | --- |"]
         lines += [
-            f"| {name} (`{ident}`) | {done} / {tried} | {dose} |"
-            for name, ident, done, tried, dose in rows
+            f"| {row.name} (`{row.id}`) | {row.done} / {row.tried} | {row.latest_dose} |"
+            for row in rows
         ]
     else:
         lines.append("None yet.")
@@ -117,7 +108,7 @@ def markdown(sessions: Sequence[SessionRecord], stats: Stats, generated: date) -
     else:
         lines.append("None.")
     lines += ["", "## Red-flag screen", ""]
-    answers = _red_flag_answers(sessions)
+    answers = _red_flag_answers(overview)
     if answers:
         lines += [f"- {day.isoformat()} ({tier}): {text}" for day, tier, text in answers]
     else:
@@ -180,19 +171,19 @@ polyline.after { stroke: #2471a3; } circle.after { fill: #2471a3; }
 """
 
 
-def html(sessions: Sequence[SessionRecord], stats: Stats, generated: date) -> str:
+def html(overview: Overview, stats: Stats, generated: date) -> str:
     e = escape
     weeks = "".join(
         f"<tr><td>{w.start.isoformat()}</td><td>{w.sessions}</td><td>{w.minutes:.0f}</td></tr>"
         for w in stats.weeks
     )
-    rows = _exercise_rows(sessions)
+    rows = _exercise_rows(overview)
     exercises = (
         "<table><tr><th>exercise</th><th>done in full / attempted</th><th>latest dose</th></tr>"
         + "".join(
-            f"<tr><td>{e(name)} (<code>{e(ident)}</code>)</td>"
-            f"<td>{done} / {tried}</td><td>{e(dose)}</td></tr>"
-            for name, ident, done, tried, dose in rows
+            f"<tr><td>{e(row.name)} (<code>{e(row.id)}</code>)</td>"
+            f"<td>{row.done} / {row.tried}</td><td>{e(row.latest_dose)}</td></tr>"
+            for row in rows
         )
         + "</table>"
         if rows
@@ -208,7 +199,7 @@ def html(sessions: Sequence[SessionRecord], stats: Stats, generated: date) -> st
         if stats.stopped_for_symptoms
         else "<p>None.</p>"
     )
-    answers = _red_flag_answers(sessions)
+    answers = _red_flag_answers(overview)
     flags = (
         "<ul>"
         + "".join(
@@ -230,7 +221,7 @@ def html(sessions: Sequence[SessionRecord], stats: Stats, generated: date) -> st
 <head><meta charset="utf-8"><title>backcoach summary</title><style>{_CSS}</style></head>
 <body>
 <h1>backcoach summary</h1>
-<p>Period: {e(_period(sessions))} · generated {generated.isoformat()}</p>
+<p>Period: {e(_period(overview))} · generated {generated.isoformat()}</p>
 <p class="note">{e(NOT_A_DIAGNOSIS)} This summary is what the person recorded in backcoach.</p>
 <h2>Adherence</h2>
 <p>Sessions: {stats.sessions}, of which completed: {stats.completed}.

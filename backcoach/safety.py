@@ -129,20 +129,6 @@ class Screening:
         return tuple(flag.code for flag in self.flags)
 
 
-def show_red_flags(console: Console) -> None:
-    from rich.text import Text
-
-    console.print(Text("Before you start: a safety check", style="bold"))
-    number = 0
-    for tier in Tier:
-        console.print(Text(TIER_TITLE[tier] + ":", style="bold yellow"))
-        for flag in RED_FLAGS:
-            if flag.tier is tier:
-                number += 1
-                console.print(f"  {number:>2}. {flag.text}")
-    console.print(Text(NOT_A_DIAGNOSIS, style="dim"))
-
-
 def parse_flags(answer: str) -> tuple[RedFlag, ...] | None:
     """'3, 7' → those flags; '' → none apply; None when the answer makes no sense."""
     text = answer.strip().lower()
@@ -160,7 +146,9 @@ def parse_flags(answer: str) -> tuple[RedFlag, ...] | None:
 
 def screen(console: Console, ask: Ask | None, *, yes: bool) -> Screening:
     """Show the list; the person says which apply (or --yes confirms none do)."""
-    show_red_flags(console)
+    from backcoach.render.safety import red_flag_list
+
+    console.print(red_flag_list())
     if yes or ask is None:
         console.print("--yes: you confirm that none of these apply to you today.")
         return Screening((), "--yes")
@@ -174,31 +162,6 @@ def screen(console: Console, ask: Ask | None, *, yes: bool) -> Screening:
         console.print(
             f"Please type numbers from 1 to {len(RED_FLAGS)}, such as 3 or 3 7, or just Enter."
         )
-
-
-def advise(console: Console, screening: Screening) -> None:
-    from rich.panel import Panel
-    from rich.text import Text
-
-    tier = screening.tier
-    if tier is None:
-        return
-    listed = "\n".join(f"• {flag.text}" for flag in screening.flags)
-    console.print(
-        Panel(
-            Text.assemble(
-                ("You said:\n", "bold"),
-                listed,
-                "\n\n",
-                ADVICE[tier],
-                "\n\n",
-                (NOT_A_DIAGNOSIS, "dim"),
-            ),
-            title="No session today",
-            title_align="left",
-            border_style="red" if tier is Tier.EMERGENCY else "yellow",
-        )
-    )
 
 
 def parse_pain(answer: str) -> tuple[bool, int | None]:

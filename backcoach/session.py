@@ -1,12 +1,12 @@
-"""One coached session, wired together, in the order a person goes through it.
+"""One coached session, in the order a person goes through it.
 
 plan shown → red-flag screen → pain now (and a flare-up offer) → Ready? →
-the session live (engine → renderer, cues, the history) → pain after, effort
-→ saved → summary.
+the session live (LiveSession: engine → view, cues, the history) → pain
+after, effort → saved → summary.
 
-`cli.py` parses options and calls `coach`; this module owns the order and the
-terminal's state around it. The engine never prints and never asks: the
-symptom-spread question is asked here, from the engine's after-step hook.
+`coaching.py` prepares the plan; this module owns the order, the questions
+and the terminal's state around the live part. The engine never prints and
+never asks: the symptom-spread question is asked here, from its after-step hook.
 """
 
 from __future__ import annotations
@@ -20,15 +20,20 @@ from types import FrameType
 
 from rich.console import Console
 
-from backcoach import planner, safety
+from backcoach import safety
 from backcoach.clock import Clock
+from backcoach.coaching import Prepared
 from backcoach.cues import Speaker
 from backcoach.engine import Engine, Event, Listener, Outcome, StepDecision, StepDone
 from backcoach.errors import Interrupted, Terminated, UsageError
 from backcoach.keys import KeySource
-from backcoach.models import Catalogue, Plan, focus_words
-from backcoach.render import LiveRenderer, PlainRenderer, SessionView, minutes_text, plan_view
+from backcoach.models import Catalogue, Plan
+from backcoach.render.catalogue import plan_view
+from backcoach.render.history import session_summary
+from backcoach.render.live import LiveRenderer, PlainRenderer, SessionView
 from backcoach.storage import History
+from backcoach.timeline import segments
+from backcoach.vocabulary import focus_words
 
 
 @dataclass(frozen=True)
@@ -56,15 +61,12 @@ def _sigterm_raises() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def stdin_is_terminal() -> bool:
-    try:
-        return sys.stdin.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
 def check_can_ask(options: Options) -> None:
-    if not options.yes and not stdin_is_terminal():
+    try:
+        interactive = sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        interactive = False
+    if not options.yes and not interactive:
         raise UsageError(
             "start asks questions before and after a session, but standard input is not a terminal",
             hint="run it in a terminal, or add --yes to confirm the safety list and skip "
@@ -85,23 +87,8 @@ def console_asker(console: Console) -> safety.Ask:
     return ask
 
 
-class _Recorder:
-    """Writes each exercise's result to the history the moment it ends."""
-
-    def __init__(self, history: History, session_id: int, engine: Engine) -> None:
-        self.history = history
-        self.session_id = session_id
-        self.engine = engine
-
-    def __call__(self, event: Event) -> None:
-        if isinstance(event, StepDone):
-            work = self.engine.outcome.work_done[event.step]
-            self.history.record_exercise(self.session_id, event.step, event.status, work)
-
-
 def coach(
-    catalogue: Catalogue,
-    request: planner.Request,
+    prepared: Prepared,
     options: Options,
     out: Console,
     clock: Clock,
@@ -111,15 +98,18 @@ def coach(
 ) -> Outcome | None:
     """Run the whole session flow. Returns None when the safety screen stopped it."""
     ask = None if options.yes else (ask or console_asker(out))
-    plan = planner.build(catalogue, request)
+    plan = prepared.plan()
     out.print(plan_view(plan))
     out.print()
-    focus = focus_words(plan.regions, plan.kinds)
 
     screening = safety.screen(out, ask, yes=options.yes)
     if screening.tier is not None:
-        safety.advise(out, screening)
-        history.record_red_flags(plan, focus, screening.codes, screening.tier.value)
+        from backcoach.render.safety import advice_panel
+
+        out.print(advice_panel(screening))
+        history.record_red_flags(
+            plan, focus_words(plan.regions, plan.kinds), screening.codes, screening.tier.value
+        )
         return None
 
     pain_before = None if ask is None else safety.ask_pain(out, ask, "now")
@@ -127,7 +117,7 @@ def coach(
         ask is not None
         and pain_before is not None
         and pain_before >= safety.FLARE_UP_OFFER_AT
-        and not request.flare_up
+        and not prepared.request.flare_up
     ):
         gentler = safety.ask_yes_no(
             out,
@@ -137,106 +127,129 @@ def coach(
             default=True,
         )
         if gentler:
-            request = request._replace(flare_up=True)
-            plan = planner.build(catalogue, request)
+            plan = prepared.plan(flare_up=True)
             out.print(plan_view(plan))
     if ask is not None:
         ask("Ready? Press Enter to begin (Ctrl-C to stop)")
 
-    return _live(
-        plan, catalogue, options, out, clock, keys, history, ask, focus, pain_before, request
-    )
+    live = LiveSession(plan, prepared.candidates, options, out, clock, keys, history, ask)
+    return live.run(pain_before)
 
 
-def _live(
-    plan: Plan,
-    catalogue: Catalogue,
-    options: Options,
-    out: Console,
-    clock: Clock,
-    keys: KeySource,
-    history: History,
-    ask: safety.Ask | None,
-    focus: str,
-    pain_before: int | None,
-    request: planner.Request,
-) -> Outcome:
-    by_id = catalogue.by_id()
-    view = SessionView(plan, clock.scale)
-    plain = options.plain or not out.is_terminal
-    renderer: LiveRenderer | PlainRenderer = (
-        PlainRenderer(out, view) if plain else LiveRenderer(out, view)
-    )
-    listeners: list[Listener] = [renderer]
-    speaker = _cues(options.sound, plan, out, listeners)
+class LiveSession:
+    """The live part of one session, from its first "get ready" to its summary.
 
-    extension_steps = {
-        index for index, step in enumerate(plan.steps) if by_id[step.exercise].extension
-    }
+    Life cycle: made (the timeline, the view, the cues and the engine set up,
+    nothing written yet) → `run()`: the record is opened in the history, the
+    engine runs with the view, the cues and the recorder listening, and the
+    record is closed, as finished (after the closing questions) or as
+    interrupted (Ctrl-C, SIGTERM). Each exercise is saved the moment it ends.
+    """
 
-    def after_step(step: int) -> StepDecision | None:
-        """The symptom-spread rule: asked after each extension exercise that was done.
+    def __init__(
+        self,
+        plan: Plan,
+        catalogue: Catalogue,
+        options: Options,
+        out: Console,
+        clock: Clock,
+        keys: KeySource,
+        history: History,
+        ask: safety.Ask | None,
+    ) -> None:
+        self.plan, self.out, self.keys, self.history, self.ask = plan, out, keys, history, ask
+        timeline = segments(plan)
+        view = SessionView(plan, timeline, clock.scale)
+        plain = options.plain or not out.is_terminal
+        self.renderer: LiveRenderer | PlainRenderer = (
+            PlainRenderer(out, view) if plain else LiveRenderer(out, view)
+        )
+        listeners: list[Listener] = [self.renderer]
+        self.speaker = _cues(options.sound, plan, out, listeners)
+        by_id = catalogue.by_id()
+        self.extension_steps = frozenset(
+            index for index, step in enumerate(plan.steps) if by_id[step.exercise].extension
+        )
+        self.engine = Engine(timeline, clock, keys, listeners, after_step=self._after_step)
+        self.session_id: int | None = None
 
-        Only the engine calls this, while it runs: `session_id` is set by then.
-        """
-        if ask is None or step not in extension_steps:
+    def run(self, pain_before: int | None) -> Outcome:
+        engine = self.engine
+        self.session_id = self.history.begin(
+            self.plan,
+            focus_words(self.plan.regions, self.plan.kinds),
+            pain_before,
+            engine.outcome.work_planned,
+            flare_up=self.plan.flare_up,
+        )
+        engine.subscribe(self._record)
+        try:
+            with _sigterm_raises(), self.keys, self.renderer:
+                outcome = engine.run()
+        except KeyboardInterrupt:
+            self._interrupted("Ctrl-C")
+            raise Interrupted("stopped with Ctrl-C; what you did is kept") from None
+        except _SigTerm:
+            self._interrupted("a stop signal")
+            raise Terminated("stopped by a signal (SIGTERM); what you did is kept") from None
+
+        if self.speaker is not None:
+            self.speaker.close(let_last_finish=True)
+        pain_after = effort = None
+        if self.ask is not None:
+            pain_after = safety.ask_pain(self.out, self.ask, "now, after the session")
+            effort = safety.ask_effort(self.out, self.ask)
+        self.history.finish(
+            self.session_id,
+            outcome=outcome.reason or "stopped",
+            completed=outcome.reason == "done",
+            active_seconds=outcome.active,
+            pain_after=pain_after,
+            effort=effort,
+        )
+        self.out.print(session_summary(self.plan, outcome, None, pain_before, pain_after))
+        self.out.print(f"Saved as session {self.session_id}. See: backcoach history", style="dim")
+        return outcome
+
+    def _record(self, event: Event) -> None:
+        """Each exercise's result goes to the history the moment it ends."""
+        if isinstance(event, StepDone) and self.session_id is not None:
+            self.history.record_exercise(
+                self.session_id,
+                event.step_index,
+                event.status,
+                event.work_seconds,
+                event.active_seconds,
+            )
+
+    def _after_step(self, step_index: int) -> StepDecision | None:
+        """The symptom-spread rule: asked after each extension exercise that was done."""
+        if self.ask is None or step_index not in self.extension_steps:
             return None
-        if engine.outcome.statuses[step] not in ("done", "partial"):
+        if self.engine.outcome.statuses[step_index] not in ("done", "partial"):
             return None
-        with renderer.suspended(), keys.suspended():
-            spread = safety.ask_yes_no(out, ask, safety.SYMPTOM_QUESTION, default=False)
-            out.print(safety.SYMPTOM_STOP if spread else safety.SYMPTOM_GOOD)
+        with self.renderer.suspended(), self.keys.suspended():
+            spread = safety.ask_yes_no(self.out, self.ask, safety.SYMPTOM_QUESTION, default=False)
+            self.out.print(safety.SYMPTOM_STOP if spread else safety.SYMPTOM_GOOD)
         if not spread:
             return None
-        history.record_exercise(session_id, step, "stopped", engine.outcome.work_done[step])
-        history.record_symptoms_spread(session_id)
-        return StepDecision(leave_out=frozenset(i for i in extension_steps if i > step))
+        self.engine.set_status(step_index, "stopped")
+        if self.session_id is not None:
+            self.history.record_symptoms_spread(self.session_id)
+        return StepDecision(leave_out=frozenset(i for i in self.extension_steps if i > step_index))
 
-    engine = Engine(plan, clock, keys, listeners, after_step=after_step)
-    session_id = history.begin(
-        plan,
-        focus,
-        pain_before,
-        engine.outcome.work_planned,
-        flare_up=request.flare_up,
-    )
-    engine.subscribe(_Recorder(history, session_id, engine))
-
-    try:
-        with _sigterm_raises(), keys, renderer:
-            outcome = engine.run()
-    except KeyboardInterrupt:
-        _silence(speaker)
-        _interrupted(engine, plan, out, history, session_id, "Ctrl-C")
-        raise Interrupted("stopped with Ctrl-C; what you did is kept") from None
-    except _SigTerm:
-        _silence(speaker)
-        _interrupted(engine, plan, out, history, session_id, "a stop signal")
-        raise Terminated("stopped by a signal (SIGTERM); what you did is kept") from None
-
-    if speaker is not None:
-        speaker.close(let_last_finish=True)
-    pain_after = effort = None
-    if ask is not None:
-        pain_after = safety.ask_pain(out, ask, "now, after the session")
-        effort = safety.ask_effort(out, ask)
-    history.finish(
-        session_id,
-        outcome=outcome.reason or "stopped",
-        completed=outcome.reason == "done",
-        active_seconds=outcome.active,
-        pain_after=pain_after,
-        effort=effort,
-    )
-    summary(outcome, plan, out)
-    if pain_before is not None and pain_after is not None and pain_after - pain_before >= 2:
-        out.print(
-            f"Your pain rose by {pain_after - pain_before}. Next time backcoach makes these "
-            "exercises a little easier. If pain keeps rising, or does not settle within a day, "
-            "see a doctor or physiotherapist."
-        )
-    out.print(f"Saved as session {session_id}. See: backcoach history", style="dim")
-    return outcome
+    def _interrupted(self, how: str) -> None:
+        if self.speaker is not None:
+            self.speaker.close(let_last_finish=False)
+        outcome = self.engine.abandon()
+        if self.session_id is not None:
+            self.history.finish(
+                self.session_id,
+                outcome="interrupted",
+                completed=False,
+                active_seconds=outcome.active,
+            )
+        self.out.print(session_summary(self.plan, outcome, how))
 
 
 def _cues(sound: str, plan: Plan, out: Console, listeners: list[Listener]) -> Speaker | None:
@@ -256,46 +269,3 @@ def _cues(sound: str, plan: Plan, out: Console, listeners: list[Listener]) -> Sp
     if sound == "bell" and out.is_terminal:
         listeners.append(Bell(out))
     return None
-
-
-def _silence(speaker: Speaker | None) -> None:
-    if speaker is not None:
-        speaker.close(let_last_finish=False)
-
-
-def _interrupted(
-    engine: Engine, plan: Plan, out: Console, history: History, session_id: int, how: str
-) -> None:
-    outcome = engine.abandon()
-    history.finish(
-        session_id, outcome="interrupted", completed=False, active_seconds=outcome.active
-    )
-    summary(outcome, plan, out, interrupted=how)
-
-
-def summary(outcome: Outcome, plan: Plan, out: Console, interrupted: str | None = None) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    done = sum(status == "done" for status in outcome.statuses)
-    table = Table(title="What you did", title_justify="left", header_style="bold", pad_edge=False)
-    table.add_column("exercise")
-    table.add_column("result")
-    words: dict[str, str] = {"pending": "not reached", "stopped": "stopped (symptoms)"}
-    for step, status in zip(plan.steps, outcome.statuses, strict=True):
-        table.add_row(step.name, words.get(status, status))
-    out.print(table)
-    headline = {
-        "done": "Session complete.",
-        "quit": "Session ended early.",
-        "stopped": "Session stopped.",
-        None: f"Session stopped by {interrupted}.",
-    }[outcome.reason]
-    out.print(
-        Text.assemble(
-            (headline, "bold"),
-            f" {done} of {len(plan.steps)} exercises done in {minutes_text(outcome.active)}",
-            f" (paused {minutes_text(outcome.paused_total)})" if outcome.paused_total >= 1 else "",
-            ".",
-        )
-    )

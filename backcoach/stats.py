@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
-from backcoach.models import SessionRecord
+from backcoach.models import Overview
 
 WEEKS = 8
+MOST_SKIPPED = 5
 
 
 @dataclass(frozen=True)
@@ -41,45 +41,9 @@ class Stats:
     most_skipped: tuple[tuple[str, str, int], ...]  # (id, name, times skipped or stopped)
     stopped_for_symptoms: tuple[tuple[str, str, int], ...]
 
-    def as_json(self) -> dict[str, object]:
-        return {
-            "today": self.today.isoformat(),
-            "sessions": self.sessions,
-            "completed_sessions": self.completed,
-            "current_streak_days": self.current_streak,
-            "longest_streak_days": self.longest_streak,
-            "weeks": [
-                {
-                    "week_of": w.start.isoformat(),
-                    "sessions": w.sessions,
-                    "minutes": round(w.minutes, 1),
-                }
-                for w in self.weeks
-            ],
-            "pain_before_average": _round(self.pain_before_average),
-            "pain_after_average": _round(self.pain_after_average),
-            "pain": [
-                {
-                    "date": p.day.isoformat(),
-                    "session": p.session_id,
-                    "before": p.before,
-                    "after": p.after,
-                }
-                for p in self.pain
-            ],
-            "most_skipped": [{"id": i, "name": n, "times": c} for i, n, c in self.most_skipped],
-            "stopped_for_symptoms": [
-                {"id": i, "name": n, "times": c} for i, n, c in self.stopped_for_symptoms
-            ],
-        }
 
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
-
-
-def local_day(session: SessionRecord, tz: tzinfo | None) -> date:
-    return session.started_at.astimezone(tz).date()
+def local_day(moment: datetime, tz: tzinfo | None) -> date:
+    return moment.astimezone(tz).date()
 
 
 def streaks(days: Iterable[date], today: date) -> tuple[int, int]:
@@ -101,48 +65,44 @@ def streaks(days: Iterable[date], today: date) -> tuple[int, int]:
     return current, longest
 
 
-def compute(sessions: Sequence[SessionRecord], today: date, tz: tzinfo | None = None) -> Stats:
-    real = [s for s in sessions if s.outcome != "red flag"]
-    completed_days = [local_day(s, tz) for s in real if s.completed]
-    current, longest = streaks(completed_days, today)
+def compute(overview: Overview, today: date, tz: tzinfo | None = None) -> Stats:
+    sessions = overview.sessions
+    days = [local_day(s.started_at, tz) for s in sessions]
+    current, longest = streaks(
+        (day for day, s in zip(days, sessions, strict=True) if s.completed), today
+    )
     this_monday = today - timedelta(days=today.weekday())
-    weeks = []
-    for back in range(WEEKS - 1, -1, -1):
-        start = this_monday - timedelta(weeks=back)
-        inside = [s for s in real if start <= local_day(s, tz) < start + timedelta(days=7)]
-        minutes = sum((s.active_seconds or 0) for s in inside) / 60
-        weeks.append(Week(start, len(inside), minutes))
-    before = [s.pain_before for s in real if s.pain_before is not None]
-    after = [s.pain_after for s in real if s.pain_after is not None]
+    first_monday = this_monday - timedelta(weeks=WEEKS - 1)
+    counts = [0] * WEEKS
+    seconds = [0.0] * WEEKS
+    for day, session in zip(days, sessions, strict=True):
+        week = (day - first_monday).days // 7
+        if 0 <= week < WEEKS and day >= first_monday:
+            counts[week] += 1
+            seconds[week] += session.seconds_done
+    weeks = tuple(
+        Week(first_monday + timedelta(weeks=index), counts[index], seconds[index] / 60)
+        for index in range(WEEKS)
+    )
+    before = [s.pain_before for s in sessions if s.pain_before is not None]
+    after = [s.pain_after for s in sessions if s.pain_after is not None]
     pain = tuple(
-        PainPoint(local_day(s, tz), s.id, s.pain_before, s.pain_after)
-        for s in sorted(real, key=lambda s: (s.started_at, s.id))
+        PainPoint(day, s.id, s.pain_before, s.pain_after)
+        for day, s in zip(days, sessions, strict=True)
         if s.pain_before is not None and s.pain_after is not None
     )
-    skipped: Counter[str] = Counter()
-    stopped: Counter[str] = Counter()
-    names: dict[str, str] = {}
-    for session in real:
-        for record in session.exercises:
-            names[record.id] = record.name
-            if record.status in ("skipped", "stopped"):
-                skipped[record.id] += 1
-            if record.status == "stopped":
-                stopped[record.id] += 1
+    skipped = sorted((t for t in overview.exercises if t.skipped), key=lambda t: (-t.skipped, t.id))
+    stopped = sorted((t for t in overview.exercises if t.stopped), key=lambda t: (-t.stopped, t.id))
     return Stats(
         today=today,
-        sessions=len(real),
-        completed=sum(s.completed for s in real),
+        sessions=len(sessions),
+        completed=sum(s.completed for s in sessions),
         current_streak=current,
         longest_streak=longest,
-        weeks=tuple(weeks),
+        weeks=weeks,
         pain_before_average=sum(before) / len(before) if before else None,
         pain_after_average=sum(after) / len(after) if after else None,
         pain=pain,
-        most_skipped=tuple(
-            (i, names[i], c) for i, c in sorted(skipped.items(), key=lambda x: (-x[1], x[0]))[:5]
-        ),
-        stopped_for_symptoms=tuple(
-            (i, names[i], c) for i, c in sorted(stopped.items(), key=lambda x: (-x[1], x[0]))
-        ),
+        most_skipped=tuple((t.id, t.name, t.skipped) for t in skipped[:MOST_SKIPPED]),
+        stopped_for_symptoms=tuple((t.id, t.name, t.stopped) for t in stopped),
     )

@@ -12,6 +12,7 @@ backcoach is refused with one message and never modified.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -20,8 +21,19 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from pydantic import TypeAdapter
+
 from backcoach.errors import StorageError
-from backcoach.models import ExerciseStatus, Plan, SessionRecord
+from backcoach.models import (
+    Dose,
+    ExerciseStatus,
+    ExerciseTally,
+    Overview,
+    Plan,
+    RedFlagAnswer,
+    SessionFacts,
+    SessionRecord,
+)
 
 # Numbered migrations, applied in order, each in its own transaction; the
 # database's PRAGMA user_version is the number of the last one applied.
@@ -64,11 +76,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX sessions_by_start ON sessions (started_at)",
         "CREATE INDEX exercises_by_id ON session_exercises (exercise_id)",
     ),
+    # 2: progression reads each exercise's last few sessions without a scan.
+    (
+        "DROP INDEX exercises_by_id",
+        "CREATE INDEX exercises_by_id_and_session ON session_exercises (exercise_id, session_id)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 BUSY_TIMEOUT_MS = 5000
 # A session with no end older than its plan plus this has stopped for good.
 STILL_RUNNING_GRACE = timedelta(hours=1)
+# Progression reads every session of these last days (the 7-day symptom rule and more).
+RECENT_DAYS = timedelta(days=8)
 
 
 def now() -> datetime:
@@ -80,11 +99,17 @@ def _iso(moment: datetime) -> str:
 
 
 class History:
-    """An open history database. Use `open_history()`."""
+    """An open history database: `with open_history() as history: ...` closes it."""
 
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self.db = connection
         self.path = path
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     # --- writing ----------------------------------------------------------
 
@@ -181,14 +206,26 @@ class History:
         return session_id
 
     def record_exercise(
-        self, session_id: int, position: int, status: ExerciseStatus, work_seconds: float
+        self,
+        session_id: int,
+        order: int,
+        status: ExerciseStatus,
+        work_seconds: float,
+        active_seconds: float | None = None,
     ) -> None:
+        """One exercise's result; with `active_seconds`, the session's time done so far too,
+        so a session that is never finished (kill -9, power cut) still shows its time."""
         with self._write() as cursor:
             cursor.execute(
                 """UPDATE session_exercises SET status = ?, work_seconds = ?, ended_at = ?
                    WHERE session_id = ? AND position = ?""",
-                (status, work_seconds, _iso(now()), session_id, position),
+                (status, work_seconds, _iso(now()), session_id, order),
             )
+            if active_seconds is not None:
+                cursor.execute(
+                    "UPDATE sessions SET active_seconds = ? WHERE id = ? AND ended_at IS NULL",
+                    (round(active_seconds, 3), session_id),
+                )
 
     def record_symptoms_spread(self, session_id: int) -> None:
         with self._write() as cursor:
@@ -226,12 +263,105 @@ class History:
         self, limit: int | None = None, *, at: datetime | None = None
     ) -> list[SessionRecord]:
         """Sessions, newest first."""
+        return self._records(
+            "SELECT * FROM sessions ORDER BY started_at DESC, id DESC"
+            + (" LIMIT ?" if limit is not None else ""),
+            (limit,) if limit is not None else (),
+            at,
+        )
+
+    def recent_for_progression(
+        self, exercise_ids: Sequence[str], moment: datetime, per_exercise: int = 3
+    ) -> list[SessionRecord]:
+        """What progression reads: each exercise's last few sessions, and the last 8 days.
+
+        Sessions are numbered in the order they begin, so "last" is the highest id;
+        the index on (exercise_id, session_id) makes each look-up a short walk.
+        """
+        wanted: set[int] = set()
         try:
-            rows = self.db.execute(
-                "SELECT * FROM sessions ORDER BY started_at DESC, id DESC"
-                + (" LIMIT ?" if limit is not None else ""),
-                (limit,) if limit is not None else (),
-            ).fetchall()
+            for exercise_id in exercise_ids:
+                wanted.update(
+                    row[0]
+                    for row in self.db.execute(
+                        "SELECT session_id FROM session_exercises WHERE exercise_id = ? "
+                        "AND status != 'pending' ORDER BY session_id DESC LIMIT ?",
+                        (exercise_id, per_exercise),
+                    )
+                )
+            since = _iso(moment - RECENT_DAYS)
+            wanted.update(
+                row[0]
+                for row in self.db.execute(
+                    "SELECT id FROM sessions WHERE started_at >= ?", (since,)
+                )
+            )
+        except sqlite3.Error as exc:
+            raise self._read_error(exc) from exc
+        if not wanted:
+            return []
+        ids = sorted(wanted)
+        marks = ",".join("?" * len(ids))
+        return self._records(f"SELECT * FROM sessions WHERE id IN ({marks})", ids, moment)
+
+    def overview(self) -> Overview:
+        """Stats' and the report's facts, computed in SQL: never a record per session."""
+        try:
+            facts = tuple(
+                SessionFacts(
+                    row[0], datetime.fromisoformat(row[1]), bool(row[2]), row[3], row[4], row[5]
+                )
+                for row in self.db.execute(
+                    """SELECT id, started_at, completed,
+                        COALESCE(active_seconds, (SELECT COALESCE(SUM(work_seconds), 0)
+                            FROM session_exercises WHERE session_id = sessions.id)),
+                        pain_before, pain_after
+                       FROM sessions WHERE outcome != 'red flag' ORDER BY started_at, id"""
+                )
+            )
+            tallies = tuple(
+                ExerciseTally(row[0], row[1], row[2], row[3], row[4], row[5], _dose_text(row[6]))
+                for row in self.db.execute(
+                    """SELECT t.exercise_id, latest.name, t.tried, t.done, t.skipped, t.stopped,
+                        latest.dose
+                       FROM (SELECT exercise_id, COUNT(*) AS tried,
+                                SUM(status = 'done') AS done,
+                                SUM(status IN ('skipped', 'stopped')) AS skipped,
+                                SUM(status = 'stopped') AS stopped,
+                                MAX(session_id) AS last_session
+                             FROM session_exercises WHERE status != 'pending'
+                             GROUP BY exercise_id) AS t
+                       JOIN session_exercises AS latest
+                         ON latest.exercise_id = t.exercise_id
+                        AND latest.session_id = t.last_session
+                       GROUP BY t.exercise_id"""
+                )
+            )
+            flags = tuple(
+                RedFlagAnswer(datetime.fromisoformat(row[0]), tuple(json.loads(row[1])), row[2])
+                for row in self.db.execute(
+                    "SELECT started_at, red_flags, red_flag_tier FROM sessions "
+                    "WHERE red_flags != '[]' ORDER BY started_at, id"
+                )
+            )
+            first, last = self.db.execute(
+                "SELECT MIN(started_at), MAX(started_at) FROM sessions"
+            ).fetchone()
+        except sqlite3.Error as exc:
+            raise self._read_error(exc) from exc
+        return Overview(
+            facts,
+            tallies,
+            flags,
+            datetime.fromisoformat(first) if first else None,
+            datetime.fromisoformat(last) if last else None,
+        )
+
+    def _records(
+        self, query: str, parameters: Sequence[object], at: datetime | None
+    ) -> list[SessionRecord]:
+        try:
+            rows = self.db.execute(query, parameters).fetchall()
             ids = [row["id"] for row in rows]
             exercises: dict[int, list[sqlite3.Row]] = {session_id: [] for session_id in ids}
             if ids:
@@ -243,12 +373,24 @@ class History:
                 ):
                     exercises[row["session_id"]].append(row)
         except sqlite3.Error as exc:
-            raise StorageError(f"could not read the history {self.path}: {exc}") from exc
+            raise self._read_error(exc) from exc
         moment = at or now()
         return [_session(row, exercises[row["id"]], moment) for row in rows]
 
+    def _read_error(self, exc: sqlite3.Error) -> StorageError:
+        return StorageError(f"could not read the history {self.path}: {exc}")
+
     def close(self) -> None:
         self.db.close()
+
+
+def _dose_text(dose_json: str) -> str:
+    return _dose_adapter().validate_json(dose_json).describe()
+
+
+@functools.cache
+def _dose_adapter() -> TypeAdapter[Dose]:
+    return TypeAdapter(Dose)
 
 
 def _alive(pid: int | None) -> bool:
@@ -294,7 +436,7 @@ def _session(row: sqlite3.Row, exercises: list[sqlite3.Row], moment: datetime) -
             "symptoms_spread": bool(row["symptoms_spread"]),
             "exercises": [
                 {
-                    "position": exercise["position"],
+                    "order": exercise["position"],
                     "id": exercise["exercise_id"],
                     "name": exercise["name"],
                     "phase": exercise["phase"],
@@ -312,13 +454,19 @@ def _session(row: sqlite3.Row, exercises: list[sqlite3.Row], moment: datetime) -
 # --- opening and migrating --------------------------------------------------
 
 
-def open_history(path: Path | None = None, *, create: bool = True) -> History | None:
-    """Open (and if needed create and migrate) the history; None if absent and not `create`."""
+def existing_history(path: Path | None = None) -> History | None:
+    """The history if there is one (None before the first session); never creates it."""
     from backcoach.paths import database_path
 
     path = path or database_path()
-    if not create and not path.exists():
-        return None
+    return open_history(path) if path.exists() else None
+
+
+def open_history(path: Path | None = None) -> History:
+    """Open (and if needed create and migrate) the history."""
+    from backcoach.paths import database_path
+
+    path = path or database_path()
     if path.exists() and not path.is_file():
         raise StorageError(f"the history {path} is not a file")
     try:
@@ -405,11 +553,3 @@ def migrate(connection: sqlite3.Connection) -> None:
         except BaseException:
             connection.execute("ROLLBACK")
             raise
-
-
-def integrity_ok(path: Path) -> bool:
-    connection = sqlite3.connect(path)
-    try:
-        return bool(connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
-    finally:
-        connection.close()

@@ -109,10 +109,7 @@ def parse_focus(values: Iterable[str]) -> tuple[frozenset[Region], frozenset[Kin
                 continue
             found = FOCUS_WORDS.get(word)
             if found is None:
-                allowed = ", ".join(FOCUS_WORDS)
-                raise UsageError(
-                    f"unknown focus {word!r}: use {allowed} (repeat or join with commas)"
-                )
+                raise unknown("focus", word, FOCUS_WORDS, "repeat or join with commas")
             if isinstance(found, Region):
                 regions.add(found)
             else:
@@ -139,3 +136,57 @@ DEFAULT_MINUTES = 10
 LEVELS = tuple(level.value for level in Level)
 # What a person can say they have; a mat is assumed everywhere.
 EQUIPMENT_WORDS = tuple(item.value for item in Equipment if item is not Equipment.MAT)
+
+
+# --- checking what a person typed -------------------------------------------------
+
+
+def unknown(what: str, word: str, allowed: Iterable[str], also: str = "") -> UsageError:
+    """The error for a word that is not one of `allowed`, with the nearest as a hint."""
+    import difflib
+
+    choices = list(allowed)
+    close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
+    usage = ", ".join(choices) + (f" ({also})" if also else "")
+    return UsageError(
+        f"unknown {what} {word!r}: use {usage}",
+        hint=f"did you mean {close[0]}?" if close else None,
+    )
+
+
+def check_minutes(minutes: int, source: str = "--minutes") -> int:
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise UsageError(f"{source} must be from {MIN_MINUTES} to {MAX_MINUTES}, not {minutes}")
+    return minutes
+
+
+def parse_level(value: str) -> Level:
+    word = value.strip().lower()
+    if word not in LEVELS:
+        raise unknown("level", word, LEVELS)
+    return Level(word)
+
+
+def parse_sound(value: str) -> str:
+    word = value.strip().lower()
+    if word not in SOUNDS:
+        raise unknown("sound", word, SOUNDS)
+    return word
+
+
+def split_words(values: Iterable[str]) -> list[str]:
+    """`--equipment band,wall --equipment chair` → band, wall, chair."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def parse_equipment(values: Iterable[str]) -> frozenset[Equipment]:
+    """What a person has; 'none' (or 'mat') alone means just a mat."""
+    out = set()
+    for word in split_words(values):
+        word = word.lower()
+        if word in ("none", "mat"):
+            continue
+        if word not in EQUIPMENT_WORDS:
+            raise unknown("equipment", word, EQUIPMENT_WORDS, "or none")
+        out.add(Equipment(word))
+    return frozenset(out)

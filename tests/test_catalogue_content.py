@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from backcoach import catalogue
-from backcoach.models import Catalogue, Equipment, Exercise, Kind, Level, Region
+from backcoach.models import Catalogue, Exercise
+from backcoach.vocabulary import Equipment, Kind, Level, Region
 
 from .conftest import BUNDLED
 

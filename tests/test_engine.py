@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from backcoach import catalogue, engine, planner
-from backcoach.clock import FakeClock
-from backcoach.keys import SUSPENDED, ScriptedKeys
-from backcoach.models import HoldDose, Plan, Position, RepsDose, Step
+from backcoach.keys import SUSPENDED
+from backcoach.models import HoldDose, Plan, RepsDose, Step
 from backcoach.planner import Request
+from backcoach.timeline import segments  # noqa: I001
+from backcoach.vocabulary import Position
 
 from .conftest import BUNDLED
+from .fakes import FakeClock, ScriptedKeys
 
 START = 1000.0
 
@@ -42,7 +44,9 @@ def run(
 ) -> tuple[engine.Outcome, list[engine.Event], FakeClock]:
     clock = FakeClock(START)
     events: list[engine.Event] = []
-    outcome = engine.Engine(plan, clock, ScriptedKeys(clock, keys or []), [events.append]).run()
+    outcome = engine.Engine(
+        segments(plan), clock, ScriptedKeys(clock, keys or []), [events.append]
+    ).run()
     return outcome, events, clock
 
 
@@ -51,7 +55,7 @@ def starts(events: list[engine.Event]) -> list[tuple[str, str, float]]:
     out = []
     for event in events:
         if isinstance(event, engine.SegmentStarted):
-            out.append((event.segment.kind, event.segment.label, round(event.elapsed, 6)))
+            out.append((event.segment.activity, event.segment.label, round(event.elapsed, 6)))
     return out
 
 
@@ -82,7 +86,7 @@ def test_reps_follow_the_tempo_phases() -> None:
     reps = [
         e.segment.rep
         for e in events
-        if isinstance(e, engine.SegmentStarted) and e.segment.kind == "work"
+        if isinstance(e, engine.SegmentStarted) and e.segment.activity == "work"
     ]
     assert reps == [1, 1, 1, 2, 2, 2]
 
@@ -90,7 +94,7 @@ def test_reps_follow_the_tempo_phases() -> None:
 def test_per_side_exercises_switch_sides() -> None:
     _, events, _ = run(make_plan(SIDES))
     kinds = [
-        (e.segment.kind, e.segment.side) for e in events if isinstance(e, engine.SegmentStarted)
+        (e.segment.activity, e.segment.side) for e in events if isinstance(e, engine.SegmentStarted)
     ]
     assert kinds == [("ready", None), ("work", "left"), ("switch", "right"), ("work", "right")]
 
@@ -100,7 +104,7 @@ def test_pyramids_count_down_set_by_set() -> None:
     holds = [
         (e.segment.set_number, e.segment.rep, e.segment.reps)
         for e in events
-        if isinstance(e, engine.SegmentStarted) and e.segment.kind == "work"
+        if isinstance(e, engine.SegmentStarted) and e.segment.activity == "work"
     ]
     assert holds == [(1, 1, 3), (1, 2, 3), (1, 3, 3), (2, 1, 1)]
     assert clock.now() - START == 5 + 30 + 4 + 15 + 10
@@ -191,7 +195,7 @@ def test_the_after_step_hook_can_end_the_session() -> None:
     plan = make_plan(SIDES, SIDES, SIDES)
     clock = FakeClock(START)
     outcome = engine.Engine(
-        plan,
+        segments(plan),
         clock,
         ScriptedKeys(clock),
         after_step=lambda step: engine.StepDecision(stop=step == 1),
@@ -211,9 +215,15 @@ def test_leaving_steps_out_and_answering_time_counts_as_a_pause() -> None:
         return None
 
     events: list[engine.Event] = []
-    outcome = engine.Engine(plan, clock, ScriptedKeys(clock), [events.append], after_step=ask).run()
+    outcome = engine.Engine(
+        segments(plan), clock, ScriptedKeys(clock), [events.append], after_step=ask
+    ).run()
     assert outcome.statuses == ["done", "stopped", "done"]
     assert outcome.paused_total == 30
     side = make_plan(SIDES).total_seconds
     assert clock.now() - START == side + 30 + side
-    assert engine.StepDone(1, "stopped") in events
+    left_out = [e for e in events if isinstance(e, engine.StepDone) and e.step_index == 1]
+    assert [(e.status, e.work_seconds) for e in left_out] == [("stopped", 0.0)]
+    # Each exercise's end carries the session's active time so far (questions left out).
+    first = next(e for e in events if isinstance(e, engine.StepDone))
+    assert first.active_seconds == side

@@ -10,7 +10,7 @@ import pytest
 import backcoach.library as library_module
 from backcoach import catalogue
 from backcoach.library import cache_file_for, in_memory, open_library
-from backcoach.models import Equipment, Level, Region
+from backcoach.vocabulary import Equipment, Level, Region
 
 from .conftest import BUNDLED, RunCli
 

@@ -7,11 +7,11 @@ import io
 from rich.console import Console
 
 from backcoach import catalogue, engine, planner
-from backcoach.clock import FakeClock
-from backcoach.keys import ScriptedKeys
-from backcoach.render import PlainRenderer, SessionView
+from backcoach.render.live import PlainRenderer, SessionView
+from backcoach.timeline import segments  # noqa: I001
 
 from .conftest import TEST_DATA
+from .fakes import FakeClock, ScriptedKeys
 
 
 def test_plain_output_for_a_small_plan_with_pause_and_skip() -> None:
@@ -20,10 +20,10 @@ def test_plain_output_for_a_small_plan_with_pause_and_skip() -> None:
     buffer = io.StringIO()
     console = Console(file=buffer, width=100, no_color=True)
     clock = FakeClock()
-    view = SessionView(plan)
+    view = SessionView(plan, segments(plan))
     with PlainRenderer(console, view) as renderer:
         keys = ScriptedKeys(clock, [(12.5, " "), (20.0, " "), (30.0, "n")])
-        engine.Engine(plan, clock, keys, [renderer]).run()
+        engine.Engine(segments(plan), clock, keys, [renderer]).run()
     assert buffer.getvalue().splitlines() == [
         "[00:00] get ready: Easy roll, 10 s. Roll slowly",
         "[00:10] Easy roll: rep 1 of 2: left 2 · right 2",
@@ -43,7 +43,7 @@ def test_time_scale_is_announced(tmp_path: object) -> None:
     cat = catalogue.load(TEST_DATA / "tiny.yaml")
     plan = planner.build(cat, planner.Request(minutes=1, seed=1))
     buffer = io.StringIO()
-    view = SessionView(plan, time_scale=0.01)
+    view = SessionView(plan, segments(plan), time_scale=0.01)
     with PlainRenderer(Console(file=buffer, width=100), view):
         pass
     assert buffer.getvalue().splitlines() == ["time runs ×100 (BACKCOACH_TIME_SCALE=0.01)"]

@@ -10,8 +10,10 @@ from hypothesis import strategies as st
 
 from backcoach import catalogue, planner
 from backcoach.errors import UsageError
-from backcoach.models import Catalogue, Equipment, Kind, Level, Region, parse_focus
+from backcoach.models import Catalogue
 from backcoach.planner import Request
+from backcoach.timeline import exercise_segments, segments  # noqa: I001
+from backcoach.vocabulary import Equipment, Kind, Level, Region, parse_focus
 
 from .conftest import BUNDLED, TEST_DATA
 
@@ -52,7 +54,7 @@ def test_plan_respects_budget_focus_level_and_equipment(request: Request) -> Non
         return  # nothing fits: said to the person, not a plan
     assert plan.total_seconds <= request.minutes * 60
     assert plan.total_seconds == sum(step.seconds for step in plan.steps)
-    assert plan.total_seconds == sum(segment.seconds for segment in planner.segments(plan))
+    assert plan.total_seconds == sum(segment.seconds for segment in segments(plan))
     ids = [step.exercise for step in plan.steps]
     assert len(ids) == len(set(ids)), "an exercise appears twice"
     for step in plan.steps:
@@ -153,5 +155,5 @@ def test_flare_up_cuts_the_dose_back() -> None:
 
 def test_dose_seconds_matches_the_timeline_for_every_exercise() -> None:
     for exercise in bundled().exercises:
-        timeline = planner.exercise_segments(0, exercise.name, exercise.dose, 7)
+        timeline = exercise_segments(0, exercise.name, exercise.dose, 7)
         assert planner.dose_seconds(exercise.dose, 7) == sum(s.seconds for s in timeline)

@@ -39,7 +39,7 @@ def session(
             "pain_before": pain[0], "pain_after": pain[1], "effort": None, "completed": True,
             "outcome": "done", "red_flags": (), "red_flag_tier": None, "symptoms_spread": False,
             "exercises": [{
-                "position": 0, "id": exercise_id, "name": exercise.name, "phase": "main",
+                "order": 0, "id": exercise_id, "name": exercise.name, "phase": "main",
                 "status": status, "dose": (dose or exercise.dose).model_dump(),
                 "work_seconds": 0, "planned_work_seconds": 0,
             }],

@@ -6,18 +6,16 @@ from datetime import UTC, date
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
+
 from backcoach import report
-from backcoach.models import SessionRecord
+from backcoach.models import Overview
 from backcoach.stats import compute
+from backcoach.storage import open_history
 
+from .builders import add_red_flag_stop, add_session
 from .conftest import RunCli
-from .test_stats import TODAY, days_ago, record
-
-
-def with_flags(base: SessionRecord) -> SessionRecord:
-    return base.model_copy(
-        update={"outcome": "red flag", "red_flags": ("fever",), "red_flag_tier": "urgent"}
-    )
+from .test_stats import TODAY, days_ago
 
 
 class Shapes(HTMLParser):
@@ -32,17 +30,17 @@ class Shapes(HTMLParser):
             self.polylines.append(dict(attrs))
 
 
-def sessions() -> list[SessionRecord]:
-    return [
-        record(days_ago(2), pain=(6, 4), skipped="superman", number=1),
-        record(days_ago(1), pain=(5, 3), number=2),
-        with_flags(record(days_ago(0), pain=None, number=3)),
-    ]
+@pytest.fixture
+def overview(tmp_path: Path) -> Overview:
+    with open_history(tmp_path / "history.sqlite3") as history:
+        add_session(history, days_ago(2), pain=(6, 4), skipped="superman")
+        add_session(history, days_ago(1), pain=(5, 3))
+        add_red_flag_stop(history, days_ago(0), ("fever",), "urgent")
+        return history.overview()
 
 
-def test_html_report_holds_its_chart() -> None:
-    items = sessions()
-    text = report.html(items, compute(items, TODAY, UTC), date(2026, 11, 21))
+def test_html_report_holds_its_chart(overview: Overview) -> None:
+    text = report.html(overview, compute(overview, TODAY, UTC), date(2026, 11, 21))
     parser = Shapes()
     parser.feed(text)
     assert parser.tags[0] == "html" and "svg" in parser.tags
@@ -53,9 +51,8 @@ def test_html_report_holds_its_chart() -> None:
     assert "a temperature of 38 °C or more" in text and "(urgent)" in text
 
 
-def test_markdown_report_sections() -> None:
-    items = sessions()
-    text = report.markdown(items, compute(items, TODAY, UTC), date(2026, 11, 21))
+def test_markdown_report_sections(overview: Overview) -> None:
+    text = report.markdown(overview, compute(overview, TODAY, UTC), date(2026, 11, 21))
     for heading in ("## Adherence", "## Pain (0-10)", "## Exercises and doses",
                     "## Stopped because leg symptoms spread", "## Red-flag screen"):  # fmt: skip
         assert heading in text
@@ -72,3 +69,22 @@ def test_report_command_writes_a_file(run: RunCli, tmp_path: Path) -> None:
     assert "A chart needs at least two sessions" in target.read_text()
     assert run("report", "--format", "pdf").exit_code == 2
     assert run("report", "--output", str(tmp_path)).exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "starts"),
+    [
+        ("summary.html", [], "<!doctype html>"),
+        ("summary.HTM", [], "<!doctype html>"),
+        ("summary.md", [], "# backcoach summary"),
+        ("summary.txt", [], "# backcoach summary"),
+        ("summary.html", ["--format", "md"], "# backcoach summary"),
+    ],
+)
+def test_the_report_format_follows_the_file_name(
+    run: RunCli, tmp_path: Path, name: str, args: list[str], starts: str
+) -> None:
+    target = tmp_path / name
+    result = run("report", "-o", str(target), *args)
+    assert result.exit_code == 0
+    assert target.read_text().startswith(starts)

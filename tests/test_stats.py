@@ -2,48 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, timedelta
+from pathlib import Path
 
+import pytest
 from rich.console import Console
 
-from backcoach.models import SessionRecord
-from backcoach.render import stats_view
-from backcoach.stats import compute, streaks
+from backcoach.render.history import stats_view
+from backcoach.shapes import stats_json
+from backcoach.stats import Stats, compute, streaks
+from backcoach.storage import History, open_history
+
+from .builders import add_session
 
 TODAY = date(2026, 11, 21)  # a Saturday
 
 
-def record(
-    day: date,
-    *,
-    completed: bool = True,
-    pain: tuple[int, int] | None = (5, 3),
-    minutes: float = 10,
-    skipped: str | None = None,
-    number: int = 1,
-) -> SessionRecord:
-    exercises = []
-    if skipped:
-        exercises.append({
-            "position": 0, "id": skipped, "name": skipped.title(), "phase": "main",
-            "status": "skipped", "dose": {"type": "hold", "seconds": 10},
-            "work_seconds": 0, "planned_work_seconds": 10,
-        })  # fmt: skip
-    return SessionRecord.model_validate(
-        {
-            "id": number, "started_at": datetime(day.year, day.month, day.day, 9, tzinfo=UTC),
-            "ended_at": None, "focus": "lower back", "minutes": 10, "level": "beginner",
-            "seed": 1, "flare_up": False, "planned_seconds": 600, "active_seconds": minutes * 60,
-            "pain_before": pain[0] if pain else None, "pain_after": pain[1] if pain else None,
-            "effort": None, "completed": completed, "outcome": "done" if completed else "quit",
-            "red_flags": (), "red_flag_tier": None, "symptoms_spread": False,
-            "exercises": exercises,
-        }
-    )  # fmt: skip
-
-
 def days_ago(n: int) -> date:
     return TODAY - timedelta(days=n)
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> History:
+    return open_history(tmp_path / "history.sqlite3")
+
+
+def stats_of(history: History) -> Stats:
+    return compute(history.overview(), TODAY, UTC)
 
 
 def test_streaks() -> None:
@@ -56,50 +41,58 @@ def test_streaks() -> None:
     assert streaks([days_ago(0), days_ago(0)], TODAY) == (1, 1)
 
 
-def test_only_completed_sessions_make_a_streak() -> None:
-    sessions = [record(days_ago(0), completed=False), record(days_ago(1)), record(days_ago(2))]
-    stats = compute(sessions, TODAY, UTC)
+def test_only_completed_sessions_make_a_streak(history: History) -> None:
+    add_session(history, days_ago(0), completed=False)
+    add_session(history, days_ago(1))
+    add_session(history, days_ago(2))
+    stats = stats_of(history)
     assert (stats.current_streak, stats.longest_streak) == (2, 2)
     assert stats.sessions == 3 and stats.completed == 2
 
 
-def test_weeks_averages_and_skips() -> None:
-    sessions = [
-        record(days_ago(0), minutes=12, pain=(6, 4), skipped="superman", number=1),
-        record(days_ago(1), minutes=8, pain=(4, 2), skipped="superman", number=2),
-        record(days_ago(9), minutes=10, pain=None, skipped="bird-dog", number=3),
-    ]
-    stats = compute(sessions, TODAY, UTC)
+def test_weeks_averages_and_skips(history: History) -> None:
+    add_session(history, days_ago(9), minutes=10, pain=None, skipped="bird-dog")
+    add_session(history, days_ago(1), minutes=8, pain=(4, 2), skipped="superman")
+    add_session(history, days_ago(0), minutes=12, pain=(6, 4), skipped="superman")
+    stats = stats_of(history)
     assert len(stats.weeks) == 8
     assert stats.weeks[-1].start == date(2026, 11, 16)  # this week's Monday
     assert (stats.weeks[-1].sessions, stats.weeks[-1].minutes) == (2, 20)
     assert (stats.weeks[-2].sessions, stats.weeks[-2].minutes) == (1, 10)
     assert stats.pain_before_average == 5 and stats.pain_after_average == 3
     assert stats.most_skipped[0] == ("superman", "Superman", 2)
-    data = stats.as_json()
+    data = stats_json(stats)
     assert data["current_streak_days"] == 2
-    assert [p["before"] for p in data["pain"]] == [4, 6]  # type: ignore[index]
+    assert [p["before"] for p in data["pain"]] == [4, 6]
 
 
-def render(stats_sessions: list[SessionRecord]) -> str:
+def render(history: History) -> str:
     console = Console(width=80, record=True, no_color=True)
-    console.print(stats_view(compute(stats_sessions, TODAY, UTC), 80))
+    console.print(stats_view(stats_of(history), 80))
     return console.export_text()
 
 
-def test_no_chart_with_fewer_than_two_sessions() -> None:
-    text = render([record(days_ago(0))])
+def test_no_chart_with_fewer_than_two_sessions(history: History) -> None:
+    add_session(history, days_ago(0))
+    text = render(history)
     assert "░ before" not in text
     assert "A pain chart appears once two sessions" in text
 
 
-def test_the_chart_shows_before_and_after() -> None:
-    text = render(
-        [record(days_ago(1), pain=(6, 2), number=1), record(days_ago(0), pain=(4, 1), number=2)]
-    )
+def test_the_chart_shows_before_and_after(history: History) -> None:
+    add_session(history, days_ago(1), pain=(6, 2))
+    add_session(history, days_ago(0), pain=(4, 1))
+    text = render(history)
     assert "░ before  █ after" in text
     rows = [line for line in text.splitlines() if "│" in line]
     assert rows[0].startswith(" 10 │")
     # At level 5 only the first session's "before" (6) reaches: one ░ and no █.
     level5 = next(line for line in rows if line.startswith("  5 │"))
     assert level5.count("░") == 1 and level5.count("█") == 0
+
+
+def test_a_week_of_short_sessions_draws_a_short_bar(history: History) -> None:
+    # 10 seconds of exercise is not a full week's bar, even when it is the most there is.
+    add_session(history, days_ago(0), minutes=10 / 60)
+    week = next(line for line in render(history).splitlines() if line.startswith("16 Nov"))
+    assert "█" * 5 not in week

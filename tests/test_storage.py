@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -15,9 +16,11 @@ import pytest
 
 from backcoach import catalogue, planner
 from backcoach.errors import StorageError
-from backcoach.storage import MIGRATIONS, SCHEMA_VERSION, integrity_ok, open_history
+from backcoach.shapes import session_json
+from backcoach.storage import MIGRATIONS, SCHEMA_VERSION, open_history
 
-from .conftest import BUNDLED, RunCli
+from .conftest import BUNDLED, TEST_DATA, RunCli
+from .fakes import integrity_ok
 
 BIN = Path(sys.executable).parent / "backcoach"
 
@@ -29,14 +32,14 @@ def a_plan(seed: int = 1) -> planner.Plan:  # type: ignore[name-defined]
 
 def test_a_blank_database_gets_exactly_the_schema(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
-    open_history(path).close()  # type: ignore[union-attr]
+    open_history(path).close()
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 1
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     schema = [
         row[0] for row in db.execute("SELECT sql FROM sqlite_master ORDER BY rowid") if row[0]
     ]
-    assert schema == list(MIGRATIONS[0])
+    assert schema == [*MIGRATIONS[0][:3], MIGRATIONS[1][1]]
     columns = [row[1] for row in db.execute("PRAGMA table_info(sessions)")]
     assert columns == [
         "id", "started_at", "ended_at", "focus", "minutes", "level", "seed", "flare_up",
@@ -47,9 +50,26 @@ def test_a_blank_database_gets_exactly_the_schema(tmp_path: Path) -> None:
 
 def test_opening_twice_migrates_once(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
-    open_history(path).close()  # type: ignore[union-attr]
-    open_history(path).close()  # type: ignore[union-attr]
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 1
+    open_history(path).close()
+    open_history(path).close()
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_history_from_the_first_release_is_migrated_with_its_sessions(tmp_path: Path) -> None:
+    # history-0.1.0.sqlite3: two sessions recorded by backcoach 0.1.0 (schema 1).
+    path = tmp_path / "history.sqlite3"
+    shutil.copyfile(TEST_DATA / "history-0.1.0.sqlite3", path)
+    with open_history(path) as history:
+        records = history.sessions()
+    assert [(r.id, r.outcome, r.focus) for r in records] == [
+        (2, "done", "upper back"),
+        (1, "done", "whole back"),
+    ]
+    assert all(r.exercises and all(e.completed for e in r.exercises) for r in records)
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert "exercises_by_id_and_session" in indexes and "exercises_by_id" not in indexes
 
 
 def test_a_session_round_trips(tmp_path: Path) -> None:
@@ -70,7 +90,7 @@ def test_a_session_round_trips(tmp_path: Path) -> None:
     assert record.completed and record.outcome == "done"
     assert [e.status for e in record.exercises[:3]] == ["done", "skipped", "pending"]
     assert record.exercises[0].dose == plan.steps[0].dose
-    data = record.contract_json()
+    data = session_json(record)
     for key in ("id", "started_at", "ended_at", "focus", "completed", "planned_seconds",
                 "pain_before", "pain_after", "exercises"):  # fmt: skip
         assert key in data

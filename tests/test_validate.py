@@ -38,7 +38,7 @@ def test_bundled_catalogue_is_valid(run: RunCli) -> None:
 
 def test_tiny_catalogue_is_valid(run: RunCli) -> None:
     result = run("validate", str(TEST_DATA / "tiny.yaml"))
-    assert result.stdout.strip() == "ok: 3 exercises"
+    assert result.stdout.strip() == f"ok: 3 exercises in {TEST_DATA / 'tiny.yaml'}"
 
 
 def test_yaml_syntax_error_gives_line_and_column(run: RunCli, tmp_path: Path) -> None:

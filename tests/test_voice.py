@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from backcoach import catalogue, engine, planner
-from backcoach.clock import FakeClock
 from backcoach.cues import Speaker, Voice, speech_command
-from backcoach.keys import ScriptedKeys
+from backcoach.timeline import segments  # noqa: I001
 
 from .conftest import BUNDLED, TEST_DATA
+from .fakes import FakeClock, ScriptedKeys
 
 BIN = Path(sys.executable).parent / "backcoach"
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="shell-script fake engine")
@@ -26,7 +26,7 @@ def phrases_for(path: Path, minutes: int, seed: int) -> tuple[planner.Plan, list
     said: list[str] = []
     clock = FakeClock()
     voice = Voice(plan, said.append)
-    engine.Engine(plan, clock, ScriptedKeys(clock), [voice]).run()
+    engine.Engine(segments(plan), clock, ScriptedKeys(clock), [voice]).run()
     return plan, said
 
 

@@ -1,0 +1,200 @@
+"""The catalogue and plans: `list`, `show` and `plan`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from backcoach.render.grid import Cell, Grid, Layout
+from backcoach.render.words import bullets, dose_detail, minutes_text, numbered
+from backcoach.vocabulary import focus_words
+
+if TYPE_CHECKING:
+    from backcoach.library import Summary
+    from backcoach.models import Exercise, Plan
+
+
+def exercise_table(exercises: Sequence[Summary]) -> Grid:
+    """The catalogue: one line per exercise if it fits, else two, else a block each."""
+    wide: list[list[Cell]] = []
+    stacked: list[list[Cell]] = []
+    blocks: list[list[Cell]] = []
+    for exercise in exercises:
+        equipment = ", ".join(exercise.equipment) or "none"
+        regions = "both" if len(exercise.regions) > 1 else exercise.regions[0]
+        where = f"{exercise.kind} · {exercise.level} · {' and '.join(exercise.regions)} back"
+        wide.append(
+            [
+                ((exercise.id, "cyan"),),
+                ((exercise.name, ""),),
+                (("+".join(exercise.regions), ""),),
+                ((exercise.kind, ""),),
+                ((exercise.level, ""),),
+                ((exercise.dose_text, ""),),
+                ((equipment, ""),),
+            ]
+        )
+        stacked.append(
+            [
+                ((exercise.id, "cyan"), (exercise.name, "dim")),
+                ((exercise.kind, ""), (exercise.level, "dim")),
+                ((regions, ""),),
+                ((exercise.dose_text, ""), (equipment, "dim")),
+            ]
+        )
+        blocks.append(
+            [
+                (
+                    (exercise.id, "cyan"),
+                    (exercise.name, ""),
+                    (where, "dim"),
+                    (f"{exercise.dose_text} · {equipment}", "dim"),
+                )
+            ]
+        )
+    return Grid(
+        Layout(["id", "name", "regions", "kind", "level", "dose", "equipment"], wide),
+        Layout(
+            ["id / name", "kind / level", "regions", "dose / equipment"],
+            stacked,
+            # Names may wrap; ids never do: they are what people type.
+            flexible={0: max((cell_len(e.id) for e in exercises), default=0), 3: 14},
+        ),
+        Layout(["exercise"], blocks, flexible={0: 1}, spaced=True),
+    )
+
+
+def exercise_panel(exercise: Exercise, names: dict[str, str]) -> RenderableType:
+    """One exercise in full. Cautions come right after the dose, never buried."""
+    from rich.panel import Panel
+
+    rows = [("id", exercise.id)]
+    if exercise.aliases:
+        rows.append(("also called", ", ".join(exercise.aliases)))
+    rows += [
+        ("for", f"{' and '.join(r.value for r in exercise.regions)} back · {exercise.kind.value}"),
+        ("level", exercise.level.value),
+        ("position", exercise.position.words),
+        ("equipment", ", ".join(e.value for e in exercise.equipment) or "none"),
+        ("dose", dose_detail(exercise.dose)),
+    ]
+    facts = Grid(
+        Layout(
+            ["", ""],
+            [[((label, "bold"),), ((value, ""),)] for label, value in rows],
+            flexible={1: 10},
+            header=False,
+        )
+    )
+
+    def variant(ids: Sequence[str]) -> str:
+        return ", ".join(f"{names.get(i, i)} ({i})" for i in ids)
+
+    parts: list[RenderableType] = [
+        Text(exercise.purpose, style="italic"),
+        Text(""),
+        facts,
+        Text(""),
+        Panel(
+            bullets(exercise.cautions, "!"),
+            title="Cautions: when not to do it, when to stop",
+            title_align="left",
+            border_style="yellow",
+        ),
+        Text("How to do it", style="bold underline"),
+        numbered(exercise.steps),
+        Text(""),
+        Text("Cues", style="bold underline"),
+        bullets(exercise.cues),
+    ]
+    if exercise.mistakes:
+        parts += [
+            Text(""),
+            Text("Common mistakes", style="bold underline"),
+            bullets(exercise.mistakes),
+        ]
+    if exercise.easier or exercise.harder:
+        parts.append(Text(""))
+        if exercise.easier:
+            parts.append(Text.assemble(("Easier: ", "bold"), variant(exercise.easier)))
+        if exercise.harder:
+            parts.append(Text.assemble(("Harder: ", "bold"), variant(exercise.harder)))
+    if exercise.extension:
+        parts += [
+            Text(""),
+            Text(
+                "After this one backcoach asks whether leg symptoms moved further down the leg.",
+                style="dim",
+            ),
+        ]
+    parts += [
+        Text(""),
+        Text("Sources", style="bold underline"),
+        bullets(
+            f"{source.title}" + (f" — {source.url}" if source.url else "")
+            for source in exercise.sources
+        ),
+    ]
+    return Panel(Group(*parts), title=Text(exercise.name, style="bold"), title_align="left")
+
+
+def plan_view(plan: Plan) -> RenderableType:
+    focus = focus_words(plan.regions, plan.kinds)
+    header = Text.assemble(
+        ("Plan: ", "bold"),
+        f"{focus} · {plan.minutes} min · {plan.level.value}",
+        (" · seed ", "dim"),
+        (str(plan.seed), "dim"),
+    )
+    wide: list[list[Cell]] = []
+    stacked: list[list[Cell]] = []
+    blocks: list[list[Cell]] = []
+    for number, step in enumerate(plan.steps, start=1):
+        dose, time = step.dose.describe(), minutes_text(step.seconds)
+        wide.append(
+            [
+                ((str(number), ""),),
+                ((step.phase, ""),),
+                ((step.name, ""),),
+                ((dose, ""),),
+                ((time, ""),),
+                ((step.reason, "dim"),),
+            ]
+        )
+        stacked.append(
+            [
+                ((str(number), ""),),
+                ((step.phase, ""),),
+                ((step.name, ""), (step.reason, "dim")),
+                ((dose, ""),),
+                ((time, ""),),
+            ]
+        )
+        blocks.append(
+            [((f"{number}. {step.name}", "bold"), (f"{step.phase} · {dose} · {time}", ""),
+              (step.reason, "dim"))]
+        )  # fmt: skip
+    table = Grid(
+        Layout(["#", "phase", "exercise", "dose", "time", "why"], wide, right=frozenset({0, 4})),
+        Layout(
+            ["#", "phase", "exercise / why", "dose", "time"],
+            stacked,
+            flexible={2: 20, 3: 13},
+            right=frozenset({0, 4}),
+        ),
+        Layout(["exercise"], blocks, flexible={0: 1}, spaced=True),
+    )
+    total = Text.assemble(
+        ("Total: ", "bold"),
+        f"{minutes_text(plan.total_seconds)} of {plan.minutes} min",
+        (" (includes getting ready, switching sides and rests)", "dim"),
+    )
+    parts: list[RenderableType] = [header, table, total]
+    for note in plan.notes:
+        parts.append(Text(f"Note: {note}", style="yellow"))
+    parts.append(Text(f"Same plan again: --seed {plan.seed}", style="dim"))
+    return Group(*parts)

@@ -1,0 +1,227 @@
+"""Looking back: `history`, `stats`, the summary after a session, and `config`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from backcoach.render.grid import Cell, Grid, Layout
+from backcoach.render.words import bullets, minutes_text
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from rich.table import Table
+
+    from backcoach.engine import Outcome
+    from backcoach.models import Plan, SessionRecord
+    from backcoach.stats import PainPoint, Stats
+
+
+_OUTCOME_WORDS = {
+    "done": "complete",
+    "quit": "ended early",
+    "stopped": "stopped",
+    "interrupted": "interrupted",
+    "in progress": "in progress",
+    "red flag": "red flag: no session",
+}
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _pain_change(record: SessionRecord) -> str:
+    before = "–" if record.pain_before is None else str(record.pain_before)
+    after = "–" if record.pain_after is None else str(record.pain_after)
+    return f"{before} → {after}"
+
+
+def history_table(sessions: Sequence[SessionRecord]) -> Grid:
+    """One line per session where it fits; else the result under the focus; else a block."""
+    wide: list[list[Cell]] = []
+    stacked: list[list[Cell]] = []
+    blocks: list[list[Cell]] = []
+    for record in sessions:
+        done = sum(exercise.completed for exercise in record.exercises)
+        focus = record.focus + (" (flare-up)" if record.flare_up else "")
+        time = minutes_text(record.time_done)
+        count = f"{done}/{len(record.exercises)}"
+        result = _OUTCOME_WORDS.get(record.outcome, record.outcome) + (
+            " · leg symptoms spread" if record.symptoms_spread else ""
+        )
+        started, pain = _local(record.started_at), _pain_change(record)
+        wide.append(
+            [((str(record.id), ""),), ((started, ""),), ((focus, ""),), ((time, ""),),
+             ((count, ""),), ((pain, ""),), ((result, ""),)]
+        )  # fmt: skip
+        stacked.append(
+            [((str(record.id), ""),), ((started, ""),), ((focus, ""), (result, "dim")),
+             ((time, ""), (f"{count} done", "dim")), ((pain, ""),)]
+        )  # fmt: skip
+        blocks.append(
+            [((f"#{record.id}  {started}", "bold"), (f"{focus} · {result}", ""),
+              (f"{time} · {count} done · pain {pain}", "dim"))]
+        )  # fmt: skip
+    return Grid(
+        Layout(
+            ["#", "started", "focus", "time", "done", "pain", "result"],
+            wide,
+            right=frozenset({0, 3, 4}),
+        ),
+        Layout(
+            ["#", "started", "focus / result", "time", "pain"],
+            stacked,
+            flexible={2: 12},
+            right=frozenset({0, 3}),
+        ),
+        Layout(["session"], blocks, flexible={0: 1}, spaced=True),
+    )
+
+
+def pain_chart(points: Sequence[PainPoint], width: int) -> Text:
+    """Pain before (░) and after (█) each session, 0-10, as columns: readable without colour."""
+    fit = max(1, (width - 6) // 3)
+    shown = list(points)[-fit:]
+    lines = Text()
+    for level in range(10, 0, -1):
+        lines.append(f"{level:>3} │", style="dim")
+        for point in shown:
+            lines.append("░" if point.before >= level else " ", style="red")
+            lines.append("█" if point.after >= level else " ", style="blue")
+            lines.append(" ")
+        lines.append("\n")
+    lines.append("  0 └" + "─" * (3 * len(shown)) + "\n", style="dim")
+    first, last = shown[0].day.strftime("%d %b"), shown[-1].day.strftime("%d %b")
+    gap = max(1, 3 * len(shown) - len(first) - len(last))
+    lines.append("     " + first + " " * gap + last + "\n", style="dim")
+    lines.append("     ░ before  █ after", style="dim")
+    return lines
+
+
+def _minutes(minutes: float) -> str:
+    """Whole minutes, but never "0" for a week in which something was done."""
+    return "<1" if 0 < minutes < 0.5 else f"{minutes:.0f}"
+
+
+def stats_view(stats: Stats, width: int) -> RenderableType:
+    parts: list[RenderableType] = []
+    if not stats.sessions:
+        return Text("No sessions yet. Start one with: backcoach start")
+    parts.append(
+        Text.assemble(
+            ("Streak: ", "bold"),
+            f"{stats.current_streak} day(s) now, longest {stats.longest_streak}",
+            ("  ·  ", "dim"),
+            ("Sessions: ", "bold"),
+            f"{stats.sessions} ({stats.completed} complete)",
+        )
+    )
+    # A full bar is at least a usual session (10 min): a week of a few seconds is not full.
+    most = max(10.0, *(week.minutes for week in stats.weeks))
+    rows: list[list[Cell]] = [
+        [
+            ((week.start.strftime("%d %b"), ""),),
+            ((str(week.sessions), ""),),
+            ((_minutes(week.minutes), ""),),
+            (("█" * round(20 * week.minutes / most), "cyan"),),
+        ]
+        for week in stats.weeks
+    ]
+    parts += [
+        Text(""),
+        Text("Last 8 weeks", style="bold"),
+        Grid(Layout(["week of", "sessions", "minutes", ""], rows, right=frozenset({1, 2}))),
+        Text(""),
+    ]
+
+    def average(value: float | None) -> str:
+        return "–" if value is None else f"{value:.1f}"
+
+    parts.append(
+        Text.assemble(
+            ("Average pain: ", "bold"),
+            f"{average(stats.pain_before_average)} before, "
+            f"{average(stats.pain_after_average)} after",
+            " (0-10)",
+        )
+    )
+    if len(stats.pain) >= 2:
+        parts += [Text(""), pain_chart(stats.pain, width)]
+    else:
+        parts.append(
+            Text("A pain chart appears once two sessions have pain before and after.", style="dim")
+        )
+    if stats.most_skipped:
+        parts.append(Text(""))
+        parts.append(Text("Most often skipped or stopped:", style="bold"))
+        parts.append(bullets(f"{name} ({count}×)" for _, name, count in stats.most_skipped))
+    return Group(*parts)
+
+
+# --- the end of a session -------------------------------------------------------
+
+_RESULT_WORDS = {"pending": "not reached", "stopped": "stopped (symptoms)"}
+
+
+def session_summary(
+    plan: Plan,
+    outcome: Outcome,
+    interrupted_by: str | None = None,
+    pain_before: int | None = None,
+    pain_after: int | None = None,
+) -> RenderableType:
+    """What was done, how long it took, and what a rise in pain means."""
+    from rich.table import Table
+
+    done = sum(status == "done" for status in outcome.statuses)
+    table = Table(title="What you did", title_justify="left", header_style="bold", pad_edge=False)
+    table.add_column("exercise")
+    table.add_column("result")
+    for step, status in zip(plan.steps, outcome.statuses, strict=True):
+        table.add_row(step.name, _RESULT_WORDS.get(status, status))
+    headline = {
+        "done": "Session complete.",
+        "quit": "Session ended early.",
+        "stopped": "Session stopped.",
+        None: f"Session stopped by {interrupted_by}.",
+    }[outcome.reason]
+    parts: list[RenderableType] = [
+        table,
+        Text.assemble(
+            (headline, "bold"),
+            f" {done} of {len(plan.steps)} exercises done in {minutes_text(outcome.active)}",
+            f" (paused {minutes_text(outcome.paused_total)})" if outcome.paused_total >= 1 else "",
+            ".",
+        ),
+    ]
+    if pain_before is not None and pain_after is not None and pain_after - pain_before >= 2:
+        parts.append(
+            Text(
+                f"Your pain rose by {pain_after - pain_before}. Next time backcoach makes these "
+                "exercises a little easier. If pain keeps rising, or does not settle within a "
+                "day, see a doctor or physiotherapist."
+            )
+        )
+    return Group(*parts)
+
+
+# --- settings -------------------------------------------------------------------
+
+
+def settings_table(rows: Sequence[tuple[str, str, str, str]]) -> Table:
+    """`config`: each setting, its value, where it came from, what is allowed."""
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("setting")
+    table.add_column("value")
+    table.add_column("from")
+    table.add_column("allowed", style="dim")
+    for row in rows:
+        table.add_row(*row)
+    return table
