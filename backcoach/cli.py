@@ -12,60 +12,60 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
-from backcoach.errors import EXIT_FAILURE, BackcoachError, CatalogueError, UsageError
+from backcoach.errors import EXIT_FAILURE, BackcoachError, UsageError
+from backcoach.options import (
+    CatalogueArgument,
+    CsvOption,
+    EquipmentOption,
+    ExerciseArgument,
+    FlareUpOption,
+    FocusOption,
+    FormatOption,
+    JsonOption,
+    LevelOption,
+    LimitOption,
+    MinutesOption,
+    OnlyEquipmentOption,
+    OnlyLevelOption,
+    OutputOption,
+    PlainOption,
+    SeedOption,
+    SoundOption,
+    YesOption,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from backcoach.coaching import Choices
     from backcoach.library import Library
-    from backcoach.models import Exercise, Overview, SessionRecord
-
-EQUIPMENT_HELP = (
-    "Equipment you have, beyond a mat (repeat or join with commas): band, dumbbell, kettlebell, "
-    "barbell, cable, bench, hyperextension-bench, stability-ball, massage-ball, foam-roller, wall, "
-    "chair, towel; 'none' for just a mat."
-)
-FOCUS_HELP = (
-    "What to work on: lower, upper (region) and stretch, strengthen (kind). "
-    "Repeat or join with commas: --focus lower,stretch. Default: the whole back, both kinds."
-)
 
 
-def _err_console() -> Console:
-    from rich.console import Console
+def _print_error(error: BackcoachError) -> None:
+    from backcoach.render.console import print_error
 
-    return Console(stderr=True, highlight=False)
+    print_error(error)
 
 
 def _out_console() -> Console:
-    from rich.console import Console
+    from backcoach.render.console import out_console
 
-    # Data never holds markup or :emoji: codes; not parsing for them saves time per cell.
-    return Console(highlight=False, markup=False, emoji=False)
+    return out_console()
+
+
+def _err_console() -> Console:
+    from backcoach.render.console import err_console
+
+    return err_console()
 
 
 def _debug() -> bool:
     return os.environ.get("BACKCOACH_DEBUG", "") not in ("", "0")
-
-
-def report_error(error: BackcoachError) -> None:
-    from rich.markup import escape
-
-    # soft_wrap: "file:line: ..." lines stay whole, so they can be grepped and clicked.
-    err = _err_console()
-    err.print(f"[bold red]error:[/] {escape(error.message)}", soft_wrap=True)
-    if isinstance(error, CatalogueError):
-        for problem in error.problems:
-            err.print(f"  {escape(str(problem))}", soft_wrap=True)
-    if error.hint:
-        err.print(f"[dim]hint: {escape(error.hint)}[/]", soft_wrap=True)
 
 
 class _Group(TyperGroup):
@@ -77,18 +77,15 @@ class _Group(TyperGroup):
         except BackcoachError as error:
             if _debug():
                 raise
-            report_error(error)
+            _print_error(error)
             raise typer.Exit(error.exit_code) from None
         except Exception as error:
             # Typer's own signals (usage errors, Exit, Abort) pass through untouched.
             if type(error).__module__.startswith("typer") or _debug():
                 raise
-            _err_console().print(
-                f"[bold red]error:[/] unexpected internal error: {type(error).__name__}: {error}\n"
-                "[dim]hint: rerun with BACKCOACH_DEBUG=1 to see the traceback, and report it[/]",
-                markup=True,
-                highlight=False,
-            )
+            from backcoach.render.console import print_internal_error
+
+            print_internal_error(error)
             raise typer.Exit(EXIT_FAILURE) from None
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
@@ -151,54 +148,6 @@ def _main(
     ctx.obj = {"catalogue": catalogue}
 
 
-# --- options shared by several commands ----------------------------------------
-
-FocusOption = Annotated[
-    list[str] | None, typer.Option("--focus", "-f", metavar="FOCUS", help=FOCUS_HELP)
-]
-MinutesOption = Annotated[
-    int | None,
-    typer.Option(
-        "--minutes",
-        "-m",
-        metavar="MINUTES",
-        help="Length of the session in minutes (1-90; default 10, or config).",
-    ),
-]
-LevelOption = Annotated[
-    str | None,
-    typer.Option(
-        "--level",
-        "-l",
-        metavar="LEVEL",
-        help="Highest level to include: beginner, intermediate, advanced.",
-    ),
-]
-EquipmentOption = Annotated[
-    list[str] | None,
-    typer.Option("--equipment", "-e", metavar="EQUIPMENT", help=EQUIPMENT_HELP),
-]
-SeedOption = Annotated[
-    int | None,
-    typer.Option(
-        "--seed",
-        metavar="N",
-        help="Repeat a plan's choice of exercises: the same seed and options give the same "
-        "exercises (doses may have progressed since).",
-    ),
-]
-FlareUpOption = Annotated[
-    bool,
-    typer.Option(
-        "--flare-up",
-        help="A gentle session for a bad day: mobility and stretches only, shorter and fewer.",
-    ),
-]
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Write JSON to stdout instead of a table.")
-]
-
-
 def _library(ctx: typer.Context) -> Library:
     from backcoach.catalogue import chosen_path
     from backcoach.library import open_library
@@ -231,28 +180,9 @@ def start_command(
     equipment: EquipmentOption = None,
     seed: SeedOption = None,
     flare_up: FlareUpOption = False,
-    yes: Annotated[
-        bool,
-        typer.Option(
-            "--yes",
-            "-y",
-            help="Ask nothing: the safety list is printed and --yes confirms that none of it "
-            "applies; pain and effort are not recorded, so no dose steps up.",
-        ),
-    ] = False,
-    sound: Annotated[
-        str | None,
-        typer.Option(
-            "--sound", metavar="SOUND", help="Cues: bell (default, or config), voice or off."
-        ),
-    ] = None,
-    plain: Annotated[
-        bool,
-        typer.Option(
-            "--plain",
-            help="One line per event instead of a redrawn screen (for screen readers and logs).",
-        ),
-    ] = False,
+    yes: YesOption = False,
+    sound: SoundOption = None,
+    plain: PlainOption = False,
 ) -> None:
     """Run a session live: safety check, countdowns, reps with tempo, sides and rests."""
     from backcoach import coaching, session
@@ -308,25 +238,8 @@ def plan_command(
 def list_command(
     ctx: typer.Context,
     focus: FocusOption = None,
-    level: Annotated[
-        str | None,
-        typer.Option(
-            "--level",
-            "-l",
-            metavar="LEVEL",
-            help="Only this level: beginner, intermediate, advanced.",
-        ),
-    ] = None,
-    equipment: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--equipment",
-            "-e",
-            metavar="EQUIPMENT",
-            help="Only exercises you can do with this equipment (repeat or join with commas; "
-            "'none' for just a mat).",
-        ),
-    ] = None,
+    level: OnlyLevelOption = None,
+    equipment: OnlyEquipmentOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """List the exercises in the catalogue, with their dose and equipment."""
@@ -363,45 +276,15 @@ def list_command(
     out.print(f"\n{len(found)} {noun}. Details: backcoach show ID", style="dim")
 
 
-def find_exercise(library: Library, query: str) -> Exercise:
-    """Match an id, a name or an alias, ignoring case, spaces and hyphens."""
-    import difflib
-
-    from backcoach.errors import NotFoundError
-    from backcoach.library import normal
-
-    exercise_id = library.lookup(query)
-    found = library.get(exercise_id) if exercise_id is not None else None
-    if found is not None:
-        return found
-    keys = dict(library.name_keys())
-    suggestions: list[str] = []
-    for key in difflib.get_close_matches(normal(query), list(keys), n=10, cutoff=0.6):
-        if keys[key] not in suggestions:
-            suggestions.append(keys[key])
-    hint = (
-        "did you mean " + " or ".join(suggestions[:3]) + "?"
-        if suggestions
-        else "see every exercise with: backcoach list"
-    )
-    raise NotFoundError(f"unknown exercise {query!r}", hint=hint)
-
-
 @app.command("show")
 def show_command(
     ctx: typer.Context,
-    exercise: Annotated[
-        str,
-        typer.Argument(
-            metavar="EXERCISE",
-            help='An exercise id, name or alias, e.g. bird-dog or "child\'s pose".',
-        ),
-    ],
+    exercise: ExerciseArgument,
     as_json: JsonOption = False,
 ) -> None:
     """Show one exercise in full: steps, cues, cautions, dose, variants and sources."""
     library = _library(ctx)
-    found = find_exercise(library, exercise)
+    found = library.find(exercise)
     if as_json:
         from backcoach.shapes import exercise_json, write_json
 
@@ -418,27 +301,18 @@ def show_command(
 
 @app.command("history")
 def history_command(
-    limit: Annotated[
-        int,
-        typer.Option("--limit", "-n", metavar="N", help="How many sessions to show, newest first."),
-    ] = 20,
+    limit: LimitOption = 20,
     as_json: JsonOption = False,
-    as_csv: Annotated[
-        bool, typer.Option("--csv", help="Write CSV with a header to stdout.")
-    ] = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """Past sessions, newest first."""
-    from backcoach.storage import existing_history
+    from backcoach.storage import read_sessions
 
     if as_json and as_csv:
         raise UsageError("--json and --csv cannot be used together")
     if limit < 1:
         raise UsageError("--limit must be 1 or more")
-    history = existing_history()
-    sessions: list[SessionRecord] = []
-    if history is not None:
-        with history:
-            sessions = history.sessions(limit)
+    sessions = read_sessions(limit)
     if as_json:
         from backcoach.shapes import session_json, write_json
 
@@ -458,25 +332,15 @@ def history_command(
     out.print(history_table(sessions))
 
 
-def _overview() -> Overview:
-    from backcoach.models import Overview
-    from backcoach.storage import existing_history
-
-    history = existing_history()
-    if history is None:
-        return Overview((), (), (), None, None)
-    with history:
-        return history.overview()
-
-
 @app.command("stats")
 def stats_command(as_json: JsonOption = False) -> None:
     """Streaks, sessions and minutes per week, and how pain is moving."""
     from datetime import date
 
     from backcoach import stats
+    from backcoach.storage import read_overview
 
-    summary = stats.compute(_overview(), date.today())
+    summary = stats.compute(read_overview(), date.today())
     if as_json:
         from backcoach.shapes import stats_json, write_json
 
@@ -490,49 +354,25 @@ def stats_command(as_json: JsonOption = False) -> None:
 
 @app.command("report")
 def report_command(
-    report_format: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            metavar="FORMAT",
-            help="md (Markdown) or html (with a pain chart). Default: from the --output file's "
-            "extension (.html, .htm), else md.",
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", metavar="PATH", help="Write to this file instead of stdout."
-        ),
-    ] = None,
+    report_format: FormatOption = None,
+    output: OutputOption = None,
 ) -> None:
     """A one-page summary to show a physiotherapist or doctor."""
     from datetime import date
 
     from backcoach import report, stats
+    from backcoach.storage import read_overview
 
     chosen = report.format_for(report_format, output)
-    overview = _overview()
+    overview = read_overview()
     summary = stats.compute(overview, date.today())
     render = report.html if chosen == "html" else report.markdown
     text = render(overview, summary, date.today())
     if output is None:
         sys.stdout.write(text)
         return
-    _write_report(output, text)
+    report.write(output, text)
     _err_console().print(f"wrote {output} ({chosen})")
-
-
-def _write_report(path: Path, text: str) -> None:
-    from backcoach.errors import StorageError
-    from backcoach.paths import write_text_atomically
-
-    if path.is_dir():
-        raise UsageError(f"{path} is a folder; give a file name")
-    try:
-        write_text_atomically(path, text)
-    except OSError as exc:
-        raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
 # --- settings and catalogues ----------------------------------------------------
@@ -610,14 +450,7 @@ def config_path_command() -> None:
 @app.command("validate")
 def validate_command(
     ctx: typer.Context,
-    path: Annotated[
-        Path | None,
-        typer.Argument(
-            metavar="PATH",
-            help="The catalogue file to check. Default: the catalogue in use (--catalogue, "
-            "BACKCOACH_CATALOGUE, or the bundled one).",
-        ),
-    ] = None,
+    path: CatalogueArgument = None,
 ) -> None:
     """Check a catalogue file and list every problem with its location."""
     from backcoach import catalogue
@@ -661,6 +494,6 @@ def main() -> NoReturn:
     except BackcoachError as error:  # raised outside a command (should not happen)
         if _debug():
             raise
-        report_error(error)
+        _print_error(error)
         sys.exit(error.exit_code)
     sys.exit(0)

@@ -89,9 +89,6 @@ class Library:
 
     # --- reading ------------------------------------------------------------
 
-    def __len__(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM exercises").fetchone()[0])
-
     def summaries(self) -> list[Summary]:
         rows = self.db.execute(
             "SELECT id, name, regions, kind, level, needs, equipment, dose_text "
@@ -128,10 +125,6 @@ class Library:
     def get_many(self, ids: Iterable[str]) -> list[Exercise]:
         return [exercise for exercise in map(self.get, ids) if exercise is not None]
 
-    def all(self) -> list[Exercise]:
-        ids = [row[0] for row in self.db.execute("SELECT id FROM exercises ORDER BY position")]
-        return self.get_many(ids)
-
     def pretty_json(self, ids: Sequence[str]) -> Iterator[str]:
         """Each exercise's JSON, rendered when the cache was built (indented for an array).
 
@@ -143,6 +136,28 @@ class Library:
         ):
             if exercise_id in wanted:
                 yield pretty
+
+    def find(self, query: str) -> Exercise:
+        """Match an id, a name or an alias, ignoring case, spaces and hyphens."""
+        import difflib
+
+        from backcoach.errors import NotFoundError
+
+        exercise_id = self.lookup(query)
+        found = self.get(exercise_id) if exercise_id is not None else None
+        if found is not None:
+            return found
+        keys = dict(self.name_keys())
+        suggestions: list[str] = []
+        for key in difflib.get_close_matches(normal(query), list(keys), n=10, cutoff=0.6):
+            if keys[key] not in suggestions:
+                suggestions.append(keys[key])
+        hint = (
+            "did you mean " + " or ".join(suggestions[:3]) + "?"
+            if suggestions
+            else "see every exercise with: backcoach list"
+        )
+        raise NotFoundError(f"unknown exercise {query!r}", hint=hint)
 
     def lookup(self, key: str) -> str | None:
         row = self.db.execute("SELECT id FROM names WHERE key = ?", (normal(key),)).fetchone()

@@ -19,6 +19,19 @@ FORMATS = ("md", "html")
 _BY_SUFFIX = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 
 
+def write(path: Path, text: str) -> None:
+    """The report file, written whole or not at all."""
+    from backcoach.errors import StorageError, UsageError
+    from backcoach.paths import write_text_atomically
+
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give a file name")
+    try:
+        write_text_atomically(path, text)
+    except OSError as exc:
+        raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
 def format_for(asked: str | None, output: Path | None) -> str:
     """--format if given, else the output file's extension (as pandoc does), else md."""
     if asked is not None:

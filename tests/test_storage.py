@@ -16,8 +16,9 @@ import pytest
 
 from backcoach import catalogue, planner
 from backcoach.errors import StorageError
+from backcoach.migrations import MIGRATIONS, SCHEMA_VERSION
 from backcoach.shapes import session_json
-from backcoach.storage import MIGRATIONS, SCHEMA_VERSION, open_history
+from backcoach.storage import open_history
 
 from .conftest import BUNDLED, TEST_DATA, RunCli
 from .fakes import integrity_ok

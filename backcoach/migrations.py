@@ -1,0 +1,129 @@
+"""The history's schema: numbered migrations, and the checks before any write.
+
+Each migration runs in its own transaction under BEGIN IMMEDIATE; the
+database's PRAGMA user_version is the number of the last one applied. A file
+that is not a backcoach history, is damaged, or was written by a newer
+backcoach is refused with one message and never modified.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from backcoach.errors import StorageError
+
+BUSY_TIMEOUT_MS = 5000
+
+# Numbered migrations, applied in order, each in its own transaction; the
+# database's PRAGMA user_version is the number of the last one applied.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            focus TEXT NOT NULL,
+            minutes INTEGER NOT NULL,
+            level TEXT NOT NULL,
+            seed INTEGER NOT NULL,
+            flare_up INTEGER NOT NULL DEFAULT 0,
+            planned_seconds INTEGER NOT NULL,
+            active_seconds REAL,
+            pain_before INTEGER CHECK (pain_before BETWEEN 0 AND 10),
+            pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10),
+            effort TEXT,
+            completed INTEGER NOT NULL DEFAULT 0,
+            outcome TEXT NOT NULL DEFAULT 'in progress',
+            red_flags TEXT NOT NULL DEFAULT '[]',
+            red_flag_tier TEXT,
+            symptoms_spread INTEGER NOT NULL DEFAULT 0,
+            pid INTEGER
+        )""",
+        """CREATE TABLE session_exercises (
+            session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            exercise_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            phase TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            dose TEXT NOT NULL,
+            work_seconds REAL NOT NULL DEFAULT 0,
+            planned_work_seconds REAL NOT NULL DEFAULT 0,
+            ended_at TEXT,
+            PRIMARY KEY (session_id, position)
+        )""",
+        "CREATE INDEX sessions_by_start ON sessions (started_at)",
+        "CREATE INDEX exercises_by_id ON session_exercises (exercise_id)",
+    ),
+    # 2: progression reads each exercise's last few sessions without a scan.
+    (
+        "DROP INDEX exercises_by_id",
+        "CREATE INDEX exercises_by_id_and_session ON session_exercises (exercise_id, session_id)",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _refuse(path: Path, why: str) -> StorageError:
+    return StorageError(
+        f"the history {path} {why}; it has been left exactly as it is",
+        hint="move it aside to start a new history (or restore a backup), then run again",
+    )
+
+
+def check_and_migrate(connection: sqlite3.Connection, path: Path) -> None:
+    """Refuse a file that is not ours (untouched), then bring ours up to date."""
+    try:
+        # Reading the header first: a damaged or foreign file fails here, before any write.
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        tables = {
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+    except sqlite3.DatabaseError as exc:
+        raise _refuse(path, f"is not a backcoach history or is damaged ({exc})") from exc
+    if version > SCHEMA_VERSION:
+        raise StorageError(
+            f"the history {path} was written by a newer backcoach (schema {version}; this "
+            f"backcoach knows up to {SCHEMA_VERSION}); it has been left exactly as it is",
+            hint="upgrade backcoach: pip install --upgrade backcoach",
+        )
+    if version == 0 and tables:
+        raise _refuse(path, "is an SQLite database, but not a backcoach history")
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        connection.execute("PRAGMA foreign_keys = ON")
+        if version < SCHEMA_VERSION:
+            migrate(connection)
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = FULL")
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc):
+            raise StorageError(
+                f"the history {path} cannot be written (read-only)",
+                hint="check the file's permissions, or set BACKCOACH_HOME elsewhere",
+            ) from exc
+        raise _refuse(path, f"could not be prepared ({exc})") from exc
+
+
+def migrate(connection: sqlite3.Connection) -> None:
+    """Apply every migration not yet applied, each in one transaction.
+
+    BEGIN IMMEDIATE takes the write lock first, so two processes starting at
+    once cannot both apply the same migration.
+    """
+    for number, statements in enumerate(MIGRATIONS, start=1):
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            current = connection.execute("PRAGMA user_version").fetchone()[0]
+            if current >= number:
+                connection.execute("ROLLBACK")
+                continue
+            for statement in statements:
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {number}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
