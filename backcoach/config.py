@@ -21,6 +21,8 @@ from backcoach.vocabulary import (
     MAX_MINUTES,
     MIN_MINUTES,
     SOUNDS,
+    did_you_mean,
+    unknown,
 )
 
 
@@ -34,8 +36,17 @@ def _words(value: Any, allowed: tuple[str, ...], what: str, nothing: str = "") -
         return []
     bad = [word for word in words if word not in allowed]
     if bad:
-        raise ValueError(f"{bad[0]!r} is not one of: {', '.join(allowed)}")
+        raise ValueError(_not_one_of(bad[0], allowed))
     return list(dict.fromkeys(words))
+
+
+def _not_one_of(value: Any, allowed: tuple[str, ...], one: bool = False) -> str:
+    listed = ", ".join(allowed)
+    message = (
+        f"must be one of: {listed} (not {value!r})" if one else f"{value!r} is not one of: {listed}"
+    )
+    suggestion = did_you_mean(value, allowed) if isinstance(value, str) else None
+    return f"{message}; {suggestion}" if suggestion else message
 
 
 def _minutes(value: Any) -> int:
@@ -50,7 +61,7 @@ def _minutes(value: Any) -> int:
 def _choice(allowed: tuple[str, ...]) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if not isinstance(value, str) or value.strip().lower() not in allowed:
-            raise ValueError(f"must be one of: {', '.join(allowed)} (not {value!r})")
+            raise ValueError(_not_one_of(value, allowed, one=True))
         return value.strip().lower()
 
     return check
@@ -158,7 +169,7 @@ def effective(file_values: Mapping[str, Any]) -> dict[str, tuple[Any, str]]:
 def set_value(key: str, value: str, file: Path | None = None) -> Any:
     setting = SETTINGS.get(key)
     if setting is None:
-        raise UsageError(f"unknown setting {key!r}: use {', '.join(SETTINGS)}")
+        raise unknown("setting", key, SETTINGS)
     try:
         checked = setting.check(value)
     except ValueError as exc:
@@ -172,7 +183,7 @@ def set_value(key: str, value: str, file: Path | None = None) -> Any:
 
 def unset(key: str, file: Path | None = None) -> bool:
     if key not in SETTINGS:
-        raise UsageError(f"unknown setting {key!r}: use {', '.join(SETTINGS)}")
+        raise unknown("setting", key, SETTINGS)
     file = file or path()
     present = key in _read_raw(file)
     if not present:

@@ -254,8 +254,15 @@ def _fill(db: sqlite3.Connection, exercises: Iterable[Exercise]) -> None:
     # First come, first served: an alias never takes over another exercise's id or name.
     names: dict[str, str] = {}
 
+    ids: set[str] = set()
+
     def rows() -> Iterator[tuple[object, ...]]:
         for position, exercise in enumerate(exercises):
+            # A repeated id is a problem `exercises` reports, located, when it ends; a row
+            # for it here would stop the reading first with the table's own UNIQUE error.
+            if exercise.id in ids:
+                continue
+            ids.add(exercise.id)
             for name in (exercise.id, exercise.name, *exercise.aliases):
                 names.setdefault(normal(name), exercise.id)
             yield _row(position, exercise)

@@ -141,17 +141,24 @@ EQUIPMENT_WORDS = tuple(item.value for item in Equipment if item is not Equipmen
 # --- checking what a person typed -------------------------------------------------
 
 
-def unknown(what: str, word: str, allowed: Iterable[str], also: str = "") -> UsageError:
-    """The error for a word that is not one of `allowed`, with the nearest as a hint."""
+def nearest(word: str, allowed: Iterable[str]) -> str | None:
+    """The allowed word a typo most likely meant, if one is close."""
     import difflib
 
+    close = difflib.get_close_matches(word.lower(), list(allowed), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, allowed: Iterable[str]) -> str | None:
+    close = nearest(word, allowed)
+    return f"did you mean {close}?" if close else None
+
+
+def unknown(what: str, word: str, allowed: Iterable[str], also: str = "") -> UsageError:
+    """The error for a word that is not one of `allowed`, with the nearest as a hint."""
     choices = list(allowed)
-    close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
     usage = ", ".join(choices) + (f" ({also})" if also else "")
-    return UsageError(
-        f"unknown {what} {word!r}: use {usage}",
-        hint=f"did you mean {close[0]}?" if close else None,
-    )
+    return UsageError(f"unknown {what} {word!r}: use {usage}", hint=did_you_mean(word, choices))
 
 
 def check_minutes(minutes: int, source: str = "--minutes") -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 import typer
@@ -253,6 +254,21 @@ def test_history_after_real_sessions(run: RunCli, monkeypatch: pytest.MonkeyPatc
     assert stats["sessions"] == 2 and stats["current_streak_days"] == 1
 
 
+@pytest.mark.parametrize("columns", [120, 80, 60, 40])
+def test_history_fits_the_terminal_without_cutting_dates(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    monkeypatch.setenv("BACKCOACH_TIME_SCALE", "0.0005")
+    assert run("start", "--yes", "--minutes", "2", "--seed", "1", "--flare-up").exit_code == 0
+    monkeypatch.setenv("COLUMNS", str(columns))
+    lines = run("history").stdout.splitlines()
+    assert all(len(line) <= columns for line in lines)
+    flowing = " ".join(" ".join(lines).split())
+    (record,) = json.loads(run("history", "--json").stdout)
+    started = datetime.fromisoformat(record["started_at"]).astimezone().date().isoformat()
+    assert started in flowing and "complete" in flowing and "…" not in flowing
+
+
 def test_plan_says_why_a_dose_changed(
     run: RunCli, monkeypatch: pytest.MonkeyPatch, isolated_home: object
 ) -> None:
@@ -264,7 +280,6 @@ def test_plan_says_why_a_dose_changed(
     cat = catalogue.load(catalogue.bundled_path())
     plan = planner.build(cat, planner.Request(seed=9))
     history = open_history()
-    assert history is not None
     for days in (2, 1):
         started = datetime.now(UTC) - timedelta(days=days)
         sid = history.begin(plan, "whole back", 3, [1.0] * len(plan.steps), started_at=started)
@@ -277,7 +292,7 @@ def test_plan_says_why_a_dose_changed(
                for step in data["steps"])  # fmt: skip
 
 
-@pytest.mark.parametrize("columns", [200, 80, 60, 40])
+@pytest.mark.parametrize("columns", [200, 120, 80, 60, 40])
 def test_list_fits_the_terminal_and_keeps_every_id_whole(
     run: RunCli, monkeypatch: pytest.MonkeyPatch, columns: int
 ) -> None:
@@ -288,7 +303,7 @@ def test_list_fits_the_terminal_and_keeps_every_id_whole(
     ids = [item["id"] for item in json.loads(run("list", "--json").stdout)]
     words = {word for line in lines for word in line.split()}
     assert set(ids) <= words  # an id is never folded or wrapped (the longest is 27)
-    if columns >= 150:  # wide enough for one line per exercise
+    if columns >= 120:  # wide enough for a row per exercise
         row = next(line for line in lines if line.startswith("bird-dog "))
         assert "Bird-dog" in row and "mat" in row
 
@@ -304,3 +319,70 @@ def test_plan_fits_the_terminal_and_keeps_its_reasons(
         run("plan", "--focus", "lower", "--seed", "1", "--json").stdout)["steps"]]  # fmt: skip
     flowing = " ".join(out.split())  # a reason may wrap, but every word is there in order
     assert all(reason in flowing for reason in reasons)
+
+
+def test_help_is_h_too_and_lists_commands_in_the_order_they_are_used(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    text = run("-h").stdout
+    assert text == run("--help").stdout
+    listed = text.split("Commands:")[1]
+    names = [line.split()[0] for line in listed.splitlines() if line.startswith("  ") and
+             not line.startswith("   ")]  # fmt: skip
+    assert names[:4] == ["start", "plan", "list", "show"]
+    assert "..." not in listed  # summaries are whole, wrapped rather than cut
+    assert run("plan", "-h").exit_code == 0
+
+
+def test_help_shows_placeholders_not_types(run: RunCli) -> None:
+    text = run("start", "--help").stdout
+    for placeholder in ("--focus FOCUS", "--minutes MINUTES", "--level LEVEL", "--seed N",
+                        "--sound SOUND", "--equipment EQUIPMENT"):  # fmt: skip
+        assert placeholder in text
+    assert "TEXT" not in text and "INTEGER" not in text and "list[" not in text
+
+
+@pytest.mark.parametrize(
+    ("args", "suggestion"),
+    [
+        (["list", "--level", "beginer"], "did you mean beginner?"),
+        (["list", "--equipment", "dumbell"], "did you mean dumbbell?"),
+        (["list", "--focus", "lowr"], "did you mean lower?"),
+        (["plan", "--level", "advnced"], "did you mean advanced?"),
+        (["start", "--yes", "--sound", "voise"], "did you mean voice?"),
+        (["report", "--format", "htm"], "did you mean html?"),
+        (["config", "set", "levle", "beginner"], "did you mean level?"),
+        (["config", "set", "level", "beginer"], "did you mean beginner?"),
+    ],
+)
+def test_every_closed_choice_suggests_the_nearest(
+    run: RunCli, args: list[str], suggestion: str
+) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert suggestion in result.stderr
+
+
+def test_plan_takes_every_option_start_plans_with(run: RunCli) -> None:
+    gentle = json.loads(run("plan", "--flare-up", "--seed", "3", "--json").stdout)
+    assert gentle["flare_up"] is True
+    assert any("flare-up" in note for note in gentle["notes"])
+    start_options = {p.name for p in _command("start").params}
+    plan_options = {p.name for p in _command("plan").params}
+    assert start_options - plan_options == {"yes", "sound", "plain"}
+
+
+def _command(name: str) -> typer.core.TyperCommand:
+    return typer.main.get_command(app).commands[name]  # type: ignore[attr-defined, no-any-return]
+
+
+def test_the_global_options_with_a_value_are_the_ones_main_steps_over() -> None:
+    from backcoach.cli import GLOBAL_OPTIONS_WITH_VALUE
+
+    group = typer.main.get_command(app)
+    with_value = {
+        option for param in group.params if not getattr(param, "is_flag", True)
+        for option in param.opts
+    }  # fmt: skip
+    assert with_value == set(GLOBAL_OPTIONS_WITH_VALUE)

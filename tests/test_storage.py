@@ -211,6 +211,14 @@ def test_sigkill_keeps_finished_exercises_and_an_intact_database(isolated_home: 
     assert record.outcome == "interrupted"  # its process is gone
     assert record.exercises[0].status == "done"
     assert {e.status for e in record.exercises[1:]} <= {"pending", "done"}
+    # The time it did is kept even though it never reached its end.
+    first_exercise = record.exercises[0].work_seconds
+    assert record.active_seconds is not None and record.active_seconds >= first_exercise > 0
+    history.close()
+    shown = subprocess.run(
+        [str(BIN), "history"], capture_output=True, text=True, env=env_for(isolated_home, "1")
+    ).stdout
+    assert "interrupted" in shown and " 0 s " not in shown
 
 
 def test_two_sessions_at_once_both_land(isolated_home: Path) -> None:

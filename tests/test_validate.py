@@ -22,11 +22,20 @@ def write(tmp_path: Path, text: str | bytes, name: str = "catalogue.yaml") -> Pa
 
 
 def invalid(run: RunCli, path: Path) -> str:
-    result = run("validate", str(path))
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    assert result.stdout == ""
-    return result.stderr
+    """validate's message, which `list` and `plan` must give too for the same file."""
+    messages = []
+    for args in (
+        ["validate", str(path)],
+        ["--catalogue", str(path), "list"],
+        ["--catalogue", str(path), "plan", "--seed", "1"],
+    ):
+        result = run(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "Traceback" not in result.output and "internal error" not in result.output
+        assert result.stdout == ""
+        messages.append(result.stderr)
+    assert messages[1] == messages[0] == messages[2]
+    return messages[0]
 
 
 def test_bundled_catalogue_is_valid(run: RunCli) -> None:
@@ -34,6 +43,18 @@ def test_bundled_catalogue_is_valid(run: RunCli) -> None:
     assert result.exit_code == 0
     assert result.stdout.startswith("ok: ")
     assert "exercises" in result.stdout
+
+
+def test_validate_without_a_path_checks_the_catalogue_in_use(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert run("validate").stdout.strip() == f"ok: 41 exercises in {BUNDLED}"
+    tiny = TEST_DATA / "tiny.yaml"
+    assert run("--catalogue", str(tiny), "validate").stdout.strip() == f"ok: 3 exercises in {tiny}"
+    broken = write(tmp_path, TINY.replace("id: lying-stretch", "id: side-hold"))
+    monkeypatch.setenv("BACKCOACH_CATALOGUE", str(broken))
+    result = run("validate")
+    assert result.exit_code == 2 and "duplicate id" in result.stderr
 
 
 def test_tiny_catalogue_is_valid(run: RunCli) -> None:

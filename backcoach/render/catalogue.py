@@ -31,7 +31,7 @@ def exercise_table(exercises: Sequence[Summary]) -> Grid:
             [
                 ((exercise.id, "cyan"),),
                 ((exercise.name, ""),),
-                (("+".join(exercise.regions), ""),),
+                ((regions, ""),),
                 ((exercise.kind, ""),),
                 ((exercise.level, ""),),
                 ((exercise.dose_text, ""),),
@@ -57,7 +57,13 @@ def exercise_table(exercises: Sequence[Summary]) -> Grid:
             ]
         )
     return Grid(
-        Layout(["id", "name", "regions", "kind", "level", "dose", "equipment"], wide),
+        # From 120 columns a row per exercise: a long name, dose or equipment list may
+        # wrap onto a second line (10 of the 41 bundled at exactly 120); from 150, none does.
+        Layout(
+            ["id", "name", "back", "kind", "level", "dose", "equipment"],
+            wide,
+            flexible={1: 21, 5: 24, 6: 9},
+        ),
         Layout(
             ["id / name", "kind / level", "regions", "dose / equipment"],
             stacked,
