@@ -1,6 +1,7 @@
 """backcoach benchmarks: start-up against the Typer + Rich floor, and session timing.
 
     python bench/run.py             # everything (includes a real-time ~60 s session)
+                                    # and 10 years of daily sessions (bench/history.py)
     python bench/run.py --quick     # start-up only
     python bench/run.py --instructions  # also start-up in instructions (valgrind)
     python bench/run.py --runs 50   # more runs per command (default 30)
@@ -45,6 +46,10 @@ MEMORY_10K_GOAL_MIB = 200
 SESSION_MEMORY_GOAL_MIB = 80
 TIMING_GOAL_MS = 50.0
 CPU_GOAL = 0.01  # share of one core during the countdown
+KEY_LATENCY_GOAL_MS = 15.0
+HISTORY_YEARS = 10
+HISTORY_TIME_GOAL = 2.0  # times `list` on the same machine
+HISTORY_MEMORY_GOAL_MIB = 100
 
 
 @dataclass
@@ -235,6 +240,112 @@ def live_cpu(env: dict[str, str]) -> list[Row]:
     ]
 
 
+def key_latency(env: dict[str, str], presses: int = 12) -> list[Row]:
+    """From a key press to the changed frame: space pressed in a pty, until PAUSED is drawn.
+
+    The bytes are written straight to the pty (pexpect would wait 50 ms before each send,
+    its `delaybeforesend`, which is what a first measurement of 54 ms was).
+    """
+    if sys.platform == "win32":
+        return []
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+
+    primary, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    process = subprocess.Popen(
+        [str(BIN), "start", "--yes", "--sound", "off", "--minutes", "5", "--seed", "7"],
+        stdin=secondary, stdout=secondary, stderr=secondary, close_fds=True,
+        env=dict(env, TERM="xterm-256color"), start_new_session=True,
+    )  # fmt: skip
+    os.close(secondary)
+
+    def wait_for(token: bytes) -> float:
+        seen, until = b"", time.perf_counter() + 10
+        while time.perf_counter() < until:
+            ready, _, _ = select.select([primary], [], [], 0.5)
+            if ready:
+                seen += os.read(primary, 65536)
+                if token in seen:
+                    return time.perf_counter()
+        raise SystemExit(f"the latency session never showed {token!r}")
+
+    try:
+        wait_for(b"GET READY")
+        samples = []
+        for _ in range(presses):
+            time.sleep(0.37)  # land at different points of the countdown's second
+            pressed = time.perf_counter()
+            os.write(primary, b" ")
+            samples.append((wait_for(b"PAUSED") - pressed) * 1000)
+            time.sleep(0.2)
+            os.write(primary, b" ")
+            wait_for(b"exercise")  # resumed: a frame with the progress line again
+        os.write(primary, b"q")
+    finally:
+        time.sleep(0.3)
+        process.kill()
+        process.wait()
+        os.close(primary)
+    median = statistics.median(samples)
+    return [
+        Row(
+            f"keys: space to PAUSED on screen, median of {presses} (100×30 pty)",
+            f"{median:.1f} ms (max {max(samples):.1f} ms)",
+            f"≤ {KEY_LATENCY_GOAL_MS:.0f} ms",
+            median <= KEY_LATENCY_GOAL_MS,
+        )
+    ]
+
+
+def history_scale(env: dict[str, str], floor: float | None) -> list[Row]:
+    """Commands that read the history, with ten years of daily sessions behind them."""
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as home:
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "history.py"), home,
+             "--years", str(HISTORY_YEARS)],
+            check=True, stdout=subprocess.DEVNULL, env=env,
+        )  # fmt: skip
+        size = (Path(home) / "history.sqlite3").stat().st_size / 2**20
+        run_env = dict(env, BACKCOACH_HOME=home)
+        commands = {
+            "list": [str(BIN), "list"],
+            "history": [str(BIN), "history"],
+            "stats": [str(BIN), "stats"],
+            "report": [str(BIN), "report"],
+            "plan": [str(BIN), "plan", "--seed", "1"],
+        }
+        for command in commands.values():
+            run_measured(command, run_env)  # warm: caches and the page cache
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        peaks: dict[str, float] = dict.fromkeys(commands, 0.0)
+        for _ in range(7):
+            for name, command in commands.items():
+                wall, _, mib = run_measured(command, run_env)
+                times[name].append(wall)
+                peaks[name] = max(peaks[name], mib)
+        base = statistics.median(times["list"])
+        for name in commands:
+            median = statistics.median(times[name])
+            ratio = median / base
+            extra = f", {median / floor:.2f}× floor" if floor and name == "plan" else ""
+            rows.append(
+                Row(
+                    f"history of {HISTORY_YEARS} years ({size:.0f} MB): {name}",
+                    f"{median * 1000:.0f} ms ({ratio:.2f}× list{extra}), {peaks[name]:.0f} MiB",
+                    "" if name == "list"
+                    else f"≤ {HISTORY_TIME_GOAL:g}× list, < {HISTORY_MEMORY_GOAL_MIB} MiB",
+                    None if name == "list"
+                    else ratio <= HISTORY_TIME_GOAL and peaks[name] < HISTORY_MEMORY_GOAL_MIB,
+                )
+            )
+    return rows
+
+
 def scale(env: dict[str, str], sizes: tuple[int, ...]) -> list[Row]:
     """Catalogues cloned to N exercises: list --json and plan, first run and second."""
     rows: list[Row] = []
@@ -374,10 +485,12 @@ def main() -> int:
         # editable install writes it on first import. With PYTHONDONTWRITEBYTECODE set (as
         # on some CI machines) every run would compile every module from source.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        rows, _ = startup(args.runs, env)
+        rows, medians = startup(args.runs, env)
         if args.instructions:
             rows += instructions(env)
         if not args.quick:
+            rows += history_scale(env, medians.get("floor (Typer + Rich, one option)"))
+            rows += key_latency(env)
             rows += session_timing(env)
             rows += live_cpu(env)
             rows += session_memory(env)
