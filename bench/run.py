@@ -337,9 +337,11 @@ def history_scale(env: dict[str, str], floor: float | None) -> list[Row]:
                 Row(
                     f"history of {HISTORY_YEARS} years ({size:.0f} MB): {name}",
                     f"{median * 1000:.0f} ms ({ratio:.2f}× list{extra}), {peaks[name]:.0f} MiB",
-                    "" if name == "list"
+                    ""
+                    if name == "list"
                     else f"≤ {HISTORY_TIME_GOAL:g}× list, < {HISTORY_MEMORY_GOAL_MIB} MiB",
-                    None if name == "list"
+                    None
+                    if name == "list"
                     else ratio <= HISTORY_TIME_GOAL and peaks[name] < HISTORY_MEMORY_GOAL_MIB,
                 )
             )
