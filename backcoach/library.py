@@ -18,7 +18,7 @@ import hashlib
 import os
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +29,7 @@ from backcoach.vocabulary import Equipment, Level, Region
 if TYPE_CHECKING:
     from backcoach.models import Catalogue, Exercise
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 # Most candidates of one kind the planner is given; a plan of 90 minutes uses far fewer.
 SAMPLE_PER_KIND = 48
 
@@ -47,11 +47,25 @@ _SCHEMA = (
         warmup INTEGER NOT NULL,
         dose_text TEXT NOT NULL,
         data TEXT NOT NULL,
-        pretty TEXT NOT NULL
+        pretty TEXT NOT NULL,
+        summary_sum TEXT NOT NULL,
+        data_sum TEXT NOT NULL
     )""",
     "CREATE TABLE names (key TEXT NOT NULL, id TEXT NOT NULL)",
     "CREATE INDEX names_by_key ON names (key)",
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
+_SUMMARY_COLUMNS = "id, name, regions, kind, level, level_rank, needs, equipment, warmup, dose_text"
+
+
+def checksum(values: Iterable[object]) -> str:
+    """What binds a cache row to what backcoach wrote: any edit of the row changes it."""
+    joined = "\x1f".join(str(value) for value in values)
+    return hashlib.blake2b(joined.encode(), digest_size=12).hexdigest()
+
+
+class CacheDamaged(Exception):
+    """A cache row does not match its checksum: the cache is rebuilt from the source."""
 
 
 class Summary:
@@ -83,13 +97,36 @@ def normal(text: str) -> str:
 
 
 class Library:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    """The catalogue's cache, open. Every row read is checked against its checksum; a
+    mismatch or any database error rebuilds the cache from the source (`rebuild`) and
+    the read is done again, so a damaged cache gives what a first run gives."""
+
+    def __init__(
+        self, db: sqlite3.Connection, rebuild: Callable[[], sqlite3.Connection] | None = None
+    ) -> None:
         self.db = db
+        self._rebuild = rebuild
         self._models: dict[str, Exercise] = {}
+
+    def _heal(self, error: Exception) -> None:
+        if self._rebuild is None:
+            raise error
+        rebuild, self._rebuild = self._rebuild, None  # once: a second failure is real
+        with contextlib.suppress(sqlite3.Error):
+            self.db.close()
+        self.db = rebuild()
+        self._models.clear()
 
     # --- reading ------------------------------------------------------------
 
     def summaries(self) -> list[Summary]:
+        try:
+            return self._summaries()
+        except sqlite3.Error as error:
+            self._heal(error)
+            return self._summaries()
+
+    def _summaries(self) -> list[Summary]:
         rows = self.db.execute(
             "SELECT id, name, regions, kind, level, needs, equipment, dose_text "
             "FROM exercises ORDER BY position"
@@ -110,17 +147,29 @@ class Library:
 
     def get(self, exercise_id: str) -> Exercise | None:
         if exercise_id not in self._models:
-            row = self.db.execute(
-                "SELECT data FROM exercises WHERE id = ?", (exercise_id,)
-            ).fetchone()
+            try:
+                row = self._data_row(exercise_id)
+            except (sqlite3.Error, CacheDamaged) as error:
+                self._heal(error)
+                row = self._data_row(exercise_id)
             if row is None:
                 return None
             import pydantic_core
 
             from backcoach.models import Exercise
 
-            self._models[exercise_id] = Exercise.trusted(pydantic_core.from_json(row[0]))
+            self._models[exercise_id] = Exercise.trusted(pydantic_core.from_json(row))
         return self._models[exercise_id]
+
+    def _data_row(self, exercise_id: str) -> str | None:
+        row = self.db.execute(
+            "SELECT data, pretty, data_sum FROM exercises WHERE id = ?", (exercise_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        if checksum(row[:2]) != row[2]:
+            raise CacheDamaged(exercise_id)
+        return str(row[0])
 
     def get_many(self, ids: Iterable[str]) -> list[Exercise]:
         return [exercise for exercise in map(self.get, ids) if exercise is not None]
@@ -131,11 +180,23 @@ class Library:
         One at a time, so `list --json` of a large catalogue never holds all of it.
         """
         wanted = set(ids)
-        for exercise_id, pretty in self.db.execute(
-            "SELECT id, pretty FROM exercises ORDER BY position"
-        ):
-            if exercise_id in wanted:
-                yield pretty
+        next_position = 0
+        while True:
+            try:
+                rows = self.db.execute(
+                    "SELECT position, id, data, pretty, data_sum FROM exercises "
+                    "WHERE position >= ? ORDER BY position",
+                    (next_position,),
+                )
+                for position, exercise_id, data, pretty, data_sum in rows:
+                    if exercise_id in wanted:
+                        if checksum((data, pretty)) != data_sum:
+                            raise CacheDamaged(exercise_id)
+                        yield pretty
+                    next_position = position + 1
+                return
+            except (sqlite3.Error, CacheDamaged) as error:
+                self._heal(error)  # and carry on from the same exercise, rebuilt
 
     def find(self, query: str) -> Exercise:
         """Match an id, a name or an alias, ignoring case, spaces and hyphens."""
@@ -160,20 +221,31 @@ class Library:
         raise NotFoundError(f"unknown exercise {query!r}", hint=hint)
 
     def lookup(self, key: str) -> str | None:
-        row = self.db.execute("SELECT id FROM names WHERE key = ?", (normal(key),)).fetchone()
+        try:
+            row = self.db.execute("SELECT id FROM names WHERE key = ?", (normal(key),)).fetchone()
+        except sqlite3.Error as error:
+            self._heal(error)
+            return self.lookup(key)
         return None if row is None else str(row[0])
 
     def name_keys(self) -> list[tuple[str, str]]:
-        return [(row[0], row[1]) for row in self.db.execute("SELECT key, id FROM names")]
+        try:
+            return [(row[0], row[1]) for row in self.db.execute("SELECT key, id FROM names")]
+        except sqlite3.Error as error:
+            self._heal(error)
+            return self.name_keys()
 
     def names(self, ids: Iterable[str]) -> dict[str, str]:
         wanted = list(ids)
         if not wanted:
             return {}
         marks = ",".join("?" * len(wanted))
-        return dict(
-            self.db.execute(f"SELECT id, name FROM exercises WHERE id IN ({marks})", wanted)
-        )
+        query = f"SELECT id, name FROM exercises WHERE id IN ({marks})"
+        try:
+            return dict(self.db.execute(query, wanted))
+        except sqlite3.Error as error:
+            self._heal(error)
+            return dict(self.db.execute(query, wanted))
 
     def candidates(
         self,
@@ -192,11 +264,15 @@ class Library:
         region_set = {region.value for region in regions}
         have = {item.value for item in equipment}
         pools: dict[str, list[str]] = {"warmup": [], "stretch": [], "strengthen": []}
-        rows = self.db.execute(
+        query = (
             "SELECT id, regions, kind, warmup, needs FROM exercises "
-            "WHERE level_rank <= ? ORDER BY position",
-            (level.rank,),
+            "WHERE level_rank <= ? ORDER BY position"
         )
+        try:
+            rows = self.db.execute(query, (level.rank,)).fetchall()
+        except sqlite3.Error as error:
+            self._heal(error)
+            rows = self.db.execute(query, (level.rank,)).fetchall()
         for exercise_id, region_text, kind, warmup, needs in rows:
             if not region_set.isdisjoint(region_text.split(",")) and (
                 not needs or have.issuperset(needs.split(","))
@@ -227,8 +303,7 @@ def _row(position: int, exercise: Exercise) -> tuple[object, ...]:
     dose_text = exercise.dose.describe()
     data["dose_text"] = dose_text
     pretty = pydantic_core.to_json(data, indent=2).decode()
-    return (
-        position,
+    summary = (
         exercise.id,
         exercise.name,
         ",".join(region.value for region in exercise.regions),
@@ -239,12 +314,12 @@ def _row(position: int, exercise: Exercise) -> tuple[object, ...]:
         ",".join(item.value for item in exercise.equipment),
         int(exercise.warmup),
         dose_text,
-        compact,
-        "  " + pretty.replace("\n", "\n  "),
     )
+    rendered = (compact, "  " + pretty.replace("\n", "\n  "))
+    return (position, *summary, *rendered, checksum(summary), checksum(rendered))
 
 
-def _fill(db: sqlite3.Connection, exercises: Iterable[Exercise]) -> None:
+def _fill(db: sqlite3.Connection, exercises: Iterable[Exercise], source: str = "") -> None:
     """Store each exercise as it comes (one at a time, so memory stays flat), then commit.
 
     If `exercises` raises (a CatalogueError at its end), nothing is committed.
@@ -267,16 +342,21 @@ def _fill(db: sqlite3.Connection, exercises: Iterable[Exercise]) -> None:
                 names.setdefault(normal(name), exercise.id)
             yield _row(position, exercise)
 
-    db.executemany(f"INSERT INTO exercises VALUES ({','.join('?' * 13)})", rows())
+    db.executemany(f"INSERT INTO exercises VALUES ({','.join('?' * 15)})", rows())
     db.executemany("INSERT INTO names VALUES (?, ?)", names.items())
+    db.execute("INSERT INTO meta VALUES ('source', ?)", (source,))
     db.execute(f"PRAGMA user_version = {CACHE_FORMAT}")
     db.commit()
 
 
 def in_memory(exercises: Iterable[Exercise]) -> Library:
+    return Library(_in_memory_db(exercises))
+
+
+def _in_memory_db(exercises: Iterable[Exercise], source: str = "") -> sqlite3.Connection:
     db = sqlite3.connect(":memory:")
-    _fill(db, exercises)
-    return Library(db)
+    _fill(db, exercises, source)
+    return db
 
 
 def _schema_stamp() -> str:
@@ -291,27 +371,48 @@ def _schema_stamp() -> str:
     return ";".join(parts)
 
 
+def source_digest(data: bytes) -> str:
+    """The catalogue file and the code that reads it, in one digest: the cache's key."""
+    return hashlib.sha256(_schema_stamp().encode() + b"\0" + data).hexdigest()
+
+
 def cache_file_for(data: bytes) -> Path:
     from backcoach.paths import cache_dir
 
-    digest = hashlib.sha256(_schema_stamp().encode() + b"\0" + data).hexdigest()[:32]
-    return cache_dir() / f"catalogue-{digest}.sqlite3"
+    return cache_dir() / f"catalogue-{source_digest(data)[:32]}.sqlite3"
 
 
-def _open_cached(file: Path) -> Library | None:
+def _open_cached(file: Path, digest: str) -> sqlite3.Connection | None:
+    """The cache, if it is whole and is the one for this source; None means rebuild it.
+
+    Any database error here (not SQLite, a dropped table, another cache copied over it)
+    is a reason to rebuild, never to fail; so is a row whose checksum does not match.
+    """
+    from urllib.parse import quote
+
     if not file.is_file():
         return None
+    db: sqlite3.Connection | None = None
     try:
-        db = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+        # A URI, to open it read-only; the path quoted, so '#', '?' or '%' in a folder's
+        # name cannot end it early and point SQLite at another file.
+        db = sqlite3.connect(f"file:{quote(str(file))}?mode=ro", uri=True)
         if db.execute("PRAGMA user_version").fetchone()[0] != CACHE_FORMAT:
+            raise CacheDamaged("format")
+        stored = db.execute("SELECT value FROM meta WHERE key = 'source'").fetchone()
+        if stored is None or stored[0] != digest:
+            raise CacheDamaged("source")
+        for row in db.execute(f"SELECT {_SUMMARY_COLUMNS}, summary_sum FROM exercises"):
+            if checksum(row[:-1]) != row[-1]:
+                raise CacheDamaged(str(row[0]))
+        return db
+    except (sqlite3.Error, CacheDamaged):
+        if db is not None:
             db.close()
-            return None
-        return Library(db)
-    except sqlite3.Error:
-        return None  # damaged: rebuilt below
+        return None
 
 
-def _write(file: Path, exercises: Iterable[Exercise]) -> bool:
+def _write(file: Path, exercises: Iterable[Exercise], source: str) -> bool:
     """Build the cache beside its final name and rename it into place (never half a file).
 
     False if it cannot be written; a CatalogueError from `exercises` goes on up.
@@ -321,7 +422,7 @@ def _write(file: Path, exercises: Iterable[Exercise]) -> bool:
         file.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(temporary)
         try:
-            _fill(db, exercises)
+            _fill(db, exercises, source)
         finally:
             db.close()
         os.replace(temporary, file)
@@ -349,12 +450,16 @@ def _older_than_a_day(path: Path) -> bool:
 def open_library(path: Path) -> Library:
     """The catalogue at `path`, validated (CatalogueError with every problem if not)."""
     data = read_bytes(path)
+    digest = source_digest(data)
     file = cache_file_for(data)
-    cached = _open_cached(file)
-    if cached is not None:
-        return cached
-    if _write(file, read_exercises(data, str(path))):
-        reopened = _open_cached(file)
-        if reopened is not None:
-            return reopened
-    return in_memory(read_exercises(data, str(path)))  # read again: the first pass was not kept
+
+    def build() -> sqlite3.Connection:
+        if _write(file, read_exercises(data, str(path)), digest):
+            reopened = _open_cached(file, digest)
+            if reopened is not None:
+                return reopened
+        # Read again: the first pass was not kept.
+        return _in_memory_db(read_exercises(data, str(path)), digest)
+
+    cached = _open_cached(file, digest)
+    return Library(cached if cached is not None else build(), rebuild=build)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -100,3 +102,64 @@ def test_a_catalogue_found_broken_late_leaves_no_cache(run: RunCli, tmp_path: Pa
     cache = cache_file_for(path.read_bytes())
     # Neither the cache nor the temporary file it is built in is left behind.
     assert not [file for file in cache.parent.glob("*") if cache.name in file.name]
+
+
+def damage_by_dropping_a_table(file: Path) -> None:
+    with sqlite3.connect(file) as db:
+        db.execute("DROP TABLE IF EXISTS names")
+
+
+def damage_by_copying_another_database(file: Path) -> None:
+    file.unlink()
+    with sqlite3.connect(file) as db:
+        db.execute("CREATE TABLE exercises (id TEXT)")
+        db.execute(f"PRAGMA user_version = {library_module.CACHE_FORMAT}")
+
+
+def damage_by_editing_a_dose(file: Path) -> None:
+    with sqlite3.connect(file) as db:
+        db.execute(
+            "UPDATE exercises SET data = replace(data, '\"reps\":8', '\"reps\":-8'), "
+            "pretty = replace(pretty, '\"reps\": 8', '\"reps\": -8'), "
+            "dose_text = '-8 reps' WHERE id = 'bird-dog' OR id = 'pelvic-tilt'"
+        )
+
+
+def damage_a_row_read_later(file: Path) -> None:
+    # Summaries untouched (they are checked on opening); one exercise's JSON edited.
+    with sqlite3.connect(file) as db:
+        db.execute("UPDATE exercises SET pretty = '  {\"id\": \"forged\"}' WHERE id = 'superman'")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        damage_by_dropping_a_table,
+        damage_by_copying_another_database,
+        damage_by_editing_a_dose,
+        damage_a_row_read_later,
+    ],
+)
+def test_a_damaged_or_edited_cache_gives_what_a_first_run_gives(
+    run: RunCli, damage: Callable[[Path], None]
+) -> None:
+    commands = [["list", "--json"], ["list"], ["show", "bird-dog", "--json"],
+                ["plan", "--seed", "5", "--json"]]  # fmt: skip
+    first = [run(*command).stdout for command in commands]
+    for index, command in enumerate(commands):
+        damage(cache_file_for(BUNDLED.read_bytes()))
+        result = run(*command)
+        assert result.exit_code == 0, result.output
+        assert result.stdout == first[index]
+    assert "-8" not in run("list").stdout
+
+
+def test_a_home_whose_name_holds_uri_characters_stays_inside_it(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    home = tmp_path / "odd#name?mode=rw%20"
+    monkeypatch.setenv("BACKCOACH_HOME", str(home))
+    assert run("list").exit_code == 0
+    assert run("list").exit_code == 0  # served from the cache this time
+    assert [p.name for p in tmp_path.iterdir()] == [home.name]
+    assert list((home / "cache").glob("catalogue-*.sqlite3"))
