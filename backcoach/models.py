@@ -15,7 +15,14 @@ from typing import Annotated, Any, Literal, NamedTuple, Protocol
 # does the same around its own adapters.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator  # noqa: E402
+from pydantic import (  # noqa: E402
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from backcoach.vocabulary import Equipment, Kind, Level, Position, Region  # noqa: E402
 
@@ -28,8 +35,28 @@ MAX_SETS = 10
 MAX_REST_SECONDS = 300
 MAX_TEMPO_PHASE_SECONDS = 10
 
-ShortText = Annotated[str, Field(min_length=1, max_length=300)]
-LongText = Annotated[str, Field(min_length=1, max_length=1000)]
+# Text a terminal will print: no control characters (an escape sequence in a name could
+# write the clipboard, retitle the window, clear the screen or hide a caution). Tabs and,
+# in longer text, line breaks are allowed. C0, DEL and C1.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _plain(multiline: bool) -> AfterValidator:
+    def check(value: str) -> str:
+        found = _CONTROL.search(value) or (None if multiline else re.search(r"\n", value))
+        if found:
+            raise ValueError(
+                f"holds a control character ({found.group()!r}) at character "
+                f"{found.start() + 1}: catalogue text must be plain"
+                + ("" if multiline else " and on one line")
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+ShortText = Annotated[str, Field(min_length=1, max_length=300), _plain(multiline=False)]
+LongText = Annotated[str, Field(min_length=1, max_length=1000), _plain(multiline=True)]
 
 
 class _Frozen(BaseModel):
@@ -145,7 +172,7 @@ Dose = Annotated[HoldDose | RepsDose, Field(discriminator="type")]
 
 class Source(_Frozen):
     title: ShortText
-    url: str | None = Field(default=None, pattern=r"^https?://\S+$", max_length=500)
+    url: str | None = Field(default=None, pattern=r"^https?://[!-~]+$", max_length=500)
 
 
 class Exercise(_Frozen):

@@ -6,6 +6,7 @@ and an inline SVG chart of pain before and after each session).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -17,6 +18,23 @@ from backcoach.vocabulary import unknown
 
 FORMATS = ("md", "html")
 _BY_SUFFIX = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
+
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_MARKDOWN = re.compile(r"([\\`*_\[\]{}()#+!|~])")
+
+
+def md(text: str) -> str:
+    """Text from the history in a Markdown table cell or list item: one line, no controls,
+    Markdown's punctuation escaped and no HTML (a stored name is never markup)."""
+    flat = _CONTROLS.sub(" ", text).strip()
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN.sub(r"\\\1", flat)
+
+
+def h(text: str) -> str:
+    """Text from the history in HTML: controls dropped, escaped."""
+    return escape(_CONTROLS.sub(" ", text).strip())
 
 
 def write(path: Path, text: str) -> None:
@@ -107,7 +125,7 @@ def markdown(overview: Overview, stats: Stats, generated: date) -> str:
     if rows:
         lines += ["| exercise | done in full / attempted | latest dose |", "| --- | --- | --- |"]
         lines += [
-            f"| {row.name} (`{row.id}`) | {row.done} / {row.tried} | {row.latest_dose} |"
+            f"| {md(row.name)} ({md(row.id)}) | {row.done} / {row.tried} | {md(row.latest_dose)} |"
             for row in rows
         ]
     else:
@@ -115,7 +133,7 @@ def markdown(overview: Overview, stats: Stats, generated: date) -> str:
     lines += ["", "## Stopped because leg symptoms spread", ""]
     if stats.stopped_for_symptoms:
         lines += [
-            f"- {name} (`{ident}`): {times} time(s)"
+            f"- {md(name)} ({md(ident)}): {times} time(s)"
             for ident, name, times in stats.stopped_for_symptoms
         ]
     else:
@@ -123,7 +141,7 @@ def markdown(overview: Overview, stats: Stats, generated: date) -> str:
     lines += ["", "## Red-flag screen", ""]
     answers = _red_flag_answers(overview)
     if answers:
-        lines += [f"- {day.isoformat()} ({tier}): {text}" for day, tier, text in answers]
+        lines += [f"- {day.isoformat()} ({md(tier)}): {md(text)}" for day, tier, text in answers]
     else:
         lines.append("No red flags reported at any session.")
     return "\n".join(lines) + "\n"
@@ -185,7 +203,7 @@ polyline.after { stroke: #2471a3; } circle.after { fill: #2471a3; }
 
 
 def html(overview: Overview, stats: Stats, generated: date) -> str:
-    e = escape
+    e = h
     weeks = "".join(
         f"<tr><td>{w.start.isoformat()}</td><td>{w.sessions}</td><td>{w.minutes:.0f}</td></tr>"
         for w in stats.weeks

@@ -57,7 +57,7 @@ def test_markdown_report_sections(overview: Overview) -> None:
                     "## Stopped because leg symptoms spread", "## Red-flag screen"):  # fmt: skip
         assert heading in text
     assert "| 2026-11-19 | 6 | 4 |" in text
-    assert "Superman (`superman`) | 0 / 1" in text
+    assert "Superman (superman) | 0 / 1" in text
     assert "not a diagnosis" in text
 
 

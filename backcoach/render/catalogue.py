@@ -10,7 +10,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from backcoach.render.grid import Cell, Grid, Layout
-from backcoach.render.words import bullets, dose_detail, minutes_text, numbered
+from backcoach.render.words import bullets, clean, dose_detail, minutes_text, numbered, one_line
 from backcoach.vocabulary import focus_words
 
 if TYPE_CHECKING:
@@ -98,10 +98,10 @@ def exercise_panel(exercise: Exercise, names: dict[str, str]) -> RenderableType:
     )
 
     def variant(ids: Sequence[str]) -> str:
-        return ", ".join(f"{names.get(i, i)} ({i})" for i in ids)
+        return one_line(", ".join(f"{names.get(i, i)} ({i})" for i in ids))
 
     parts: list[RenderableType] = [
-        Text(exercise.purpose, style="italic"),
+        Text(clean(exercise.purpose), style="italic"),
         Text(""),
         facts,
         Text(""),
@@ -145,7 +145,9 @@ def exercise_panel(exercise: Exercise, names: dict[str, str]) -> RenderableType:
             for source in exercise.sources
         ),
     ]
-    return Panel(Group(*parts), title=Text(exercise.name, style="bold"), title_align="left")
+    return Panel(
+        Group(*parts), title=Text(one_line(exercise.name), style="bold"), title_align="left"
+    )
 
 
 def plan_view(plan: Plan) -> RenderableType:
@@ -201,6 +203,6 @@ def plan_view(plan: Plan) -> RenderableType:
     )
     parts: list[RenderableType] = [header, table, total]
     for note in plan.notes:
-        parts.append(Text(f"Note: {note}", style="yellow"))
+        parts.append(Text(f"Note: {one_line(note)}", style="yellow"))
     parts.append(Text(f"Same plan again: --seed {plan.seed}", style="dim"))
     return Group(*parts)

@@ -20,13 +20,15 @@ def print_error(error: BackcoachError) -> None:
     from rich.markup import escape
 
     # soft_wrap: "file:line: ..." lines stay whole, so they can be grepped and clicked.
+    from backcoach.render.words import one_line
+
     err = err_console()
-    err.print(f"[bold red]error:[/] {escape(error.message)}", soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(one_line(error.message))}", soft_wrap=True)
     if isinstance(error, CatalogueError):
         for problem in error.problems:
-            err.print(f"  {escape(str(problem))}", soft_wrap=True)
+            err.print(f"  {escape(one_line(str(problem)))}", soft_wrap=True)
     if error.hint:
-        err.print(f"[dim]hint: {escape(error.hint)}[/]", soft_wrap=True)
+        err.print(f"[dim]hint: {escape(one_line(error.hint))}[/]", soft_wrap=True)
 
 
 def print_internal_error(error: Exception) -> None:

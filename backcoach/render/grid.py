@@ -30,6 +30,11 @@ class Layout:
         spaced: bool = False,
         header: bool = True,
     ) -> None:
+        from backcoach.render.words import one_line
+
+        rows = [
+            [tuple((one_line(text), style) for text, style in cell) for cell in row] for row in rows
+        ]
         self.headers, self.rows, self.right, self.spaced = headers, rows, right, spaced
         self.header = header  # False: no header line and no rule under it
         self.flexible = flexible or {}  # column index -> narrowest it may wrap to

@@ -9,7 +9,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from backcoach.render.grid import Cell, Grid, Layout
-from backcoach.render.words import bullets, minutes_text
+from backcoach.render.words import bullets, minutes_text, one_line
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -159,7 +159,9 @@ def stats_view(stats: Stats, width: int) -> RenderableType:
     if stats.most_skipped:
         parts.append(Text(""))
         parts.append(Text("Most often skipped or stopped:", style="bold"))
-        parts.append(bullets(f"{name} ({count}×)" for _, name, count in stats.most_skipped))
+        parts.append(
+            bullets(f"{one_line(name)} ({count}×)" for _, name, count in stats.most_skipped)
+        )
     return Group(*parts)
 
 
@@ -183,7 +185,7 @@ def session_summary(
     table.add_column("exercise")
     table.add_column("result")
     for step, status in zip(plan.steps, outcome.statuses, strict=True):
-        table.add_row(step.name, _RESULT_WORDS.get(status, status))
+        table.add_row(one_line(step.name), _RESULT_WORDS.get(status, status))
     headline = {
         "done": "Session complete.",
         "quit": "Session ended early.",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
-from backcoach.render.words import clock_text
+from backcoach.render.words import clock_text, one_line
 
 if TYPE_CHECKING:
     from rich.live import Live
@@ -94,13 +94,13 @@ class SessionView:
         return self.starts[self.index] + self.segment.seconds - self.remaining
 
     def step_name(self, segment: Segment) -> str:
-        return self.plan.steps[segment.step_index].name
+        return one_line(self.plan.steps[segment.step_index].name)
 
     def next_words(self, segment: Segment) -> str:
         if segment.activity == "ready":
             return f"then: {rep_words(self._first_work(segment.step_index)) or 'go'}"
         if segment.activity == "rest":
-            return f"next: {segment.next_label}"
+            return f"next: {one_line(segment.next_label)}"
         for later in self.timeline[self.index + 1 :]:
             if later.step_index != segment.step_index:
                 return f"next: {self.step_name(later)}"
@@ -152,7 +152,7 @@ class SessionView:
             lines.append(tempo)
         cue = self.plan.steps[segment.step_index].cue
         if segment.activity in ("ready", "work") and cue:
-            lines.append(Text(cue, style="italic", justify="center"))
+            lines.append(Text(one_line(cue), style="italic", justify="center"))
         lines.append(Text(self.next_words(segment), style="dim", justify="center"))
         if self.paused:
             lines.append(Text("PAUSED — press space to go on", style="bold red", justify="center"))
@@ -287,7 +287,7 @@ class PlainRenderer:
         return nullcontext()
 
     def say(self, line: str) -> None:
-        self.console.print(line, markup=False, highlight=False, soft_wrap=True)
+        self.console.print(one_line(line), markup=False, highlight=False, soft_wrap=True)
 
     def __call__(self, event: ev.Event) -> None:
         from backcoach import engine as ev

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,23 @@ from rich.text import Text
 
 if TYPE_CHECKING:
     from backcoach.models import HoldDose, RepsDose
+
+# C0 controls but line feed, DEL and C1: what a terminal acts on instead of showing.
+_CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """Text from data (a catalogue, the history), safe to print: controls dropped.
+
+    The catalogue's validation refuses them already; this is the second line, for
+    data that never passed through it (a history written by an older version).
+    """
+    return _CONTROLS.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """`clean`, and line breaks as spaces: for table cells and one-line messages."""
+    return clean(text.replace("\n", " ").replace("\t", " "))
 
 
 def dose_detail(exercise_dose: HoldDose | RepsDose) -> str:
@@ -44,7 +62,7 @@ def bullets(items: Iterable[str], marker: str = "•") -> Text:
         if index:
             text.append("\n")
         text.append(f"{marker} ", style="dim")
-        text.append(item)
+        text.append(clean(item))
     return text
 
 
@@ -54,5 +72,5 @@ def numbered(items: Sequence[str]) -> Text:
         if index > 1:
             text.append("\n")
         text.append(f"{index}. ", style="bold")
-        text.append(item)
+        text.append(clean(item))
     return text
