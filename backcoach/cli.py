@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from backcoach.cli_config import config_app
 from backcoach.errors import EXIT_FAILURE, BackcoachError, UsageError
 from backcoach.options import (
     CatalogueArgument,
@@ -42,7 +43,6 @@ from backcoach.options import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from backcoach.coaching import Choices
     from backcoach.library import Library
 
 
@@ -79,6 +79,13 @@ class _Group(TyperGroup):
                 raise
             _print_error(error)
             raise typer.Exit(error.exit_code) from None
+        except OSError as error:
+            from backcoach.render.console import output_failed
+
+            code = output_failed(error)
+            if code is None or _debug():
+                raise
+            raise typer.Exit(code) from None
         except Exception as error:
             # Typer's own signals (usage errors, Exit, Abort) pass through untouched.
             if type(error).__module__.startswith("typer") or _debug():
@@ -155,19 +162,6 @@ def _library(ctx: typer.Context) -> Library:
     return open_library(chosen_path((ctx.obj or {}).get("catalogue")))
 
 
-def _choices(
-    focus: list[str] | None,
-    minutes: int | None,
-    level: str | None,
-    equipment: list[str] | None,
-    seed: int | None,
-    flare_up: bool,
-) -> Choices:
-    from backcoach.coaching import Choices
-
-    return Choices(focus, minutes, level, equipment, seed, flare_up)
-
-
 # --- a session ------------------------------------------------------------------
 
 
@@ -187,8 +181,9 @@ def start_command(
     """Run a session live: safety check, countdowns, reps with tempo, sides and rests."""
     from backcoach import coaching, session
     from backcoach.clock import SystemClock, time_scale
+    from backcoach.coaching import Choices
     from backcoach.keys import for_terminal
-    from backcoach.storage import open_history
+    from backcoach.storage import writable_history
     from backcoach.vocabulary import parse_sound
 
     defaults = coaching.settings()
@@ -198,10 +193,15 @@ def start_command(
     session.check_can_ask(options)
     clock = SystemClock(time_scale())
     library = _library(ctx)
-    choices = _choices(focus, minutes, level, equipment, seed, flare_up)
-    with open_history() as history:
+    choices = Choices(focus, minutes, level, equipment, seed, flare_up)
+    history, why_unsaved = writable_history()  # None: the session runs, shown at the end
+    try:
         prepared = coaching.prepare(library, choices, history, defaults)
-        session.coach(prepared, options, _out_console(), clock, for_terminal(clock), history)
+        keys = for_terminal(clock)
+        session.coach(prepared, options, _out_console(), clock, keys, history, None, why_unsaved)
+    finally:
+        if history is not None:
+            history.close()
 
 
 @app.command("plan")
@@ -217,9 +217,10 @@ def plan_command(
 ) -> None:
     """Show the session that start would run, without running it."""
     from backcoach import coaching
+    from backcoach.coaching import Choices
 
     library = _library(ctx)
-    prepared = coaching.prepare(library, _choices(focus, minutes, level, equipment, seed, flare_up))
+    prepared = coaching.prepare(library, Choices(focus, minutes, level, equipment, seed, flare_up))
     plan = prepared.plan()
     if as_json:
         from backcoach.shapes import plan_json, write_json
@@ -377,74 +378,7 @@ def report_command(
 
 # --- settings and catalogues ----------------------------------------------------
 
-config_app = typer.Typer(
-    help="Your defaults for plan and start (minutes, focus, level, equipment, sound).",
-    invoke_without_command=True,
-    no_args_is_help=False,
-)
 app.add_typer(config_app, name="config")
-
-
-@config_app.callback()
-def config_show(ctx: typer.Context) -> None:
-    """Your defaults in config.toml; with no command, each setting and where it came from."""
-    if ctx.invoked_subcommand is not None:
-        return
-    from backcoach import config
-    from backcoach.render.history import settings_table
-
-    values = config.effective(config.read())
-    out = _out_console()
-    out.print(
-        settings_table(
-            [
-                (key, config.shown(value), source, config.SETTINGS[key].help)
-                for key, (value, source) in values.items()
-            ]
-        )
-    )
-    out.print(f"file: {config.path()}", style="dim")
-    out.print("Options on the command line win over these.", style="dim")
-
-
-@config_app.command("set")
-def config_set(
-    key: Annotated[
-        str, typer.Argument(metavar="KEY", help="minutes, focus, level, equipment or sound.")
-    ],
-    value: Annotated[
-        str,
-        typer.Argument(metavar="VALUE", help="The new value; lists take commas: lower,stretch."),
-    ],
-) -> None:
-    """Set a default; it is checked before anything is written."""
-    from backcoach import config
-
-    checked = config.set_value(key.strip().lower(), value)
-    _out_console().print(f"{key} = {config.shown(checked)}")
-
-
-@config_app.command("unset")
-def config_unset(
-    key: Annotated[
-        str, typer.Argument(metavar="KEY", help="The setting to return to its default.")
-    ],
-) -> None:
-    """Remove a default from config.toml, so the built-in default applies again."""
-    from backcoach import config
-
-    removed = config.unset(key.strip().lower())
-    default = config.shown(config.SETTINGS[key.strip().lower()].default, empty="none")
-    message = "back to the default" if removed else "was not set; the default applies"
-    _out_console().print(f"{key}: {message} ({default})")
-
-
-@config_app.command("path")
-def config_path_command() -> None:
-    """Print where config.toml lives."""
-    from backcoach import config
-
-    sys.stdout.write(f"{config.path()}\n")
 
 
 @app.command("validate")
@@ -488,12 +422,24 @@ def _only_the_command_asked_for(args: Sequence[str]) -> None:
 
 def main() -> NoReturn:
     """Console-script entry point."""
+    if sys.stdout is None or sys.stderr is None:  # started with `>&-` or `2>&-`
+        if sys.stderr is not None:
+            sys.stderr.write("error: standard output is closed: nothing could be shown\n")
+        sys.exit(EXIT_FAILURE)
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal or file that cannot show a character gets "?" instead of a crash.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     _only_the_command_asked_for(sys.argv[1:])
     try:
         app()
+    except SystemExit as done:
+        code = done.code
     except BackcoachError as error:  # raised outside a command (should not happen)
         if _debug():
             raise
         _print_error(error)
-        sys.exit(error.exit_code)
-    sys.exit(0)
+        code = error.exit_code
+    from backcoach.render.console import flushed
+
+    sys.exit(flushed(code))

@@ -50,7 +50,7 @@ def _not_one_of(value: Any, allowed: tuple[str, ...], one: bool = False) -> str:
 
 
 def _minutes(value: Any) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdecimal():
         value = int(value)
     if isinstance(value, int) and not isinstance(value, bool):
         if MIN_MINUTES <= value <= MAX_MINUTES:

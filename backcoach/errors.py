@@ -79,6 +79,18 @@ class StorageError(BackcoachError):
     exit_code = EXIT_FAILURE
 
 
+class HistoryBusy(StorageError):
+    """Another process holds the history's lock: try again in a moment."""
+
+
+class HistoryUnwritable(StorageError):
+    """The history can be read but not written: read-only, a full disk, an I/O error."""
+
+
+class EndOfInput(UsageError):
+    """Standard input closed while a question was being asked (Ctrl-D)."""
+
+
 class Interrupted(BackcoachError):
     """The person pressed Ctrl-C; what was done has been kept."""
 
@@ -86,6 +98,11 @@ class Interrupted(BackcoachError):
 
 
 class Terminated(BackcoachError):
-    """The process was asked to stop (SIGTERM); what was done has been kept."""
+    """The process was asked to stop (SIGTERM, SIGHUP, SIGQUIT); what was done has been kept."""
 
     exit_code = EXIT_TERMINATED
+
+    def __init__(self, message: str, *, signal_number: int | None = None) -> None:
+        super().__init__(message)
+        if signal_number is not None:
+            self.exit_code = 128 + signal_number  # as a shell reports a process it stopped

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from backcoach.errors import StorageError
+from backcoach.errors import HistoryBusy, HistoryUnwritable, StorageError
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -100,13 +100,24 @@ def check_and_migrate(connection: sqlite3.Connection, path: Path) -> None:
             migrate(connection)
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = FULL")
+    except sqlite3.OperationalError as exc:
+        # The header was read: the file is a healthy history that cannot be written now.
+        raise write_error(path, exc) from exc
     except sqlite3.DatabaseError as exc:
-        if isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc):
-            raise StorageError(
-                f"the history {path} cannot be written (read-only)",
-                hint="check the file's permissions, or set BACKCOACH_HOME elsewhere",
-            ) from exc
         raise _refuse(path, f"could not be prepared ({exc})") from exc
+
+
+def write_error(path: Path, exc: sqlite3.Error) -> StorageError:
+    """What a failed write means: busy (try again), or cannot be written (and why)."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return HistoryBusy(f"the history {path} is in use by another process ({text})")
+    why = "read-only" if "readonly" in text else text
+    return HistoryUnwritable(
+        f"the history {path} cannot be written ({why})",
+        hint="check the disk's free space and the file's permissions, "
+        "or set BACKCOACH_HOME elsewhere",
+    )
 
 
 def migrate(connection: sqlite3.Connection) -> None:

@@ -129,6 +129,11 @@ class Screening:
         return tuple(flag.code for flag in self.flags)
 
 
+def _whole_number(text: str) -> bool:
+    """0-9 only: "²" and "①" are digits to str.isdigit but not numbers int() reads."""
+    return text.isascii() and text.isdecimal()
+
+
 def parse_flags(answer: str) -> tuple[RedFlag, ...] | None:
     """'3, 7' → those flags; '' → none apply; None when the answer makes no sense."""
     text = answer.strip().lower()
@@ -136,7 +141,7 @@ def parse_flags(answer: str) -> tuple[RedFlag, ...] | None:
         return ()
     flags: list[RedFlag] = []
     for part in text.replace(",", " ").split():
-        if not part.isdigit() or not 1 <= int(part) <= len(RED_FLAGS):
+        if not _whole_number(part) or not 1 <= int(part) <= len(RED_FLAGS):
             return None
         flag = RED_FLAGS[int(part) - 1]
         if flag not in flags:
@@ -169,7 +174,7 @@ def parse_pain(answer: str) -> tuple[bool, int | None]:
     text = answer.strip()
     if not text:
         return True, None
-    if text.isdigit() and 0 <= int(text) <= 10:
+    if _whole_number(text) and 0 <= int(text) <= 10:
         return True, int(text)
     return False, None
 

@@ -24,10 +24,11 @@ from backcoach import safety
 from backcoach.clock import Clock
 from backcoach.coaching import Prepared
 from backcoach.cues import Speaker
-from backcoach.engine import Engine, Event, Listener, Outcome, StepDecision, StepDone
-from backcoach.errors import Interrupted, Terminated, UsageError
+from backcoach.engine import Engine, Event, Listener, Outcome, StepDecision, StepDone, Tick
+from backcoach.errors import EndOfInput, Interrupted, StorageError, Terminated, UsageError
 from backcoach.keys import KeySource
 from backcoach.models import Catalogue, Plan
+from backcoach.recorder import Recorder
 from backcoach.render.catalogue import plan_view
 from backcoach.render.history import session_summary
 from backcoach.render.live import LiveRenderer, PlainRenderer, SessionView
@@ -43,22 +44,34 @@ class Options:
     sound: str = "bell"
 
 
-class _SigTerm(Exception):
-    pass
+class _Stopped(Exception):
+    """A stop signal (SIGTERM, SIGHUP, SIGQUIT) arrived."""
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(signal_number)
+        self.signal_number = signal_number
+
+
+# A closed terminal (SIGHUP) or Ctrl-\ (SIGQUIT) is handled like SIGTERM: the terminal
+# restored, the session saved. SIGHUP and SIGQUIT do not exist on Windows.
+_STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name)
+)
 
 
 @contextmanager
-def _sigterm_raises() -> Iterator[None]:
-    """SIGTERM becomes an exception so `finally` blocks restore the terminal."""
+def _stop_signals_raise() -> Iterator[None]:
+    """Stop signals become an exception, so `finally` blocks restore the terminal."""
 
-    def handler(_signum: int, _frame: FrameType | None) -> None:
-        raise _SigTerm
+    def handler(signum: int, _frame: FrameType | None) -> None:
+        raise _Stopped(signum)
 
-    previous = signal.signal(signal.SIGTERM, handler)
+    previous = {signum: signal.signal(signum, handler) for signum in _STOP_SIGNALS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, old in previous.items():
+            signal.signal(signum, old)
 
 
 def check_can_ask(options: Options) -> None:
@@ -79,7 +92,7 @@ def console_asker(console: Console) -> safety.Ask:
         try:
             return console.input(f"{question}: ", markup=False, emoji=False)
         except EOFError:
-            raise UsageError(
+            raise EndOfInput(
                 "standard input closed while backcoach was asking a question",
                 hint="add --yes to run without questions",
             ) from None
@@ -93,10 +106,15 @@ def coach(
     out: Console,
     clock: Clock,
     keys: KeySource,
-    history: History,
+    history: History | None,
     ask: safety.Ask | None = None,
+    why_unsaved: str | None = None,
 ) -> Outcome | None:
-    """Run the whole session flow. Returns None when the safety screen stopped it."""
+    """Run the whole session flow. Returns None when the safety screen stopped it.
+
+    With no `history` (it cannot be written: `why_unsaved`), the session still runs
+    and its record is shown at the end.
+    """
     ask = None if options.yes else (ask or console_asker(out))
     plan = prepared.plan()
     out.print(plan_view(plan))
@@ -107,9 +125,14 @@ def coach(
         from backcoach.render.safety import advice_panel
 
         out.print(advice_panel(screening))
-        history.record_red_flags(
-            plan, focus_words(plan.regions, plan.kinds), screening.codes, screening.tier.value
-        )
+        try:
+            if history is None:
+                raise StorageError(why_unsaved or "the history cannot be written")
+            history.record_red_flags(
+                plan, focus_words(plan.regions, plan.kinds), screening.codes, screening.tier.value
+            )
+        except StorageError as error:
+            out.print(f"(Your answer could not be saved: {error.message}.)", style="yellow")
         return None
 
     pain_before = None if ask is None else safety.ask_pain(out, ask, "now")
@@ -133,17 +156,18 @@ def coach(
         ask("Ready? Press Enter to begin (Ctrl-C to stop)")
 
     live = LiveSession(plan, prepared.candidates, options, out, clock, keys, history, ask)
-    return live.run(pain_before)
+    return live.run(pain_before, why_unsaved)
 
 
 class LiveSession:
     """The live part of one session, from its first "get ready" to its summary.
 
     Life cycle: made (the timeline, the view, the cues and the engine set up,
-    nothing written yet) → `run()`: the record is opened in the history, the
-    engine runs with the view, the cues and the recorder listening, and the
-    record is closed, as finished (after the closing questions) or as
-    interrupted (Ctrl-C, SIGTERM). Each exercise is saved the moment it ends.
+    nothing written yet) → `run()`: the record is opened, the engine runs with
+    the view, the cues and the recorder listening; the session's end is saved
+    (finished, or interrupted by Ctrl-C or a stop signal) before any closing
+    question, and each answer the moment it is given. Writing goes through a
+    Recorder, which never stops the session (recorder.py).
     """
 
     def __init__(
@@ -154,7 +178,7 @@ class LiveSession:
         out: Console,
         clock: Clock,
         keys: KeySource,
-        history: History,
+        history: History | None,
         ask: safety.Ask | None,
     ) -> None:
         self.plan, self.out, self.keys, self.history, self.ask = plan, out, keys, history, ask
@@ -171,11 +195,12 @@ class LiveSession:
             index for index, step in enumerate(plan.steps) if by_id[step.exercise].extension
         )
         self.engine = Engine(timeline, clock, keys, listeners, after_step=self._after_step)
-        self.session_id: int | None = None
+        self.recorder: Recorder | None = None
 
-    def run(self, pain_before: int | None) -> Outcome:
+    def run(self, pain_before: int | None, why_unsaved: str | None = None) -> Outcome:
         engine = self.engine
-        self.session_id = self.history.begin(
+        recorder = self.recorder = Recorder(self.history, self.renderer.notice, why_unsaved)
+        recorder.begin(
             self.plan,
             focus_words(self.plan.regions, self.plan.kinds),
             pain_before,
@@ -183,44 +208,76 @@ class LiveSession:
             flare_up=self.plan.flare_up,
         )
         engine.subscribe(self._record)
-        try:
-            with _sigterm_raises(), self.keys, self.renderer:
-                outcome = engine.run()
-        except KeyboardInterrupt:
-            self._interrupted("Ctrl-C")
-            raise Interrupted("stopped with Ctrl-C; what you did is kept") from None
-        except _SigTerm:
-            self._interrupted("a stop signal")
-            raise Terminated("stopped by a signal (SIGTERM); what you did is kept") from None
-
-        if self.speaker is not None:
-            self.speaker.close(let_last_finish=True)
-        pain_after = effort = None
-        if self.ask is not None:
-            pain_after = safety.ask_pain(self.out, self.ask, "now, after the session")
-            effort = safety.ask_effort(self.out, self.ask)
-        self.history.finish(
-            self.session_id,
-            outcome=outcome.reason or "stopped",
-            completed=outcome.reason == "done",
-            active_seconds=outcome.active,
-            pain_after=pain_after,
-            effort=effort,
-        )
+        with _stop_signals_raise():
+            try:
+                with self.keys, self.renderer:
+                    outcome = engine.run()
+            except KeyboardInterrupt:
+                self._interrupted("Ctrl-C")
+                raise Interrupted("stopped with Ctrl-C; what you did is kept") from None
+            except _Stopped as stop:
+                self._interrupted("a stop signal")
+                raise Terminated(
+                    "stopped by a signal; what you did is kept",
+                    signal_number=stop.signal_number,
+                ) from None
+            if self.speaker is not None:
+                self.speaker.close(let_last_finish=True)
+            recorder.finish(outcome.reason or "stopped", outcome.reason == "done", outcome.active)
+            try:
+                pain_after = self._closing_questions()
+            except KeyboardInterrupt:
+                self._close_record()
+                raise Interrupted("stopped with Ctrl-C; the session is kept") from None
+            except _Stopped as stop:
+                self._close_record()
+                raise Terminated(
+                    "stopped by a signal; the session is kept", signal_number=stop.signal_number
+                ) from None
         self.out.print(session_summary(self.plan, outcome, None, pain_before, pain_after))
-        self.out.print(f"Saved as session {self.session_id}. See: backcoach history", style="dim")
+        self._close_record()
         return outcome
+
+    def _closing_questions(self) -> int | None:
+        """Pain after and effort, each saved as it is given; Ctrl-D ends the asking."""
+        if self.ask is None or self.recorder is None:
+            return None
+        pain_after = None
+        try:
+            pain_after = safety.ask_pain(self.out, self.ask, "now, after the session")
+            self.recorder.answer(pain_after=pain_after)
+            self.recorder.answer(effort=safety.ask_effort(self.out, self.ask))
+        except EndOfInput:
+            self.out.print("\n(Input closed: the other questions are skipped.)", style="dim")
+        return pain_after
+
+    def _close_record(self) -> None:
+        """Write what is left; if the history cannot take it, show the record to keep."""
+        if self.recorder is None:
+            return
+        unsaved = self.recorder.close()
+        session_id = self.recorder.session_id
+        if unsaved is None and session_id is not None:
+            self.out.print(f"Saved as session {session_id}. See: backcoach history", style="dim")
+        elif unsaved is not None:
+            self.out.print(
+                f"This session could not be saved ({self.recorder.unsaved_because}). "
+                "Here is its record, to keep or to give to your clinician:",
+                style="yellow",
+            )
+            self.out.print(unsaved, markup=False, highlight=False, soft_wrap=True)
 
     def _record(self, event: Event) -> None:
         """Each exercise's result goes to the history the moment it ends."""
-        if isinstance(event, StepDone) and self.session_id is not None:
-            self.history.record_exercise(
-                self.session_id,
-                event.step_index,
-                event.status,
-                event.work_seconds,
-                event.active_seconds,
+        recorder = self.recorder
+        if recorder is None:
+            return
+        if isinstance(event, StepDone):
+            recorder.exercise(
+                event.step_index, event.status, event.work_seconds, event.active_seconds
             )
+        elif isinstance(event, Tick) and recorder.pending:
+            recorder.retry()  # the history was busy: try the queued writes again
 
     def _after_step(self, step_index: int) -> StepDecision | None:
         """The symptom-spread rule: asked after each extension exercise that was done."""
@@ -234,22 +291,18 @@ class LiveSession:
         if not spread:
             return None
         self.engine.set_status(step_index, "stopped")
-        if self.session_id is not None:
-            self.history.record_symptoms_spread(self.session_id)
+        if self.recorder is not None:
+            self.recorder.symptoms_spread()
         return StepDecision(leave_out=frozenset(i for i in self.extension_steps if i > step_index))
 
     def _interrupted(self, how: str) -> None:
         if self.speaker is not None:
             self.speaker.close(let_last_finish=False)
         outcome = self.engine.abandon()
-        if self.session_id is not None:
-            self.history.finish(
-                self.session_id,
-                outcome="interrupted",
-                completed=False,
-                active_seconds=outcome.active,
-            )
+        if self.recorder is not None:
+            self.recorder.finish("interrupted", False, outcome.active)
         self.out.print(session_summary(self.plan, outcome, how))
+        self._close_record()
 
 
 def _cues(sound: str, plan: Plan, out: Console, listeners: list[Listener]) -> Speaker | None:

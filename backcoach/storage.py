@@ -12,7 +12,6 @@ backcoach is refused with one message and never modified.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import sqlite3
@@ -21,12 +20,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from pydantic import TypeAdapter
-
-from backcoach.errors import StorageError
-from backcoach.migrations import BUSY_TIMEOUT_MS, check_and_migrate
+from backcoach.errors import HistoryUnwritable, StorageError
+from backcoach.migrations import BUSY_TIMEOUT_MS, check_and_migrate, write_error
 from backcoach.models import (
-    Dose,
     ExerciseStatus,
     ExerciseTally,
     Overview,
@@ -35,9 +31,8 @@ from backcoach.models import (
     SessionFacts,
     SessionRecord,
 )
+from backcoach.records import dose_text, session_record
 
-# A session with no end older than its plan plus this has stopped for good.
-STILL_RUNNING_GRACE = timedelta(hours=1)
 # Progression reads every session of these last days (the 7-day symptom rule and more).
 RECENT_DAYS = timedelta(days=8)
 
@@ -77,7 +72,11 @@ class History:
                 raise
             cursor.execute("COMMIT")
         except sqlite3.Error as exc:
-            raise StorageError(f"could not write to the history {self.path}: {exc}") from exc
+            raise write_error(self.path, exc) from exc
+
+    def set_busy_timeout(self, milliseconds: int) -> None:
+        """How long a write waits for another process's lock before HistoryBusy."""
+        self.db.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
 
     def begin(
         self,
@@ -179,6 +178,18 @@ class History:
                     (round(active_seconds, 3), session_id),
                 )
 
+    def record_answers(
+        self, session_id: int, pain_after: int | None = None, effort: str | None = None
+    ) -> None:
+        """Closing answers, each stored as it is given (after the session's end)."""
+        with self._write() as cursor:
+            if pain_after is not None:
+                cursor.execute(
+                    "UPDATE sessions SET pain_after = ? WHERE id = ?", (pain_after, session_id)
+                )
+            if effort is not None:
+                cursor.execute("UPDATE sessions SET effort = ? WHERE id = ?", (effort, session_id))
+
     def record_symptoms_spread(self, session_id: int) -> None:
         with self._write() as cursor:
             cursor.execute("UPDATE sessions SET symptoms_spread = 1 WHERE id = ?", (session_id,))
@@ -272,7 +283,7 @@ class History:
                 )
             )
             tallies = tuple(
-                ExerciseTally(row[0], row[1], row[2], row[3], row[4], row[5], _dose_text(row[6]))
+                ExerciseTally(row[0], row[1], row[2], row[3], row[4], row[5], dose_text(row[6]))
                 for row in self.db.execute(
                     """SELECT t.exercise_id, latest.name, t.tried, t.done, t.skipped, t.stopped,
                         latest.dose
@@ -327,7 +338,7 @@ class History:
         except sqlite3.Error as exc:
             raise self._read_error(exc) from exc
         moment = at or now()
-        return [_session(row, exercises[row["id"]], moment) for row in rows]
+        return [session_record(row, exercises[row["id"]], moment) for row in rows]
 
     def _read_error(self, exc: sqlite3.Error) -> StorageError:
         return StorageError(f"could not read the history {self.path}: {exc}")
@@ -336,82 +347,48 @@ class History:
         self.db.close()
 
 
-def _dose_text(dose_json: str) -> str:
-    return _dose_adapter().validate_json(dose_json).describe()
-
-
-@functools.cache
-def _dose_adapter() -> TypeAdapter[Dose]:
-    return TypeAdapter(Dose)
-
-
-def _alive(pid: int | None) -> bool:
-    """Whether the process that began a session still runs (this machine only)."""
-    if pid is None:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True  # it exists, or we cannot tell: assume it still runs
-    return True
-
-
-def _session(row: sqlite3.Row, exercises: list[sqlite3.Row], moment: datetime) -> SessionRecord:
-    started = datetime.fromisoformat(row["started_at"])
-    ended = datetime.fromisoformat(row["ended_at"]) if row["ended_at"] else None
-    outcome = row["outcome"]
-    if ended is None and outcome == "in progress":
-        deadline = started + timedelta(seconds=row["planned_seconds"]) + STILL_RUNNING_GRACE
-        if moment > deadline or not _alive(row["pid"]):
-            outcome = "interrupted"
-    return SessionRecord.model_validate(
-        {
-            "id": row["id"],
-            "started_at": started,
-            "ended_at": ended,
-            "focus": row["focus"],
-            "minutes": row["minutes"],
-            "level": row["level"],
-            "seed": row["seed"],
-            "flare_up": bool(row["flare_up"]),
-            "planned_seconds": row["planned_seconds"],
-            "active_seconds": row["active_seconds"],
-            "pain_before": row["pain_before"],
-            "pain_after": row["pain_after"],
-            "effort": row["effort"],
-            "completed": bool(row["completed"]),
-            "outcome": outcome,
-            "red_flags": tuple(json.loads(row["red_flags"])),
-            "red_flag_tier": row["red_flag_tier"],
-            "symptoms_spread": bool(row["symptoms_spread"]),
-            "exercises": [
-                {
-                    "order": exercise["position"],
-                    "id": exercise["exercise_id"],
-                    "name": exercise["name"],
-                    "phase": exercise["phase"],
-                    "status": exercise["status"],
-                    "dose": json.loads(exercise["dose"]),
-                    "work_seconds": exercise["work_seconds"],
-                    "planned_work_seconds": exercise["planned_work_seconds"],
-                }
-                for exercise in exercises
-            ],
-        }
-    )
-
-
 # --- opening and migrating --------------------------------------------------
 
 
 def existing_history(path: Path | None = None) -> History | None:
-    """The history if there is one (None before the first session); never creates it."""
+    """The history to read, if there is one (None before the first session).
+
+    Never creates it. One that cannot be written (read-only, on a full disk) is
+    opened read-only: reading a healthy history always works.
+    """
     from backcoach.paths import database_path
 
     path = path or database_path()
-    return open_history(path) if path.exists() else None
+    if not path.exists():
+        return None
+    try:
+        return open_history(path)
+    except HistoryUnwritable:
+        return _read_only(path)
+
+
+def _read_only(path: Path) -> History:
+    from urllib.parse import quote
+
+    # mode=ro first; immutable=1 when SQLite cannot even make its shared-memory file
+    # beside a WAL database (a read-only folder). Both only read.
+    for flags in ("mode=ro", "mode=ro&immutable=1"):
+        try:
+            connection = sqlite3.connect(f"file:{quote(str(path))}?{flags}", uri=True)
+            connection.row_factory = sqlite3.Row
+            connection.execute("SELECT count(*) FROM sessions").fetchone()
+            return History(connection, path)
+        except sqlite3.Error as exc:
+            error = exc
+    raise StorageError(f"cannot read the history {path}: {error}")
+
+
+def writable_history() -> tuple[History | None, str | None]:
+    """The history for a session to write to, or None and why it cannot be written."""
+    try:
+        return open_history(), None
+    except HistoryUnwritable as error:
+        return None, error.message
 
 
 def read_sessions(limit: int | None = None) -> list[SessionRecord]:

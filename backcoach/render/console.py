@@ -2,18 +2,70 @@
 
 from __future__ import annotations
 
+import errno
+
 from rich.console import Console
 
-from backcoach.errors import BackcoachError, CatalogueError
+from backcoach.errors import EXIT_FAILURE, BackcoachError, CatalogueError
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """The reader went away (`| head`): stop quietly with status 0, as other tools do.
+
+        (Rich's own choice is status 1.)
+        """
+        self.quiet = True
+        closed_pipe()
+        raise SystemExit(0)
 
 
 def err_console() -> Console:
-    return Console(stderr=True, highlight=False)
+    return _Console(stderr=True, highlight=False)
 
 
 def out_console() -> Console:
     # Data never holds markup or :emoji: codes; not parsing for them saves time per cell.
-    return Console(highlight=False, markup=False, emoji=False)
+    return _Console(highlight=False, markup=False, emoji=False)
+
+
+def closed_pipe() -> int:
+    """Point standard output at nothing, so the interpreter's last flush cannot fail."""
+    import os
+    import sys
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 0
+
+
+# Writing the output failed for lack of room or a failing device (`> /dev/full`).
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT})
+
+
+def output_failed(error: OSError) -> int | None:
+    """The exit status for an error writing the output; None if it is not one."""
+    if isinstance(error, BrokenPipeError):
+        return closed_pipe()
+    if error.errno not in _OUTPUT_ERRNOS:
+        return None
+    err_console().print(
+        f"[bold red]error:[/] could not write all of the output: {error.strerror or error}",
+        highlight=False,
+    )
+    return EXIT_FAILURE
+
+
+def flushed(code: int | str | None) -> int | str | None:
+    """The exit status once everything written has reached its file (or could not)."""
+    import sys
+
+    try:
+        sys.stdout.flush()
+    except OSError as error:
+        failed = output_failed(error)
+        return EXIT_FAILURE if failed is None else failed
+    return code
 
 
 def print_error(error: BackcoachError) -> None:

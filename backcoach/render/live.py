@@ -262,6 +262,12 @@ class LiveRenderer:
         finally:
             self._start()
 
+    def notice(self, text: str) -> None:
+        """A message that stays on screen under the view (e.g. the session cannot be saved)."""
+        self.view.message = text
+        if self.live is not None:
+            self.live.update(self.view.render(self.console.size.width), refresh=True)
+
     def __call__(self, event: ev.Event) -> None:
         self.view.apply(event)
         if self.live is not None:
@@ -288,6 +294,9 @@ class PlainRenderer:
 
     def say(self, line: str) -> None:
         self.console.print(one_line(line), markup=False, highlight=False, soft_wrap=True)
+
+    def notice(self, text: str) -> None:
+        self.say(text)
 
     def __call__(self, event: ev.Event) -> None:
         from backcoach import engine as ev

@@ -1,0 +1,86 @@
+"""`backcoach config`: show, set and unset the person's defaults (config.toml)."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def out_console() -> Console:
+    from backcoach.render.console import out_console as make
+
+    return make()
+
+
+config_app = typer.Typer(
+    help="Your defaults for plan and start (minutes, focus, level, equipment, sound).",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+
+@config_app.callback()
+def config_show(ctx: typer.Context) -> None:
+    """Your defaults in config.toml; with no command, each setting and where it came from."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from backcoach import config
+    from backcoach.render.history import settings_table
+
+    values = config.effective(config.read())
+    out = out_console()
+    out.print(
+        settings_table(
+            [
+                (key, config.shown(value), source, config.SETTINGS[key].help)
+                for key, (value, source) in values.items()
+            ]
+        )
+    )
+    out.print(f"file: {config.path()}", style="dim")
+    out.print("Options on the command line win over these.", style="dim")
+
+
+@config_app.command("set")
+def config_set(
+    key: Annotated[
+        str, typer.Argument(metavar="KEY", help="minutes, focus, level, equipment or sound.")
+    ],
+    value: Annotated[
+        str,
+        typer.Argument(metavar="VALUE", help="The new value; lists take commas: lower,stretch."),
+    ],
+) -> None:
+    """Set a default; it is checked before anything is written."""
+    from backcoach import config
+
+    checked = config.set_value(key.strip().lower(), value)
+    out_console().print(f"{key} = {config.shown(checked)}")
+
+
+@config_app.command("unset")
+def config_unset(
+    key: Annotated[
+        str, typer.Argument(metavar="KEY", help="The setting to return to its default.")
+    ],
+) -> None:
+    """Remove a default from config.toml, so the built-in default applies again."""
+    from backcoach import config
+
+    removed = config.unset(key.strip().lower())
+    default = config.shown(config.SETTINGS[key.strip().lower()].default, empty="none")
+    message = "back to the default" if removed else "was not set; the default applies"
+    out_console().print(f"{key}: {message} ({default})")
+
+
+@config_app.command("path")
+def config_path_command() -> None:
+    """Print where config.toml lives."""
+    from backcoach import config
+
+    sys.stdout.write(f"{config.path()}\n")

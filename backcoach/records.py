@@ -1,0 +1,85 @@
+"""Rows of the history database as records: what storage.py reads, converted."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sqlite3
+from datetime import datetime, timedelta
+
+from pydantic import TypeAdapter
+
+from backcoach.models import Dose, SessionRecord
+
+# A session with no end older than its plan plus this has stopped for good.
+STILL_RUNNING_GRACE = timedelta(hours=1)
+
+
+def dose_text(dose_json: str) -> str:
+    return _dose_adapter().validate_json(dose_json).describe()
+
+
+@functools.cache
+def _dose_adapter() -> TypeAdapter[Dose]:
+    return TypeAdapter(Dose)
+
+
+def _alive(pid: int | None) -> bool:
+    """Whether the process that began a session still runs (this machine only)."""
+    if pid is None:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # it exists, or we cannot tell: assume it still runs
+    return True
+
+
+def session_record(
+    row: sqlite3.Row, exercises: list[sqlite3.Row], moment: datetime
+) -> SessionRecord:
+    started = datetime.fromisoformat(row["started_at"])
+    ended = datetime.fromisoformat(row["ended_at"]) if row["ended_at"] else None
+    outcome = row["outcome"]
+    if ended is None and outcome == "in progress":
+        deadline = started + timedelta(seconds=row["planned_seconds"]) + STILL_RUNNING_GRACE
+        if moment > deadline or not _alive(row["pid"]):
+            outcome = "interrupted"
+    return SessionRecord.model_validate(
+        {
+            "id": row["id"],
+            "started_at": started,
+            "ended_at": ended,
+            "focus": row["focus"],
+            "minutes": row["minutes"],
+            "level": row["level"],
+            "seed": row["seed"],
+            "flare_up": bool(row["flare_up"]),
+            "planned_seconds": row["planned_seconds"],
+            "active_seconds": row["active_seconds"],
+            "pain_before": row["pain_before"],
+            "pain_after": row["pain_after"],
+            "effort": row["effort"],
+            "completed": bool(row["completed"]),
+            "outcome": outcome,
+            "red_flags": tuple(json.loads(row["red_flags"])),
+            "red_flag_tier": row["red_flag_tier"],
+            "symptoms_spread": bool(row["symptoms_spread"]),
+            "exercises": [
+                {
+                    "order": exercise["position"],
+                    "id": exercise["exercise_id"],
+                    "name": exercise["name"],
+                    "phase": exercise["phase"],
+                    "status": exercise["status"],
+                    "dose": json.loads(exercise["dose"]),
+                    "work_seconds": exercise["work_seconds"],
+                    "planned_work_seconds": exercise["planned_work_seconds"],
+                }
+                for exercise in exercises
+            ],
+        }
+    )
