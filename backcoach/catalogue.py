@@ -49,16 +49,38 @@ def chosen_path(option: str | None) -> Path:
     return Path(value).expanduser() if value else bundled_path()
 
 
+# Ten times the 100,000-exercise benchmark catalogue would not fit; a device such as
+# /dev/zero, which never ends, is refused before it is read.
+MAX_CATALOGUE_BYTES = 256 * 2**20
+
+
 def read_bytes(path: Path) -> bytes:
+    import stat
+
     shown = str(path)
     if not path.exists():
         raise CatalogueError([Problem(shown, "no such file")])
     if path.is_dir():
         raise CatalogueError([Problem(shown, "is a folder, not a catalogue file")])
     try:
-        return path.read_bytes()
+        with path.open("rb") as file:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise CatalogueError([Problem(shown, "is not a regular file (a device or pipe?)")])
+            if info.st_size > MAX_CATALOGUE_BYTES:
+                raise CatalogueError([Problem(shown, _too_big(info.st_size))])
+            data = file.read(MAX_CATALOGUE_BYTES + 1)
     except OSError as exc:
         raise CatalogueError([Problem(shown, f"cannot be read: {exc.strerror}")]) from exc
+    if len(data) > MAX_CATALOGUE_BYTES:  # it grew while being read
+        raise CatalogueError([Problem(shown, _too_big(len(data)))])
+    return data
+
+
+def _too_big(size: int) -> str:
+    return (
+        f"is {size / 2**20:.0f} MiB; a catalogue may be at most {MAX_CATALOGUE_BYTES // 2**20} MiB"
+    )
 
 
 def load(path: Path) -> Catalogue:

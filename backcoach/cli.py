@@ -26,6 +26,7 @@ from backcoach.options import (
     ExerciseArgument,
     FlareUpOption,
     FocusOption,
+    ForceOption,
     FormatOption,
     JsonOption,
     LevelOption,
@@ -191,6 +192,10 @@ def start_command(
         yes=yes, plain=plain, sound=parse_sound(sound if sound is not None else defaults["sound"])
     )
     session.check_can_ask(options)
+    if options.sound == "voice":
+        from backcoach.cues import speech_command
+
+        speech_command()  # a BACKCOACH_TTS that cannot be read is said now, before any question
     clock = SystemClock(time_scale())
     library = _library(ctx)
     choices = Choices(focus, minutes, level, equipment, seed, flare_up)
@@ -357,6 +362,7 @@ def stats_command(as_json: JsonOption = False) -> None:
 def report_command(
     report_format: FormatOption = None,
     output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """A one-page summary to show a physiotherapist or doctor."""
     from datetime import date
@@ -372,7 +378,7 @@ def report_command(
     if output is None:
         sys.stdout.write(text)
         return
-    report.write(output, text)
+    report.write(output, text, force=force)
     _err_console().print(f"wrote {output} ({chosen})")
 
 
@@ -420,6 +426,16 @@ def _only_the_command_asked_for(args: Sequence[str]) -> None:
         app.registered_groups = []
 
 
+def _warnings_as_lines() -> None:
+    """A warning (a history row left out) is one line on stderr, not Python's format."""
+    import warnings
+
+    def show(message: Warning | str, *_: object, **__: object) -> None:
+        sys.stderr.write(f"warning: {message}\n")
+
+    warnings.showwarning = show
+
+
 def main() -> NoReturn:
     """Console-script entry point."""
     if sys.stdout is None or sys.stderr is None:  # started with `>&-` or `2>&-`
@@ -431,6 +447,7 @@ def main() -> NoReturn:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     _only_the_command_asked_for(sys.argv[1:])
+    _warnings_as_lines()
     try:
         app()
     except SystemExit as done:

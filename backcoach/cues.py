@@ -17,6 +17,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -65,7 +66,7 @@ def speech_command(environ: Mapping[str, str] | None = None) -> list[str] | None
 
     custom = env.get("BACKCOACH_TTS", "").strip()
     if custom:
-        parts = shlex.split(custom)
+        parts = _split_tts(custom)
         return parts if which(parts[0]) else None
     if sys.platform == "darwin" and which("say"):
         return ["say"]
@@ -87,18 +88,25 @@ def speech_command(environ: Mapping[str, str] | None = None) -> list[str] | None
 
 
 class Speaker:
-    """Runs one phrase at a time in the background; a new phrase replaces the old."""
+    """Runs one phrase at a time in the background; a new phrase replaces the old.
+
+    Each phrase runs in a process group of its own, so stopping it stops whatever the
+    engine started too; one that ignores SIGTERM is killed after a short grace, so
+    stopped phrases never pile up.
+    """
+
+    GRACE = 1.0  # seconds a stopped phrase has to exit before SIGKILL
 
     def __init__(self, command: Sequence[str]) -> None:
         self.command = list(command)
         self.current: subprocess.Popen[bytes] | None = None
-        # Stopped phrases, reaped once they have exited (never waited for on the clock's time).
-        self.stopping: list[subprocess.Popen[bytes]] = []
+        # Stopped phrases and when they were stopped, reaped once they have exited.
+        self.stopping: list[tuple[subprocess.Popen[bytes], float]] = []
         self.windows = sys.platform == "win32" and "-Command" in self.command
 
     def say(self, text: str) -> None:
         self.stop()
-        self.stopping = [process for process in self.stopping if process.poll() is None]
+        self._reap()
         env = None
         args = [*self.command, text]
         if self.windows:
@@ -111,6 +119,7 @@ class Speaker:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 env=env,
+                start_new_session=not self.windows,
             )
         except OSError:
             self.current = None  # a voice that fails must never stop the session
@@ -118,22 +127,51 @@ class Speaker:
     def stop(self) -> None:
         if self.current is not None:
             if self.current.poll() is None:
-                self.current.terminate()
-                self.stopping.append(self.current)
+                _signal_group(self.current, kill=False)
+                self.stopping.append((self.current, time.monotonic()))
             self.current = None
+
+    def _reap(self) -> None:
+        """Forget phrases that have exited; SIGKILL those past their grace."""
+        now = time.monotonic()
+        still: list[tuple[subprocess.Popen[bytes], float]] = []
+        for process, stopped_at in self.stopping:
+            if process.poll() is not None:
+                continue
+            if now - stopped_at > self.GRACE:
+                _signal_group(process, kill=True)
+            still.append((process, stopped_at))
+        self.stopping = still
 
     def close(self, *, let_last_finish: bool) -> None:
         """At the end: reap what was stopped; the last phrase may play out ("session done")."""
         if not let_last_finish:
             self.stop()
-        for process in self.stopping:
+        for process, _ in self.stopping:
             try:
-                process.wait(timeout=2)
+                process.wait(timeout=self.GRACE)
             except subprocess.TimeoutExpired:
-                process.kill()
+                _signal_group(process, kill=True)
+                try:
+                    process.wait(timeout=self.GRACE)
+                except subprocess.TimeoutExpired:
+                    pass  # unkillable (stopped in the kernel): nothing more to do
         self.stopping = []
         if self.current is not None and self.current.poll() is not None:
             self.current = None
+
+
+def _signal_group(process: subprocess.Popen[bytes], *, kill: bool) -> None:
+    """SIGTERM (or SIGKILL) to the phrase's whole process group."""
+    if sys.platform == "win32":
+        process.kill() if kill else process.terminate()
+        return
+    import signal
+
+    try:
+        os.killpg(process.pid, signal.SIGKILL if kill else signal.SIGTERM)
+    except (ProcessLookupError, PermissionError):
+        pass  # already gone
 
 
 class Voice:
@@ -184,6 +222,21 @@ class Voice:
             self.say(word)
 
 
+def _split_tts(custom: str) -> list[str]:
+    from backcoach.errors import UsageError
+
+    try:
+        parts = shlex.split(custom)
+    except ValueError as exc:
+        raise UsageError(
+            f"BACKCOACH_TTS cannot be read as a command ({exc}): {custom!r}",
+            hint='quote as a shell would, e.g. BACKCOACH_TTS="espeak-ng -s 150"',
+        ) from None
+    if not parts:
+        raise UsageError("BACKCOACH_TTS is set but names no command")
+    return parts
+
+
 def install_hint() -> str:
     return INSTALL_HINT.get(sys.platform, INSTALL_HINT["linux"])
 
@@ -193,5 +246,5 @@ def no_engine_message(environ: Mapping[str, str] | None = None) -> str:
     env = os.environ if environ is None else environ
     custom = env.get("BACKCOACH_TTS", "").strip()
     if custom:
-        return f"BACKCOACH_TTS names {shlex.split(custom)[0]!r}, which was not found"
+        return f"BACKCOACH_TTS names {_split_tts(custom)[0]!r}, which was not found"
     return f"no speech engine found (espeak-ng, espeak, spd-say or say): {install_hint()}"

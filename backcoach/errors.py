@@ -91,6 +91,10 @@ class EndOfInput(UsageError):
     """Standard input closed while a question was being asked (Ctrl-D)."""
 
 
+class HistoryWarning(UserWarning):
+    """A row of the history that cannot be read: skipped, named, never blocking the rest."""
+
+
 class Interrupted(BackcoachError):
     """The person pressed Ctrl-C; what was done has been kept."""
 

@@ -20,6 +20,7 @@ from pydantic import (  # noqa: E402
     BaseModel,
     ConfigDict,
     Field,
+    Strict,
     field_validator,
     model_validator,
 )
@@ -34,6 +35,13 @@ MAX_REPS = 50
 MAX_SETS = 10
 MAX_REST_SECONDS = 300
 MAX_TEMPO_PHASE_SECONDS = 10
+# At most this many steps, cues, cautions, sources... in one exercise: a list of a million
+# steps passed validate and then took a minute and 1.8 GB to show.
+MAX_ITEMS = 30
+
+# A number is a number and a yes/no is a yes/no: YAML's `seconds: true` is not 1.
+Count = Annotated[int, Strict()]
+Flag = Annotated[bool, Strict()]
 
 # Text a terminal will print: no control characters (an escape sequence in a name could
 # write the clipboard, retitle the window, clear the screen or hide a caution). Tabs and,
@@ -71,14 +79,14 @@ class HoldDose(_Frozen):
     """Timed holds: `reps` holds of `seconds` each per set, or a descending pyramid."""
 
     type: Literal["hold"]
-    seconds: int = Field(ge=1, le=MAX_HOLD_SECONDS)
-    reps: int = Field(default=1, ge=1, le=30)
-    sets: int | None = Field(default=None, ge=1, le=MAX_SETS)
-    pyramid: tuple[int, ...] | None = None
-    rest: int = Field(default=20, ge=0, le=MAX_REST_SECONDS)
-    relax: int = Field(default=3, ge=0, le=60)
-    per_side: bool = False
-    max_seconds: int | None = Field(default=None, ge=1, le=MAX_HOLD_SECONDS)
+    seconds: Count = Field(ge=1, le=MAX_HOLD_SECONDS)
+    reps: Count = Field(default=1, ge=1, le=30)
+    sets: Count | None = Field(default=None, ge=1, le=MAX_SETS)
+    pyramid: tuple[Count, ...] | None = None
+    rest: Count = Field(default=20, ge=0, le=MAX_REST_SECONDS)
+    relax: Count = Field(default=3, ge=0, le=60)
+    per_side: Flag = False
+    max_seconds: Count | None = Field(default=None, ge=1, le=MAX_HOLD_SECONDS)
 
     @field_validator("pyramid")
     @classmethod
@@ -123,12 +131,12 @@ class RepsDose(_Frozen):
     """Counted repetitions, each moving through the tempo's phases in order."""
 
     type: Literal["reps"]
-    reps: int = Field(ge=1, le=MAX_REPS)
-    tempo: dict[str, int] = Field(min_length=1, max_length=4)
-    sets: int = Field(default=1, ge=1, le=MAX_SETS)
-    rest: int = Field(default=30, ge=0, le=MAX_REST_SECONDS)
-    per_side: bool = False
-    max_reps: int | None = Field(default=None, ge=1, le=MAX_REPS)
+    reps: Count = Field(ge=1, le=MAX_REPS)
+    tempo: dict[str, Count] = Field(min_length=1, max_length=4)
+    sets: Count = Field(default=1, ge=1, le=MAX_SETS)
+    rest: Count = Field(default=30, ge=0, le=MAX_REST_SECONDS)
+    per_side: Flag = False
+    max_reps: Count | None = Field(default=None, ge=1, le=MAX_REPS)
 
     @field_validator("tempo")
     @classmethod
@@ -178,23 +186,23 @@ class Source(_Frozen):
 class Exercise(_Frozen):
     id: str = Field(min_length=1, max_length=60)
     name: ShortText
-    aliases: tuple[ShortText, ...] = ()
+    aliases: tuple[ShortText, ...] = Field(default=(), max_length=MAX_ITEMS)
     regions: tuple[Region, ...] = Field(min_length=1)
     kind: Kind
     level: Level
     position: Position
     equipment: tuple[Equipment, ...] = ()
     purpose: LongText
-    steps: tuple[LongText, ...] = Field(min_length=1)
-    cues: tuple[ShortText, ...] = Field(min_length=1)
-    mistakes: tuple[ShortText, ...] = ()
-    cautions: tuple[LongText, ...] = Field(min_length=1)
+    steps: tuple[LongText, ...] = Field(min_length=1, max_length=MAX_ITEMS)
+    cues: tuple[ShortText, ...] = Field(min_length=1, max_length=MAX_ITEMS)
+    mistakes: tuple[ShortText, ...] = Field(default=(), max_length=MAX_ITEMS)
+    cautions: tuple[LongText, ...] = Field(min_length=1, max_length=MAX_ITEMS)
     dose: Dose
-    warmup: bool = False
-    extension: bool = False
-    easier: tuple[str, ...] = ()
-    harder: tuple[str, ...] = ()
-    sources: tuple[Source, ...] = Field(min_length=1)
+    warmup: Flag = False
+    extension: Flag = False
+    easier: tuple[str, ...] = Field(default=(), max_length=MAX_ITEMS)
+    harder: tuple[str, ...] = Field(default=(), max_length=MAX_ITEMS)
+    sources: tuple[Source, ...] = Field(min_length=1, max_length=MAX_ITEMS)
 
     @field_validator("id")
     @classmethod

@@ -130,3 +130,11 @@ CatalogueArgument = Annotated[
         "BACKCOACH_CATALOGUE, or the bundled one).",
     ),
 ]
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Replace the --output file even if it is not an earlier backcoach report "
+        "(backcoach's own files are never replaced).",
+    ),
+]

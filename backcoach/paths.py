@@ -9,8 +9,9 @@ APP_NAME = "backcoach"
 
 
 def _home() -> Path | None:
+    """BACKCOACH_HOME, made absolute: a relative one would follow the working folder."""
     value = os.environ.get("BACKCOACH_HOME", "").strip()
-    return Path(value).expanduser() if value else None
+    return Path(value).expanduser().absolute() if value else None
 
 
 def data_dir() -> Path:
@@ -41,6 +42,18 @@ def cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def own_files() -> list[Path]:
+    """What backcoach keeps and nothing else may write over: the history (and SQLite's
+    files beside it), config.toml and the cache folder."""
+    history = database_path().resolve()
+    return [
+        history,
+        *(history.with_name(history.name + suffix) for suffix in ("-wal", "-shm", "-journal")),
+        config_path().resolve(),
+        cache_dir().resolve(),
+    ]
 
 
 def database_path() -> Path:

@@ -10,14 +10,17 @@ from datetime import datetime, timedelta
 
 from pydantic import TypeAdapter
 
-from backcoach.models import Dose, SessionRecord
+from backcoach.models import Dose, ExerciseRecord, SessionRecord
 
 # A session with no end older than its plan plus this has stopped for good.
 STILL_RUNNING_GRACE = timedelta(hours=1)
 
 
 def dose_text(dose_json: str) -> str:
-    return _dose_adapter().validate_json(dose_json).describe()
+    try:
+        return _dose_adapter().validate_json(dose_json).describe()
+    except ValueError:
+        return "(not readable)"
 
 
 @functools.cache
@@ -69,17 +72,43 @@ def session_record(
             "red_flag_tier": row["red_flag_tier"],
             "symptoms_spread": bool(row["symptoms_spread"]),
             "exercises": [
-                {
-                    "order": exercise["position"],
-                    "id": exercise["exercise_id"],
-                    "name": exercise["name"],
-                    "phase": exercise["phase"],
-                    "status": exercise["status"],
-                    "dose": json.loads(exercise["dose"]),
-                    "work_seconds": exercise["work_seconds"],
-                    "planned_work_seconds": exercise["planned_work_seconds"],
-                }
+                record
                 for exercise in exercises
+                if (record := _exercise_record(row["id"], exercise)) is not None
             ],
         }
+    )
+
+
+def _exercise_record(session_id: int, exercise: sqlite3.Row) -> ExerciseRecord | None:
+    """One exercise of a session; a row that cannot be read is left out and named."""
+    try:
+        return ExerciseRecord.model_validate(
+            {
+                "order": exercise["position"],
+                "id": exercise["exercise_id"],
+                "name": exercise["name"],
+                "phase": exercise["phase"],
+                "status": exercise["status"],
+                "dose": json.loads(exercise["dose"]),
+                "work_seconds": exercise["work_seconds"],
+                "planned_work_seconds": exercise["planned_work_seconds"],
+            }
+        )
+    except (ValueError, TypeError) as exc:
+        skipped(f"exercise {exercise['position'] + 1} of session {session_id}", exc)
+        return None
+
+
+def skipped(what: str, exc: Exception) -> None:
+    """Say once that a row of the history was left out, and why."""
+    import warnings
+
+    from backcoach.errors import HistoryWarning
+
+    why = str(exc).splitlines()[0]
+    warnings.warn(
+        f"{what} in the history cannot be read and is left out ({why})",
+        HistoryWarning,
+        stacklevel=3,
     )

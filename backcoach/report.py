@@ -37,13 +37,41 @@ def h(text: str) -> str:
     return escape(_CONTROLS.sub(" ", text).strip())
 
 
-def write(path: Path, text: str) -> None:
-    """The report file, written whole or not at all."""
+def _is_a_report(path: Path) -> bool:
+    """Whether an existing file is a report backcoach wrote (so it may be replaced)."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(512)
+    except OSError:
+        return False
+    return head.startswith(b"# backcoach summary\n") or (
+        head.startswith(b"<!doctype html>") and b"<title>backcoach summary</title>" in head
+    )
+
+
+def write(path: Path, text: str, *, force: bool = False) -> None:
+    """The report file, written whole or not at all, and never over a file that matters.
+
+    backcoach's own files (the history, config.toml, caches) are never replaced; any
+    other existing file only if it is an earlier report, or with `force`.
+    """
     from backcoach.errors import StorageError, UsageError
-    from backcoach.paths import write_text_atomically
+    from backcoach.paths import own_files, write_text_atomically
 
     if path.is_dir():
         raise UsageError(f"{path} is a folder; give a file name")
+    resolved = path.resolve()
+    if any(resolved == own or resolved.is_relative_to(own) for own in own_files()):
+        raise UsageError(
+            f"{path} is one of backcoach's own files (your history, settings or caches); "
+            "the report was not written",
+            hint="give the report another name, such as summary.md",
+        )
+    if path.exists() and not force and not _is_a_report(path):
+        raise UsageError(
+            f"{path} exists and is not a backcoach report; it was left as it is",
+            hint="give another name, or add --force to replace it",
+        )
     try:
         write_text_atomically(path, text)
     except OSError as exc:

@@ -184,7 +184,8 @@ class LiveSession:
         self.plan, self.out, self.keys, self.history, self.ask = plan, out, keys, history, ask
         timeline = segments(plan)
         view = SessionView(plan, timeline, clock.scale)
-        plain = options.plain or not out.is_terminal
+        # Redrawing needs a terminal that understands cursor movement: TERM=dumb does not.
+        plain = options.plain or not out.is_terminal or out.is_dumb_terminal
         self.renderer: LiveRenderer | PlainRenderer = (
             PlainRenderer(out, view) if plain else LiveRenderer(out, view)
         )

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from backcoach.errors import HistoryUnwritable, StorageError
 from backcoach.migrations import BUSY_TIMEOUT_MS, check_and_migrate, write_error
@@ -31,7 +32,7 @@ from backcoach.models import (
     SessionFacts,
     SessionRecord,
 )
-from backcoach.records import dose_text, session_record
+from backcoach.records import dose_text, session_record, skipped
 
 # Progression reads every session of these last days (the 7-day symptom rule and more).
 RECENT_DAYS = timedelta(days=8)
@@ -271,9 +272,7 @@ class History:
         """Stats' and the report's facts, computed in SQL: never a record per session."""
         try:
             facts = tuple(
-                SessionFacts(
-                    row[0], datetime.fromisoformat(row[1]), bool(row[2]), row[3], row[4], row[5]
-                )
+                fact
                 for row in self.db.execute(
                     """SELECT id, started_at, completed,
                         COALESCE(active_seconds, (SELECT COALESCE(SUM(work_seconds), 0)
@@ -281,6 +280,7 @@ class History:
                         pain_before, pain_after
                        FROM sessions WHERE outcome != 'red flag' ORDER BY started_at, id"""
                 )
+                if (fact := _facts(row)) is not None
             )
             tallies = tuple(
                 ExerciseTally(row[0], row[1], row[2], row[3], row[4], row[5], dose_text(row[6]))
@@ -301,23 +301,18 @@ class History:
                 )
             )
             flags = tuple(
-                RedFlagAnswer(datetime.fromisoformat(row[0]), tuple(json.loads(row[1])), row[2])
+                answer
                 for row in self.db.execute(
-                    "SELECT started_at, red_flags, red_flag_tier FROM sessions "
+                    "SELECT id, started_at, red_flags, red_flag_tier FROM sessions "
                     "WHERE red_flags != '[]' ORDER BY started_at, id"
                 )
+                if (answer := _red_flags(row)) is not None
             )
-            first, last = self.db.execute(
-                "SELECT MIN(started_at), MAX(started_at) FROM sessions"
-            ).fetchone()
         except sqlite3.Error as exc:
             raise self._read_error(exc) from exc
+        moments = [fact.started_at for fact in facts] + [answer.started_at for answer in flags]
         return Overview(
-            facts,
-            tallies,
-            flags,
-            datetime.fromisoformat(first) if first else None,
-            datetime.fromisoformat(last) if last else None,
+            facts, tallies, flags, min(moments, default=None), max(moments, default=None)
         )
 
     def _records(
@@ -338,7 +333,13 @@ class History:
         except sqlite3.Error as exc:
             raise self._read_error(exc) from exc
         moment = at or now()
-        return [session_record(row, exercises[row["id"]], moment) for row in rows]
+        records = []
+        for row in rows:
+            try:
+                records.append(session_record(row, exercises[row["id"]], moment))
+            except (ValueError, TypeError, KeyError) as exc:  # pydantic's errors are ValueErrors
+                _skipped(row["id"], exc)
+        return records
 
     def _read_error(self, exc: sqlite3.Error) -> StorageError:
         return StorageError(f"could not read the history {self.path}: {exc}")
@@ -348,6 +349,40 @@ class History:
 
 
 # --- opening and migrating --------------------------------------------------
+
+
+def _facts(row: tuple[Any, ...]) -> SessionFacts | None:
+    try:
+        pain_before, pain_after = row[4], row[5]
+        for pain in (pain_before, pain_after):
+            if pain is not None and not (isinstance(pain, int) and 0 <= pain <= 10):
+                raise ValueError(f"pain {pain!r} is not 0-10")
+        return SessionFacts(
+            int(row[0]),
+            datetime.fromisoformat(row[1]),
+            bool(row[2]),
+            float(row[3]),
+            pain_before,
+            pain_after,
+        )
+    except (ValueError, TypeError) as exc:
+        _skipped(row[0], exc)
+        return None
+
+
+def _red_flags(row: tuple[Any, ...]) -> RedFlagAnswer | None:
+    try:
+        codes = json.loads(row[2])
+        if not isinstance(codes, list):
+            raise ValueError("red flags are not a list")
+        return RedFlagAnswer(datetime.fromisoformat(row[1]), tuple(map(str, codes)), row[3])
+    except (ValueError, TypeError) as exc:
+        _skipped(row[0], exc)
+        return None
+
+
+def _skipped(session_id: object, exc: Exception) -> None:
+    skipped(f"session {session_id}", exc)
 
 
 def existing_history(path: Path | None = None) -> History | None:

@@ -1,0 +1,224 @@
+"""Nothing a person does, and nothing the machine does, loses a session or an answer."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from .test_terminal import BIN, env, finish, spawn
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and pty")
+
+
+def history_json(home: Path) -> list[dict[str, object]]:
+    listed = subprocess.run(
+        [str(BIN), "history", "--json"], capture_output=True, text=True,
+        env=env(home, "1"), check=True,
+    )  # fmt: skip
+    return list(json.loads(listed.stdout))
+
+
+def to_the_closing_questions(home: Path) -> pexpect.spawn:
+    """A short upper-back session (no symptom question), run to its first closing question."""
+    child = spawn(home, "start --focus upper --minutes 2 --seed 4 --plain", "0.005")
+    child.expect("Type the numbers")
+    child.sendline("none")
+    child.expect("Pain now, from 0")
+    child.sendline("4")
+    child.expect("Ready")
+    child.sendline("")
+    child.expect("Pain now, after the session")
+    return child
+
+
+@pytest.mark.parametrize(
+    ("stop", "status"),
+    [
+        (lambda child: child.sendintr(), 130),
+        (lambda child: child.kill(signal.SIGTERM), 143),
+        (lambda child: child.kill(signal.SIGHUP), 129),
+        (lambda child: child.sendeof(), 0),
+    ],
+    ids=["ctrl-c", "sigterm", "sighup", "ctrl-d"],
+)
+def test_a_finished_session_stays_finished_whatever_stops_its_questions(
+    isolated_home: Path, stop: object, status: int
+) -> None:
+    child = to_the_closing_questions(isolated_home)
+    stop(child)  # type: ignore[operator]
+    assert finish(child) == status
+    (record,) = history_json(isolated_home)
+    assert record["outcome"] == "done" and record["completed"] is True
+    assert record["pain_before"] == 4 and record["pain_after"] is None
+
+
+def test_each_closing_answer_is_kept_the_moment_it_is_given(isolated_home: Path) -> None:
+    child = to_the_closing_questions(isolated_home)
+    child.sendline("²")  # a digit to str.isdigit, but no number: asked again
+    child.expect("Please type a whole number from 0 to 10")
+    child.sendline("①")
+    child.expect("Please type a whole number from 0 to 10")
+    child.sendline("2")
+    child.expect("How hard did it feel")
+    child.sendintr()
+    assert finish(child) == 130
+    (record,) = history_json(isolated_home)
+    assert record["completed"] is True and record["pain_after"] == 2 and record["effort"] is None
+
+
+def test_a_red_flag_answer_of_superscript_two_is_asked_again(isolated_home: Path) -> None:
+    child = spawn(isolated_home, "start --minutes 2 --seed 4 --plain", "0.01")
+    child.expect("Type the numbers")
+    child.sendline("²")
+    child.expect("Please type numbers from 1 to")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+
+
+@contextmanager
+def lock_held(path: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
+    """Another process holding the history's write lock for `seconds`."""
+    script = textwrap.dedent(f"""
+        import sqlite3, sys, time
+        db = sqlite3.connect({str(path)!r}, isolation_level=None)
+        db.execute("BEGIN EXCLUSIVE")
+        print("locked", flush=True)
+        time.sleep({seconds})
+        db.execute("COMMIT")
+    """)
+    holder = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None
+    assert holder.stdout.readline().strip() == "locked"
+    try:
+        yield holder
+    finally:
+        holder.wait(timeout=60)
+        holder.stdout.close()
+
+
+def test_a_history_locked_by_another_process_never_stops_the_session(
+    isolated_home: Path,
+) -> None:
+    # The history exists (an earlier session), then another process holds its lock for
+    # longer than SQLite's 5 s busy timeout, through the whole session.
+    args = [str(BIN), "start", "--yes", "--plain", "--minutes", "2", "--seed", "4"]
+    subprocess.run(args, env=env(isolated_home, "0.001"), check=True, capture_output=True)
+    with lock_held(isolated_home / "history.sqlite3", 7):
+        result = subprocess.run(
+            args, env=env(isolated_home, "0.002"), capture_output=True, text=True, timeout=90
+        )
+    assert result.returncode == 0, result.stderr
+    assert "Session complete." in result.stdout
+    assert "Saved as session 2" in result.stdout
+    records = history_json(isolated_home)
+    assert [r["id"] for r in records] == [2, 1]
+    assert records[0]["completed"] is True
+    assert all(e["completed"] for e in records[0]["exercises"])  # type: ignore[attr-defined]
+
+
+def immutable(*paths: Path) -> bool:
+    chattr = shutil.which("chattr")
+    if chattr is None:
+        return False
+    return subprocess.run([chattr, "+i", *map(str, paths)], capture_output=True).returncode == 0
+
+
+def mutable(*paths: Path) -> None:
+    subprocess.run(["chattr", "-i", *map(str, paths)], capture_output=True, check=False)
+
+
+@pytest.fixture
+def read_only_history(isolated_home: Path) -> Iterator[Path]:
+    """A healthy history that cannot be written: the file and its folder made immutable."""
+    args = [str(BIN), "start", "--yes", "--plain", "--minutes", "2", "--seed", "4"]
+    subprocess.run(args, env=env(isolated_home, "0.001"), check=True, capture_output=True)
+    path = isolated_home / "history.sqlite3"
+    with sqlite3.connect(path) as db:  # no -wal or -shm file: SQLite must make none
+        db.execute("PRAGMA journal_mode = DELETE")
+    if not immutable(path, isolated_home):
+        pytest.skip("chattr +i is not available here (needs root on ext4 or similar)")
+    try:
+        yield isolated_home
+    finally:
+        mutable(path, isolated_home)
+
+
+def test_a_read_only_history_is_read_and_never_called_damaged(read_only_history: Path) -> None:
+    for command in (["history"], ["stats"], ["report"], ["plan", "--seed", "1"]):
+        result = subprocess.run(
+            [str(BIN), *command], capture_output=True, text=True, env=env(read_only_history, "1")
+        )
+        assert result.returncode == 0, (command, result.stderr)
+        assert "damaged" not in result.stderr
+    assert (
+        "complete"
+        in subprocess.run(
+            [str(BIN), "history"], capture_output=True, text=True, env=env(read_only_history, "1")
+        ).stdout
+    )
+
+
+def test_a_session_that_cannot_be_saved_runs_and_shows_its_record(
+    read_only_history: Path,
+) -> None:
+    result = subprocess.run(
+        [str(BIN), "start", "--yes", "--plain", "--minutes", "2", "--seed", "5"],
+        capture_output=True, text=True, env=env(read_only_history, "0.002"), timeout=90,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Session complete." in result.stdout
+    assert "could not be saved" in result.stdout and "read-only" in result.stdout
+    record = json.loads(result.stdout[result.stdout.index("{") :])
+    assert record["completed"] is True and record["seed"] == 5
+    assert all(e["status"] == "done" for e in record["exercises"])
+    assert len(history_json(read_only_history)) == 1  # the old history, untouched
+
+
+def test_a_closed_pipe_is_quiet_and_a_full_disk_is_an_error(isolated_home: Path) -> None:
+    for command in (["list"], ["list", "--json"], ["show", "bird-dog"], ["--help"]):
+        process = subprocess.Popen(
+            [str(BIN), *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=env(isolated_home, "1"),
+        )  # fmt: skip
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.readline()
+        process.stdout.close()  # as `| head -1` does
+        assert process.wait(timeout=30) == 0, command
+        assert process.stderr.read() == b""
+        process.stderr.close()
+    if not Path("/dev/full").exists():
+        return
+    for command in (["list", "--json"], ["history", "--csv"], ["report"]):
+        with open("/dev/full", "w") as full:
+            result = subprocess.run(
+                [str(BIN), *command], stdout=full, stderr=subprocess.PIPE, text=True,
+                env=env(isolated_home, "1"),
+            )  # fmt: skip
+        assert result.returncode == 1, command
+        assert "could not write all of the output: No space left on device" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_a_closed_stdout_and_an_8_bit_terminal_get_messages_not_tracebacks(
+    isolated_home: Path,
+) -> None:
+    closed = subprocess.run(
+        f"{BIN} list >&-", shell=True, capture_output=True, text=True, env=env(isolated_home, "1")
+    )
+    assert closed.returncode == 1 and "standard output is closed" in closed.stderr
+    latin = subprocess.run(
+        [str(BIN), "show", "bird-dog"], capture_output=True,
+        env=dict(env(isolated_home, "1"), PYTHONIOENCODING="latin-1"),
+    )  # fmt: skip
+    assert latin.returncode == 0 and b"Bird-dog" in latin.stdout and latin.stderr == b""
