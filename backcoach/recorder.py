@@ -78,6 +78,9 @@ class Recorder:
             ],
         }
 
+        if self.unsaved_because is not None:  # known before the start: say it now
+            self._tell(self.unsaved_because)
+
         def write(history: History) -> None:
             self.session_id = history.begin(
                 plan, focus, pain_before, planned_work, started_at=started_at, flare_up=flare_up
@@ -183,6 +186,9 @@ class Recorder:
     def _give_up(self, why: str) -> None:
         self.unsaved_because = why
         self._queue.clear()
+        self._tell(why)
+
+    def _tell(self, why: str) -> None:
         self.say(
             f"This session cannot be saved: {why}. It goes on; its record is shown at the end."
         )

@@ -228,9 +228,11 @@ class LiveSession:
             try:
                 pain_after = self._closing_questions()
             except KeyboardInterrupt:
+                self.out.print()  # off the line the question was on
                 self._close_record()
                 raise Interrupted("stopped with Ctrl-C; the session is kept") from None
             except _Stopped as stop:
+                self.out.print()
                 self._close_record()
                 raise Terminated(
                     "stopped by a signal; the session is kept", signal_number=stop.signal_number

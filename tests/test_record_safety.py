@@ -179,6 +179,9 @@ def test_a_session_that_cannot_be_saved_runs_and_shows_its_record(
     assert result.returncode == 0, result.stderr
     assert "Session complete." in result.stdout
     assert "could not be saved" in result.stdout and "read-only" in result.stdout
+    said = result.stdout.index("This session cannot be saved")  # once, before it runs
+    assert result.stdout.count("This session cannot be saved") == 1
+    assert said < result.stdout.index("get ready")
     record = json.loads(result.stdout[result.stdout.index("{") :])
     assert record["completed"] is True and record["seed"] == 5
     assert all(e["status"] == "done" for e in record["exercises"])

@@ -263,10 +263,13 @@ class LiveRenderer:
             self._start()
 
     def notice(self, text: str) -> None:
-        """A message that stays on screen under the view (e.g. the session cannot be saved)."""
+        """A message under the view while it runs (e.g. the session cannot be saved); a line
+        of its own before or after."""
+        if self.live is None:
+            self.console.print(one_line(text), style="yellow", markup=False, highlight=False)
+            return
         self.view.message = text
-        if self.live is not None:
-            self.live.update(self.view.render(self.console.size.width), refresh=True)
+        self.live.update(self.view.render(self.console.size.width), refresh=True)
 
     def __call__(self, event: ev.Event) -> None:
         self.view.apply(event)
