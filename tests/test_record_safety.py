@@ -225,3 +225,26 @@ def test_a_closed_stdout_and_an_8_bit_terminal_get_messages_not_tracebacks(
         env=dict(env(isolated_home, "1"), PYTHONIOENCODING="latin-1"),
     )  # fmt: skip
     assert latin.returncode == 0 and b"Bird-dog" in latin.stdout and latin.stderr == b""
+
+
+@pytest.mark.parametrize("stop", [signal.SIGHUP, signal.SIGQUIT])
+def test_a_closed_terminal_or_ctrl_backslash_mid_session_keeps_it_and_restores(
+    isolated_home: Path, stop: signal.Signals
+) -> None:
+    bash = shutil.which("bash")
+    assert bash
+    script = f'{BIN} start --minutes 2 --seed 4 --yes; echo "exit=$?"; stty -a'
+    child = pexpect.spawn(
+        bash, ["-c", script], env=env(isolated_home, "0.05"), encoding="utf-8",
+        dimensions=(30, 100), timeout=30,
+    )  # fmt: skip
+    child.expect("GET READY")
+    # The Python process only: bash -c's own command line holds the same words.
+    subprocess.run(["pkill", f"-{int(stop)}", "-f", f"^[^ ]*python[^ ]* {BIN} start"], check=True)
+    child.expect("Session stopped by a stop signal")
+    child.expect(f"exit={128 + int(stop)}")
+    child.expect(pexpect.EOF)
+    settings = child.before or ""
+    assert " icanon" in settings and " echo " in settings
+    (record,) = history_json(isolated_home)
+    assert record["outcome"] == "interrupted" and record["ended_at"] is not None
