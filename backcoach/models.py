@@ -200,6 +200,9 @@ class Exercise(_Frozen):
     dose: Dose
     warmup: Flag = False
     extension: Flag = False
+    nerve_tension: Flag = False
+    loaded: Flag = False
+    evidence: Literal["low"] | None = None
     easier: tuple[str, ...] = Field(default=(), max_length=MAX_ITEMS)
     harder: tuple[str, ...] = Field(default=(), max_length=MAX_ITEMS)
     sources: tuple[Source, ...] = Field(min_length=1, max_length=MAX_ITEMS)
@@ -217,6 +220,23 @@ class Exercise(_Frozen):
         if len(set(value)) != len(value):
             raise ValueError("lists a value twice")
         return value
+
+    @model_validator(mode="after")
+    def _clinical_rules(self) -> "Exercise":
+        """The rules of CLINICAL.md a checker can check (docs/safety.md says why)."""
+        if self.extension and self.warmup:
+            raise ValueError(
+                "an extension exercise cannot be a warm-up: warm up with direction-neutral "
+                "movement (warmup: false)"
+            )
+        if self.extension and not any("stenosis" in c.lower() for c in self.cautions):
+            raise ValueError(
+                "an extension exercise must carry a caution about spinal stenosis "
+                "(and spondylolisthesis)"
+            )
+        if self.loaded and self.level is Level.BEGINNER:
+            raise ValueError("a loaded exercise cannot be a beginner's (level: intermediate or up)")
+        return self
 
     @property
     def needs(self) -> frozenset[Equipment]:

@@ -306,8 +306,11 @@ def _fill(choices: list[_Choice], budget: int) -> list[_Choice]:
     return choices
 
 
-def _more_sets(dose: Dose, _exercise: Exercise) -> Dose | None:
-    """One more set, or None where that makes no sense (a pyramid sets its own sets)."""
+def _more_sets(dose: Dose, exercise: Exercise) -> Dose | None:
+    """One more set, or None where that makes no sense: a pyramid sets its own sets, and a
+    loaded exercise (deadlift, rows, superman) never gains sets to fill time (CLINICAL.md)."""
+    if exercise.loaded:
+        return None
     if isinstance(dose, HoldDose):
         if dose.pyramid is not None:
             return None

@@ -192,6 +192,12 @@ class LiveSession:
         listeners: list[Listener] = [self.renderer]
         self.speaker = _cues(options.sound, plan, out, listeners)
         by_id = catalogue.by_id()
+        # Asked about after each of these (CLINICAL.md, the symptom-spread rule).
+        self.spread_question_steps = frozenset(
+            index
+            for index, step in enumerate(plan.steps)
+            if by_id[step.exercise].extension or by_id[step.exercise].nerve_tension
+        )
         self.extension_steps = frozenset(
             index for index, step in enumerate(plan.steps) if by_id[step.exercise].extension
         )
@@ -283,8 +289,8 @@ class LiveSession:
             recorder.retry()  # the history was busy: try the queued writes again
 
     def _after_step(self, step_index: int) -> StepDecision | None:
-        """The symptom-spread rule: asked after each extension exercise that was done."""
-        if self.ask is None or step_index not in self.extension_steps:
+        """The symptom-spread rule: asked after each extension or nerve-tensioning exercise."""
+        if self.ask is None or step_index not in self.spread_question_steps:
             return None
         if self.engine.outcome.statuses[step_index] not in ("done", "partial"):
             return None

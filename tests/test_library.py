@@ -50,7 +50,7 @@ def test_a_damaged_cache_is_rebuilt() -> None:
     open_library(BUNDLED)
     file = cache_file_for(BUNDLED.read_bytes())
     file.write_bytes(b"not sqlite at all" * 100)
-    assert len(open_library(BUNDLED).summaries()) == 41
+    assert len(open_library(BUNDLED).summaries()) == 45
     assert file.read_bytes().startswith(b"SQLite format 3")
 
 
@@ -60,7 +60,7 @@ def test_an_unwritable_cache_folder_still_works(
     blocker = tmp_path / "file"
     blocker.write_text("")
     monkeypatch.setenv("BACKCOACH_HOME", str(blocker / "home"))
-    assert len(open_library(BUNDLED).summaries()) == 41
+    assert len(open_library(BUNDLED).summaries()) == 45
 
 
 def test_list_json_is_the_full_exercise(run: RunCli) -> None:
@@ -74,7 +74,7 @@ def test_list_json_is_the_full_exercise(run: RunCli) -> None:
 
 def test_candidates_are_a_seeded_bounded_sample() -> None:
     big = catalogue.load(BUNDLED)
-    # A catalogue of 41 is small: every candidate is kept, none sampled away.
+    # A catalogue of 45 is small: every candidate is kept, none sampled away.
     whole = in_memory(big.exercises).candidates(Region, Level.BEGINNER, [], seed=1)
     beginner_mat = [e for e in big.exercises if e.level is Level.BEGINNER and not e.needs]
     assert {e.id for e in whole.exercises} == {e.id for e in beginner_mat}

@@ -48,7 +48,7 @@ def test_bundled_catalogue_is_valid(run: RunCli) -> None:
 def test_validate_without_a_path_checks_the_catalogue_in_use(
     run: RunCli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    assert run("validate").stdout.strip() == f"ok: 41 exercises in {BUNDLED}"
+    assert run("validate").stdout.strip() == f"ok: 45 exercises in {BUNDLED}"
     tiny = TEST_DATA / "tiny.yaml"
     assert run("--catalogue", str(tiny), "validate").stdout.strip() == f"ok: 3 exercises in {tiny}"
     broken = write(tmp_path, TINY.replace("id: lying-stretch", "id: side-hold"))
@@ -211,3 +211,34 @@ def test_problems_in_several_places_keep_their_own_lines(run: RunCli, tmp_path: 
     assert f"{path}:1: colour: unknown key" in err
     line = next(n for n, row in enumerate(text.splitlines(), 1) if "Side_Hold" in row)
     assert f"{path}:{line}: Side_Hold: id:" in err
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda text: text.replace(
+                "    warmup: true\n", "    warmup: true\n    extension: true\n"
+            ),
+            "an extension exercise cannot be a warm-up",
+        ),
+        (
+            lambda text: text.replace(
+                "    kind: stretch\n", "    kind: stretch\n    extension: true\n", 1
+            ).replace("    warmup: true\n", ""),
+            "must carry a caution about spinal stenosis",
+        ),
+        (
+            lambda text: text.replace(
+                "    kind: strengthen\n", "    kind: strengthen\n    loaded: true\n", 1
+            ),
+            "a loaded exercise cannot be a beginner's",
+        ),
+    ],
+)
+def test_the_clinical_rules_validate_checks(
+    run: RunCli, tmp_path: Path, change: object, message: str
+) -> None:
+    changed = change(TINY)  # type: ignore[operator]
+    assert changed != TINY
+    assert message in invalid(run, write(tmp_path, changed))

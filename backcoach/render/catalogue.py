@@ -129,7 +129,7 @@ def exercise_panel(exercise: Exercise, names: dict[str, str]) -> RenderableType:
             parts.append(Text.assemble(("Easier: ", "bold"), variant(exercise.easier)))
         if exercise.harder:
             parts.append(Text.assemble(("Harder: ", "bold"), variant(exercise.harder)))
-    if exercise.extension:
+    if exercise.extension or exercise.nerve_tension:
         parts += [
             Text(""),
             Text(
