@@ -198,7 +198,7 @@ def start_command(
         speech_command()  # a BACKCOACH_TTS that cannot be read is said now, before any question
     clock = SystemClock(time_scale())
     library = _library(ctx)
-    choices = Choices(focus, minutes, level, equipment, seed, flare_up)
+    choices = Choices(focus, minutes, level, equipment, seed, flare_up, no_questions=yes)
     history, why_unsaved = writable_history()  # None: the session runs, shown at the end
     try:
         prepared = coaching.prepare(library, choices, history, defaults)

@@ -32,6 +32,14 @@ class Choices(NamedTuple):
     equipment: Sequence[str] | None = None
     seed: int | None = None
     flare_up: bool = False
+    # start --yes: no question can be asked, so no symptom question either.
+    no_questions: bool = False
+
+
+NO_QUESTIONS = (
+    "--yes asks nothing, so no question about leg symptoms can follow them "
+    "(answer the questions to include them)"
+)
 
 
 def settings() -> dict[str, Any]:
@@ -96,14 +104,19 @@ def prepare(
     """Everything a plan needs. Without `history`, the saved one is read if it exists."""
     request = request_for(choices, defaults if defaults is not None else settings())
     candidates = library.candidates(request.regions, request.level, request.equipment, request.seed)
-    return Prepared(_progressed(request, candidates, library, history), candidates)
+    request = _progressed(request, candidates, library, history)
+    if choices.no_questions:  # the rule wins over the convenience (CLINICAL.md)
+        excluded = dict(request.excluded)
+        excluded.update((e.id, NO_QUESTIONS) for e in candidates.exercises if e.extension)
+        request = request._replace(excluded=excluded)
+    return Prepared(request, candidates)
 
 
 def _progressed(
     request: Request, candidates: Catalogue, library: Library, history: History | None
 ) -> Request:
     """The request with progression's doses and exclusions for the candidates, from the history."""
-    from backcoach.progression import next_doses
+    from backcoach.progression import extension_pause, next_doses
     from backcoach.storage import existing_history, now
 
     moment = now()
@@ -116,8 +129,13 @@ def _progressed(
             recent = found.recent_for_progression(ids, moment)
     else:
         recent = history.recent_for_progression(ids, moment)
-    seen = {record.id for session in recent for record in session.exercises}
-    progress = next_doses(recent, library.get_many(sorted(seen)), moment)
-    return request._replace(
-        doses=progress.doses, excluded=progress.excluded, dose_reasons=progress.reasons
+    seen = {record.id: None for session in recent for record in session.exercises}
+    known = {exercise.id: exercise for exercise in library.get_many(sorted(seen))}
+    progress = next_doses(recent, known.values(), moment)
+    excluded = dict(progress.excluded)
+    pause = extension_pause(
+        recent, lambda exercise_id: exercise_id in known and known[exercise_id].extension, moment
     )
+    if pause is not None:
+        excluded.update((e.id, pause) for e in candidates.exercises if e.extension)
+    return request._replace(doses=progress.doses, excluded=excluded, dose_reasons=progress.reasons)

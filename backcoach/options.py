@@ -68,7 +68,8 @@ YesOption = Annotated[
         "--yes",
         "-y",
         help="Ask nothing: the safety list is printed and --yes confirms that none of it "
-        "applies; pain and effort are not recorded, so no dose steps up.",
+        "applies; back-bending (extension) exercises are left out, since no question about "
+        "leg symptoms can follow them; pain and effort are not recorded, so no dose steps up.",
     ),
 ]
 SoundOption = Annotated[

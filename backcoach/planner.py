@@ -375,6 +375,10 @@ def _notes(total: int, budget: int, main_count: int, request: Request) -> list[s
         )
     if request.flare_up:
         notes.append("flare-up session: gentle stretches only, shorter holds and fewer reps")
+    # One note per reason: a rule that leaves out every back-bending exercise is one line.
+    by_reason: dict[str, list[str]] = {}
     for exercise_id, why in sorted(request.excluded.items()):
-        notes.append(f"left out {exercise_id}: {why}")
+        by_reason.setdefault(why, []).append(exercise_id)
+    for why, ids in by_reason.items():
+        notes.append(f"left out {', '.join(ids)}: {why}")
     return notes

@@ -10,7 +10,7 @@ The rules (CLINICAL.md, "Progression seen in these programmes"):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import NamedTuple
@@ -20,6 +20,7 @@ from backcoach.models import Dose, Exercise, ExerciseRecord, HoldDose, RepsDose,
 HOLD_STEP = 2  # seconds
 PAIN_RISE_STEP_BACK = 2
 SYMPTOM_PAUSE = timedelta(days=7)
+SECOND_SPREAD_WINDOW = timedelta(days=14)
 PYRAMID_STEPS_UP = 3  # at most this many pyramid steps above the catalogue's own
 
 
@@ -157,4 +158,41 @@ def step_back(exercise: Exercise, dose: Dose) -> Dose | None:
         return dose.model_copy(update={"seconds": dose.seconds - HOLD_STEP})
     if dose.reps > 1:
         return dose.model_copy(update={"reps": dose.reps - 1})
+    return None
+
+
+def extension_pause(
+    history: Iterable[SessionRecord], is_extension: Callable[[str], bool], now: datetime
+) -> str | None:
+    """Why every back-bending (extension) exercise is left out today, if it is.
+
+    CLINICAL.md, the symptom-spread rule: after leg symptoms spread on any extension
+    exercise, leave out every extension exercise for 7 days; after a second spread
+    within 14 days, advise a clinician before more extension work (they stay out for
+    14 days after it).
+    """
+    spreads = sorted(
+        {
+            session.started_at
+            for session in history
+            for record in session.exercises
+            if record.status == "stopped" and is_extension(record.id)
+        }
+    )
+    for earlier, later in zip(spreads, spreads[1:], strict=False):
+        if later - earlier <= SECOND_SPREAD_WINDOW and now - later < SECOND_SPREAD_WINDOW:
+            until = (later + SECOND_SPREAD_WINDOW).date().isoformat()
+            return (
+                f"leg symptoms spread twice within 14 days ({earlier.date()} and "
+                f"{later.date()}): please see a physiotherapist or doctor before more "
+                f"back-bending exercises; left out until {until}"
+            )
+    recent = [moment for moment in spreads if now - moment < SYMPTOM_PAUSE]
+    if recent:
+        last = max(recent)
+        until = (last + SYMPTOM_PAUSE).date().isoformat()
+        return (
+            f"leg symptoms spread during a back-bending exercise on {last.date()}; "
+            f"all of them are left out until {until}"
+        )
     return None

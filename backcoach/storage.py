@@ -34,8 +34,9 @@ from backcoach.models import (
 )
 from backcoach.records import dose_text, session_record, skipped
 
-# Progression reads every session of these last days (the 7-day symptom rule and more).
-RECENT_DAYS = timedelta(days=8)
+# Progression reads every session of these last days: the 7-day symptom rule, and a
+# second spread within 14 days.
+RECENT_DAYS = timedelta(days=15)
 
 
 def now() -> datetime:
@@ -237,7 +238,7 @@ class History:
     def recent_for_progression(
         self, exercise_ids: Sequence[str], moment: datetime, per_exercise: int = 3
     ) -> list[SessionRecord]:
-        """What progression reads: each exercise's last few sessions, and the last 8 days.
+        """What progression reads: each exercise's last few sessions, and the last 15 days.
 
         Sessions are numbered in the order they begin, so "last" is the highest id;
         the index on (exercise_id, session_id) makes each look-up a short walk.
