@@ -2,7 +2,7 @@
 
 - bell: the terminal bell when each hold or repetition starts and when a hold ends.
 - voice: a speech engine already on the machine says what matters: the next
-  exercise and its first cue while getting ready, "hold", the last three
+  exercise, its most important caution and its first cue while getting ready, "hold", the last three
   seconds, "rest", "switch sides", "session done". Numbers are not read every
   second. Speech runs alongside the countdown; a phrase still playing when
   the next is due is cut short, and the next exercise is announced at the
@@ -200,7 +200,8 @@ class Voice:
         step = self.plan.steps[segment.step_index]
         if segment.activity == "ready":
             prefix = "First" if segment.step_index == 0 else "Next"
-            self.say(f"{prefix}: {step.name}. {step.cue}".strip())
+            # The caution comes before the cue: it is what must not be missed.
+            self.say(f"{prefix}: {step.name}. {step.caution} {step.cue}".strip())
         elif segment.activity == "work":
             self.say("hold" if segment.is_hold else segment.label)
         elif segment.activity == "relax":

@@ -247,6 +247,11 @@ class Exercise(_Frozen):
     def first_cue(self) -> str:
         return self.cues[0]
 
+    @property
+    def key_caution(self) -> str:
+        """The most important caution (the catalogue lists it first): said at "get ready"."""
+        return self.cautions[0]
+
     @classmethod
     def trusted(cls, data: dict[str, Any]) -> "Exercise":
         """An exercise from JSON this program validated and wrote itself (the cache), as is.
@@ -337,6 +342,7 @@ class Step(_Frozen):
     position: Position
     cue: str
     dose: Dose
+    caution: str = ""  # the exercise's most important caution, shown at "get ready"
     get_ready: int
     seconds: int
     reason: str

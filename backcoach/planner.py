@@ -350,6 +350,7 @@ def _steps(choices: Sequence[_Choice], request: Request) -> tuple[list[Step], in
                 phase=choice.phase,
                 position=exercise.position,
                 cue=exercise.first_cue,
+                caution=exercise.key_caution,
                 dose=choice.dose,
                 get_ready=get_ready,
                 seconds=seconds,

@@ -106,9 +106,43 @@ SYMPTOM_GOOD = (
     "Good. If pain moves towards the middle of your back instead, that is a good sign: carry on."
 )
 FLARE_UP_OFFER_AT = 7
+
+# Advice around sessions (CLINICAL.md, "Advice shown around sessions": NHS back pain,
+# NHS inform, NICE NG59); one or two lines, chosen for the session, never the whole list.
+KEEP_MOVING = (
+    "Keep moving today: walking and your usual activities help a back recover; bed rest does not."
+)
+KEEP_WALKING_GENTLY = (
+    "On a bad day, keep walking gently, a little and often; resting in bed makes backs stiffer."
+)
+HEAT = "A warm bath or a heat pack before stretching can ease stiffness."
+DESK = "At a desk, stand up and move at least once an hour."
+HURT_IS_NOT_HARM = (
+    "Mild soreness during and after exercise is normal: hurt does not mean harm. "
+    "Sharp pain, or pain that keeps rising, is a reason to stop."
+)
+SEE_SOMEONE = (
+    "If your back is no better after 2 weeks of these exercises, or it gets worse, "
+    "see a GP or a physiotherapist."
+)
 EFFORTS = ("easy", "about right", "too hard")
 
 Ask = Callable[[str], str]
+
+
+def advice_before(upper_only: bool, stretching: bool) -> tuple[str, ...]:
+    """What to keep in mind as a session starts."""
+    second = DESK if upper_only else HEAT if stretching else None
+    return (HURT_IS_NOT_HARM, second) if second else (HURT_IS_NOT_HARM,)
+
+
+def advice_after(
+    flare_up: bool, pain_before: int | None, pain_after: int | None
+) -> tuple[str, ...]:
+    """What to do next: keep moving; see someone when pain is not coming down."""
+    first = KEEP_WALKING_GENTLY if flare_up else KEEP_MOVING
+    not_easing = pain_before is not None and pain_after is not None and pain_after >= pain_before
+    return (first, SEE_SOMEONE) if not_easing or flare_up else (first,)
 
 
 @dataclass(frozen=True)

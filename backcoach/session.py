@@ -152,6 +152,11 @@ def coach(
         if gentler:
             plan = prepared.plan(flare_up=True)
             out.print(plan_view(plan))
+    from backcoach.render.safety import advice
+    from backcoach.vocabulary import Kind, Region
+
+    upper_only = set(plan.regions) == {Region.UPPER}
+    out.print(advice(safety.advice_before(upper_only, Kind.STRETCH in plan.kinds)))
     if ask is not None:
         ask("Ready? Press Enter to begin (Ctrl-C to stop)")
 
@@ -244,6 +249,9 @@ class LiveSession:
                     "stopped by a signal; the session is kept", signal_number=stop.signal_number
                 ) from None
         self.out.print(session_summary(self.plan, outcome, None, pain_before, pain_after))
+        from backcoach.render.safety import advice
+
+        self.out.print(advice(safety.advice_after(self.plan.flare_up, pain_before, pain_after)))
         self._close_record()
         return outcome
 

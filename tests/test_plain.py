@@ -25,12 +25,12 @@ def test_plain_output_for_a_small_plan_with_pause_and_skip() -> None:
         keys = ScriptedKeys(clock, [(12.5, " "), (20.0, " "), (30.0, "n")])
         engine.Engine(segments(plan), clock, keys, [renderer]).run()
     assert buffer.getvalue().splitlines() == [
-        "[00:00] get ready: Easy roll, 10 s. Roll slowly",
+        "[00:00] get ready: Easy roll, 10 s. Careful: Stop if it hurts. Roll slowly",
         "[00:10] Easy roll: rep 1 of 2: left 2 · right 2",
         "[00:12] paused: press space to go on",
         "[00:12] going on",
         "[00:14] Easy roll: rep 2 of 2: left 2 · right 2",
-        "[00:18] get ready: Lying stretch, 5 s. Breathe out",
+        "[00:18] get ready: Lying stretch, 5 s. Careful: Stop if it hurts. Breathe out",
         "[00:22] skipped: get ready",
         "[00:23] Lying stretch: hold 4 s, set 1 of 2",
         "[00:27] rest 20 s, next: set 2 of 2",

@@ -143,3 +143,17 @@ def test_any_history_gives_valid_doses_for_known_exercises(
         assert type(dose).model_validate(dose.model_dump()) == dose
         assert exercise_id in result.reasons
     assert not set(result.doses) & set(result.excluded)
+
+
+def test_advice_is_chosen_for_the_session() -> None:
+    from backcoach import safety
+
+    assert safety.advice_before(upper_only=True, stretching=True) == (
+        safety.HURT_IS_NOT_HARM,
+        safety.DESK,
+    )
+    assert safety.advice_before(upper_only=False, stretching=True)[1] == safety.HEAT
+    assert safety.advice_before(upper_only=False, stretching=False) == (safety.HURT_IS_NOT_HARM,)
+    assert safety.advice_after(False, 5, 3) == (safety.KEEP_MOVING,)
+    assert safety.advice_after(False, 3, 4) == (safety.KEEP_MOVING, safety.SEE_SOMEONE)
+    assert safety.advice_after(True, None, None)[0] == safety.KEEP_WALKING_GENTLY

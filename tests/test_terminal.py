@@ -204,3 +204,14 @@ def test_pain_of_seven_or_more_offers_a_flare_up_session(isolated_home: Path) ->
     child.expect("How hard")
     child.sendline("")
     assert finish(child) == 0
+
+
+def test_advice_around_the_session_and_each_caution_at_get_ready(isolated_home: Path) -> None:
+    child = spawn(isolated_home, "start --focus upper --minutes 2 --seed 4 --yes", "0.02")
+    child.expect("Mild soreness during and after exercise is normal")
+    child.expect("At a desk, stand up and move at least once an hour")  # upper back
+    child.expect("GET READY")
+    child.expect("Careful: ")  # the exercise's most important caution, on the live screen
+    child.expect("Session complete")
+    child.expect("Keep moving today")
+    assert finish(child) == 0

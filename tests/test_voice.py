@@ -30,22 +30,23 @@ def phrases_for(path: Path, minutes: int, seed: int) -> tuple[planner.Plan, list
     return plan, said
 
 
-def test_every_exercise_is_announced_with_its_first_cue() -> None:
+def test_every_exercise_is_announced_with_its_caution_and_first_cue() -> None:
     plan, said = phrases_for(BUNDLED, 10, 4)
     cat = catalogue.load(BUNDLED).by_id()
     for index, step in enumerate(plan.steps):
         prefix = "First" if index == 0 else "Next"
-        assert f"{prefix}: {step.name}. {cat[step.exercise].first_cue}" in said
+        exercise = cat[step.exercise]
+        assert f"{prefix}: {step.name}. {exercise.cautions[0]} {exercise.first_cue}" in said
     assert said[-1] == "session done"
 
 
 def test_what_a_small_session_says() -> None:
     _, said = phrases_for(TEST_DATA / "tiny.yaml", 1, 1)
     assert said == [
-        "First: Easy roll. Roll slowly",
+        "First: Easy roll. Stop if it hurts. Roll slowly",
         "three", "two", "one",
         "left", "right", "left", "right",
-        "Next: Lying stretch. Breathe out",  # 5 s get-ready: too short to count down
+        "Next: Lying stretch. Stop if it hurts. Breathe out",  # 5 s: too short to count
         "hold", "rest. Next: set 2 of 2", "hold",
         "session done",
     ]  # fmt: skip

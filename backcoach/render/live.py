@@ -150,9 +150,13 @@ class SessionView:
         if tempo.plain:
             tempo.justify = "center"
             lines.append(tempo)
-        cue = self.plan.steps[segment.step_index].cue
-        if segment.activity in ("ready", "work") and cue:
-            lines.append(Text(one_line(cue), style="italic", justify="center"))
+        step = self.plan.steps[segment.step_index]
+        if segment.activity == "ready" and step.caution:
+            lines.append(
+                Text(f"Careful: {one_line(step.caution)}", style="yellow", justify="center")
+            )
+        if segment.activity in ("ready", "work") and step.cue:
+            lines.append(Text(one_line(step.cue), style="italic", justify="center"))
         lines.append(Text(self.next_words(segment), style="dim", justify="center"))
         if self.paused:
             lines.append(Text("PAUSED — press space to go on", style="bold red", justify="center"))
@@ -329,8 +333,9 @@ class PlainRenderer:
         view = self.view
         name = view.step_name(segment)
         if segment.activity == "ready":
-            cue = view.plan.steps[segment.step_index].cue
-            return f"get ready: {name}, {segment.seconds} s. {cue}".rstrip()
+            step = view.plan.steps[segment.step_index]
+            careful = f"Careful: {step.caution} " if step.caution else ""
+            return f"get ready: {name}, {segment.seconds} s. {careful}{step.cue}".rstrip()
         if segment.activity == "switch":
             return f"switch sides, {segment.seconds} s"
         if segment.activity == "rest":

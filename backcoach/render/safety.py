@@ -40,3 +40,8 @@ def advice_panel(screening: Screening) -> RenderableType:
         title_align="left",
         border_style="red" if tier is Tier.EMERGENCY else "yellow",
     )
+
+
+def advice(lines: tuple[str, ...]) -> RenderableType:
+    """One or two lines of advice around a session."""
+    return Group(*(Text.assemble(("Tip: ", "bold cyan"), line) for line in lines))
