@@ -63,6 +63,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX exercises_by_id_and_session"
         " ON session_exercises (exercise_id, session_id, status)",
     ),
+    # 3: the safety screen's answers: the day's full check (later sessions ask one line),
+    # red flags reported (asked about first next time), the clinician tier and clearance.
+    (
+        """CREATE TABLE safety_checks (
+            id INTEGER PRIMARY KEY,
+            checked_at TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('full', 'clinician')),
+            flags TEXT NOT NULL DEFAULT '[]',
+            cleared INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX safety_checks_by_time ON safety_checks (kind, checked_at)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

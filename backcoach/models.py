@@ -451,6 +451,14 @@ class RedFlagAnswer(NamedTuple):
     tier: str | None
 
 
+class ClinicianCheck(NamedTuple):
+    """An answer to the see-a-clinician items: which applied, and whether cleared."""
+
+    checked_at: datetime
+    codes: tuple[str, ...]
+    cleared: bool
+
+
 class Overview(NamedTuple):
     """The whole history in brief: what `stats` and `report` are built from."""
 
@@ -459,3 +467,4 @@ class Overview(NamedTuple):
     red_flags: tuple[RedFlagAnswer, ...]
     first: datetime | None  # the first and last session of any kind
     last: datetime | None
+    clinician_checks: tuple[ClinicianCheck, ...] = ()

@@ -7,10 +7,18 @@ import json
 import os
 import sqlite3
 from datetime import datetime, timedelta
+from typing import Any
 
 from pydantic import TypeAdapter
 
-from backcoach.models import Dose, ExerciseRecord, SessionRecord
+from backcoach.models import (
+    ClinicianCheck,
+    Dose,
+    ExerciseRecord,
+    RedFlagAnswer,
+    SessionFacts,
+    SessionRecord,
+)
 
 # A session with no end older than its plan plus this has stopped for good.
 STILL_RUNNING_GRACE = timedelta(hours=1)
@@ -112,3 +120,47 @@ def skipped(what: str, exc: Exception) -> None:
         HistoryWarning,
         stacklevel=3,
     )
+
+
+def session_facts(row: tuple[Any, ...]) -> SessionFacts | None:
+    try:
+        pain_before, pain_after = row[4], row[5]
+        for pain in (pain_before, pain_after):
+            if pain is not None and not (isinstance(pain, int) and 0 <= pain <= 10):
+                raise ValueError(f"pain {pain!r} is not 0-10")
+        return SessionFacts(
+            int(row[0]),
+            datetime.fromisoformat(row[1]),
+            bool(row[2]),
+            float(row[3]),
+            pain_before,
+            pain_after,
+        )
+    except (ValueError, TypeError) as exc:
+        _skipped_session(row[0], exc)
+        return None
+
+
+def red_flag_answer(row: tuple[Any, ...]) -> RedFlagAnswer | None:
+    try:
+        codes = json.loads(row[2])
+        if not isinstance(codes, list):
+            raise ValueError("red flags are not a list")
+        return RedFlagAnswer(datetime.fromisoformat(row[1]), tuple(map(str, codes)), row[3])
+    except (ValueError, TypeError) as exc:
+        _skipped_session(row[0], exc)
+        return None
+
+
+def clinician_check(row: tuple[Any, ...]) -> ClinicianCheck | None:
+    try:
+        return ClinicianCheck(
+            datetime.fromisoformat(row[0]), tuple(map(str, json.loads(row[1]))), bool(row[2])
+        )
+    except (ValueError, TypeError) as exc:
+        skipped("a safety check", exc)
+        return None
+
+
+def _skipped_session(session_id: object, exc: Exception) -> None:
+    skipped(f"session {session_id}", exc)

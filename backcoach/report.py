@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 
 from backcoach.models import ExerciseTally, Overview
-from backcoach.safety import NOT_A_DIAGNOSIS, RED_FLAGS
+from backcoach.screening import NOT_A_DIAGNOSIS, RED_FLAGS
 from backcoach.stats import Stats
 from backcoach.vocabulary import unknown
 
@@ -108,6 +108,21 @@ def _exercise_rows(overview: Overview) -> list[ExerciseTally]:
     return sorted(overview.exercises, key=lambda row: (-row.tried, row.name))
 
 
+def _clinician_lines(overview: Overview) -> list[str]:
+    """Each answer to the see-a-clinician items, with the clearance and its date."""
+    out = []
+    for check in overview.clinician_checks:
+        items = "; ".join(_FLAGS[c].text if c in _FLAGS else c for c in check.codes)
+        if not check.codes:
+            verdict = "none applied"
+        elif check.cleared:
+            verdict = f"applied: {items}. A clinician had said exercise is fine"
+        else:
+            verdict = f"applied: {items}. No clinician clearance yet: no session"
+        out.append(f"{check.checked_at.date().isoformat()}: {verdict}")
+    return out
+
+
 def _red_flag_answers(overview: Overview) -> list[tuple[date, str, str]]:
     out = []
     for answer in overview.red_flags:
@@ -166,6 +181,9 @@ def markdown(overview: Overview, stats: Stats, generated: date) -> str:
         ]
     else:
         lines.append("None.")
+    lines += ["", "## See-a-clinician items (asked once per episode)", ""]
+    checks = _clinician_lines(overview)
+    lines += [f"- {md(line)}" for line in checks] if checks else ["Not asked yet."]
     lines += ["", "## Red-flag screen", ""]
     answers = _red_flag_answers(overview)
     if answers:
@@ -268,6 +286,12 @@ def html(overview: Overview, stats: Stats, generated: date) -> str:
         if answers
         else "<p>No red flags reported at any session.</p>"
     )
+    checks = _clinician_lines(overview)
+    clinician = (
+        "<ul>" + "".join(f"<li>{e(line)}</li>" for line in checks) + "</ul>"
+        if checks
+        else "<p>Not asked yet.</p>"
+    )
     chart = (
         f"<figure>{pain_svg(stats)}<figcaption>Pain 0–10: before each session "
         "(dashed, red) and after "
@@ -294,6 +318,8 @@ after: {_pain(stats.pain_after_average)}.</p>
 {exercises}
 <h2>Stopped because leg symptoms spread</h2>
 {stopped}
+<h2>See-a-clinician items (asked once per episode)</h2>
+{clinician}
 <h2>Red-flag screen</h2>
 {flags}
 </body>

@@ -20,7 +20,7 @@ from types import FrameType
 
 from rich.console import Console
 
-from backcoach import safety
+from backcoach import safety, screening
 from backcoach.clock import Clock
 from backcoach.coaching import Prepared
 from backcoach.cues import Speaker
@@ -120,7 +120,7 @@ def coach(
     out.print(plan_view(plan))
     out.print()
 
-    screening = safety.screen(out, ask, yes=options.yes)
+    screening = _screen(out, ask, options.yes, history)
     if screening.tier is not None:
         from backcoach.render.safety import advice_panel
 
@@ -162,6 +162,39 @@ def coach(
 
     live = LiveSession(plan, prepared.candidates, options, out, clock, keys, history, ask)
     return live.run(pain_before, why_unsaved)
+
+
+def _screen(
+    out: Console, ask: safety.Ask | None, yes: bool, history: History | None
+) -> screening.Screening:
+    """The red-flag screen (screening.py), with what earlier checks said, recorded."""
+    from backcoach.render.safety import red_flag_list
+    from backcoach.storage import now
+
+    memory = history.screening_memory() if history is not None else screening.Memory()
+    last = memory.last_full_check
+    answered = screening.screen(
+        memory,
+        now(),
+        ask,
+        show=lambda flags, heading: out.print(red_flag_list(flags, heading)),
+        say=lambda line: out.print(line, markup=False, highlight=False),
+        yes=yes,
+        check_time=last.astimezone().strftime("%H:%M") if last else "",
+    )
+    for note in answered.notes:
+        out.print(note, style="dim", markup=False, highlight=False)
+    if history is not None:
+        try:
+            if answered.full_check:
+                every = [flag.code for flag in answered.flags]
+                history.record_safety_check("full", every)
+            if answered.clinician is not None:
+                codes = [flag.code for flag in answered.clinician]
+                history.record_safety_check("clinician", codes, cleared=answered.cleared)
+        except StorageError as error:
+            out.print(f"(The safety check could not be saved: {error.message}.)", style="yellow")
+    return answered
 
 
 class LiveSession:

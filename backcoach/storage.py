@@ -19,20 +19,23 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from backcoach.errors import HistoryUnwritable, StorageError
 from backcoach.migrations import BUSY_TIMEOUT_MS, check_and_migrate, write_error
-from backcoach.models import (
-    ExerciseStatus,
-    ExerciseTally,
-    Overview,
-    Plan,
-    RedFlagAnswer,
-    SessionFacts,
-    SessionRecord,
+
+if TYPE_CHECKING:
+    from backcoach.screening import Memory
+
+from backcoach.models import ExerciseStatus, ExerciseTally, Overview, Plan, SessionRecord
+from backcoach.records import (
+    clinician_check,
+    dose_text,
+    red_flag_answer,
+    session_facts,
+    session_record,
+    skipped,
 )
-from backcoach.records import dose_text, session_record, skipped
 
 # Progression reads every session of these last days: the 7-day symptom rule, and a
 # second spread within 14 days.
@@ -192,6 +195,48 @@ class History:
             if effort is not None:
                 cursor.execute("UPDATE sessions SET effort = ? WHERE id = ?", (effort, session_id))
 
+    def record_safety_check(
+        self,
+        kind: str,
+        codes: Sequence[str],
+        *,
+        cleared: bool = False,
+        at: datetime | None = None,
+    ) -> None:
+        """A safety screen's answers: 'full' (the every-session lists) or 'clinician'."""
+        with self._write() as cursor:
+            cursor.execute(
+                "INSERT INTO safety_checks (checked_at, kind, flags, cleared) VALUES (?, ?, ?, ?)",
+                (_iso(at or now()), kind, json.dumps(list(codes)), int(cleared)),
+            )
+
+    def screening_memory(self) -> Memory:
+        """What the last safety checks said (screening.Memory)."""
+        from backcoach.screening import Memory
+
+        try:
+            full = self.db.execute(
+                "SELECT checked_at, flags FROM safety_checks WHERE kind = 'full' "
+                "ORDER BY checked_at DESC, id DESC LIMIT 1"
+            ).fetchone()
+            clinician = self.db.execute(
+                "SELECT checked_at, flags, cleared FROM safety_checks WHERE kind = 'clinician' "
+                "ORDER BY checked_at DESC, id DESC LIMIT 1"
+            ).fetchone()
+        except sqlite3.Error as exc:
+            raise self._read_error(exc) from exc
+        try:
+            return Memory(
+                last_full_check=datetime.fromisoformat(full[0]) if full else None,
+                flags_last_time=tuple(json.loads(full[1])) if full else (),
+                clinician_checked=datetime.fromisoformat(clinician[0]) if clinician else None,
+                clinician_flags=tuple(json.loads(clinician[1])) if clinician else (),
+                cleared=bool(clinician[2]) if clinician else False,
+            )
+        except (ValueError, TypeError) as exc:
+            skipped("the last safety check", exc)
+            return Memory()
+
     def record_symptoms_spread(self, session_id: int) -> None:
         with self._write() as cursor:
             cursor.execute("UPDATE sessions SET symptoms_spread = 1 WHERE id = ?", (session_id,))
@@ -281,7 +326,7 @@ class History:
                         pain_before, pain_after
                        FROM sessions WHERE outcome != 'red flag' ORDER BY started_at, id"""
                 )
-                if (fact := _facts(row)) is not None
+                if (fact := session_facts(row)) is not None
             )
             tallies = tuple(
                 ExerciseTally(row[0], row[1], row[2], row[3], row[4], row[5], dose_text(row[6]))
@@ -307,13 +352,21 @@ class History:
                     "SELECT id, started_at, red_flags, red_flag_tier FROM sessions "
                     "WHERE red_flags != '[]' ORDER BY started_at, id"
                 )
-                if (answer := _red_flags(row)) is not None
+                if (answer := red_flag_answer(row)) is not None
+            )
+            checks = tuple(
+                check
+                for row in self.db.execute(
+                    "SELECT checked_at, flags, cleared FROM safety_checks "
+                    "WHERE kind = 'clinician' ORDER BY checked_at, id"
+                )
+                if (check := clinician_check(row)) is not None
             )
         except sqlite3.Error as exc:
             raise self._read_error(exc) from exc
         moments = [fact.started_at for fact in facts] + [answer.started_at for answer in flags]
         return Overview(
-            facts, tallies, flags, min(moments, default=None), max(moments, default=None)
+            facts, tallies, flags, min(moments, default=None), max(moments, default=None), checks
         )
 
     def _records(
@@ -339,7 +392,7 @@ class History:
             try:
                 records.append(session_record(row, exercises[row["id"]], moment))
             except (ValueError, TypeError, KeyError) as exc:  # pydantic's errors are ValueErrors
-                _skipped(row["id"], exc)
+                skipped(f"session {row['id']}", exc)
         return records
 
     def _read_error(self, exc: sqlite3.Error) -> StorageError:
@@ -350,40 +403,6 @@ class History:
 
 
 # --- opening and migrating --------------------------------------------------
-
-
-def _facts(row: tuple[Any, ...]) -> SessionFacts | None:
-    try:
-        pain_before, pain_after = row[4], row[5]
-        for pain in (pain_before, pain_after):
-            if pain is not None and not (isinstance(pain, int) and 0 <= pain <= 10):
-                raise ValueError(f"pain {pain!r} is not 0-10")
-        return SessionFacts(
-            int(row[0]),
-            datetime.fromisoformat(row[1]),
-            bool(row[2]),
-            float(row[3]),
-            pain_before,
-            pain_after,
-        )
-    except (ValueError, TypeError) as exc:
-        _skipped(row[0], exc)
-        return None
-
-
-def _red_flags(row: tuple[Any, ...]) -> RedFlagAnswer | None:
-    try:
-        codes = json.loads(row[2])
-        if not isinstance(codes, list):
-            raise ValueError("red flags are not a list")
-        return RedFlagAnswer(datetime.fromisoformat(row[1]), tuple(map(str, codes)), row[3])
-    except (ValueError, TypeError) as exc:
-        _skipped(row[0], exc)
-        return None
-
-
-def _skipped(session_id: object, exc: Exception) -> None:
-    skipped(f"session {session_id}", exc)
 
 
 def existing_history(path: Path | None = None) -> History | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from .test_terminal import BIN, env, finish, spawn
+from .test_terminal import BIN, env, finish, pass_the_screen, spawn
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and pty")
 
@@ -32,8 +32,7 @@ def history_json(home: Path) -> list[dict[str, object]]:
 def to_the_closing_questions(home: Path) -> pexpect.spawn:
     """A short upper-back session (no symptom question), run to its first closing question."""
     child = spawn(home, "start --focus upper --minutes 2 --seed 4 --plain", "0.005")
-    child.expect("Type the numbers")
-    child.sendline("none")
+    pass_the_screen(child)
     child.expect("Pain now, from 0")
     child.sendline("4")
     child.expect("Ready")
@@ -81,7 +80,7 @@ def test_a_red_flag_answer_of_superscript_two_is_asked_again(isolated_home: Path
     child = spawn(isolated_home, "start --minutes 2 --seed 4 --plain", "0.01")
     child.expect("Type the numbers")
     child.sendline("²")
-    child.expect("Please type numbers from 1 to")
+    child.expect("Please type none \\(or 0\\) if none apply, or numbers from 1 to")
     child.sendintr()
     child.expect(pexpect.EOF)
 

@@ -35,12 +35,12 @@ def test_a_blank_database_gets_exactly_the_schema(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
     open_history(path).close()
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     schema = [
         row[0] for row in db.execute("SELECT sql FROM sqlite_master ORDER BY rowid") if row[0]
     ]
-    assert schema == [*MIGRATIONS[0][:3], MIGRATIONS[1][1]]
+    assert schema == [*MIGRATIONS[0][:3], MIGRATIONS[1][1], *MIGRATIONS[2]]
     columns = [row[1] for row in db.execute("PRAGMA table_info(sessions)")]
     assert columns == [
         "id", "started_at", "ended_at", "focus", "minutes", "level", "seed", "flare_up",

@@ -33,6 +33,16 @@ def spawn(home: Path, args: str, scale: str = "0.01") -> pexpect.spawn:
     )
 
 
+def pass_the_screen(child: pexpect.spawn, first_time: bool = True) -> None:
+    """Answer the safety screen: none of the every-session items; at a first session
+    the see-a-clinician items too."""
+    child.expect("Type the numbers of any that apply \\(1-15\\)")
+    child.sendline("none")
+    if first_time:
+        child.expect("Type the numbers of any that apply \\(1-5\\), or none")
+        child.sendline("0")
+
+
 def finish(child: pexpect.spawn) -> int:
     child.expect(pexpect.EOF)
     child.close()
@@ -44,7 +54,11 @@ def test_a_session_runs_to_the_end_with_its_questions(isolated_home: Path) -> No
     # Upper back: no extension exercises, so no symptom question in between.
     child = spawn(isolated_home, "start --focus upper --minutes 2 --seed 4")
     child.expect("Type the numbers of any that apply")
-    child.sendline("")
+    child.sendline("")  # an empty Enter is not "none apply"
+    child.expect("Please type none \\(or 0\\) if none apply")
+    child.sendline("none")
+    child.expect("Once per episode of back pain")
+    child.sendline("none")
     child.expect("Pain now, from 0")
     child.sendline("11")
     child.expect("Please type a whole number from 0 to 10")
@@ -63,19 +77,20 @@ def test_a_session_runs_to_the_end_with_its_questions(isolated_home: Path) -> No
 
 
 @pytest.mark.parametrize(
-    ("answer", "advice"),
+    ("answers", "advice"),
     [
-        ("2", "call your emergency number"),
-        ("7", "Please do not exercise today"),
-        ("16", "check with a doctor or physiotherapist before"),
+        (["2"], "call your emergency number"),
+        (["9"], "Please do not exercise today"),
+        (["none", "1", "n"], "check with a doctor or physiotherapist before"),
     ],
 )
 def test_each_red_flag_tier_stops_the_session(
-    isolated_home: Path, answer: str, advice: str
+    isolated_home: Path, answers: list[str], advice: str
 ) -> None:
     child = spawn(isolated_home, "start --minutes 2 --seed 4")
-    child.expect("Type the numbers of any that apply")
-    child.sendline(answer)
+    for answer in answers:
+        child.expect("Type the numbers of any that apply|told you that exercise is fine")
+        child.sendline(answer)
     child.expect("No session today")
     child.expect(advice)
     assert finish(child) == 0
@@ -95,8 +110,7 @@ def test_leg_symptoms_spreading_stops_the_extension_exercises(isolated_home: Pat
     # Seed 7, lower back stretching, 4 minutes: marching on the spot, the prone press-up
     # (extension), pelvic tilt, double knee to chest (it can tension the nerve).
     child = spawn(isolated_home, "start --focus lower,stretch --minutes 4 --seed 7 --plain", "0.02")
-    child.expect("Type the numbers")
-    child.sendline("")
+    pass_the_screen(child)
     child.expect("Pain now")
     child.sendline("")
     child.expect("Ready")
@@ -189,8 +203,7 @@ def test_without_yes_and_without_a_terminal_start_refuses(isolated_home: Path) -
 
 def test_pain_of_seven_or_more_offers_a_flare_up_session(isolated_home: Path) -> None:
     child = spawn(isolated_home, "start --focus upper --minutes 2 --seed 4 --plain", "0.01")
-    child.expect("Type the numbers")
-    child.sendline("")
+    pass_the_screen(child)
     child.expect("Pain now")
     child.sendline("8")
     child.expect("Your pain is 8/10. Switch to a gentler flare-up session")

@@ -1,4 +1,4 @@
-"""The safety screen as the person sees it: the red-flag list and the advice panel."""
+"""The safety screen as the person sees it: red-flag lists, the advice panel, tips."""
 
 from __future__ import annotations
 
@@ -6,27 +6,35 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from backcoach.safety import ADVICE, NOT_A_DIAGNOSIS, RED_FLAGS, TIER_TITLE, Screening, Tier
+from backcoach.screening import ADVICE, NOT_A_DIAGNOSIS, TIER_TITLE, RedFlag, Screening, Tier
 
 
-def red_flag_list() -> RenderableType:
-    lines: list[RenderableType] = [Text("Before you start: a safety check", style="bold")]
+def red_flag_list(flags: tuple[RedFlag, ...], heading: str = "") -> RenderableType:
+    """The flags numbered from 1, under their tiers' titles."""
+    lines: list[RenderableType] = [
+        Text(heading or "Before you start: a safety check", style="bold")
+    ]
     number = 0
     for tier in Tier:
+        inside = [flag for flag in flags if flag.tier is tier]
+        if not inside:
+            continue
         lines.append(Text(TIER_TITLE[tier] + ":", style="bold yellow"))
-        for flag in RED_FLAGS:
-            if flag.tier is tier:
-                number += 1
-                lines.append(Text(f"  {number:>2}. {flag.text}"))
+        for flag in inside:
+            number += 1
+            lines.append(Text(f"  {number:>2}. {flag.text}"))
     lines.append(Text(NOT_A_DIAGNOSIS, style="dim"))
     return Group(*lines)
 
 
 def advice_panel(screening: Screening) -> RenderableType:
-    """Why there is no session today, and what to do."""
+    """Why there is no session today, and what to do; each emergency item with its reason."""
     tier = screening.tier
     assert tier is not None, "advice is only given when a red flag applies"
-    listed = "\n".join(f"• {flag.text}" for flag in screening.flags)
+    said = [*screening.flags, *(screening.clinician or ())]
+    listed = "\n".join(
+        f"• {flag.text}" + (f" ({flag.reason})" if flag.reason else "") for flag in said
+    )
     return Panel(
         Text.assemble(
             ("You said:\n", "bold"),

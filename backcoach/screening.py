@@ -1,0 +1,335 @@
+"""The red-flag screen before a session, in CLINICAL.md's three tiers.
+
+- Emergency (a reason given with each) and urgent: every session. The first
+  session of a day shows both lists; a later one that day asks one line
+  ("anything new or worse since your check at 08:10?"), so that two short
+  sessions a day, as NHS inform suggests, do not teach anyone to skip a list.
+- See a clinician first: once per episode. When one applies, the session goes
+  ahead only once the person says a clinician has said exercise is fine; that
+  answer is recorded with its date and asked again after 6 weeks, or when the
+  person says the pain is a new episode.
+- A red flag reported last time is asked about first.
+- "None apply" is typed (`none` or `0`); an empty Enter is not an answer.
+
+Sources: NHS advice on back pain; BMJ Best Practice, cauda equina syndrome;
+NHS 111 criteria as reproduced by NHS MSK services; NICE NG234 (spinal
+metastases); NICE NG59; NHS Gloucestershire G-care red flags. The wording is
+backcoach's own. This module decides; render/safety.py draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+NOT_A_DIAGNOSIS = "backcoach gives self-care support, not a diagnosis."
+CLEARANCE_LASTS = timedelta(weeks=6)
+NONE_WORDS = frozenset({"none", "0", "no", "n"})
+NEW_EPISODE = "new"
+
+Ask = Callable[[str], str]
+Say = Callable[[str], None]
+
+
+class Tier(StrEnum):
+    EMERGENCY = "emergency"
+    URGENT = "urgent"
+    CLINICIAN = "clinician"
+
+    @property
+    def rank(self) -> int:
+        return {"emergency": 0, "urgent": 1, "clinician": 2}[self.value]
+
+
+NERVES = "a possible emergency of the nerves at the base of the spine (cauda equina syndrome)"
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    code: str
+    tier: Tier
+    text: str
+    reason: str = ""  # emergency items: why it is an emergency
+
+
+RED_FLAGS: tuple[RedFlag, ...] = (
+    RedFlag(
+        "both-legs",
+        Tier.EMERGENCY,
+        "numbness, tingling or weakness in both legs, or sciatica in both legs",
+        NERVES,
+    ),
+    RedFlag(
+        "saddle",
+        Tier.EMERGENCY,
+        "numbness around your genitals, bottom or inner thighs, or it feels different "
+        "when you wipe after the toilet",
+        NERVES,
+    ),
+    RedFlag(
+        "bladder-bowel",
+        Tier.EMERGENCY,
+        "new trouble passing urine, or losing control of your bladder or bowels",
+        NERVES,
+    ),
+    RedFlag("erection", Tier.EMERGENCY, "new problems getting or keeping an erection", NERVES),
+    RedFlag(
+        "leg-weakness",
+        Tier.EMERGENCY,
+        "weakness in one leg or foot that is getting worse (tripping, a foot that drops)",
+        NERVES,
+    ),
+    RedFlag(
+        "chest-pain",
+        Tier.EMERGENCY,
+        "chest pain along with the back pain",
+        "a possible problem with the heart or the main artery (aorta)",
+    ),
+    RedFlag(
+        "trauma",
+        Tier.EMERGENCY,
+        "the pain began after a recent serious fall, accident or blow",
+        "a possible broken bone",
+    ),
+    RedFlag("fever", Tier.URGENT, "a temperature of 38 °C or more, or feeling generally unwell"),
+    RedFlag("weight-loss", Tier.URGENT, "losing weight without trying"),
+    RedFlag("lump", Tier.URGENT, "a lump, or a change in the shape of your back"),
+    RedFlag(
+        "night-pain", Tier.URGENT, "pain that does not ease when you rest, or is worse at night"
+    ),
+    RedFlag("cough", Tier.URGENT, "pain that gets worse when you sneeze, cough or strain"),
+    RedFlag(
+        "thoracic",
+        Tier.URGENT,
+        "new, constant pain high in your back (between the shoulder blades) that moving or "
+        "changing position does not change; not the stiffness there from sitting at a desk",
+    ),
+    RedFlag(
+        "cancer",
+        Tier.URGENT,
+        "back pain, and you have had cancer (NICE NG234: it should be checked within 24 hours)",
+    ),
+    RedFlag(
+        "severe",
+        Tier.URGENT,
+        "pain so severe (9 or 10 out of 10) that painkillers and rest do not help",
+    ),
+    RedFlag("age", Tier.CLINICIAN, "this is your first back pain and you are over 50 or under 20"),
+    RedFlag("immune", Tier.CLINICIAN, "you have a weakened immune system, or you inject drugs"),
+    RedFlag(
+        "bones",
+        Tier.CLINICIAN,
+        "you have osteoporosis or take steroids long-term, and you fell or strained your back",
+    ),
+    RedFlag("weeks", Tier.CLINICIAN, "the pain has not improved after about 4 to 6 weeks"),
+    RedFlag(
+        "diagnosis",
+        Tier.CLINICIAN,
+        "a clinician has told you that you have spinal stenosis, spondylolisthesis or "
+        "osteoporosis (follow their advice; each exercise's cautions say which to leave out)",
+    ),
+)
+BY_CODE = {flag.code: flag for flag in RED_FLAGS}
+EVERY_SESSION = tuple(flag for flag in RED_FLAGS if flag.tier is not Tier.CLINICIAN)
+ONCE_PER_EPISODE = tuple(flag for flag in RED_FLAGS if flag.tier is Tier.CLINICIAN)
+
+TIER_TITLE = {
+    Tier.EMERGENCY: "Get help now if you have",
+    Tier.URGENT: "Do not exercise today, and contact a doctor today, if you have",
+    Tier.CLINICIAN: "See a doctor or physiotherapist before starting a programme if",
+}
+ADVICE = {
+    Tier.EMERGENCY: (
+        "Please stop here and get help now: call your emergency number (999 in the UK, "
+        "112 in Europe, 911 in North America) or go to an emergency department."
+    ),
+    Tier.URGENT: (
+        "Please do not exercise today. Contact a doctor or an urgent care line (NHS 111 "
+        "in the UK) today, and tell them what you noticed."
+    ),
+    Tier.CLINICIAN: (
+        "Please check with a doctor or physiotherapist before you start an exercise "
+        "programme. Once they say it is fine, run backcoach again and say so: it will "
+        "remember, and ask again after 6 weeks."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Memory:
+    """What earlier checks said, from the history (an empty one: a first session)."""
+
+    last_full_check: datetime | None = None  # the last time both lists were answered
+    flags_last_time: tuple[str, ...] = ()  # red flags reported at the last check
+    clinician_checked: datetime | None = None  # the last answer to the clinician tier
+    clinician_flags: tuple[str, ...] = ()
+    cleared: bool = False  # ... and whether a clinician had said exercise is fine
+
+
+@dataclass(frozen=True)
+class Screening:
+    """The answer to the screen, and what to record of it."""
+
+    flags: tuple[RedFlag, ...]
+    confirmed_by: str  # "person", "brief" (the one-line check) or "--yes"
+    full_check: bool = False  # both lists were answered (record it)
+    clinician: tuple[RedFlag, ...] | None = None  # the clinician tier, if it was asked
+    cleared: bool = False  # a clinician has said exercise is fine
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def tier(self) -> Tier | None:
+        stopping = [flag for flag in self.flags if flag.tier is not Tier.CLINICIAN]
+        if self.clinician and not self.cleared:
+            stopping += list(self.clinician)
+        if not stopping:
+            return None
+        return min((flag.tier for flag in stopping), key=lambda tier: tier.rank)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(flag.code for flag in (*self.flags, *(self.clinician or ())))
+
+
+def whole_number(text: str) -> bool:
+    """0-9 only: \"²\" and \"①\" are digits to str.isdigit but not numbers int() reads."""
+    return text.isascii() and text.isdecimal()
+
+
+def parse_flags(
+    answer: str, flags: tuple[RedFlag, ...], allow_new: bool = False
+) -> tuple[tuple[RedFlag, ...], bool] | None:
+    """'3 7' → those flags; 'none' or '0' → none; 'new' (if allowed) marks a new episode.
+
+    Returns (flags, new episode) or None when the answer is not one (an empty Enter
+    included: "none apply" has to be said).
+    """
+    words = answer.strip().lower().replace(",", " ").split()
+    if not words:
+        return None
+    new = allow_new and NEW_EPISODE in words
+    words = [word for word in words if word != NEW_EPISODE or not allow_new]
+    if not words:
+        return (), new
+    if len(words) == 1 and words[0] in NONE_WORDS:
+        return (), new
+    chosen: list[RedFlag] = []
+    for word in words:
+        if not whole_number(word) or not 1 <= int(word) <= len(flags):
+            return None
+        flag = flags[int(word) - 1]
+        if flag not in chosen:
+            chosen.append(flag)
+    return tuple(chosen), new
+
+
+def clinician_due(memory: Memory, now: datetime) -> bool:
+    """The clinician tier is asked once per episode: again after 6 weeks, and every time
+    while an item applies that no clinician has cleared."""
+    checked = memory.clinician_checked
+    if checked is None or now - checked >= CLEARANCE_LASTS:
+        return True
+    return bool(memory.clinician_flags) and not memory.cleared
+
+
+def screen(
+    memory: Memory,
+    now: datetime,
+    ask: Ask | None,
+    show: Callable[[tuple[RedFlag, ...], str], None],
+    say: Say,
+    *,
+    yes: bool = False,
+    check_time: str = "",
+) -> Screening:
+    """Ask what applies today. `show` draws a numbered list; `say` prints one line."""
+    if yes or ask is None:
+        show(RED_FLAGS, "")
+        say("--yes: you confirm that none of these apply to you today.")
+        return Screening((), "--yes")
+
+    if memory.flags_last_time:  # asked about first
+        flags = tuple(BY_CODE[c] for c in memory.flags_last_time if c in BY_CODE)
+        listed = "; ".join(flag.text for flag in flags)
+        if flags and yes_no(ask, say, f"Last time you told backcoach: {listed}. Is that still so?"):
+            return Screening(flags, "person", full_check=True)
+
+    today_checked = (
+        memory.last_full_check is not None
+        and memory.last_full_check.astimezone().date() == now.astimezone().date()
+        and not memory.flags_last_time
+    )
+    if today_checked:
+        question = (
+            f"Anything new or worse since your safety check at {check_time}? "
+            "(y shows the list again)"
+        )
+        if not yes_no(ask, say, question):
+            return Screening((), "brief")
+
+    show(EVERY_SESSION, "")
+    new_episode = False
+    while True:
+        answer = ask(
+            f"Type the numbers of any that apply (1-{len(EVERY_SESSION)}), or none (0) if none "
+            "do; add 'new' if this is a new episode of back pain"
+        )
+        parsed = parse_flags(answer, EVERY_SESSION, allow_new=True)
+        if parsed is not None:
+            flags, new_episode = parsed
+            break
+        say(
+            f"Please type none (or 0) if none apply, or numbers from 1 to {len(EVERY_SESSION)} "
+            "such as 3 or 3 7."
+        )
+    if flags:
+        return Screening(flags, "person", full_check=True)
+    if not new_episode and not clinician_due(memory, now):
+        return Screening((), "person", full_check=True, notes=(_still_checked(memory),))
+
+    show(ONCE_PER_EPISODE, "Once per episode of back pain:")
+    while True:
+        answer = ask(f"Type the numbers of any that apply (1-{len(ONCE_PER_EPISODE)}), or none (0)")
+        parsed = parse_flags(answer, ONCE_PER_EPISODE)
+        if parsed is not None:
+            clinician, _ = parsed
+            break
+        say(f"Please type none (or 0), or numbers from 1 to {len(ONCE_PER_EPISODE)}.")
+    cleared = bool(clinician) and yes_no(
+        ask,
+        say,
+        "Has a doctor or physiotherapist told you that exercise is fine for you, for this "
+        "episode of back pain?",
+    )
+    return Screening((), "person", full_check=True, clinician=clinician, cleared=cleared)
+
+
+def _still_checked(memory: Memory) -> str:
+    checked = memory.clinician_checked
+    assert checked is not None
+    until = (checked + CLEARANCE_LASTS).astimezone().date()
+    what = (
+        "a clinician has said exercise is fine"
+        if memory.cleared
+        else "none of the see-a-clinician items applied"
+    )
+    return (
+        f"On {checked.astimezone().date():%d %b} you told backcoach that {what}; "
+        f"it asks again on {until:%d %b}, or when you type 'new' for a new episode."
+    )
+
+
+def yes_no(ask: Ask, say: Say, question: str, default: bool | None = None) -> bool:
+    """y or n; with no default, an empty answer is asked again."""
+    hint = "[y/n]" if default is None else "[Y/n]" if default else "[y/N]"
+    while True:
+        answer = ask(f"{question} {hint}").strip().lower()
+        if not answer and default is not None:
+            return default
+        if answer in ("y", "yes"):
+            return True
+        if answer in ("n", "no"):
+            return False
+        say("Please answer y or n.")
