@@ -108,18 +108,22 @@ Listener = Callable[[Event], None]
 PAUSE_KEYS = frozenset({" ", "p"})
 SKIP_KEYS = frozenset({"n"})
 QUIT_KEYS = frozenset({"q"})
+SYMPTOM_KEYS = frozenset({"s"})
 HELP_KEYS = frozenset({"?", "h"})
 
 
 @dataclass(frozen=True)
 class StepDecision:
-    """What the after-step hook wants: end the session, or leave later steps out."""
+    """What a hook wants: end the session, end this exercise, or leave later steps out."""
 
     stop: bool = False
     leave_out: frozenset[int] = frozenset()
+    stop_step: bool = False  # the exercise in progress ends here, as "stopped"
 
 
 AfterStep = Callable[[int], StepDecision | None]
+# Called when `s` (symptoms spreading) is pressed, with the exercise in progress.
+OnSymptoms = Callable[[int], StepDecision | None]
 
 
 @dataclass
@@ -132,13 +136,16 @@ class Outcome:
     started_at: float = 0.0
     elapsed: float = 0.0
     paused_total: float = 0.0
+    # Time spent answering questions on the live screen: it moves the deadlines like a
+    # pause does, but is neither a pause nor exercise.
+    answering: float = 0.0
     reason: EndReason | None = None
     work_planned: list[float] = field(default_factory=list)
 
     @property
     def active(self) -> float:
         """Session time spent exercising: elapsed, less pauses and questions."""
-        return self.elapsed - self.paused_total
+        return self.elapsed - self.paused_total - self.answering
 
 
 class Engine:
@@ -150,6 +157,7 @@ class Engine:
         listeners: list[Listener] | None = None,
         *,
         after_step: AfterStep | None = None,
+        on_symptoms: OnSymptoms | None = None,
     ) -> None:
         self.clock = clock
         self.keys = keys
@@ -158,6 +166,7 @@ class Engine:
         # Called after each step ends (e.g. to ask about leg symptoms); the time it
         # takes counts as a pause, so the next step still gets its full time.
         self.after_step = after_step
+        self.on_symptoms = on_symptoms
         self.left_out: set[int] = set()
         steps = step_count(timeline)
         self.outcome = Outcome(
@@ -196,6 +205,9 @@ class Engine:
             if action.quit:
                 self._close_step(step_index, partial=True)
                 return self._end("quit")
+            if action.stop_session:
+                self._close_step(step_index, partial=True)
+                return self._end("stopped")
             deadline = action.deadline
             if action.skip_step:
                 next_index = _next_step_start(self.timeline, index)
@@ -233,12 +245,8 @@ class Engine:
         """Run the after-step hook; returns (stop, the deadline moved by its time)."""
         if self.after_step is None:
             return False, deadline
-        asked_at = self.clock.now()
-        decision = self.after_step(step_index)
-        spent = self.clock.now() - asked_at
-        if spent > 0:
-            self.outcome.paused_total += spent
-            deadline += spent
+        decision, spent = self._answered(self.after_step, step_index)
+        deadline += spent
         if decision is None:
             return False, deadline
         self.left_out |= decision.leave_out
@@ -296,6 +304,15 @@ class Engine:
                 return _Action(now, skipped=True)
             elif key.name in QUIT_KEYS:
                 return _Action(now, quit=True)
+            elif key.name in SYMPTOM_KEYS and self.on_symptoms is not None:
+                decision, spent = self._answered(self.on_symptoms, segment.step_index)
+                deadline += spent
+                if decision is not None:
+                    self.left_out |= decision.leave_out
+                    if decision.stop:
+                        return _Action(self.clock.now(), stop_session=True)
+                    if decision.stop_step:
+                        return _Action(self.clock.now(), skip_step=True)
             elif key.name in HELP_KEYS:
                 self._emit(HelpRequested(segment))
             elif key.name == RESIZED:
@@ -330,7 +347,18 @@ class Engine:
         return deadline + paused_for, quit_now
 
     def _elapsed(self, now: float) -> float:
-        return now - self.outcome.started_at - self.outcome.paused_total
+        outcome = self.outcome
+        return now - outcome.started_at - outcome.paused_total - outcome.answering
+
+    def _answered(
+        self, hook: Callable[[int], StepDecision | None], step_index: int
+    ) -> tuple[StepDecision | None, float]:
+        """Run a hook that asks a question; its time is counted as answering."""
+        asked_at = self.clock.now()
+        decision = hook(step_index)
+        spent = max(0.0, self.clock.now() - asked_at)
+        self.outcome.answering += spent
+        return decision, spent
 
 
 @dataclass(frozen=True)
@@ -339,6 +367,7 @@ class _Action:
     skipped: bool = False
     skip_step: bool = False
     quit: bool = False
+    stop_session: bool = False
 
 
 def _until_next_second(remaining: float) -> float:

@@ -23,6 +23,16 @@ SYMPTOM_STOP = (
     "the next 7 days. If this keeps happening, or you notice numbness or weakness, see a "
     "doctor or physiotherapist."
 )
+SYMPTOM_WHAT = (
+    "Symptoms: what happened? 1 pain, tingling or numbness spread further down the leg · "
+    "2 new numbness or weakness · 3 it moved towards the middle of the back · "
+    "c carry on (pressed by mistake)"
+)
+SYMPTOM_EMERGENCY = (
+    "New numbness or weakness can be a sign of a nerve emergency (cauda equina syndrome). "
+    "The session has stopped. Please get help now: call your emergency number (999 in the "
+    "UK, 112 in Europe, 911 in North America) or go to an emergency department."
+)
 SYMPTOM_GOOD = (
     "Good. If pain moves towards the middle of your back instead, that is a good sign: carry on."
 )

@@ -239,7 +239,15 @@ class LiveSession:
         self.extension_steps = frozenset(
             index for index, step in enumerate(plan.steps) if by_id[step.exercise].extension
         )
-        self.engine = Engine(timeline, clock, keys, listeners, after_step=self._after_step)
+        self.engine = Engine(
+            timeline,
+            clock,
+            keys,
+            listeners,
+            after_step=self._after_step,
+            on_symptoms=self._on_symptoms if ask is not None else None,
+        )
+        self.emergency = False
         self.recorder: Recorder | None = None
 
     def run(self, pain_before: int | None, why_unsaved: str | None = None) -> Outcome:
@@ -268,6 +276,10 @@ class LiveSession:
                 ) from None
             if self.speaker is not None:
                 self.speaker.close(let_last_finish=True)
+            if self.emergency:
+                from backcoach.render.safety import emergency_panel
+
+                self.out.print(emergency_panel(safety.SYMPTOM_EMERGENCY))
             recorder.finish(outcome.reason or "stopped", outcome.reason == "done", outcome.active)
             try:
                 pain_after = self._closing_questions()
@@ -329,20 +341,53 @@ class LiveSession:
         elif isinstance(event, Tick) and recorder.pending:
             recorder.retry()  # the history was busy: try the queued writes again
 
+    def _ask_key(self, question: str, keys: str) -> str:
+        """A question answered with one key on the live screen: no Enter, no getting up."""
+        self.renderer.notice(question)
+        try:
+            while True:
+                key = self.keys.read(None)
+                if key is not None and key.name in keys:
+                    return key.name
+        finally:
+            self.renderer.notice("")
+
     def _after_step(self, step_index: int) -> StepDecision | None:
         """The symptom-spread rule: asked after each extension or nerve-tensioning exercise."""
         if self.ask is None or step_index not in self.spread_question_steps:
             return None
         if self.engine.outcome.statuses[step_index] not in ("done", "partial"):
             return None
-        with self.renderer.suspended(), self.keys.suspended():
-            spread = safety.ask_yes_no(self.out, self.ask, safety.SYMPTOM_QUESTION, default=False)
-            self.out.print(safety.SYMPTOM_STOP if spread else safety.SYMPTOM_GOOD)
+        spread = self._ask_key(f"{safety.SYMPTOM_QUESTION} y / n", "yn") == "y"
         if not spread:
             return None
+        self.renderer.notice(safety.SYMPTOM_STOP)
+        return self._spread(step_index)
+
+    def _on_symptoms(self, step_index: int) -> StepDecision | None:
+        """`s` pressed: the exercise stops while the person says what happened."""
+        answer = self._ask_key(safety.SYMPTOM_WHAT, "123c")
+        if answer == "1":
+            self.renderer.notice(safety.SYMPTOM_STOP)
+            decision = self._spread(step_index)
+            return StepDecision(leave_out=decision.leave_out, stop_step=True)
+        if answer == "2":
+            self.emergency = True
+            self.engine.set_status(step_index, "stopped")
+            if self.recorder is not None:
+                self.recorder.symptoms_spread()
+            return StepDecision(stop=True)
+        if answer == "3":
+            self.renderer.notice(safety.SYMPTOM_GOOD)
+        return None
+
+    def _spread(self, step_index: int) -> StepDecision:
+        """Leg symptoms spread: this exercise stops, and so do today's extension exercises."""
         self.engine.set_status(step_index, "stopped")
         if self.recorder is not None:
             self.recorder.symptoms_spread()
+        if step_index not in self.extension_steps:
+            return StepDecision()
         return StepDecision(leave_out=frozenset(i for i in self.extension_steps if i > step_index))
 
     def _interrupted(self, how: str) -> None:

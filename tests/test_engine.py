@@ -204,7 +204,7 @@ def test_the_after_step_hook_can_end_the_session() -> None:
     assert outcome.statuses == ["done", "done", "pending"]
 
 
-def test_leaving_steps_out_and_answering_time_counts_as_a_pause() -> None:
+def test_leaving_steps_out_and_answering_time_moves_deadlines_but_is_no_pause() -> None:
     plan = make_plan(SIDES, HOLD, SIDES)
     clock = FakeClock(START)
 
@@ -219,7 +219,7 @@ def test_leaving_steps_out_and_answering_time_counts_as_a_pause() -> None:
         segments(plan), clock, ScriptedKeys(clock), [events.append], after_step=ask
     ).run()
     assert outcome.statuses == ["done", "stopped", "done"]
-    assert outcome.paused_total == 30
+    assert outcome.answering == 30 and outcome.paused_total == 0
     side = make_plan(SIDES).total_seconds
     assert clock.now() - START == side + 30 + side
     left_out = [e for e in events if isinstance(e, engine.StepDone) and e.step_index == 1]
@@ -227,3 +227,34 @@ def test_leaving_steps_out_and_answering_time_counts_as_a_pause() -> None:
     # Each exercise's end carries the session's active time so far (questions left out).
     first = next(e for e in events if isinstance(e, engine.StepDone))
     assert first.active_seconds == side
+
+
+def test_the_symptom_key_stops_an_exercise_or_the_session_and_answering_is_no_pause() -> None:
+    plan = make_plan(SIDES, HOLD, SIDES)
+    clock = FakeClock(START)
+    asked: list[int] = []
+
+    def on_symptoms(step: int) -> engine.StepDecision | None:
+        asked.append(step)
+        clock.sleep(4)  # four seconds to press 1, 2 or 3
+        return engine.StepDecision(stop_step=True)
+
+    keys = ScriptedKeys(clock, [(12.0, "s")])
+    run = engine.Engine(segments(plan), clock, keys, on_symptoms=on_symptoms)
+    outcome = run.run()
+    assert asked == [0]
+    assert outcome.statuses[0] in ("partial", "skipped") and outcome.statuses[1:] == [
+        "done",
+        "done",
+    ]
+    assert outcome.answering == 4 and outcome.paused_total == 0
+    clock = FakeClock(START)
+    keys = ScriptedKeys(clock, [(12.0, "s")])
+    stopping = engine.Engine(
+        segments(plan), clock, keys, on_symptoms=lambda _: engine.StepDecision(stop=True)
+    ).run()
+    assert stopping.reason == "stopped" and stopping.statuses[1:] == ["pending", "pending"]
+    clock = FakeClock(START)
+    keys = ScriptedKeys(clock, [(12.0, "s")])
+    carried_on = engine.Engine(segments(plan), clock, keys, on_symptoms=lambda _: None).run()
+    assert carried_on.reason == "done" and carried_on.statuses == ["done"] * 3

@@ -247,3 +247,50 @@ def test_a_closed_terminal_or_ctrl_backslash_mid_session_keeps_it_and_restores(
     assert " icanon" in settings and " echo " in settings
     (record,) = history_json(isolated_home)
     assert record["outcome"] == "interrupted" and record["ended_at"] is not None
+
+
+def started(home: Path) -> pexpect.spawn:
+    child = spawn(home, "start --focus upper --minutes 3 --seed 4 --plain", "0.05")
+    pass_the_screen(child)
+    child.expect("Pain now, from 0")
+    child.sendline("3")
+    child.expect("Ready")
+    child.sendline("")
+    child.expect("get ready: Thread the needle")
+    child.expect("Thread the needle: ")  # its first hold has begun
+    return child
+
+
+def test_s_reports_spreading_symptoms_at_any_moment(isolated_home: Path) -> None:
+    child = started(isolated_home)
+    child.send("s")
+    child.expect("Symptoms: what happened\\? 1 pain")
+    child.send("1")  # one key on the live screen, no Enter
+    child.expect("get ready: Open book")  # that exercise stopped; the session goes on
+    child.expect("Pain now, after")
+    child.sendline("3")
+    child.expect("How hard")
+    child.sendline("2")
+    child.expect("Thread the needle +│ stopped \\(symptoms\\)")
+    assert finish(child) == 0
+    (record,) = history_json(isolated_home)
+    assert record["completed"] is True
+    statuses = [e["status"] for e in record["exercises"]]  # type: ignore[union-attr]
+    assert statuses[0] == "stopped"
+
+
+def test_s_then_new_weakness_gives_the_emergency_advice_and_ends(isolated_home: Path) -> None:
+    child = started(isolated_home)
+    child.send("s")
+    child.expect("2 new numbness or weakness")
+    child.send("2")
+    child.expect("Stop here")
+    child.expect("call your emergency number")
+    child.expect("Pain now, after")
+    child.sendline("")
+    child.expect("How hard")
+    child.sendline("")
+    child.expect("Session stopped\\.")
+    assert finish(child) == 0
+    (record,) = history_json(isolated_home)
+    assert record["completed"] is False

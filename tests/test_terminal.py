@@ -116,13 +116,13 @@ def test_leg_symptoms_spreading_stops_the_extension_exercises(isolated_home: Pat
     child.expect("Ready")
     child.sendline("")
     child.expect("get ready: Prone press-up")
-    child.expect("move further down the leg\\? \\[y/N\\]")
-    child.sendline("y")
+    child.expect("move further down the leg\\? y / n")
+    child.send("y")  # one key, no Enter
     child.expect("stop the back-bending \\(extension\\) exercises for today")
     child.expect("get ready: Pelvic tilt")
     child.expect("get ready: Double knee to chest")
-    child.expect("move further down the leg\\? \\[y/N\\]")  # asked after nerve tension too
-    child.sendline("n")
+    child.expect("move further down the leg\\? y / n")  # asked after nerve tension too
+    child.send("n")
     child.expect("Pain now, after")
     child.sendline("")
     child.expect("How hard")

@@ -172,7 +172,9 @@ class SessionView:
             justify="center",
         )
         footer = Text(
-            "space pause · n next · q quit · ? help" if width >= 40 else "spc pause n next q quit",
+            "space pause · n next · s symptoms · q quit · ? help"
+            if width >= 60
+            else "spc pause n next s symptoms q quit",
             style="dim",
             justify="center",
         )
@@ -216,6 +218,7 @@ def scale_words(scale: float) -> str:
 def help_text() -> Text:
     return Text(
         "Keys: space or p pause and go on · n skip to the next exercise (or end a rest early) · "
+        "s leg symptoms spreading, or new numbness or weakness: stops the exercise · "
         "q quit (what you did is kept) · ? this help · Ctrl-C stop now",
         style="cyan",
     )

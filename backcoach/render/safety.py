@@ -53,3 +53,13 @@ def advice_panel(screening: Screening) -> RenderableType:
 def advice(lines: tuple[str, ...]) -> RenderableType:
     """One or two lines of advice around a session."""
     return Group(*(Text.assemble(("Tip: ", "bold cyan"), line) for line in lines))
+
+
+def emergency_panel(text: str) -> RenderableType:
+    """Stop and get help now: said during a session (new numbness or weakness)."""
+    return Panel(
+        Text.assemble(text, "\n\n", (NOT_A_DIAGNOSIS, "dim")),
+        title="Stop here",
+        title_align="left",
+        border_style="red",
+    )
