@@ -103,6 +103,11 @@ class Recorder:
         self._record["symptoms_spread"] = True
         self._add(lambda history: history.record_symptoms_spread(self._id()))
 
+    def red_flag(self, code: str, tier: str) -> None:
+        """A red flag during the session (new numbness or weakness): the session ends."""
+        self._record["red_flags"] = [code]
+        self._add(lambda history: history.record_session_flag(self._id(), code, tier))
+
     def finish(self, outcome: str, completed: bool, active_seconds: float) -> None:
         """The end of the session: written before any closing question is asked."""
         ended_at = now()

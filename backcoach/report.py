@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 
 from backcoach.models import ExerciseTally, Overview
-from backcoach.screening import NOT_A_DIAGNOSIS, RED_FLAGS
+from backcoach.screening import DURING_SESSION, NOT_A_DIAGNOSIS, RED_FLAGS
 from backcoach.stats import Stats
 from backcoach.vocabulary import unknown
 
@@ -90,7 +90,7 @@ def format_for(asked: str | None, output: Path | None) -> str:
     return "md"
 
 
-_FLAGS = {flag.code: flag for flag in RED_FLAGS}
+_FLAGS = {flag.code: flag for flag in (*RED_FLAGS, DURING_SESSION)}
 
 
 def _period(overview: Overview) -> str:

@@ -131,6 +131,11 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "osteoporosis (follow their advice; each exercise's cautions say which to leave out)",
     ),
 )
+# Said during a session with the `s` key (not a screen item): recorded as a red flag.
+NEW_WEAKNESS = "new-weakness"
+DURING_SESSION = RedFlag(
+    NEW_WEAKNESS, Tier.EMERGENCY, "new numbness or weakness, reported during a session", NERVES
+)
 BY_CODE = {flag.code: flag for flag in RED_FLAGS}
 EVERY_SESSION = tuple(flag for flag in RED_FLAGS if flag.tier is not Tier.CLINICIAN)
 ONCE_PER_EPISODE = tuple(flag for flag in RED_FLAGS if flag.tier is Tier.CLINICIAN)

@@ -376,6 +376,7 @@ class LiveSession:
             self.engine.set_status(step_index, "stopped")
             if self.recorder is not None:
                 self.recorder.symptoms_spread()
+                self.recorder.red_flag(screening.NEW_WEAKNESS, screening.Tier.EMERGENCY.value)
             return StepDecision(stop=True)
         if answer == "3":
             self.renderer.notice(safety.SYMPTOM_GOOD)

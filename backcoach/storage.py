@@ -237,6 +237,14 @@ class History:
             skipped("the last safety check", exc)
             return Memory()
 
+    def record_session_flag(self, session_id: int, code: str, tier: str) -> None:
+        """A red flag that came up during a session (new numbness or weakness)."""
+        with self._write() as cursor:
+            cursor.execute(
+                "UPDATE sessions SET red_flags = ?, red_flag_tier = ? WHERE id = ?",
+                (json.dumps([code]), tier, session_id),
+            )
+
     def record_symptoms_spread(self, session_id: int) -> None:
         with self._write() as cursor:
             cursor.execute("UPDATE sessions SET symptoms_spread = 1 WHERE id = ?", (session_id,))

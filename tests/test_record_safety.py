@@ -293,4 +293,8 @@ def test_s_then_new_weakness_gives_the_emergency_advice_and_ends(isolated_home: 
     child.expect("Session stopped\\.")
     assert finish(child) == 0
     (record,) = history_json(isolated_home)
-    assert record["completed"] is False
+    assert record["completed"] is False and record["red_flags"] == ["new-weakness"]
+    report = subprocess.run(
+        [str(BIN), "report"], capture_output=True, text=True, env=env(isolated_home, "1")
+    ).stdout
+    assert "(emergency): new numbness or weakness, reported during a session" in report
