@@ -7,7 +7,10 @@ import json
 import os
 import sqlite3
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from backcoach.screening import Memory
 
 from pydantic import TypeAdapter
 
@@ -164,3 +167,20 @@ def clinician_check(row: tuple[Any, ...]) -> ClinicianCheck | None:
 
 def _skipped_session(session_id: object, exc: Exception) -> None:
     skipped(f"session {session_id}", exc)
+
+
+def screening_memory(full: tuple[Any, ...] | None, clinician: tuple[Any, ...] | None) -> Memory:
+    """screening.Memory from the last full check's row and the last clinician check's."""
+    from backcoach.screening import Memory
+
+    try:
+        return Memory(
+            last_full_check=datetime.fromisoformat(full[0]) if full else None,
+            flags_last_time=tuple(json.loads(full[1])) if full else (),
+            clinician_checked=datetime.fromisoformat(clinician[0]) if clinician else None,
+            clinician_flags=tuple(json.loads(clinician[1])) if clinician else (),
+            cleared=bool(clinician[2]) if clinician else False,
+        )
+    except (ValueError, TypeError) as exc:
+        skipped("the last safety check", exc)
+        return Memory()

@@ -32,6 +32,7 @@ from backcoach.records import (
     clinician_check,
     dose_text,
     red_flag_answer,
+    screening_memory,
     session_facts,
     session_record,
     skipped,
@@ -212,8 +213,6 @@ class History:
 
     def screening_memory(self) -> Memory:
         """What the last safety checks said (screening.Memory)."""
-        from backcoach.screening import Memory
-
         try:
             full = self.db.execute(
                 "SELECT checked_at, flags FROM safety_checks WHERE kind = 'full' "
@@ -225,17 +224,7 @@ class History:
             ).fetchone()
         except sqlite3.Error as exc:
             raise self._read_error(exc) from exc
-        try:
-            return Memory(
-                last_full_check=datetime.fromisoformat(full[0]) if full else None,
-                flags_last_time=tuple(json.loads(full[1])) if full else (),
-                clinician_checked=datetime.fromisoformat(clinician[0]) if clinician else None,
-                clinician_flags=tuple(json.loads(clinician[1])) if clinician else (),
-                cleared=bool(clinician[2]) if clinician else False,
-            )
-        except (ValueError, TypeError) as exc:
-            skipped("the last safety check", exc)
-            return Memory()
+        return screening_memory(full, clinician)
 
     def record_session_flag(self, session_id: int, code: str, tier: str) -> None:
         """A red flag that came up during a session (new numbness or weakness)."""
