@@ -23,6 +23,11 @@ SYMPTOM_STOP = (
     "the next 7 days. If this keeps happening, or you notice numbness or weakness, see a "
     "doctor or physiotherapist."
 )
+SYMPTOM_STOP_ONE = (
+    "That exercise has stopped: symptoms moving further down the leg are a sign to stop it. "
+    "backcoach has noted it and leaves it out for the next 7 days. If this keeps happening, "
+    "or you notice numbness or weakness, see a doctor or physiotherapist."
+)
 SYMPTOM_WHAT = (
     "Symptoms: what happened? 1 pain, tingling or numbness spread further down the leg · "
     "2 new numbness or weakness · 3 it moved towards the middle of the back · "

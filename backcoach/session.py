@@ -361,14 +361,12 @@ class LiveSession:
         spread = self._ask_key(f"{safety.SYMPTOM_QUESTION} y / n", "yn") == "y"
         if not spread:
             return None
-        self.renderer.notice(safety.SYMPTOM_STOP)
         return self._spread(step_index)
 
     def _on_symptoms(self, step_index: int) -> StepDecision | None:
         """`s` pressed: the exercise stops while the person says what happened."""
         answer = self._ask_key(safety.SYMPTOM_WHAT, "123c")
         if answer == "1":
-            self.renderer.notice(safety.SYMPTOM_STOP)
             decision = self._spread(step_index)
             return StepDecision(leave_out=decision.leave_out, stop_step=True)
         if answer == "2":
@@ -388,7 +386,9 @@ class LiveSession:
         if self.recorder is not None:
             self.recorder.symptoms_spread()
         if step_index not in self.extension_steps:
+            self.renderer.notice(safety.SYMPTOM_STOP_ONE)
             return StepDecision()
+        self.renderer.notice(safety.SYMPTOM_STOP)
         return StepDecision(leave_out=frozenset(i for i in self.extension_steps if i > step_index))
 
     def _interrupted(self, how: str) -> None:
