@@ -238,8 +238,8 @@ def test_a_closed_terminal_or_ctrl_backslash_mid_session_keeps_it_and_restores(
         dimensions=(30, 100), timeout=30,
     )  # fmt: skip
     child.expect("GET READY")
-    # The Python process only: bash -c's own command line holds the same words.
-    subprocess.run(["pkill", f"-{int(stop)}", "-f", f"^[^ ]*python[^ ]* {BIN} start"], check=True)
+    # backcoach only (bash -c's child), never another backcoach running on this machine.
+    subprocess.run(["pkill", f"-{int(stop)}", "-P", str(child.pid)], check=True)
     child.expect("Session stopped by a stop signal")
     child.expect(f"exit={128 + int(stop)}")
     child.expect(pexpect.EOF)
