@@ -386,3 +386,9 @@ def test_the_global_options_with_a_value_are_the_ones_main_steps_over() -> None:
         for option in param.opts
     }  # fmt: skip
     assert with_value == set(GLOBAL_OPTIONS_WITH_VALUE)
+
+
+def test_show_says_when_an_exercises_evidence_is_low(run: RunCli) -> None:
+    assert "Evidence: low." in run("show", "legs-up-the-wall").stdout
+    assert "Evidence: low." not in run("show", "bird-dog").stdout
+    assert json.loads(run("show", "legs-up-the-wall", "--json").stdout)["evidence"] == "low"

@@ -145,6 +145,16 @@ def exercise_panel(exercise: Exercise, names: dict[str, str]) -> RenderableType:
             for source in exercise.sources
         ),
     ]
+    if exercise.evidence == "low":
+        parts += [
+            Text(""),
+            Text(
+                "Evidence: low. These sources are not a guideline, a professional body, a "
+                "study or a recognised clinician's book; ask a physiotherapist whether it "
+                "suits you.",
+                style="yellow",
+            ),
+        ]
     return Panel(
         Group(*parts), title=Text(one_line(exercise.name), style="bold"), title_align="left"
     )
