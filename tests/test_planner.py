@@ -157,3 +157,17 @@ def test_dose_seconds_matches_the_timeline_for_every_exercise() -> None:
     for exercise in bundled().exercises:
         timeline = exercise_segments(0, exercise.name, exercise.dose, 7)
         assert planner.dose_seconds(exercise.dose, 7) == sum(s.seconds for s in timeline)
+
+
+def test_loaded_exercises_never_gain_sets_to_fill_time() -> None:
+    everything = frozenset(Equipment)
+    by_id = bundled().by_id()
+    seen = 0
+    for seed in range(30):
+        request = Request(minutes=90, level=Level.ADVANCED, equipment=everything, seed=seed)
+        for step in planner.build(bundled(), request).steps:
+            exercise = by_id[step.exercise]
+            if exercise.loaded:
+                seen += 1
+                assert step.dose.reps_per_set == exercise.dose.reps_per_set, step.exercise
+    assert seen  # the loaded exercises were planned, so the rule was tested
