@@ -301,8 +301,11 @@ class LiveSession:
         return outcome
 
     def _closing_questions(self) -> int | None:
-        """Pain after and effort, each saved as it is given; Ctrl-D ends the asking."""
-        if self.ask is None or self.recorder is None:
+        """Pain after and effort, each saved as it is given; Ctrl-D ends the asking.
+
+        Not after the emergency advice: the person should be getting help, not answering.
+        """
+        if self.ask is None or self.recorder is None or self.emergency:
             return None
         pain_after = None
         try:
