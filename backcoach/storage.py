@@ -15,11 +15,11 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from backcoach.errors import HistoryUnwritable, StorageError
 from backcoach.migrations import BUSY_TIMEOUT_MS, check_and_migrate, write_error
@@ -41,6 +41,7 @@ from backcoach.records import (
 # Progression reads every session of these last days: the 7-day symptom rule, and a
 # second spread within 14 days.
 RECENT_DAYS = timedelta(days=15)
+T = TypeVar("T")
 
 
 def now() -> datetime:
@@ -314,16 +315,13 @@ class History:
     def overview(self) -> Overview:
         """Stats' and the report's facts, computed in SQL: never a record per session."""
         try:
-            facts = tuple(
-                fact
-                for row in self.db.execute(
-                    """SELECT id, started_at, completed,
-                        COALESCE(active_seconds, (SELECT COALESCE(SUM(work_seconds), 0)
-                            FROM session_exercises WHERE session_id = sessions.id)),
-                        pain_before, pain_after
-                       FROM sessions WHERE outcome != 'red flag' ORDER BY started_at, id"""
-                )
-                if (fact := session_facts(row)) is not None
+            facts = self._converted(
+                """SELECT id, started_at, completed,
+                    COALESCE(active_seconds, (SELECT COALESCE(SUM(work_seconds), 0)
+                        FROM session_exercises WHERE session_id = sessions.id)),
+                    pain_before, pain_after
+                   FROM sessions WHERE outcome != 'red flag' ORDER BY started_at, id""",
+                session_facts,
             )
             tallies = tuple(
                 ExerciseTally(row[0], row[1], row[2], row[3], row[4], row[5], dose_text(row[6]))
@@ -343,21 +341,15 @@ class History:
                        GROUP BY t.exercise_id"""
                 )
             )
-            flags = tuple(
-                answer
-                for row in self.db.execute(
-                    "SELECT id, started_at, red_flags, red_flag_tier FROM sessions "
-                    "WHERE red_flags != '[]' ORDER BY started_at, id"
-                )
-                if (answer := red_flag_answer(row)) is not None
+            flags = self._converted(
+                "SELECT id, started_at, red_flags, red_flag_tier FROM sessions "
+                "WHERE red_flags != '[]' ORDER BY started_at, id",
+                red_flag_answer,
             )
-            checks = tuple(
-                check
-                for row in self.db.execute(
-                    "SELECT checked_at, flags, cleared FROM safety_checks "
-                    "WHERE kind = 'clinician' ORDER BY checked_at, id"
-                )
-                if (check := clinician_check(row)) is not None
+            checks = self._converted(
+                "SELECT checked_at, flags, cleared FROM safety_checks "
+                "WHERE kind = 'clinician' ORDER BY checked_at, id",
+                clinician_check,
             )
         except sqlite3.Error as exc:
             raise self._read_error(exc) from exc
@@ -365,6 +357,12 @@ class History:
         return Overview(
             facts, tallies, flags, min(moments, default=None), max(moments, default=None), checks
         )
+
+    def _converted(
+        self, query: str, convert: Callable[[tuple[Any, ...]], T | None]
+    ) -> tuple[T, ...]:
+        """Each row converted; a row that cannot be (None) is left out, with a warning."""
+        return tuple(item for row in self.db.execute(query) if (item := convert(row)) is not None)
 
     def _records(
         self, query: str, parameters: Sequence[object], at: datetime | None
