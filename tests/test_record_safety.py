@@ -81,6 +81,9 @@ def test_a_red_flag_answer_of_superscript_two_is_asked_again(isolated_home: Path
     child.expect("Type the numbers")
     child.sendline("²")
     child.expect("Please type none \\(or 0\\) if none apply, or numbers from 1 to")
+    child.expect("Type the numbers")  # asked again
+    child.sendline("none")
+    child.expect("Once per episode")  # the answer after it was taken as usual
     child.sendintr()
     child.expect(pexpect.EOF)
 
