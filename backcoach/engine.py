@@ -223,7 +223,12 @@ class Engine:
                     index = next_index
                     continue
             # The step has ended, whole or skipped part-way.
-            self._close_step(step_index, partial=action.skip_step)
+            if action.skip_step:
+                # `n` is a choice to skip, whatever was done of it: "skipped" (with its
+                # time kept), so that "skipped twice: step back" can see it.
+                self._close_step(step_index, partial=True, skipped=True)
+            else:
+                self._close_step(step_index, partial=False)
             stop, deadline = self._after(step_index, deadline)
             if stop:
                 return self._end("stopped")
@@ -252,13 +257,13 @@ class Engine:
         self.left_out |= decision.leave_out
         return decision.stop, deadline
 
-    def _close_step(self, step_index: int, *, partial: bool) -> None:
+    def _close_step(self, step_index: int, *, partial: bool, skipped: bool = False) -> None:
         outcome = self.outcome
         if outcome.statuses[step_index] != "pending":
             return
         if not partial:
             status: StepStatus = "done"
-        elif outcome.work_done[step_index] <= 0:
+        elif skipped or outcome.work_done[step_index] <= 0:
             status = "skipped"
         else:
             status = "partial"

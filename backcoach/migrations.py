@@ -75,6 +75,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX safety_checks_by_time ON safety_checks (kind, checked_at)",
     ),
+    # 4: the dose progression keeps, apart from the dose of the day (which may hold sets
+    # added to fill the minutes, or a flare-up's cut). NULL in older rows: the day's dose.
+    ("ALTER TABLE session_exercises ADD COLUMN saved_dose TEXT",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

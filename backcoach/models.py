@@ -343,6 +343,9 @@ class Step(_Frozen):
     cue: str
     dose: Dose
     caution: str = ""  # the exercise's most important caution, shown at "get ready"
+    # The dose progression keeps for next time: `dose` less anything added to fill the
+    # minutes, and before a flare-up's cut. None in plans made before it existed.
+    saved_dose: Dose | None = None
     get_ready: int
     seconds: int
     reason: str
@@ -380,9 +383,15 @@ class ExerciseRecord(_Frozen):
     name: str
     phase: Phase
     status: ExerciseStatus
-    dose: Dose
+    dose: Dose  # what was done that day
     work_seconds: float
     planned_work_seconds: float
+    saved_dose: Dose | None = None  # what progression keeps (None: recorded before 0.2)
+
+    @property
+    def kept_dose(self) -> Dose:
+        """The dose progression goes on from."""
+        return self.saved_dose if self.saved_dose is not None else self.dose
 
     @property
     def completed(self) -> bool:

@@ -331,6 +331,9 @@ def _a_little_more(dose: Dose, exercise: Exercise) -> Dose | None:
 
 
 def _steps(choices: Sequence[_Choice], request: Request) -> tuple[list[Step], int]:
+    """The plan's steps. Each keeps the dose to save (progression's, or the catalogue's)
+    apart from the dose of today: what fills the minutes and a flare-up's cut are for
+    today only, never saved as the dose (CLINICAL.md)."""
     steps: list[Step] = []
     previous: Position | None = None
     total = 0
@@ -351,6 +354,7 @@ def _steps(choices: Sequence[_Choice], request: Request) -> tuple[list[Step], in
                 position=exercise.position,
                 cue=exercise.first_cue,
                 caution=exercise.key_caution,
+                saved_dose=request.doses.get(exercise.id, exercise.dose),
                 dose=choice.dose,
                 get_ready=get_ready,
                 seconds=seconds,

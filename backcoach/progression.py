@@ -45,28 +45,35 @@ def _pain_did_not_rise(session: SessionRecord) -> bool:
 def next_doses(
     history: Iterable[SessionRecord], exercises: Iterable[Exercise], now: datetime
 ) -> Progression:
-    """Each exercise's dose for the next session, with the reason when it changed."""
+    """Each exercise's dose for the next session, with the reason when it changed.
+
+    The dose carried forward is the one each session kept (`kept_dose`): never the
+    sets added to fill the minutes, never a flare-up's cut. A flare-up session
+    changes nothing: it is left out of every decision (CLINICAL.md).
+    """
     by_id = {exercise.id: exercise for exercise in exercises}
+    kept: dict[str, Dose] = {}
     appearances: dict[str, list[tuple[SessionRecord, ExerciseRecord]]] = {}
     excluded: dict[str, str] = {}
     for session in sorted(history, key=lambda s: (s.started_at, s.id)):
         for record in session.exercises:
             if record.id not in by_id or record.status == "pending":
                 continue
-            appearances.setdefault(record.id, []).append((session, record))
+            kept[record.id] = record.kept_dose
             if record.status == "stopped" and now - session.started_at < SYMPTOM_PAUSE:
                 until = (session.started_at + SYMPTOM_PAUSE).date().isoformat()
                 excluded[record.id] = (
                     f"leg symptoms spread on {session.started_at.date()}; back on {until}"
                 )
+            if not session.flare_up:
+                appearances.setdefault(record.id, []).append((session, record))
     doses: dict[str, Dose] = {}
     reasons: dict[str, str] = {}
-    for exercise_id, seen in appearances.items():
+    for exercise_id, current in kept.items():
         if exercise_id in excluded:
             continue
         exercise = by_id[exercise_id]
-        current = seen[-1][1].dose
-        decision = _decide(exercise, current, seen)
+        decision = _decide(exercise, current, appearances.get(exercise_id, []), now)
         if decision is not None:
             dose, why = decision
             if dose != exercise.dose or current != exercise.dose:
@@ -78,33 +85,68 @@ def next_doses(
     return Progression(doses, reasons, excluded)
 
 
+TOO_HARD = "too hard"
+ANSWERED_EFFORT = ("easy", "about right")
+STEP_UP_GAP = timedelta(hours=48)
+
+
 def _decide(
-    exercise: Exercise, current: Dose, seen: list[tuple[SessionRecord, ExerciseRecord]]
+    exercise: Exercise,
+    current: Dose,
+    seen: list[tuple[SessionRecord, ExerciseRecord]],
+    now: datetime,
 ) -> tuple[Dose, str] | None:
+    """Step back, step up, or keep (None), from the sessions that were not flare-ups."""
+    if not seen:
+        return None
     last_session, last = seen[-1]
     rise = _pain_rise(last_session)
-    if rise is not None and rise >= PAIN_RISE_STEP_BACK and last.status in ("done", "partial"):
+    if rise is not None and rise >= PAIN_RISE_STEP_BACK and last.work_seconds > 0:
         lower = step_back(exercise, current)
         if lower is not None:
             return lower, f"{_words(lower)}: down from {_words(current)} after pain rose by {rise}"
+    if last_session.effort == TOO_HARD and last.work_seconds > 0:
+        lower = step_back(exercise, current)
+        if lower is not None:
+            return lower, f"{_words(lower)}: down from {_words(current)}: it felt too hard"
     if len(seen) >= 2 and all(record.status == "skipped" for _, record in seen[-2:]):
         lower = step_back(exercise, current)
         if lower is not None:
             return lower, f"{_words(lower)}: down from {_words(current)} after skipping it twice"
-    if len(seen) >= 2:
-        recent = seen[-2:]
-        easy = all(
-            record.status == "done" and record.dose == current and _pain_did_not_rise(session)
-            for session, record in recent
-        )
-        if easy:
-            higher = step_up(exercise, current)
-            if higher is not None:
-                return (
-                    higher,
-                    f"{_words(higher)}: up from {_words(current)} after two easy sessions",
-                )
+    if len(seen) >= 2 and _two_easy_sessions(seen[-2:], current) and _settled(seen, current, now):
+        higher = step_up(exercise, current)
+        if higher is not None:
+            return higher, f"{_words(higher)}: up from {_words(current)} after two easy sessions"
     return None
+
+
+def _two_easy_sessions(recent: list[tuple[SessionRecord, ExerciseRecord]], current: Dose) -> bool:
+    """Done in full at this dose, pain known and not up, effort answered and not too hard.
+
+    Unanswered questions (--yes, skipped) are never taken as easy: nothing steps up.
+    """
+    return all(
+        record.status == "done"
+        and record.kept_dose == current
+        and _pain_did_not_rise(session)
+        and session.effort in ANSWERED_EFFORT
+        for session, record in recent
+    )
+
+
+def _settled(
+    seen: list[tuple[SessionRecord, ExerciseRecord]], current: Dose, now: datetime
+) -> bool:
+    """At least 48 hours since the step up to `current` (the first session at it)."""
+    first_at_current = None
+    for session, record in reversed(seen):
+        if record.kept_dose != current:
+            break
+        first_at_current = session.started_at
+    stepped_up = len(seen) > 0 and seen[0][1].kept_dose != current
+    if first_at_current is None or not stepped_up:
+        return True
+    return now - first_at_current >= STEP_UP_GAP
 
 
 def _words(dose: Dose) -> str:

@@ -104,11 +104,17 @@ def _exercise_record(session_id: int, exercise: sqlite3.Row) -> ExerciseRecord |
                 "dose": json.loads(exercise["dose"]),
                 "work_seconds": exercise["work_seconds"],
                 "planned_work_seconds": exercise["planned_work_seconds"],
+                "saved_dose": _saved(exercise),
             }
         )
     except (ValueError, TypeError) as exc:
         skipped(f"exercise {exercise['position'] + 1} of session {session_id}", exc)
         return None
+
+
+def _saved(exercise: sqlite3.Row) -> object:
+    saved = exercise["saved_dose"] if "saved_dose" in exercise.keys() else None
+    return json.loads(saved) if saved else None
 
 
 def skipped(what: str, exc: Exception) -> None:

@@ -359,8 +359,9 @@ class LiveSession:
         """The symptom-spread rule: asked after each extension or nerve-tensioning exercise."""
         if self.ask is None or step_index not in self.spread_question_steps:
             return None
-        if self.engine.outcome.statuses[step_index] not in ("done", "partial"):
-            return None
+        outcome = self.engine.outcome
+        if outcome.statuses[step_index] == "stopped" or outcome.work_done[step_index] <= 0:
+            return None  # nothing was done of it, or it already stopped for symptoms
         spread = self._ask_key(f"{safety.SYMPTOM_QUESTION} y / n", "yn") == "y"
         if not spread:
             return None

@@ -121,7 +121,7 @@ class History:
             assert session_id is not None
             cursor.executemany(
                 """INSERT INTO session_exercises (session_id, position, exercise_id, name, phase,
-                    dose, planned_work_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                    dose, planned_work_seconds, saved_dose) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
                 [
                     (
                         session_id,
@@ -131,6 +131,7 @@ class History:
                         step.phase,
                         step.dose.model_dump_json(),
                         planned_work[position],
+                        (step.saved_dose or step.dose).model_dump_json(),
                     )
                     for position, step in enumerate(plan.steps)
                 ],

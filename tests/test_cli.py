@@ -286,6 +286,7 @@ def test_plan_says_why_a_dose_changed(
         for position in range(len(plan.steps)):
             history.record_exercise(sid, position, "done", 1.0)
         history.finish(sid, outcome="done", completed=True, active_seconds=600, pain_after=2)
+        history.record_answers(sid, effort="about right")
     history.close()
     data = json.loads(run("plan", "--seed", "9", "--json").stdout)
     assert any("up from" in step["reason"] and "after two easy sessions" in step["reason"]

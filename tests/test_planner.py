@@ -171,3 +171,14 @@ def test_loaded_exercises_never_gain_sets_to_fill_time() -> None:
                 seen += 1
                 assert step.dose.reps_per_set == exercise.dose.reps_per_set, step.exercise
     assert seen  # the loaded exercises were planned, so the rule was tested
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 90), st.integers(0, 10_000), st.booleans())
+def test_the_saved_dose_is_never_what_fills_the_minutes_or_a_flare_ups_cut(
+    minutes: int, seed: int, flare_up: bool
+) -> None:
+    by_id = bundled().by_id()
+    plan = planner.build(bundled(), Request(minutes=minutes, seed=seed, flare_up=flare_up))
+    for step in plan.steps:
+        assert step.saved_dose == by_id[step.exercise].dose  # no history: the catalogue's

@@ -23,25 +23,30 @@ def cat() -> Catalogue:
 
 
 def session(
-    days_ago: int,
+    days_ago: float,
     exercise_id: str,
     status: ExerciseStatus,
     dose: Dose | None = None,
     pain: tuple[int | None, int | None] = (3, 3),
     number: int = 1,
+    effort: str | None = "about right",
+    flare_up: bool = False,
+    saved: Dose | None = None,
 ) -> SessionRecord:
     exercise = cat().by_id()[exercise_id]
     return SessionRecord.model_validate(
         {
             "id": number, "started_at": NOW - timedelta(days=days_ago), "ended_at": None,
             "focus": "lower back", "minutes": 10, "level": "beginner", "seed": 1,
-            "flare_up": False, "planned_seconds": 600, "active_seconds": 600,
-            "pain_before": pain[0], "pain_after": pain[1], "effort": None, "completed": True,
+            "flare_up": flare_up, "planned_seconds": 600, "active_seconds": 600,
+            "pain_before": pain[0], "pain_after": pain[1], "effort": effort, "completed": True,
             "outcome": "done", "red_flags": (), "red_flag_tier": None, "symptoms_spread": False,
             "exercises": [{
                 "order": 0, "id": exercise_id, "name": exercise.name, "phase": "main",
                 "status": status, "dose": (dose or exercise.dose).model_dump(),
-                "work_seconds": 0, "planned_work_seconds": 0,
+                "work_seconds": 0 if status in ("skipped", "pending") else 10,
+                "planned_work_seconds": 10,
+                "saved_dose": saved.model_dump() if saved is not None else None,
             }],
         }
     )  # fmt: skip
@@ -157,3 +162,45 @@ def test_advice_is_chosen_for_the_session() -> None:
     assert safety.advice_after(False, 5, 3) == (safety.KEEP_MOVING,)
     assert safety.advice_after(False, 3, 4) == (safety.KEEP_MOVING, safety.SEE_SOMEONE)
     assert safety.advice_after(True, None, None)[0] == safety.KEEP_WALKING_GENTLY
+
+
+def test_sets_added_to_fill_the_minutes_are_never_saved() -> None:
+    # The day's dose had an extra set to fill a long session; the kept dose had not.
+    base = cat().by_id()["glute-bridge"].dose
+    filled = base.model_copy(update={"sets": base.sets + 2})
+    history = [session(3, "glute-bridge", "done", dose=filled, saved=base),
+               session(1, "glute-bridge", "done", dose=filled, saved=base)]  # fmt: skip
+    dose = next_doses(history, cat().exercises, NOW).doses["glute-bridge"]
+    assert dose.sets == base.sets and dose.reps == base.reps + 1  # one step, from the base
+
+
+def test_a_flare_up_never_changes_a_saved_dose() -> None:
+    childs = cat().by_id()["childs-pose"].dose
+    stepped = childs.model_copy(update={"seconds": 24})
+    cut = stepped.model_copy(update={"seconds": 12, "reps": 2})
+    flare = [session(days, "childs-pose", "done", dose=cut, saved=stepped, flare_up=True,
+                     pain=(8, 8), number=days) for days in (4, 3, 2, 1)]  # fmt: skip
+    result = next_doses(flare, cat().exercises, NOW)
+    assert result.doses["childs-pose"] == stepped  # as it was before the bad days
+    assert "as last time" in result.reasons["childs-pose"]
+
+
+def test_too_hard_steps_back_and_unanswered_effort_never_steps_up() -> None:
+    hard = [session(1, "cat-cow", "done", effort="too hard")]
+    assert "too hard" in next_doses(hard, cat().exercises, NOW).reasons["cat-cow"]
+    silent = [
+        session(3, "cat-cow", "done", effort=None),
+        session(1, "cat-cow", "done", effort=None),
+    ]
+    assert not next_doses(silent, cat().exercises, NOW).doses
+
+
+def test_no_step_up_within_48_hours_of_the_last() -> None:
+    base = cat().by_id()["cat-cow"].dose
+    up = base.model_copy(update={"reps": base.reps + 1})
+    history = [session(5, "cat-cow", "done"), session(4, "cat-cow", "done"),
+               session(1.5, "cat-cow", "done", dose=up, saved=up),
+               session(1, "cat-cow", "done", dose=up, saved=up)]  # fmt: skip
+    assert next_doses(history, cat().exercises, NOW).doses["cat-cow"] == up  # kept, not up
+    later = next_doses(history, cat().exercises, NOW + timedelta(hours=12)).doses["cat-cow"]
+    assert later.reps == up.reps + 1  # 48 hours after the step up, it may step again

@@ -35,12 +35,16 @@ def test_a_blank_database_gets_exactly_the_schema(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
     open_history(path).close()
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     schema = [
         row[0] for row in db.execute("SELECT sql FROM sqlite_master ORDER BY rowid") if row[0]
     ]
-    assert schema == [*MIGRATIONS[0][:3], MIGRATIONS[1][1], *MIGRATIONS[2]]
+    assert len(schema) == 6  # sessions, exercises, their two indexes, safety checks, its index
+    assert schema[0] == MIGRATIONS[0][0] and schema[2] == MIGRATIONS[0][2]
+    assert schema[3:] == [MIGRATIONS[1][1], *MIGRATIONS[2]]
+    exercise_columns = [row[1] for row in db.execute("PRAGMA table_info(session_exercises)")]
+    assert exercise_columns[-1] == "saved_dose"  # migration 4
     columns = [row[1] for row in db.execute("PRAGMA table_info(sessions)")]
     assert columns == [
         "id", "started_at", "ended_at", "focus", "minutes", "level", "seed", "flare_up",
