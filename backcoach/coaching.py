@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from backcoach.errors import UsageError
+from backcoach.vocabulary import Region
 
 if TYPE_CHECKING:
     from backcoach.library import Library
@@ -103,7 +104,11 @@ def prepare(
 ) -> Prepared:
     """Everything a plan needs. Without `history`, the saved one is read if it exists."""
     request = request_for(choices, defaults if defaults is not None else settings())
-    candidates = library.candidates(request.regions, request.level, request.equipment, request.seed)
+    # Both regions: the planner keeps to the focus itself, and a flare-up day may need
+    # gentle exercises from the whole back when the focus has too few.
+    candidates = library.candidates(
+        frozenset(Region), request.level, request.equipment, request.seed
+    )
     request = _progressed(request, candidates, library, history)
     if choices.no_questions:  # the rule wins over the convenience (CLINICAL.md)
         excluded = dict(request.excluded)

@@ -71,22 +71,19 @@ class Request(NamedTuple):
 
 
 def flare_up_dose(dose: Dose) -> Dose:
-    """Fewer reps and shorter holds, for a day when pain is high: cut back, don't stop."""
+    """About 5 repetitions and shorter holds, one set, for a bad day: cut back, don't stop."""
     if isinstance(dose, HoldDose):
-        if dose.pyramid is not None:
-            return dose.model_copy(
-                update={
-                    "pyramid": None,
-                    "reps": max(1, dose.pyramid[-1]),
-                    "sets": 1,
-                    "seconds": max(5, dose.seconds // 2),
-                }
-            )
+        reps = dose.pyramid[-1] if dose.pyramid is not None else dose.reps
         return dose.model_copy(
-            update={"seconds": max(5, dose.seconds // 2), "reps": max(1, dose.reps - 1), "sets": 1}
+            update={
+                "pyramid": None,
+                "reps": max(1, min(reps, FLARE_UP_REPS)),
+                "sets": 1,
+                "seconds": max(5, dose.seconds // 2),
+            }
         )
     assert isinstance(dose, RepsDose)
-    return dose.model_copy(update={"reps": max(3, dose.reps // 2), "sets": 1})
+    return dose.model_copy(update={"reps": min(dose.reps, FLARE_UP_REPS), "sets": 1})
 
 
 # --- planning -------------------------------------------------------------------
@@ -108,21 +105,24 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
         raise UsageError(
             "no exercise fits: nothing in the catalogue matches this focus, level and equipment"
         )
-    # A few seeded attempts, keeping the fullest: one greedy pass can strand time
-    # that a different order would have used.
-    best: list[_Choice] = []
-    best_total = -1
-    for _attempt in range(ATTEMPTS):
-        choices = _fill(_order(_select(pools, request, budget, rng)), budget)
-        total = _total(choices)
-        if total > best_total:
-            best, best_total = choices, total
-        if total >= budget * FILL_TARGET:
-            break
+    if request.flare_up:
+        best = _order(_flare_up_choices(catalogue, request, budget, rng))
+    else:
+        # A few seeded attempts, keeping the fullest: one greedy pass can strand time
+        # that a different order would have used.
+        best = []
+        best_total = -1
+        for _attempt in range(ATTEMPTS):
+            choices = _fill(_order(_select(pools, request, budget, rng)), budget)
+            total = _total(choices)
+            if total > best_total:
+                best, best_total = choices, total
+            if total >= budget * FILL_TARGET:
+                break
     if not best:
         raise UsageError(f"no exercise fits in {request.minutes} minute(s): try a longer session")
     steps, total = _steps(best, request)
-    notes = _notes(total, budget, len(pools.main), request)
+    notes = _notes(total, budget, len(pools.main), request, best)
     # Built from models already validated (doses, enums) and numbers computed here:
     # model_construct skips building Plan's validator, a tenth of `plan`'s start-up.
     return Plan.model_construct(
@@ -138,6 +138,47 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
         notes=tuple(notes),
         flare_up=request.flare_up,
     )
+
+
+FLARE_UP_MOST = 5
+FLARE_UP_LEAST = 3
+FLARE_UP_REPS = 5
+_LYING = frozenset({Position.SUPINE, Position.SIDE_LYING})
+
+
+def _flare_up_choices(
+    catalogue: Catalogue, request: Request, budget: int, rng: random.Random
+) -> list[_Choice]:
+    """A flare-up day (CLINICAL.md): 3-5 gentle exercises lying on the back or side, about
+    5 repetitions, never filled to the minutes. Whole back when the focus has too few."""
+
+    def gentle(exercise: Exercise, regions: frozenset[Region]) -> bool:
+        return (
+            exercise.kind is Kind.STRETCH
+            and exercise.level is Level.BEGINNER
+            and exercise.position in _LYING
+            and not exercise.extension
+            and not exercise.loaded
+            and exercise.id not in request.excluded
+            and has_equipment(exercise, request.equipment)
+            and bool(set(exercise.regions) & regions)
+        )
+
+    pool = [e for e in catalogue.exercises if gentle(e, request.regions)]
+    if len(pool) < FLARE_UP_LEAST:  # too few for the focus: the whole back (a note says so)
+        pool = [e for e in catalogue.exercises if gentle(e, frozenset(Region))]
+    chosen: list[_Choice] = []
+    spent = 0
+    for exercise in _shuffled(pool, rng):
+        if len(chosen) == FLARE_UP_MOST:
+            break
+        dose = flare_up_dose(request.doses.get(exercise.id, exercise.dose))
+        cost = dose_seconds(dose, GET_READY_NEW_POSITION)
+        if spent + cost > budget:
+            continue
+        chosen.append(_Choice(exercise, "main", dose, "gentle, lying down, for a bad day"))
+        spent += cost
+    return chosen
 
 
 class _Pools(NamedTuple):
@@ -366,9 +407,11 @@ def _steps(choices: Sequence[_Choice], request: Request) -> tuple[list[Step], in
     return steps, total
 
 
-def _notes(total: int, budget: int, main_count: int, request: Request) -> list[str]:
+def _notes(
+    total: int, budget: int, main_count: int, request: Request, choices: Sequence[_Choice]
+) -> list[str]:
     notes: list[str] = []
-    if total < budget * FILL_TARGET:
+    if total < budget * FILL_TARGET and not request.flare_up:
         minutes = total / 60
         noun = "exercise matches" if main_count == 1 else "exercises match"
         notes.append(
@@ -378,8 +421,15 @@ def _notes(total: int, budget: int, main_count: int, request: Request) -> list[s
             else "nothing matches this focus, level and equipment; "
             f"{minutes:.0f} minutes of stretches"
         )
+    if request.flare_up and any(not set(c.exercise.regions) & request.regions for c in choices):
+        notes.append(
+            "your focus has too few gentle exercises lying down: some are for the whole back"
+        )
     if request.flare_up:
-        notes.append("flare-up session: gentle stretches only, shorter holds and fewer reps")
+        notes.append(
+            "flare-up day: a few gentle exercises lying down, about 5 repetitions each, and "
+            "no more than that today; keep walking gently, a little and often"
+        )
     # One note per reason: a rule that leaves out every back-bending exercise is one line.
     by_reason: dict[str, list[str]] = {}
     for exercise_id, why in sorted(request.excluded.items()):
