@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from rich.console import Console
 
 from backcoach import catalogue, engine, planner
@@ -47,3 +48,21 @@ def test_time_scale_is_announced(tmp_path: object) -> None:
     with PlainRenderer(Console(file=buffer, width=100), view):
         pass
     assert buffer.getvalue().splitlines() == ["time runs ×100 (BACKCOACH_TIME_SCALE=0.01)"]
+
+
+@pytest.mark.parametrize("width", [40, 61, 100])
+@pytest.mark.parametrize("number", [str(n) for n in range(10)] + ["15", "25", "71", "108"])
+def test_big_digits_keep_their_shape_at_any_width(width: int, number: str) -> None:
+    from rich.console import Group
+    from rich.panel import Panel
+
+    from backcoach.render.live import _DIGITS, big_number
+
+    console = Console(width=width, color_system=None)
+    with console.capture() as captured:  # as the live view draws it: in a panel
+        console.print(Panel(Group(big_number(number, ""))))
+    lines = [line.strip("│╭╮╰╯─") for line in captured.get().splitlines()[1:-1]]
+    margin = min(len(line) - len(line.lstrip()) for line in lines if line.strip())
+    shown = [line[margin:].rstrip() for line in lines]
+    expected = ["  ".join(_DIGITS[char][row] for char in number).rstrip() for row in range(5)]
+    assert shown == expected  # every row in its column: no bent 1, 2, 5 or 7

@@ -40,9 +40,16 @@ _DIGITS = {
 }
 
 
-def big_number(text: str, style: str) -> Text:
+def big_number(text: str, style: str) -> RenderableType:
+    """The number in the block font, centred as one block.
+
+    Centring each row on its own (Text's justify) drops a row's trailing spaces
+    first, which shifted rows such as the top of a 1 or a 7 and bent the digit.
+    """
+    from rich.align import Align
+
     rows = ["  ".join(_DIGITS[char][row] for char in text) for row in range(5)]
-    return Text("\n".join(rows), style=style, justify="center")
+    return Align.center(Text("\n".join(rows), style=style))
 
 
 _STYLE = {"ready": "yellow", "work": "green", "relax": "cyan", "switch": "magenta", "rest": "blue"}
@@ -138,6 +145,7 @@ class SessionView:
             style="bold white on red" if self.paused else f"bold {style}",
             justify="center",
         )
+        number: RenderableType
         if width >= 40:
             number = big_number(seconds, "bold red" if self.paused else style)
         else:
