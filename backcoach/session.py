@@ -120,16 +120,16 @@ def coach(
     out.print(plan_view(plan))
     out.print()
 
-    screening = _screen(out, ask, options.yes, history)
-    if screening.tier is not None:
+    answered = _screen(out, ask, options.yes, history)
+    if answered.tier is not None:
         from backcoach.render.safety import advice_panel
 
-        out.print(advice_panel(screening))
+        out.print(advice_panel(answered))
         try:
             if history is None:
                 raise StorageError(why_unsaved or "the history cannot be written")
             history.record_red_flags(
-                plan, focus_words(plan.regions, plan.kinds), screening.codes, screening.tier.value
+                plan, focus_words(plan.regions, plan.kinds), answered.codes, answered.tier.value
             )
         except StorageError as error:
             out.print(f"(Your answer could not be saved: {error.message}.)", style="yellow")
@@ -146,7 +146,7 @@ def coach(
             out,
             ask,
             f"Your pain is {pain_before}/10. Switch to a gentler flare-up session "
-            "(stretches only, shorter holds, fewer reps)?",
+            "(a few gentle exercises lying down, about 5 repetitions each)?",
             default=True,
         )
         if gentler:
