@@ -113,7 +113,8 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
         best = []
         best_total = -1
         for _attempt in range(ATTEMPTS):
-            choices = _fill(_order(_select(pools, request, budget, rng)), budget)
+            selected = _upright_warm_up(_select(pools, request, budget, rng), pools, budget)
+            choices = _fill(_order(selected), budget)
             total = _total(choices)
             if total > best_total:
                 best, best_total = choices, total
@@ -244,6 +245,9 @@ def _select(pools: _Pools, request: Request, budget: int, rng: random.Random) ->
     # Keep room for a cool-down stretch, lying down if possible, before the main block.
     cooldowns = [e for e in _shuffled(pools.stretch, rng) if e.id not in used and not e.warmup]
     cooldowns.sort(key=lambda e: -e.position.rank)
+    # Cool-downs come from the last position group (the floor), so that a session goes
+    # between upright and the floor at most once.
+    cooldowns = [e for e in cooldowns if e.position not in _UPRIGHT] or cooldowns
     reserved = cooldowns[0] if cooldowns else None
     reserve = cost(reserved) if reserved is not None else 0
 
@@ -300,8 +304,56 @@ def _order(chosen: list[_Choice]) -> list[_Choice]:
     """
     phase_rank = {"warm-up": 0, "main": 1, "cool-down": 2}
     return sorted(
-        chosen, key=lambda c: (phase_rank[c.phase], c.exercise.position.rank, c.exercise.id)
+        chosen,
+        key=lambda c: (
+            phase_rank[c.phase],
+            c.exercise.position not in _UPRIGHT,  # upright first, then the floor
+            c.exercise.position.rank,
+            c.exercise.id,
+        ),
     )
+
+
+_UPRIGHT = frozenset({Position.STANDING, Position.SITTING})
+
+
+def _upright_warm_up(chosen: list[_Choice], pools: _Pools, budget: int) -> list[_Choice]:
+    """A floor warm-up before a main block that starts upright would send the person down
+    to the floor, up, and down again. An upright warm-up takes its place: one already in
+    the main block changes roles with it, or else a spare one that fits."""
+    if not any(c.phase == "main" and c.exercise.position in _UPRIGHT for c in chosen):
+        return chosen
+    out = list(chosen)
+    for index, choice in enumerate(out):
+        if choice.phase != "warm-up" or choice.exercise.position in _UPRIGHT:
+            continue
+        in_main = next(
+            (
+                i
+                for i, c in enumerate(out)
+                if c.phase == "main" and c.exercise.warmup and c.exercise.position in _UPRIGHT
+            ),
+            None,
+        )
+        if in_main is not None:
+            upright = out[in_main]
+            out[in_main] = choice._replace(
+                phase="main", reason=_main_reason(choice.exercise, stretch_only=False)
+            )
+            out[index] = upright._replace(phase="warm-up", reason=choice.reason)
+            continue
+        used = {c.exercise.id for c in out}
+        for spare in pools.warmup:
+            if spare.position not in _UPRIGHT or spare.id in used:
+                continue
+            trial = list(out)
+            trial[index] = _Choice(spare, "warm-up", pools.doses[spare.id], choice.reason)
+            if _total(_order(trial)) <= budget:
+                out = trial
+                break
+        else:  # no upright warm-up to be had: it becomes a stretch to finish, on the floor
+            out[index] = choice._replace(phase="cool-down", reason="a calm stretch to finish")
+    return out
 
 
 def _get_ready(previous: Position | None, position: Position) -> int:

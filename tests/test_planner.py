@@ -187,3 +187,20 @@ def test_the_saved_dose_is_never_what_fills_the_minutes_or_a_flare_ups_cut(
     plan = planner.build(bundled(), Request(minutes=minutes, seed=seed, flare_up=flare_up))
     for step in plan.steps:
         assert step.saved_dose == by_id[step.exercise].dose  # no history: the catalogue's
+
+
+UPRIGHT = (Position.STANDING, Position.SITTING)
+
+
+@PROPERTY
+@given(requests)
+def test_a_session_goes_between_upright_and_the_floor_at_most_once(request: Request) -> None:
+    try:
+        plan = planner.build(bundled(), request)
+    except UsageError:
+        return
+    upright = [step.position in UPRIGHT for step in plan.steps]
+    changes = sum(1 for before, after in zip(upright, upright[1:], strict=False) if before != after)
+    assert changes <= 1, [(s.phase, s.exercise, s.position.value) for s in plan.steps]
+    phases = [step.phase for step in plan.steps]
+    assert phases == sorted(phases, key=["warm-up", "main", "cool-down"].index)
