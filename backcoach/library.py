@@ -20,7 +20,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from backcoach.catalogue import PACKAGE_DIR, read_bytes
 from backcoach.catalogue import exercises as read_exercises
@@ -117,17 +117,18 @@ class Library:
         self.db = rebuild()
         self._models.clear()
 
+    def _rows(self, query: str, parameters: Sequence[object] = ()) -> list[Any]:
+        """A query's rows; a database error rebuilds the cache and the query is run again."""
+        try:
+            return self.db.execute(query, parameters).fetchall()
+        except sqlite3.Error as error:
+            self._heal(error)
+            return self.db.execute(query, parameters).fetchall()
+
     # --- reading ------------------------------------------------------------
 
     def summaries(self) -> list[Summary]:
-        try:
-            return self._summaries()
-        except sqlite3.Error as error:
-            self._heal(error)
-            return self._summaries()
-
-    def _summaries(self) -> list[Summary]:
-        rows = self.db.execute(
+        rows = self._rows(
             "SELECT id, name, regions, kind, level, needs, equipment, dose_text "
             "FROM exercises ORDER BY position"
         )
@@ -221,31 +222,18 @@ class Library:
         raise NotFoundError(f"unknown exercise {query!r}", hint=hint)
 
     def lookup(self, key: str) -> str | None:
-        try:
-            row = self.db.execute("SELECT id FROM names WHERE key = ?", (normal(key),)).fetchone()
-        except sqlite3.Error as error:
-            self._heal(error)
-            return self.lookup(key)
-        return None if row is None else str(row[0])
+        rows = self._rows("SELECT id FROM names WHERE key = ? LIMIT 1", (normal(key),))
+        return str(rows[0][0]) if rows else None
 
     def name_keys(self) -> list[tuple[str, str]]:
-        try:
-            return [(row[0], row[1]) for row in self.db.execute("SELECT key, id FROM names")]
-        except sqlite3.Error as error:
-            self._heal(error)
-            return self.name_keys()
+        return [(row[0], row[1]) for row in self._rows("SELECT key, id FROM names")]
 
     def names(self, ids: Iterable[str]) -> dict[str, str]:
         wanted = list(ids)
         if not wanted:
             return {}
         marks = ",".join("?" * len(wanted))
-        query = f"SELECT id, name FROM exercises WHERE id IN ({marks})"
-        try:
-            return dict(self.db.execute(query, wanted))
-        except sqlite3.Error as error:
-            self._heal(error)
-            return dict(self.db.execute(query, wanted))
+        return dict(self._rows(f"SELECT id, name FROM exercises WHERE id IN ({marks})", wanted))
 
     def candidates(
         self,
@@ -264,15 +252,11 @@ class Library:
         region_set = {region.value for region in regions}
         have = {item.value for item in equipment}
         pools: dict[str, list[str]] = {"warmup": [], "stretch": [], "strengthen": []}
-        query = (
+        rows = self._rows(
             "SELECT id, regions, kind, warmup, needs FROM exercises "
-            "WHERE level_rank <= ? ORDER BY position"
+            "WHERE level_rank <= ? ORDER BY position",
+            (level.rank,),
         )
-        try:
-            rows = self.db.execute(query, (level.rank,)).fetchall()
-        except sqlite3.Error as error:
-            self._heal(error)
-            rows = self.db.execute(query, (level.rank,)).fetchall()
         for exercise_id, region_text, kind, warmup, needs in rows:
             if not region_set.isdisjoint(region_text.split(",")) and (
                 not needs or have.issuperset(needs.split(","))

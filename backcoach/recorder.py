@@ -32,13 +32,9 @@ class Recorder:
         history: History | None,
         say: Callable[[str], None],
         why_not: str | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        final_wait: float = FINAL_WAIT_SECONDS,
     ) -> None:
         self.history = history
         self.say = say  # one line to the person; used once, when saving becomes impossible
-        self.sleep = sleep
-        self.final_wait = final_wait
         self.session_id: int | None = None
         self.unsaved_because: str | None = None if history is not None else why_not
         self._queue: list[Callable[[History], None]] = []
@@ -149,10 +145,10 @@ class Recorder:
     def close(self) -> str | None:
         """Write what is left, waiting for a busy history; the record as JSON if it cannot be."""
         waited, pause = 0.0, 0.1
-        while self.pending and not self._flush() and waited < self.final_wait:
+        while self.pending and not self._flush() and waited < FINAL_WAIT_SECONDS:
             if waited == 0.0:
                 self.say("Waiting for the history: another backcoach is using it…")
-            self.sleep(pause)
+            time.sleep(pause)
             waited += pause
             pause = min(pause * 2, 2.0)
         if self.pending:

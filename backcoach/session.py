@@ -160,8 +160,10 @@ def coach(
     if ask is not None:
         ask("Ready? Press Enter to begin (Ctrl-C to stop)")
 
-    live = LiveSession(plan, prepared.candidates, options, out, clock, keys, history, ask)
-    return live.run(pain_before, why_unsaved)
+    live = LiveSession(
+        plan, prepared.candidates, options, out, clock, keys, history, ask, why_unsaved
+    )
+    return live.run(pain_before)
 
 
 def _screen(
@@ -218,8 +220,9 @@ class LiveSession:
         keys: KeySource,
         history: History | None,
         ask: safety.Ask | None,
+        why_unsaved: str | None = None,
     ) -> None:
-        self.plan, self.out, self.keys, self.history, self.ask = plan, out, keys, history, ask
+        self.plan, self.out, self.keys, self.ask = plan, out, keys, ask
         timeline = segments(plan)
         view = SessionView(plan, timeline, clock.scale)
         # Redrawing needs a terminal that understands cursor movement: TERM=dumb does not.
@@ -248,11 +251,10 @@ class LiveSession:
             on_symptoms=self._on_symptoms if ask is not None else None,
         )
         self.emergency = False
-        self.recorder: Recorder | None = None
+        self.recorder = Recorder(history, self.renderer.notice, why_unsaved)
 
-    def run(self, pain_before: int | None, why_unsaved: str | None = None) -> Outcome:
-        engine = self.engine
-        recorder = self.recorder = Recorder(self.history, self.renderer.notice, why_unsaved)
+    def run(self, pain_before: int | None) -> Outcome:
+        engine, recorder = self.engine, self.recorder
         recorder.begin(
             self.plan,
             focus_words(self.plan.regions, self.plan.kinds),
@@ -265,15 +267,11 @@ class LiveSession:
             try:
                 with self.keys, self.renderer:
                     outcome = engine.run()
-            except KeyboardInterrupt:
-                self._interrupted("Ctrl-C")
-                raise Interrupted("stopped with Ctrl-C; what you did is kept") from None
-            except _Stopped as stop:
-                self._interrupted("a stop signal")
-                raise Terminated(
-                    "stopped by a signal; what you did is kept",
-                    signal_number=stop.signal_number,
-                ) from None
+            except (KeyboardInterrupt, _Stopped) as stop:
+                self._interrupted(
+                    "Ctrl-C" if isinstance(stop, KeyboardInterrupt) else "a stop signal"
+                )
+                raise _stopped(stop, "what you did is kept") from None
             if self.speaker is not None:
                 self.speaker.close(let_last_finish=True)
             if self.emergency:
@@ -283,16 +281,10 @@ class LiveSession:
             recorder.finish(outcome.reason or "stopped", outcome.reason == "done", outcome.active)
             try:
                 pain_after = self._closing_questions()
-            except KeyboardInterrupt:
+            except (KeyboardInterrupt, _Stopped) as stop:
                 self.out.print()  # off the line the question was on
                 self._close_record()
-                raise Interrupted("stopped with Ctrl-C; the session is kept") from None
-            except _Stopped as stop:
-                self.out.print()
-                self._close_record()
-                raise Terminated(
-                    "stopped by a signal; the session is kept", signal_number=stop.signal_number
-                ) from None
+                raise _stopped(stop, "the session is kept") from None
         self.out.print(session_summary(self.plan, outcome, None, pain_before, pain_after))
         from backcoach.render.safety import advice
 
@@ -305,7 +297,7 @@ class LiveSession:
 
         Not after the emergency advice: the person should be getting help, not answering.
         """
-        if self.ask is None or self.recorder is None or self.emergency:
+        if self.ask is None or self.emergency:
             return None
         pain_after = None
         try:
@@ -318,8 +310,6 @@ class LiveSession:
 
     def _close_record(self) -> None:
         """Write what is left; if the history cannot take it, show the record to keep."""
-        if self.recorder is None:
-            return
         unsaved = self.recorder.close()
         session_id = self.recorder.session_id
         if unsaved is None and session_id is not None:
@@ -334,15 +324,12 @@ class LiveSession:
 
     def _record(self, event: Event) -> None:
         """Each exercise's result goes to the history the moment it ends."""
-        recorder = self.recorder
-        if recorder is None:
-            return
         if isinstance(event, StepDone):
-            recorder.exercise(
+            self.recorder.exercise(
                 event.step_index, event.status, event.work_seconds, event.active_seconds
             )
-        elif isinstance(event, Tick) and recorder.pending:
-            recorder.retry()  # the history was busy: try the queued writes again
+        elif isinstance(event, Tick):
+            self.recorder.retry()  # if the history was busy: the queued writes again
 
     def _ask_key(self, question: str, keys: str) -> str:
         """A question answered with one key on the live screen: no Enter, no getting up."""
@@ -375,10 +362,8 @@ class LiveSession:
             return StepDecision(leave_out=decision.leave_out, stop_step=True)
         if answer == "2":
             self.emergency = True
-            self.engine.set_status(step_index, "stopped")
-            if self.recorder is not None:
-                self.recorder.symptoms_spread()
-                self.recorder.red_flag(screening.NEW_WEAKNESS, screening.Tier.EMERGENCY.value)
+            self._stopped_for_symptoms(step_index)
+            self.recorder.red_flag(screening.NEW_WEAKNESS, screening.Tier.EMERGENCY.value)
             return StepDecision(stop=True)
         if answer == "3":
             self.renderer.notice(safety.SYMPTOM_GOOD)
@@ -386,23 +371,31 @@ class LiveSession:
 
     def _spread(self, step_index: int) -> StepDecision:
         """Leg symptoms spread: this exercise stops, and so do today's extension exercises."""
-        self.engine.set_status(step_index, "stopped")
-        if self.recorder is not None:
-            self.recorder.symptoms_spread()
+        self._stopped_for_symptoms(step_index)
         if step_index not in self.extension_steps:
             self.renderer.notice(safety.SYMPTOM_STOP_ONE)
             return StepDecision()
         self.renderer.notice(safety.SYMPTOM_STOP)
         return StepDecision(leave_out=frozenset(i for i in self.extension_steps if i > step_index))
 
+    def _stopped_for_symptoms(self, step_index: int) -> None:
+        self.engine.set_status(step_index, "stopped")
+        self.recorder.symptoms_spread()
+
     def _interrupted(self, how: str) -> None:
         if self.speaker is not None:
             self.speaker.close(let_last_finish=False)
         outcome = self.engine.abandon()
-        if self.recorder is not None:
-            self.recorder.finish("interrupted", False, outcome.active)
+        self.recorder.finish("interrupted", False, outcome.active)
         self.out.print(session_summary(self.plan, outcome, how))
         self._close_record()
+
+
+def _stopped(stop: BaseException, kept: str) -> Interrupted | Terminated:
+    """Ctrl-C or a stop signal, as the error that exits with its code."""
+    if isinstance(stop, _Stopped):
+        return Terminated(f"stopped by a signal; {kept}", signal_number=stop.signal_number)
+    return Interrupted(f"stopped with Ctrl-C; {kept}")
 
 
 def _cues(sound: str, plan: Plan, out: Console, listeners: list[Listener]) -> Speaker | None:
