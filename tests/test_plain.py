@@ -66,3 +66,15 @@ def test_big_digits_keep_their_shape_at_any_width(width: int, number: str) -> No
     shown = [line[margin:].rstrip() for line in lines]
     expected = ["  ".join(_DIGITS[char][row] for char in number).rstrip() for row in range(5)]
     assert shown == expected  # every row in its column: no bent 1, 2, 5 or 7
+
+
+def test_a_notice_cleared_prints_no_blank_line() -> None:
+    cat = catalogue.load(TEST_DATA / "tiny.yaml")
+    plan = planner.build(cat, planner.Request(minutes=1, seed=1))
+    buffer = io.StringIO()
+    renderer = PlainRenderer(Console(file=buffer, width=100), SessionView(plan, segments(plan)))
+    renderer.notice("Did any leg symptoms move further down the leg? y / n")
+    renderer.notice("")  # the answer came: the question is cleared
+    assert buffer.getvalue().splitlines() == [
+        "Did any leg symptoms move further down the leg? y / n"
+    ]

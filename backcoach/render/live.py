@@ -279,9 +279,10 @@ class LiveRenderer:
 
     def notice(self, text: str) -> None:
         """A message under the view while it runs (e.g. the session cannot be saved); a line
-        of its own before or after."""
+        of its own before or after. An empty text clears it."""
         if self.live is None:
-            self.console.print(one_line(text), style="yellow", markup=False, highlight=False)
+            if text:
+                self.console.print(one_line(text), style="yellow", markup=False, highlight=False)
             return
         self.view.message = text
         self.live.update(self.view.render(self.console.size.width), refresh=True)
@@ -314,7 +315,8 @@ class PlainRenderer:
         self.console.print(one_line(line), markup=False, highlight=False, soft_wrap=True)
 
     def notice(self, text: str) -> None:
-        self.say(text)
+        if text:  # an empty text clears a notice: nothing to print in plain mode
+            self.say(text)
 
     def __call__(self, event: ev.Event) -> None:
         from backcoach import engine as ev
