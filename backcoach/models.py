@@ -349,6 +349,10 @@ class Step(_Frozen):
     get_ready: int
     seconds: int
     reason: str
+    # Added for this session only: not part of the routine, never saved as one.
+    for_today: bool = False
+    # Why progression changed the dose this time (stored with the session), if it did.
+    dose_change: str | None = None
 
 
 class Plan(_Frozen):

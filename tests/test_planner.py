@@ -40,6 +40,10 @@ requests = st.builds(
     doses=st.just({}),
     excluded=st.just({}),
     dose_reasons=st.just({}),
+    dose_changes=st.just({}),
+    kept=st.just({}),
+    routine=st.none(),
+    routine_notes=st.just(()),
 )
 PROPERTY = settings(max_examples=150, deadline=None)
 
