@@ -18,6 +18,7 @@ import typer
 from typer.core import TyperGroup
 
 from backcoach.cli_config import config_app
+from backcoach.cli_routine import routine_app
 from backcoach.errors import EXIT_FAILURE, BackcoachError, UsageError
 from backcoach.options import (
     CatalogueArgument,
@@ -32,6 +33,7 @@ from backcoach.options import (
     LevelOption,
     LimitOption,
     MinutesOption,
+    NewOption,
     OnlyEquipmentOption,
     OnlyLevelOption,
     OutputOption,
@@ -174,6 +176,7 @@ def start_command(
     level: LevelOption = None,
     equipment: EquipmentOption = None,
     seed: SeedOption = None,
+    new: NewOption = False,
     flare_up: FlareUpOption = False,
     yes: YesOption = False,
     sound: SoundOption = None,
@@ -198,7 +201,7 @@ def start_command(
         speech_command()  # a BACKCOACH_TTS that cannot be read is said now, before any question
     clock = SystemClock(time_scale())
     library = _library(ctx)
-    choices = Choices(focus, minutes, level, equipment, seed, flare_up, no_questions=yes)
+    choices = Choices(focus, minutes, level, equipment, seed, flare_up, no_questions=yes, new=new)
     history, why_unsaved = writable_history()  # None: the session runs, shown at the end
     try:
         prepared = coaching.prepare(library, choices, history, defaults)
@@ -217,6 +220,7 @@ def plan_command(
     level: LevelOption = None,
     equipment: EquipmentOption = None,
     seed: SeedOption = None,
+    new: NewOption = False,
     flare_up: FlareUpOption = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -225,8 +229,12 @@ def plan_command(
     from backcoach.coaching import Choices
 
     library = _library(ctx)
-    prepared = coaching.prepare(library, Choices(focus, minutes, level, equipment, seed, flare_up))
+    choices = Choices(focus, minutes, level, equipment, seed, flare_up, new=new)
+    prepared = coaching.prepare(library, choices)
     plan = prepared.plan()
+    unsaved = coaching.keep_routine(prepared, plan)  # the first plan for a focus makes it
+    if unsaved is not None:
+        _err_console().print(f"({unsaved}.)", style="yellow", markup=False, highlight=False)
     if as_json:
         from backcoach.shapes import plan_json, write_json
 
@@ -235,6 +243,9 @@ def plan_command(
     from backcoach.render.catalogue import plan_view
 
     _out_console().print(plan_view(plan))
+
+
+app.add_typer(routine_app, name="routine")
 
 
 # --- the catalogue --------------------------------------------------------------

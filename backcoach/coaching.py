@@ -8,16 +8,18 @@ what this prepares.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from backcoach.errors import UsageError
+from backcoach.errors import StorageError, UsageError
 from backcoach.vocabulary import Region
 
 if TYPE_CHECKING:
     from backcoach.library import Library
-    from backcoach.models import Catalogue, Plan
+    from backcoach.models import Catalogue, Plan, SessionRecord
     from backcoach.planner import Request
+    from backcoach.routine import Routine
     from backcoach.storage import History
 
 # Seeds are stored in the history (SQLite INTEGER) and shown to people: keep them small.
@@ -35,6 +37,8 @@ class Choices(NamedTuple):
     flare_up: bool = False
     # start --yes: no question can be asked, so no symptom question either.
     no_questions: bool = False
+    # --new: a new routine for this focus.
+    new: bool = False
 
 
 NO_QUESTIONS = (
@@ -80,11 +84,28 @@ def request_for(choices: Choices, defaults: dict[str, Any]) -> Request:
     )
 
 
+class RoutineUpdate(NamedTuple):
+    """The routine a plan uses, and whether (and why) it is new or changed."""
+
+    routine: Routine
+    changes: tuple[str, ...]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+
 class Prepared(NamedTuple):
     """A request with its history applied, and the exercises it may draw from."""
 
     request: Request
     candidates: Catalogue
+    # None: a one-off plan (--seed), which neither uses nor changes the routine.
+    routine: RoutineUpdate | None = None
+    # What `refresh` needs to prepare again after an answer changes the doses.
+    choices: Choices = Choices()
+    library: Library | None = None
+    defaults: Mapping[str, Any] | None = None
 
     def plan(self, *, flare_up: bool | None = None) -> Plan:
         """The plan; `flare_up` switches to (or from) the gentle flare-up session."""
@@ -95,45 +116,163 @@ class Prepared(NamedTuple):
             request = request._replace(flare_up=flare_up)
         return planner.build(self.candidates, request)
 
+    def again(self, history: History | None) -> Prepared:
+        """Prepared again from the history as it is now (after the 24-hour answer)."""
+        assert self.library is not None
+        choices = self.choices._replace(seed=self.request.seed, new=False)
+        if self.routine is None:
+            return prepare(self.library, choices, history, self.defaults)
+        prepared = prepare(self.library, choices._replace(seed=None), history, self.defaults)
+        # The routine as decided the first time (a new one is not made twice).
+        request = prepared.request._replace(
+            routine=self.request.routine, routine_notes=self.request.routine_notes
+        )
+        return prepared._replace(request=request, routine=self.routine)
+
 
 def prepare(
     library: Library,
     choices: Choices,
     history: History | None = None,
-    defaults: dict[str, Any] | None = None,
+    defaults: Mapping[str, Any] | None = None,
 ) -> Prepared:
     """Everything a plan needs. Without `history`, the saved one is read if it exists."""
-    request = request_for(choices, defaults if defaults is not None else settings())
+    from backcoach.routine import focus_key
+    from backcoach.storage import now
+
+    defaults = defaults if defaults is not None else settings()
+    request = request_for(choices, dict(defaults))
     # Both regions: the planner keeps to the focus itself, and a flare-up day may need
     # gentle exercises from the whole back when the focus has too few.
     candidates = library.candidates(
         frozenset(Region), request.level, request.equipment, request.seed
     )
-    request = _progressed(request, candidates, library, history)
+    moment = now()
+    key = focus_key(request.regions, request.kinds)
+    known = _Known.read(history, [e.id for e in candidates.exercises], key, moment)
+    request, swap = _progressed(request, library, known.recent, moment, candidates)
     if choices.no_questions:  # the rule wins over the convenience (CLINICAL.md)
         excluded = dict(request.excluded)
         excluded.update((e.id, NO_QUESTIONS) for e in candidates.exercises if e.extension)
         request = request._replace(excluded=excluded)
-    return Prepared(request, candidates)
+    # Dropped exercises are never planned (`backcoach routine drop`): not even offered.
+    wanted = candidates._replace(
+        exercises=tuple(e for e in candidates.exercises if e.id not in known.dropped)
+    )
+    base = Prepared(request, wanted, None, choices, library, defaults)
+    if choices.seed is not None:
+        return base
+    return _with_routine(base, candidates, known, swap, key, moment)
+
+
+class _Known(NamedTuple):
+    """What the history says that a plan needs."""
+
+    recent: list[SessionRecord]
+    saved: Routine | None
+    dropped: Mapping[str, datetime]
+
+    @staticmethod
+    def read(history: History | None, ids: list[str], key: str, moment: datetime) -> _Known:
+        from backcoach.routine_store import dropped, read_routine
+        from backcoach.storage import existing_history
+
+        if history is None:
+            found = existing_history()
+            if found is None:
+                return _Known([], None, {})
+            with found:
+                return _Known.read(found, ids, key, moment)
+        return _Known(
+            history.recent_for_progression(ids, moment),
+            read_routine(history, key),
+            dropped(history),
+        )
+
+
+def _with_routine(
+    base: Prepared,
+    everything: Catalogue,
+    known: _Known,
+    swap: Mapping[str, str],
+    key: str,
+    moment: datetime,
+) -> Prepared:
+    """The routine for this focus: kept, changed for a reason, or new (routine.py)."""
+    from backcoach import planner
+    from backcoach.routine import Routine, review
+
+    request = base.request
+    saved = known.saved
+    decided = review(
+        saved,
+        request,
+        everything,  # dropped ones included: their names, and what is like them
+        new=base.choices.new,
+        dropped=known.dropped,
+        swap=swap,
+        now=moment,
+    )
+    changes = decided.changes
+    entries = decided.entries
+    if entries is not None and saved is not None:
+        trial = planner.build(base.candidates, request._replace(routine=entries))
+        if trial.total_seconds > trial.budget_seconds:
+            entries = None
+            changes = (
+                f"a new routine: the last one takes {trial.total_seconds // 60} minutes, "
+                f"more than the {request.minutes} asked for",
+            )
+    if entries is None:  # a new routine: a fresh plan's exercises, less today's extras
+        fresh = planner.build(base.candidates, request)
+        entries = tuple((s.exercise, s.phase) for s in fresh.steps if not s.for_today)
+        saved = None
+    routine = Routine(
+        focus=key,
+        level=request.level,
+        equipment=tuple(sorted(request.equipment, key=lambda e: e.value)),
+        minutes=saved.minutes if saved is not None else request.minutes,
+        started_at=saved.started_at if saved is not None else moment,
+        refreshed_at=moment if saved is None or decided.refreshed else saved.refreshed_at,
+        entries=entries,
+    )
+    request = request._replace(routine=entries, routine_notes=changes)
+    return base._replace(request=request, routine=RoutineUpdate(routine, changes))
+
+
+def keep_routine(prepared: Prepared, plan: Plan, history: History | None = None) -> str | None:
+    """Save the routine when it is new or changed; a flare-up day changes nothing. Returns
+    why it could not be saved, if it could not (the plan goes on regardless)."""
+    update = prepared.routine
+    if update is None or not update.changed or plan.flare_up:
+        return None
+    from backcoach.routine_store import save_routine
+    from backcoach.storage import open_history
+
+    try:
+        if history is not None:
+            save_routine(history, update.routine, update.changes)
+        else:
+            with open_history() as opened:
+                save_routine(opened, update.routine, update.changes)
+    except StorageError as error:
+        return f"the routine could not be saved: {error.message}"
+    return None
 
 
 def _progressed(
-    request: Request, candidates: Catalogue, library: Library, history: History | None
-) -> Request:
-    """The request with progression's doses and exclusions for the candidates, from the history."""
+    request: Request,
+    library: Library,
+    recent: list[SessionRecord],
+    moment: datetime,
+    candidates: Catalogue,
+) -> tuple[Request, Mapping[str, str]]:
+    """The request with progression's doses and exclusions, and the exercises that
+    should leave the routine (with why)."""
     from backcoach.progression import extension_pause, next_doses
-    from backcoach.storage import existing_history, now
 
-    moment = now()
-    ids = [exercise.id for exercise in candidates.exercises]
-    if history is None:
-        found = existing_history()
-        if found is None:
-            return request
-        with found:
-            recent = found.recent_for_progression(ids, moment)
-    else:
-        recent = history.recent_for_progression(ids, moment)
+    if not recent:
+        return request, {}
     seen = {record.id: None for session in recent for record in session.exercises}
     known = {exercise.id: exercise for exercise in library.get_many(sorted(seen))}
     progress = next_doses(recent, known.values(), moment)
@@ -143,4 +282,11 @@ def _progressed(
     )
     if pause is not None:
         excluded.update((e.id, pause) for e in candidates.exercises if e.extension)
-    return request._replace(doses=progress.doses, excluded=excluded, dose_reasons=progress.reasons)
+    progressed = request._replace(
+        doses=progress.doses,
+        excluded=excluded,
+        dose_reasons=progress.reasons,
+        dose_changes=progress.changed,
+        kept=progress.kept,
+    )
+    return progressed, progress.swap

@@ -78,6 +78,41 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 4: the dose progression keeps, apart from the dose of the day (which may hold sets
     # added to fill the minutes, or a flare-up's cut). NULL in older rows: the day's dose.
     ("ALTER TABLE session_exercises ADD COLUMN saved_dose TEXT",),
+    # 5: routines and the answers progression needs (issue 11). Each dose change keeps
+    # its reason beside the session that used it; a routine per focus, its changes
+    # with their reasons, and the exercises a person never wants.
+    (
+        "ALTER TABLE session_exercises ADD COLUMN dose_reason TEXT",
+        "ALTER TABLE sessions ADD COLUMN leg_pain_before INTEGER"
+        " CHECK (leg_pain_before BETWEEN 0 AND 10)",
+        "ALTER TABLE sessions ADD COLUMN leg_pain_after INTEGER"
+        " CHECK (leg_pain_after BETWEEN 0 AND 10)",
+        "ALTER TABLE sessions ADD COLUMN next_morning INTEGER CHECK (next_morning IN (0, 1))",
+        """CREATE TABLE routines (
+            focus TEXT PRIMARY KEY,
+            level TEXT NOT NULL,
+            equipment TEXT NOT NULL,
+            minutes INTEGER NOT NULL,
+            started_at TEXT NOT NULL,
+            refreshed_at TEXT NOT NULL,
+            exercises TEXT NOT NULL
+        )""",
+        """CREATE TABLE routine_changes (
+            id INTEGER PRIMARY KEY,
+            focus TEXT NOT NULL,
+            changed_at TEXT NOT NULL,
+            reason TEXT NOT NULL
+        )""",
+        """CREATE TABLE dropped_exercises (
+            exercise_id TEXT PRIMARY KEY,
+            dropped_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE episode_answers (
+            question TEXT PRIMARY KEY,
+            answered_at TEXT NOT NULL,
+            answer TEXT NOT NULL
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -367,6 +367,8 @@ class Plan(_Frozen):
     budget_seconds: int
     notes: tuple[str, ...] = ()
     flare_up: bool = False
+    # The person's routine for this focus (not a one-off plan from --seed).
+    routine: bool = False
 
 
 def has_equipment(exercise: Exercise, available: Iterable[Equipment]) -> bool:
@@ -391,6 +393,7 @@ class ExerciseRecord(_Frozen):
     work_seconds: float
     planned_work_seconds: float
     saved_dose: Dose | None = None  # what progression keeps (None: recorded before 0.2)
+    dose_change: str | None = None  # why progression changed the dose this session
 
     @property
     def kept_dose(self) -> Dose:
@@ -424,6 +427,12 @@ class SessionRecord(_Frozen):
     red_flag_tier: str | None
     symptoms_spread: bool
     exercises: tuple[ExerciseRecord, ...]
+    # Asked when the person has leg symptoms (once per episode): 0-10, before and after.
+    leg_pain_before: int | None = Field(default=None, ge=0, le=10)
+    leg_pain_after: int | None = Field(default=None, ge=0, le=10)
+    # The 24-hour rule, asked at the start of the next session: was pain back to its
+    # usual level by the next morning? None: not asked (yet).
+    next_morning: bool | None = None
 
     @property
     def time_done(self) -> float:

@@ -48,8 +48,15 @@ SeedOption = Annotated[
     typer.Option(
         "--seed",
         metavar="N",
-        help="Repeat a plan's choice of exercises: the same seed and options give the same "
-        "exercises (doses may have progressed since).",
+        help="A one-off plan that leaves your routine alone: the same seed and options give "
+        "the same exercises (doses may have progressed since).",
+    ),
+]
+NewOption = Annotated[
+    bool,
+    typer.Option(
+        "--new",
+        help="Make a new routine for this focus (the doses each exercise reached are kept).",
     ),
 ]
 FlareUpOption = Annotated[

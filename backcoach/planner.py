@@ -77,6 +77,7 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
         budget_seconds=budget,
         notes=tuple(notes),
         flare_up=request.flare_up,
+        routine=request.routine is not None and not request.flare_up,
     )
 
 
@@ -295,7 +296,7 @@ def _notes(
 ) -> list[str]:
     """What the plan needs to say. `main_count`: how many exercises match, when the plan
     uses every one of them (then that is why it is short), else None."""
-    notes: list[str] = [] if request.flare_up else [f"routine: {n}" for n in request.routine_notes]
+    notes: list[str] = [] if request.flare_up else list(request.routine_notes)
     if seconds < budget * FILL_TARGET and not request.flare_up:
         minutes = seconds / 60
         noun = "exercise matches" if main_count == 1 else "exercises match"

@@ -1,10 +1,16 @@
 """Next time's dose for each exercise, from the history. Pure: no I/O, no clock.
 
-The rules (CLINICAL.md, "Progression seen in these programmes"):
-- step up after two sessions in a row at the same dose where the exercise was
-  done in full and pain did not rise: a longer hold up to the exercise's
-  maximum, the next pyramid (5-3-1 → 6-4-2 → 7-5-3), or one more rep;
-- step back after pain rose by 2 or more, or after it was skipped twice;
+The rules (CLINICAL.md, "Dose and progression rules"):
+- step up one step after the last two sessions with the exercise were done in
+  full at this dose, with the effort answered and not "too hard", back and leg
+  pain known and not up by 2 or more, and 48 hours since its last step-up: a
+  longer hold up to the exercise's maximum, the next pyramid (5-3-1 → 6-4-2 →
+  7-5-3, never past 7-5-3), or one more rep;
+- step back one step on "too hard", on back or leg pain up by 2 or more, when
+  pain was not back to usual by the next morning (the 24-hour rule), or after
+  two skips; an exercise that is still too hard at its easiest dose, or is
+  skipped three times in a row, leaves the routine (routine.py swaps it);
+- leg pain falling (centralisation) is good news, never a reason to step back;
 - an exercise stopped because leg symptoms spread is left out for 7 days.
 """
 
@@ -21,25 +27,43 @@ HOLD_STEP = 2  # seconds
 PAIN_RISE_STEP_BACK = 2
 SYMPTOM_PAUSE = timedelta(days=7)
 SECOND_SPREAD_WINDOW = timedelta(days=14)
-PYRAMID_STEPS_UP = 3  # at most this many pyramid steps above the catalogue's own
+PYRAMID_TOP = 7  # McGill's pyramids go no further than 7-5-3
+SKIPS_TO_SWAP = 3
 
 
 class Progression(NamedTuple):
     doses: Mapping[str, Dose] = MappingProxyType({})
+    # Why each dose differs from the catalogue's (changed now, or as last time).
     reasons: Mapping[str, str] = MappingProxyType({})
     excluded: Mapping[str, str] = MappingProxyType({})
+    # Why the dose changed this time: stored with the session that uses it.
+    changed: Mapping[str, str] = MappingProxyType({})
+    # Each exercise's dose as last kept, before any change now.
+    kept: Mapping[str, Dose] = MappingProxyType({})
+    # Exercises that should leave the routine, and why.
+    swap: Mapping[str, str] = MappingProxyType({})
+
+
+def _rise(before: int | None, after: int | None) -> int | None:
+    if before is None or after is None:
+        return None
+    return after - before
 
 
 def _pain_rise(session: SessionRecord) -> int | None:
-    if session.pain_before is None or session.pain_after is None:
+    """The larger rise of back and leg pain; leg pain falling never counts against."""
+    back = _rise(session.pain_before, session.pain_after)
+    leg = _rise(session.leg_pain_before, session.leg_pain_after)
+    if back is None:
         return None
-    return session.pain_after - session.pain_before
+    return max(back, leg) if leg is not None else back
 
 
 def _pain_did_not_rise(session: SessionRecord) -> bool:
-    """Known scores that did not go up; unknown pain is not taken as easy."""
+    """Back pain known, and neither back nor leg pain up by 2 or more; unknown pain is
+    not taken as easy."""
     rise = _pain_rise(session)
-    return rise is not None and rise <= 0
+    return rise is not None and rise < PAIN_RISE_STEP_BACK
 
 
 def next_doses(
@@ -69,20 +93,29 @@ def next_doses(
                 appearances.setdefault(record.id, []).append((session, record))
     doses: dict[str, Dose] = {}
     reasons: dict[str, str] = {}
+    changed: dict[str, str] = {}
+    swap: dict[str, str] = {}
     for exercise_id, current in kept.items():
         if exercise_id in excluded:
             continue
         exercise = by_id[exercise_id]
-        decision = _decide(exercise, current, appearances.get(exercise_id, []), now)
+        seen = appearances.get(exercise_id, [])
+        decision = _decide(exercise, current, seen, now)
         if decision is not None:
             dose, why = decision
+            if dose == current:  # a step back wanted, at the easiest dose already
+                swap[exercise_id] = f"still hard at its easiest dose ({why})"
+            else:
+                changed[exercise_id] = reasons[exercise_id] = why
             if dose != exercise.dose or current != exercise.dose:
                 doses[exercise_id] = dose
-                reasons[exercise_id] = why
+                reasons.setdefault(exercise_id, f"{_words(current)}: as last time")
         elif current != exercise.dose:
             doses[exercise_id] = current
             reasons[exercise_id] = f"{_words(current)}: as last time"
-    return Progression(doses, reasons, excluded)
+        if len(seen) >= SKIPS_TO_SWAP and all(r.status == "skipped" for _, r in seen[-3:]):
+            swap[exercise_id] = f"skipped {SKIPS_TO_SWAP} times in a row"
+    return Progression(doses, reasons, excluded, changed, kept, swap)
 
 
 TOO_HARD = "too hard"
@@ -99,24 +132,41 @@ def _decide(
     """Step back, step up, or keep (None), from the sessions that were not flare-ups."""
     if not seen:
         return None
-    last_session, last = seen[-1]
-    rise = _pain_rise(last_session)
-    if rise is not None and rise >= PAIN_RISE_STEP_BACK and last.work_seconds > 0:
+    why_back = _why_step_back(seen)
+    if why_back is not None:
         lower = step_back(exercise, current)
-        if lower is not None:
-            return lower, f"{_words(lower)}: down from {_words(current)} after pain rose by {rise}"
-    if last_session.effort == TOO_HARD and last.work_seconds > 0:
-        lower = step_back(exercise, current)
-        if lower is not None:
-            return lower, f"{_words(lower)}: down from {_words(current)}: it felt too hard"
-    if len(seen) >= 2 and all(record.status == "skipped" for _, record in seen[-2:]):
-        lower = step_back(exercise, current)
-        if lower is not None:
-            return lower, f"{_words(lower)}: down from {_words(current)} after skipping it twice"
+        if lower is None:
+            return current, why_back
+        return lower, f"{_words(lower)}: down from {_words(current)}: {why_back}"
     if len(seen) >= 2 and _two_easy_sessions(seen[-2:], current) and _settled(seen, current, now):
         higher = step_up(exercise, current)
         if higher is not None:
-            return higher, f"{_words(higher)}: up from {_words(current)} after two easy sessions"
+            return higher, (
+                f"{_words(higher)}: up from {_words(current)}: two sessions done in full, "
+                "not too hard, no pain rise"
+            )
+    return None
+
+
+def _why_step_back(seen: list[tuple[SessionRecord, ExerciseRecord]]) -> str | None:
+    """Why the last session says to step back, if it does (CLINICAL.md)."""
+    last_session, last = seen[-1]
+    worked = last.work_seconds > 0
+    back = _rise(last_session.pain_before, last_session.pain_after)
+    leg = _rise(last_session.leg_pain_before, last_session.leg_pain_after)
+    if worked and back is not None and back >= PAIN_RISE_STEP_BACK:
+        return f"back pain rose by {back} on {last_session.started_at.date()}"
+    if worked and back is not None and leg is not None and leg >= PAIN_RISE_STEP_BACK:
+        return f"leg pain rose by {leg} on {last_session.started_at.date()}"
+    if worked and last_session.effort == TOO_HARD:
+        return f"it felt too hard on {last_session.started_at.date()}"
+    if worked and last_session.next_morning is False:
+        return (
+            f"pain was not back to its usual level the morning after "
+            f"{last_session.started_at.date()}"
+        )
+    if len(seen) >= 2 and all(record.status == "skipped" for _, record in seen[-2:]):
+        return "skipped twice"
     return None
 
 
@@ -166,10 +216,7 @@ def step_up(exercise: Exercise, dose: Dose) -> Dose | None:
         top = dose.max_reps or base.reps + 2
         return dose.model_copy(update={"reps": dose.reps + 1}) if dose.reps < top else None
     if dose.pyramid is not None:
-        base_top = (
-            base.pyramid[0] if isinstance(base, HoldDose) and base.pyramid else dose.pyramid[0]
-        )
-        if dose.pyramid[0] >= base_top + PYRAMID_STEPS_UP or dose.pyramid[0] >= 30:
+        if dose.pyramid[0] >= PYRAMID_TOP:
             return None
         return dose.model_copy(update={"pyramid": tuple(n + 1 for n in dose.pyramid)})
     top = dose.max_seconds or dose.seconds

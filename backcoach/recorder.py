@@ -52,6 +52,7 @@ class Recorder:
         planned_work: Sequence[float],
         *,
         flare_up: bool,
+        leg_pain_before: int | None = None,
     ) -> None:
         started_at = now()
         self._record = {
@@ -64,6 +65,8 @@ class Recorder:
             "active_seconds": None,
             "pain_before": pain_before,
             "pain_after": None,
+            "leg_pain_before": leg_pain_before,
+            "leg_pain_after": None,
             "effort": None,
             "flare_up": flare_up,
             "seed": plan.seed,
@@ -79,7 +82,13 @@ class Recorder:
 
         def write(history: History) -> None:
             self.session_id = history.begin(
-                plan, focus, pain_before, planned_work, started_at=started_at, flare_up=flare_up
+                plan,
+                focus,
+                pain_before,
+                planned_work,
+                started_at=started_at,
+                flare_up=flare_up,
+                leg_pain_before=leg_pain_before,
             )
 
         self._add(write)
@@ -123,13 +132,11 @@ class Recorder:
             )
         )
 
-    def answer(self, *, pain_after: int | None = None, effort: str | None = None) -> None:
-        """A closing answer, stored the moment it is given."""
-        if pain_after is not None:
-            self._record["pain_after"] = pain_after
-        if effort is not None:
-            self._record["effort"] = effort
-        self._add(lambda history: history.record_answers(self._id(), pain_after, effort))
+    def answer(self, **answers: int | str | None) -> None:
+        """A closing answer (pain_after, leg_pain_after, effort), stored the moment it is
+        given."""
+        self._record.update((key, value) for key, value in answers.items() if value is not None)
+        self._add(lambda history: history.record_answers(self._id(), **answers))
 
     # --- writing -----------------------------------------------------------------
 

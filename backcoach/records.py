@@ -82,6 +82,9 @@ def session_record(
             "red_flags": tuple(json.loads(row["red_flags"])),
             "red_flag_tier": row["red_flag_tier"],
             "symptoms_spread": bool(row["symptoms_spread"]),
+            "leg_pain_before": row["leg_pain_before"],
+            "leg_pain_after": row["leg_pain_after"],
+            "next_morning": None if row["next_morning"] is None else bool(row["next_morning"]),
             "exercises": [
                 record
                 for exercise in exercises
@@ -105,6 +108,7 @@ def _exercise_record(session_id: int, exercise: sqlite3.Row) -> ExerciseRecord |
                 "work_seconds": exercise["work_seconds"],
                 "planned_work_seconds": exercise["planned_work_seconds"],
                 "saved_dose": _saved(exercise),
+                "dose_change": exercise["dose_reason"],
             }
         )
     except (ValueError, TypeError) as exc:

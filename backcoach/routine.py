@@ -69,7 +69,7 @@ def review(
     catalogue: Catalogue,
     *,
     new: bool,
-    dropped: Mapping[str, str],
+    dropped: Mapping[str, object],
     swap: Mapping[str, str],
     now: datetime,
 ) -> Review:
@@ -116,7 +116,7 @@ def review(
             continue
         entries[index] = (stand_in.id, phase)
         avoid.add(stand_in.id)
-        changes.append(f"{stand_in.name} in place of {name}: {why}")
+        changes.append(f"{stand_in.name} takes the place of {name} in your routine: {why}")
     kept = [(exercise_id, phase) for exercise_id, phase in entries if exercise_id]
     refreshed = False
     if now - saved.refreshed_at >= REFRESH_AFTER:
@@ -147,7 +147,10 @@ def _refresh(
         return False
     entries[index] = (fresh.id, "main")
     avoid.add(fresh.id)
-    changes.append(f"{fresh.name} in place of {exercise.name}: 4 weeks with the same exercises")
+    changes.append(
+        f"{fresh.name} takes the place of {exercise.name} in your routine: "
+        "4 weeks with the same exercises"
+    )
     return True
 
 

@@ -135,6 +135,14 @@ def coach(
             out.print(f"(Your answer could not be saved: {error.message}.)", style="yellow")
         return None
 
+    if ask is not None and history is not None:
+        from backcoach.questions import ask_next_morning
+        from backcoach.storage import now
+
+        if ask_next_morning(out, ask, history, now()):  # the 24-hour rule: a step back
+            prepared = prepared.again(history)
+            plan = prepared.plan()
+            out.print(plan_view(plan))
     pain_before = None if ask is None else safety.ask_pain(out, ask, "now")
     if (
         ask is not None
@@ -152,6 +160,11 @@ def coach(
         if gentler:
             plan = prepared.plan(flare_up=True)
             out.print(plan_view(plan))
+    leg_before = None
+    if ask is not None:
+        from backcoach.questions import ask_leg_pain_before
+
+        leg_before = ask_leg_pain_before(out, ask, history)
     from backcoach.render.safety import advice
     from backcoach.vocabulary import Kind, Region
 
@@ -160,10 +173,15 @@ def coach(
     if ask is not None:
         ask("Ready? Press Enter to begin (Ctrl-C to stop)")
 
+    from backcoach.coaching import keep_routine
+
+    unsaved = keep_routine(prepared, plan, history)  # the routine as this session uses it
+    if unsaved is not None:
+        out.print(f"({unsaved}.)", style="yellow", markup=False, highlight=False)
     live = LiveSession(
         plan, prepared.candidates, options, out, clock, keys, history, ask, why_unsaved
     )
-    return live.run(pain_before)
+    return live.run(pain_before, leg_before)
 
 
 def _screen(
@@ -251,16 +269,20 @@ class LiveSession:
             on_symptoms=self._on_symptoms if ask is not None else None,
         )
         self.emergency = False
+        self.leg_before: int | None = None
+        self.leg_after: int | None = None
         self.recorder = Recorder(history, self.renderer.notice, why_unsaved)
 
-    def run(self, pain_before: int | None) -> Outcome:
+    def run(self, pain_before: int | None, leg_before: int | None = None) -> Outcome:
         engine, recorder = self.engine, self.recorder
+        self.leg_before = leg_before
         recorder.begin(
             self.plan,
             focus_words(self.plan.regions, self.plan.kinds),
             pain_before,
             engine.outcome.work_planned,
             flare_up=self.plan.flare_up,
+            leg_pain_before=leg_before,
         )
         engine.subscribe(self._record)
         with _stop_signals_raise():
@@ -286,6 +308,11 @@ class LiveSession:
                 self._close_record()
                 raise _stopped(stop, "the session is kept") from None
         self.out.print(session_summary(self.plan, outcome, None, pain_before, pain_after))
+        if self.leg_after is not None and leg_before is not None:
+            from backcoach.questions import CENTRALISING
+
+            easing = f" {CENTRALISING}" if self.leg_after < leg_before else ""
+            self.out.print(f"Leg pain: {leg_before} → {self.leg_after}.{easing}")
         from backcoach.render.safety import advice
 
         self.out.print(advice(safety.advice_after(self.plan.flare_up, pain_before, pain_after)))
@@ -303,6 +330,9 @@ class LiveSession:
         try:
             pain_after = safety.ask_pain(self.out, self.ask, "now, after the session")
             self.recorder.answer(pain_after=pain_after)
+            if self.leg_before is not None:
+                self.leg_after = safety.ask_pain(self.out, self.ask, "in your leg now")
+                self.recorder.answer(leg_pain_after=self.leg_after)
             self.recorder.answer(effort=safety.ask_effort(self.out, self.ask))
         except EndOfInput:
             self.out.print("\n(Input closed: the other questions are skipped.)", style="dim")

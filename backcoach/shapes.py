@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from backcoach.models import Exercise, Plan, SessionRecord
+    from backcoach.routine_store import RoutineFacts
     from backcoach.stats import Stats
 
 
@@ -128,6 +129,47 @@ def history_csv(sessions: Sequence[SessionRecord]) -> str:
             )
         )
     return buffer.getvalue()
+
+
+def routine_json(
+    facts: RoutineFacts, focus_words: str, exercises: Mapping[str, Exercise]
+) -> dict[str, Any]:
+    """`routine --json`: the routine, and each exercise's dose story."""
+    routine = facts.routine
+
+    def story(exercise_id: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "date": change.at.isoformat(),
+                "dose": change.dose.model_dump(mode="json"),
+                "dose_text": change.dose.describe(),
+                "reason": change.reason,
+            }
+            for change in facts.stories.get(exercise_id, [])
+        ]
+
+    return {
+        "focus": focus_words,
+        "since": routine.started_at.isoformat(),
+        "refreshed": routine.refreshed_at.isoformat(),
+        "minutes": routine.minutes,
+        "level": routine.level.value,
+        "equipment": [e.value for e in routine.equipment],
+        "exercises": [
+            {
+                "id": exercise_id,
+                "name": exercises[exercise_id].name if exercise_id in exercises else None,
+                "phase": phase,
+                "doses": story(exercise_id),
+            }
+            for exercise_id, phase in routine.entries
+        ],
+        "changes": [{"date": at.isoformat(), "reason": why} for at, why in facts.changes],
+        "dropped": [
+            {"id": exercise_id, "since": since.isoformat()}
+            for exercise_id, since in sorted(facts.dropped.items())
+        ],
+    }
 
 
 def write_json(data: object) -> None:

@@ -42,13 +42,14 @@ from backcoach.records import (
 # second spread within 14 days.
 RECENT_DAYS = timedelta(days=15)
 T = TypeVar("T")
+_ANSWERS = frozenset({"pain_after", "leg_pain_after", "effort", "next_morning"})
 
 
 def now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def _iso(moment: datetime) -> str:
+def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
@@ -68,7 +69,7 @@ class History:
     # --- writing ----------------------------------------------------------
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Cursor]:
+    def write(self) -> Iterator[sqlite3.Cursor]:
         try:
             cursor = self.db.cursor()
             cursor.execute("BEGIN IMMEDIATE")
@@ -94,18 +95,19 @@ class History:
         *,
         started_at: datetime | None = None,
         flare_up: bool = False,
+        leg_pain_before: int | None = None,
     ) -> int:
         """Write the session row and its planned exercises; returns the session id.
 
         `planned_work` is each step's seconds of actual work (holds and reps).
         """
-        with self._write() as cursor:
+        with self.write() as cursor:
             cursor.execute(
                 """INSERT INTO sessions (started_at, focus, minutes, level, seed, flare_up,
-                    planned_seconds, pain_before, red_flags, pid)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    planned_seconds, pain_before, red_flags, pid, leg_pain_before)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
-                    _iso(started_at or now()),
+                    iso(started_at or now()),
                     focus,
                     plan.minutes,
                     plan.level.value,
@@ -115,13 +117,15 @@ class History:
                     pain_before,
                     "[]",
                     os.getpid(),
+                    leg_pain_before,
                 ),
             )
             session_id = cursor.lastrowid
             assert session_id is not None
             cursor.executemany(
                 """INSERT INTO session_exercises (session_id, position, exercise_id, name, phase,
-                    dose, planned_work_seconds, saved_dose) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    dose, planned_work_seconds, saved_dose, dose_reason)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [
                     (
                         session_id,
@@ -132,6 +136,7 @@ class History:
                         step.dose.model_dump_json(),
                         planned_work[position],
                         (step.saved_dose or step.dose).model_dump_json(),
+                        step.dose_change,
                     )
                     for position, step in enumerate(plan.steps)
                 ],
@@ -143,14 +148,14 @@ class History:
     ) -> int:
         """A session stopped by the safety screen before it began."""
         moment = at or now()
-        with self._write() as cursor:
+        with self.write() as cursor:
             cursor.execute(
                 """INSERT INTO sessions (started_at, ended_at, focus, minutes, level, seed,
                     planned_seconds, outcome, red_flags, red_flag_tier)
                    VALUES (?, ?, ?, ?, ?, ?, ?, 'red flag', ?, ?)""",
                 (
-                    _iso(moment),
-                    _iso(moment),
+                    iso(moment),
+                    iso(moment),
                     focus,
                     plan.minutes,
                     plan.level.value,
@@ -174,11 +179,11 @@ class History:
     ) -> None:
         """One exercise's result; with `active_seconds`, the session's time done so far too,
         so a session that is never finished (kill -9, power cut) still shows its time."""
-        with self._write() as cursor:
+        with self.write() as cursor:
             cursor.execute(
                 """UPDATE session_exercises SET status = ?, work_seconds = ?, ended_at = ?
                    WHERE session_id = ? AND position = ?""",
-                (status, work_seconds, _iso(now()), session_id, order),
+                (status, work_seconds, iso(now()), session_id, order),
             )
             if active_seconds is not None:
                 cursor.execute(
@@ -186,17 +191,17 @@ class History:
                     (round(active_seconds, 3), session_id),
                 )
 
-    def record_answers(
-        self, session_id: int, pain_after: int | None = None, effort: str | None = None
-    ) -> None:
-        """Closing answers, each stored as it is given (after the session's end)."""
-        with self._write() as cursor:
-            if pain_after is not None:
-                cursor.execute(
-                    "UPDATE sessions SET pain_after = ? WHERE id = ?", (pain_after, session_id)
-                )
-            if effort is not None:
-                cursor.execute("UPDATE sessions SET effort = ? WHERE id = ?", (effort, session_id))
+    def record_answers(self, session_id: int, **answers: int | str | bool | None) -> None:
+        """Answers about a session (pain_after, leg_pain_after, effort, next_morning), each
+        stored as it is given; None is not an answer."""
+        with self.write() as cursor:
+            for column, value in answers.items():
+                if column not in _ANSWERS:
+                    raise ValueError(f"not an answer about a session: {column}")
+                if value is not None:
+                    cursor.execute(
+                        f"UPDATE sessions SET {column} = ? WHERE id = ?", (value, session_id)
+                    )
 
     def record_safety_check(
         self,
@@ -207,10 +212,10 @@ class History:
         at: datetime | None = None,
     ) -> None:
         """A safety screen's answers: 'full' (the every-session lists) or 'clinician'."""
-        with self._write() as cursor:
+        with self.write() as cursor:
             cursor.execute(
                 "INSERT INTO safety_checks (checked_at, kind, flags, cleared) VALUES (?, ?, ?, ?)",
-                (_iso(at or now()), kind, json.dumps(list(codes)), int(cleared)),
+                (iso(at or now()), kind, json.dumps(list(codes)), int(cleared)),
             )
 
     def screening_memory(self) -> Memory:
@@ -230,14 +235,14 @@ class History:
 
     def record_session_flag(self, session_id: int, code: str, tier: str) -> None:
         """A red flag that came up during a session (new numbness or weakness)."""
-        with self._write() as cursor:
+        with self.write() as cursor:
             cursor.execute(
                 "UPDATE sessions SET red_flags = ?, red_flag_tier = ? WHERE id = ?",
                 (json.dumps([code]), tier, session_id),
             )
 
     def record_symptoms_spread(self, session_id: int) -> None:
-        with self._write() as cursor:
+        with self.write() as cursor:
             cursor.execute("UPDATE sessions SET symptoms_spread = 1 WHERE id = ?", (session_id,))
 
     def finish(
@@ -251,12 +256,12 @@ class History:
         effort: str | None = None,
         ended_at: datetime | None = None,
     ) -> None:
-        with self._write() as cursor:
+        with self.write() as cursor:
             cursor.execute(
                 """UPDATE sessions SET ended_at = ?, outcome = ?, completed = ?,
                     active_seconds = ?, pain_after = ?, effort = ? WHERE id = ?""",
                 (
-                    _iso(ended_at or now()),
+                    iso(ended_at or now()),
                     outcome,
                     int(completed),
                     round(active_seconds, 3),
@@ -298,7 +303,7 @@ class History:
                         (exercise_id, per_exercise),
                     )
                 )
-            since = _iso(moment - RECENT_DAYS)
+            since = iso(moment - RECENT_DAYS)
             wanted.update(
                 row[0]
                 for row in self.db.execute(

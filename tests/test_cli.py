@@ -289,7 +289,7 @@ def test_plan_says_why_a_dose_changed(
         history.record_answers(sid, effort="about right")
     history.close()
     data = json.loads(run("plan", "--seed", "9", "--json").stdout)
-    assert any("up from" in step["reason"] and "after two easy sessions" in step["reason"]
+    assert any("up from" in step["reason"] and "two sessions done in full" in step["reason"]
                for step in data["steps"])  # fmt: skip
 
 

@@ -32,6 +32,8 @@ def session(
     effort: str | None = "about right",
     flare_up: bool = False,
     saved: Dose | None = None,
+    leg: tuple[int | None, int | None] = (None, None),
+    next_morning: bool | None = None,
 ) -> SessionRecord:
     exercise = cat().by_id()[exercise_id]
     return SessionRecord.model_validate(
@@ -41,6 +43,7 @@ def session(
             "flare_up": flare_up, "planned_seconds": 600, "active_seconds": 600,
             "pain_before": pain[0], "pain_after": pain[1], "effort": effort, "completed": True,
             "outcome": "done", "red_flags": (), "red_flag_tier": None, "symptoms_spread": False,
+            "leg_pain_before": leg[0], "leg_pain_after": leg[1], "next_morning": next_morning,
             "exercises": [{
                 "order": 0, "id": exercise_id, "name": exercise.name, "phase": "main",
                 "status": status, "dose": (dose or exercise.dose).model_dump(),
@@ -57,7 +60,10 @@ def test_two_easy_sessions_step_a_hold_up() -> None:
     result = next_doses(history, cat().exercises, NOW)
     dose = result.doses["childs-pose"]
     assert isinstance(dose, HoldDose) and dose.seconds == 22
-    assert result.reasons["childs-pose"] == "3 × 22 s: up from 3 × 20 s after two easy sessions"
+    assert result.reasons["childs-pose"] == (
+        "3 × 22 s: up from 3 × 20 s: two sessions done in full, not too hard, no pain rise"
+    )
+    assert result.changed["childs-pose"] == result.reasons["childs-pose"]  # stored with it
 
 
 def test_a_pyramid_steps_up_to_the_next_pyramid() -> None:
@@ -77,13 +83,51 @@ def test_pain_rising_by_two_steps_back() -> None:
     result = next_doses(history, cat().exercises, NOW)
     dose = result.doses["cat-cow"]
     assert isinstance(dose, RepsDose) and dose.reps == 9
-    assert result.reasons["cat-cow"] == "9 reps: down from 10 reps after pain rose by 2"
+    assert result.reasons["cat-cow"].startswith("9 reps: down from 10 reps: back pain rose by 2")
 
 
 def test_skipped_twice_steps_back() -> None:
     history = [session(2, "glute-bridge", "skipped"), session(1, "glute-bridge", "skipped")]
     result = next_doses(history, cat().exercises, NOW)
-    assert "after skipping it twice" in result.reasons["glute-bridge"]
+    assert result.reasons["glute-bridge"].endswith(": skipped twice")
+
+
+def test_skipped_three_times_in_a_row_leaves_the_routine() -> None:
+    history = [session(days, "glute-bridge", "skipped", number=4 - days) for days in (3, 2, 1)]
+    assert "skipped 3 times in a row" in next_doses(history, cat().exercises, NOW).swap["glute-bridge"]
+
+
+def test_leg_pain_rising_steps_back_but_leg_pain_falling_never_does() -> None:
+    rising = [session(1, "cat-cow", "done", leg=(3, 5))]
+    assert "leg pain rose by 2" in next_doses(rising, cat().exercises, NOW).reasons["cat-cow"]
+    # Centralisation: leg pain falls, back pain steady; two such sessions step up.
+    easing = [session(d, "cat-cow", "done", leg=(6, 3), number=3 - d) for d in (3, 1)]
+    dose = next_doses(easing, cat().exercises, NOW).doses["cat-cow"]
+    assert isinstance(dose, RepsDose) and dose.reps == 11
+
+
+def test_pain_not_settled_by_the_next_morning_steps_back() -> None:
+    history = [session(1, "cat-cow", "done", next_morning=False)]
+    result = next_doses(history, cat().exercises, NOW)
+    assert "not back to its usual level the morning after" in result.reasons["cat-cow"]
+    settled = [session(1, "cat-cow", "done", next_morning=True)]
+    assert "cat-cow" not in next_doses(settled, cat().exercises, NOW).doses
+
+
+def test_mcgill_pyramids_stop_at_seven_five_three() -> None:
+    curl_up = cat().by_id()["modified-curl-up"]
+    top = HoldDose.model_validate({**curl_up.dose.model_dump(), "pyramid": (7, 5, 3)})
+    assert step_up(curl_up, top) is None
+
+
+def test_too_hard_at_the_easiest_dose_leaves_the_routine() -> None:
+    cat_cow = cat().by_id()["cat-cow"]
+    easiest = cat_cow.dose
+    while (lower := step_back(cat_cow, easiest)) is not None:
+        easiest = lower
+    history = [session(1, "cat-cow", "done", effort="too hard", saved=easiest)]
+    result = next_doses(history, cat().exercises, NOW)
+    assert "still hard at its easiest dose" in result.swap["cat-cow"]
 
 
 def test_symptom_spread_leaves_it_out_for_seven_days() -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from .test_terminal import BIN, env, finish, pass_the_screen, spawn
+from .test_terminal import BIN, env, finish, no_leg_symptoms, pass_the_screen, spawn
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and pty")
 
@@ -35,6 +35,7 @@ def to_the_closing_questions(home: Path) -> pexpect.spawn:
     pass_the_screen(child)
     child.expect("Pain now, from 0")
     child.sendline("4")
+    no_leg_symptoms(child)
     child.expect("Ready")
     child.sendline("")
     child.expect("Pain now, after the session")
@@ -257,6 +258,7 @@ def started(home: Path) -> pexpect.spawn:
     pass_the_screen(child)
     child.expect("Pain now, from 0")
     child.sendline("3")
+    no_leg_symptoms(child)
     child.expect("Ready")
     child.sendline("")
     child.expect("get ready: Thread the needle")

@@ -35,21 +35,21 @@ def test_a_blank_database_gets_exactly_the_schema(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
     open_history(path).close()
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    schema = [
-        row[0] for row in db.execute("SELECT sql FROM sqlite_master ORDER BY rowid") if row[0]
-    ]
-    assert len(schema) == 6  # sessions, exercises, their two indexes, safety checks, its index
-    assert schema[0] == MIGRATIONS[0][0] and schema[2] == MIGRATIONS[0][2]
-    assert schema[3:] == [MIGRATIONS[1][1], *MIGRATIONS[2]]
+    tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    assert tables == [
+        "sessions", "session_exercises", "safety_checks", "routines", "routine_changes",
+        "dropped_exercises", "episode_answers",
+    ]  # fmt: skip
     exercise_columns = [row[1] for row in db.execute("PRAGMA table_info(session_exercises)")]
-    assert exercise_columns[-1] == "saved_dose"  # migration 4
+    assert exercise_columns[-2:] == ["saved_dose", "dose_reason"]  # migrations 4 and 5
     columns = [row[1] for row in db.execute("PRAGMA table_info(sessions)")]
     assert columns == [
         "id", "started_at", "ended_at", "focus", "minutes", "level", "seed", "flare_up",
         "planned_seconds", "active_seconds", "pain_before", "pain_after", "effort", "completed",
         "outcome", "red_flags", "red_flag_tier", "symptoms_spread", "pid",
+        "leg_pain_before", "leg_pain_after", "next_morning",
     ]  # fmt: skip
 
 

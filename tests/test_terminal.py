@@ -43,6 +43,12 @@ def pass_the_screen(child: pexpect.spawn, first_time: bool = True) -> None:
         child.sendline("0")
 
 
+def no_leg_symptoms(child: pexpect.spawn) -> None:
+    """Answer the leg-symptoms question (asked once per episode): none."""
+    child.expect("Do you have pain, tingling or numbness down a leg")
+    child.sendline("n")
+
+
 def finish(child: pexpect.spawn) -> int:
     child.expect(pexpect.EOF)
     child.close()
@@ -63,6 +69,7 @@ def test_a_session_runs_to_the_end_with_its_questions(isolated_home: Path) -> No
     child.sendline("11")
     child.expect("Please type a whole number from 0 to 10")
     child.sendline("4")
+    no_leg_symptoms(child)
     child.expect("Ready\\? Press Enter")
     child.sendline("")
     child.expect("time runs ×100")
@@ -113,6 +120,7 @@ def test_leg_symptoms_spreading_stops_the_extension_exercises(isolated_home: Pat
     pass_the_screen(child)
     child.expect("Pain now")
     child.sendline("")
+    no_leg_symptoms(child)
     child.expect("Ready")
     child.sendline("")
     child.expect("get ready: Prone press-up")
@@ -209,6 +217,10 @@ def test_pain_of_seven_or_more_offers_a_flare_up_session(isolated_home: Path) ->
     child.expect("Your pain is 8/10. Switch to a gentler flare-up session")
     child.sendline("")  # the default is yes
     child.expect("flare-up day: a few gentle exercises lying down")
+    child.expect("Do you have pain, tingling or numbness down a leg")
+    child.sendline("y")
+    child.expect("Pain in your leg now")
+    child.sendline("5")
     child.expect("Ready")
     child.sendline("")
     child.expect("get ready: ")
@@ -216,8 +228,11 @@ def test_pain_of_seven_or_more_offers_a_flare_up_session(isolated_home: Path) ->
     while child.expect(["move further down the leg\\? y / n", "Pain now, after"]) == 0:
         child.send("n")
     child.sendline("")
+    child.expect("Pain in your leg now")  # leg pain, apart from back pain
+    child.sendline("3")
     child.expect("How hard")
     child.sendline("")
+    child.expect("Leg pain: 5 → 3. Leg pain easing")  # centralisation is good news
     child.expect("keep walking gently")  # the advice after a flare-up day
     assert finish(child) == 0
 

@@ -165,8 +165,7 @@ def plan_view(plan: Plan) -> RenderableType:
     header = Text.assemble(
         ("Plan: ", "bold"),
         f"{focus} · {plan.minutes} min · {plan.level.value}",
-        (" · seed ", "dim"),
-        (str(plan.seed), "dim"),
+        (" · your routine", "dim") if plan.routine else (f" · seed {plan.seed}", "dim"),
     )
     wide: list[list[Cell]] = []
     stacked: list[list[Cell]] = []
@@ -214,5 +213,20 @@ def plan_view(plan: Plan) -> RenderableType:
     parts: list[RenderableType] = [header, table, total]
     for note in plan.notes:
         parts.append(Text(f"Note: {one_line(note)}", style="yellow"))
-    parts.append(Text(f"Same plan again: --seed {plan.seed}", style="dim"))
+    if plan.routine:
+        parts.append(
+            Text(
+                "Your routine: the same exercises each session, doses that progress. "
+                "backcoach routine shows it; --new makes a new one.",
+                style="dim",
+            )
+        )
+    else:
+        parts.append(
+            Text(
+                f"Same plan again: --seed {plan.seed} (the same exercises; doses follow "
+                "your progress since)",
+                style="dim",
+            )
+        )
     return Group(*parts)

@@ -1,0 +1,106 @@
+"""`backcoach routine`: the routine, since when, and each exercise's dose story in a line."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from backcoach.render.grid import Cell, Grid, Layout
+from backcoach.render.words import one_line
+
+if TYPE_CHECKING:
+    from backcoach.models import Dose, Exercise
+    from backcoach.routine_store import DoseChange, RoutineFacts
+
+# The last few changes of a dose, so that each exercise stays one line.
+CHANGES_SHOWN = 3
+
+
+def day(moment: datetime) -> str:
+    local = moment.astimezone()
+    return f"{local.day} {local:%b %Y}"
+
+
+def current_dose(story: list[DoseChange], exercise: Exercise | None) -> Dose | None:
+    if story:
+        return story[-1].dose
+    return exercise.dose if exercise is not None else None
+
+
+def dose_line(story: list[DoseChange]) -> str:
+    """'8 reps since 3 Dec 2026', or the last changes: '9 reps on 5 Dec 2026: why; ...'."""
+    if not story:
+        return "not done yet"
+    if len(story) == 1:
+        return f"{story[0].dose.describe()} since {day(story[0].at)}"
+    shown = story[1:][-CHANGES_SHOWN:]
+    earlier = len(story) - 1 - len(shown)
+    lines = [f"{change.reason or change.dose.describe()} ({day(change.at)})" for change in shown]
+    more = f"{earlier} earlier change(s); " if earlier else ""
+    return more + "; then ".join(lines)
+
+
+def routine_view(
+    facts: RoutineFacts, focus_words: str, exercises: dict[str, Exercise]
+) -> RenderableType:
+    routine = facts.routine
+    equipment = ", ".join(e.value for e in routine.equipment) or "no equipment"
+    header = Text.assemble(
+        ("Your routine: ", "bold"),
+        focus_words,
+        (
+            f" · since {day(routine.started_at)} · made for {routine.minutes} min, "
+            f"{routine.level.value}, {equipment}",
+            "dim",
+        ),
+    )
+    wide: list[list[Cell]] = []
+    blocks: list[list[Cell]] = []
+    for number, (exercise_id, phase) in enumerate(routine.entries, start=1):
+        exercise = exercises.get(exercise_id)
+        name = exercise.name if exercise is not None else exercise_id
+        story = facts.stories.get(exercise_id, [])
+        dose = current_dose(story, exercise)
+        dose_words = dose.describe() if dose is not None else "?"
+        line = dose_line(story)
+        wide.append(
+            [((str(number), ""),), ((phase, ""),), ((name, ""),),
+             ((dose_words, ""),), ((line, "dim"),)]
+        )  # fmt: skip
+        blocks.append(
+            [((f"{number}. {name}", "bold"), (f"{phase} · {dose_words}", ""), (line, "dim"))]
+        )
+    table = Grid(
+        Layout(
+            ["#", "phase", "exercise", "dose now", "how the dose changed"],
+            wide,
+            flexible={2: 16, 4: 24},
+            right=frozenset({0}),
+        ),
+        Layout(["exercise"], blocks, flexible={0: 1}, spaced=True),
+    )
+    parts: list[RenderableType] = [header, table]
+    if facts.changes:
+        parts.append(Text("Changes to the routine:", style="bold"))
+        for moment, reason in facts.changes[-5:]:
+            parts.append(Text(f"  {day(moment)}: {one_line(reason)}"))
+    for exercise_id, since in sorted(facts.dropped.items()):
+        parts.append(
+            Text(
+                f"Dropped: {exercise_id} (since {day(since)}); "
+                f"backcoach routine keep {exercise_id} brings it back",
+                style="dim",
+            )
+        )
+    parts.append(
+        Text(
+            "Doses step up after two sessions done in full, not too hard and with no pain "
+            "rise, at most every 48 hours; they step back when a session was too hard, pain "
+            "rose by 2 or more, or it lasted into the next morning.",
+            style="dim",
+        )
+    )
+    return Group(*parts)
