@@ -379,10 +379,11 @@ def report_command(
     from datetime import date
 
     from backcoach import report, stats
+    from backcoach.routine_store import read_dose_changes
     from backcoach.storage import read_overview
 
     chosen = report.format_for(report_format, output)
-    overview = read_overview()
+    overview = read_overview()._replace(dose_changes=read_dose_changes())
     summary = stats.compute(overview, date.today())
     render = report.html if chosen == "html" else report.markdown
     text = render(overview, summary, date.today())

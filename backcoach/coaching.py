@@ -135,8 +135,10 @@ def prepare(
     choices: Choices,
     history: History | None = None,
     defaults: Mapping[str, Any] | None = None,
+    moment: datetime | None = None,
 ) -> Prepared:
-    """Everything a plan needs. Without `history`, the saved one is read if it exists."""
+    """Everything a plan needs. Without `history`, the saved one is read if it exists;
+    `moment` is now unless given (tests of rules that span days)."""
     from backcoach.routine import focus_key
     from backcoach.storage import now
 
@@ -147,7 +149,7 @@ def prepare(
     candidates = library.candidates(
         frozenset(Region), request.level, request.equipment, request.seed
     )
-    moment = now()
+    moment = moment or now()
     key = focus_key(request.regions, request.kinds)
     known = _Known.read(history, [e.id for e in candidates.exercises], key, moment)
     request, swap = _progressed(request, library, known.recent, moment, candidates)

@@ -38,6 +38,9 @@ __all__ = ["Request", "build", "flare_up_dose"]
 
 # The cool-down: a calm stretch to finish, and at most one more in a routine.
 COOL_DOWN_MOST = 2
+# The share of the minutes a new routine takes at its first doses.
+ROUTINE_SHARE = 0.75
+ROOM_TO_GROW_FROM = 8  # minutes
 
 
 def build(catalogue: Catalogue, request: Request) -> Plan:
@@ -87,7 +90,13 @@ def _fresh(allowed: Pools, request: Request, budget: int, rng: random.Random) ->
     best: list[Choice] = []
     best_total = -1
     for _attempt in range(ATTEMPTS):
-        selected = _upright_warm_up(_select(allowed, request, budget, rng), allowed, budget)
+        # The routine takes part of the minutes: room for its doses to progress, which
+        # today's extras use meanwhile.
+        # Sessions under 8 minutes have no time to spare: they are remade if they outgrow it.
+        share = ROUTINE_SHARE if request.minutes >= ROOM_TO_GROW_FROM else 1.0
+        routine_budget = int(budget * share)
+        selected = _select(allowed, request, routine_budget, rng)
+        selected = _upright_warm_up(selected, allowed, routine_budget)
         choices = extra_gentle(fill(order(selected), budget), allowed, budget)
         seconds = total(choices)
         if seconds > best_total:

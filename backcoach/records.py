@@ -14,14 +14,8 @@ if TYPE_CHECKING:
 
 from pydantic import TypeAdapter
 
-from backcoach.models import (
-    ClinicianCheck,
-    Dose,
-    ExerciseRecord,
-    RedFlagAnswer,
-    SessionFacts,
-    SessionRecord,
-)
+from backcoach.facts import ClinicianCheck, RedFlagAnswer, SessionFacts
+from backcoach.models import Dose, ExerciseRecord, SessionRecord
 
 # A session with no end older than its plan plus this has stopped for good.
 STILL_RUNNING_GRACE = timedelta(hours=1)

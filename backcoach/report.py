@@ -11,7 +11,7 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
-from backcoach.models import ExerciseTally, Overview
+from backcoach.facts import ExerciseTally, Overview
 from backcoach.screening import DURING_SESSION, NOT_A_DIAGNOSIS, RED_FLAGS
 from backcoach.stats import Stats
 from backcoach.vocabulary import unknown
@@ -173,6 +173,19 @@ def markdown(overview: Overview, stats: Stats, generated: date) -> str:
         ]
     else:
         lines.append("None yet.")
+    lines += ["", "## Dose changes (newest first)", ""]
+    if overview.dose_changes:
+        lines += [
+            f"- {c.at.astimezone().date().isoformat()}: {md(c.name)} ({md(c.id)}), {md(c.reason)}"
+            for c in overview.dose_changes
+        ]
+    else:
+        lines.append("None yet: doses are the catalogue's.")
+    lines += ["", "## Skipped or stopped most often", ""]
+    if stats.most_skipped:
+        lines += [f"- {md(name)} ({md(i)}): {n} time(s)" for i, name, n in stats.most_skipped]
+    else:
+        lines.append("Nothing skipped.")
     lines += ["", "## Stopped because leg symptoms spread", ""]
     if stats.stopped_for_symptoms:
         lines += [
@@ -276,6 +289,27 @@ def html(overview: Overview, stats: Stats, generated: date) -> str:
         if stats.stopped_for_symptoms
         else "<p>None.</p>"
     )
+    changes = (
+        "<ul>"
+        + "".join(
+            f"<li>{c.at.astimezone().date().isoformat()}: {e(c.name)} "
+            f"(<code>{e(c.id)}</code>), {e(c.reason)}</li>"
+            for c in overview.dose_changes
+        )
+        + "</ul>"
+        if overview.dose_changes
+        else "<p>None yet: doses are the catalogue's.</p>"
+    )
+    skipped = (
+        "<ul>"
+        + "".join(
+            f"<li>{e(name)} (<code>{e(i)}</code>): {n} time(s)</li>"
+            for i, name, n in stats.most_skipped
+        )
+        + "</ul>"
+        if stats.most_skipped
+        else "<p>Nothing skipped.</p>"
+    )
     answers = _red_flag_answers(overview)
     flags = (
         "<ul>"
@@ -316,6 +350,10 @@ after: {_pain(stats.pain_after_average)}.</p>
 {chart}
 <h2>Exercises and doses</h2>
 {exercises}
+<h2>Dose changes (newest first)</h2>
+{changes}
+<h2>Skipped or stopped most often</h2>
+{skipped}
 <h2>Stopped because leg symptoms spread</h2>
 {stopped}
 <h2>See-a-clinician items (asked once per episode)</h2>

@@ -90,7 +90,8 @@ def review(
     by_id = catalogue.by_id()
     available = {exercise.id for exercise in allowed.region}
     entries = list(saved.entries)
-    avoid = {exercise_id for exercise_id, _ in entries} | set(dropped)
+    # Never in: what is dropped, and what progression would swap out again at once.
+    avoid = {exercise_id for exercise_id, _ in entries} | set(dropped) | set(swap)
     changes: list[str] = []
     for index, (exercise_id, phase) in enumerate(list(entries)):
         exercise = by_id.get(exercise_id)
@@ -111,7 +112,7 @@ def review(
         if stand_in is None:
             entries[index] = ("", phase)
             changes.append(
-                f"{name} left the routine: {why}; nothing like it is left to take its place"
+                f"{name} leaves your routine: {why}; nothing like it is left to take its place"
             )
             continue
         entries[index] = (stand_in.id, phase)

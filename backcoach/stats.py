@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
-from backcoach.models import Overview
+from backcoach.facts import Overview
 
 WEEKS = 8
 MOST_SKIPPED = 5

@@ -27,7 +27,8 @@ from backcoach.migrations import BUSY_TIMEOUT_MS, check_and_migrate, write_error
 if TYPE_CHECKING:
     from backcoach.screening import Memory
 
-from backcoach.models import ExerciseStatus, ExerciseTally, Overview, Plan, SessionRecord
+from backcoach.facts import ExerciseTally, Overview
+from backcoach.models import ExerciseStatus, Plan, SessionRecord
 from backcoach.records import (
     clinician_check,
     dose_text,

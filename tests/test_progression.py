@@ -94,7 +94,9 @@ def test_skipped_twice_steps_back() -> None:
 
 def test_skipped_three_times_in_a_row_leaves_the_routine() -> None:
     history = [session(days, "glute-bridge", "skipped", number=4 - days) for days in (3, 2, 1)]
-    assert "skipped 3 times in a row" in next_doses(history, cat().exercises, NOW).swap["glute-bridge"]
+    assert (
+        "skipped 3 times in a row" in next_doses(history, cat().exercises, NOW).swap["glute-bridge"]
+    )
 
 
 def test_leg_pain_rising_steps_back_but_leg_pain_falling_never_does() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from backcoach import report
-from backcoach.models import Overview
+from backcoach.facts import Overview
 from backcoach.stats import compute
 from backcoach.storage import open_history
 

@@ -16,7 +16,7 @@ import pytest
 
 from backcoach import catalogue, planner
 from backcoach.errors import StorageError
-from backcoach.migrations import MIGRATIONS, SCHEMA_VERSION
+from backcoach.migrations import SCHEMA_VERSION
 from backcoach.shapes import session_json
 from backcoach.storage import open_history
 
