@@ -261,6 +261,13 @@ polyline.after { stroke: #2471a3; } circle.after { fill: #2471a3; }
 """
 
 
+def _html_list(items: list[str], empty: str) -> str:
+    """Items already escaped, as a list; `empty` when there are none."""
+    if not items:
+        return f"<p>{h(empty)}</p>"
+    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+
 def html(overview: Overview, stats: Stats, generated: date) -> str:
     e = h
     weeks = "".join(
@@ -279,53 +286,26 @@ def html(overview: Overview, stats: Stats, generated: date) -> str:
         if rows
         else "<p>None yet.</p>"
     )
-    stopped = (
-        "<ul>"
-        + "".join(
-            f"<li>{e(name)} (<code>{e(i)}</code>): {n} time(s)</li>"
-            for i, name, n in stats.stopped_for_symptoms
-        )
-        + "</ul>"
-        if stats.stopped_for_symptoms
-        else "<p>None.</p>"
+    stopped = _html_list(
+        [f"{e(name)} (<code>{e(i)}</code>): {n} time(s)" for i, name, n in
+         stats.stopped_for_symptoms],
+        "None.",
+    )  # fmt: skip
+    changes = _html_list(
+        [f"{c.at.astimezone().date().isoformat()}: {e(c.name)} (<code>{e(c.id)}</code>), "
+         f"{e(c.reason)}" for c in overview.dose_changes],
+        "None yet: doses are the catalogue's.",
+    )  # fmt: skip
+    skipped = _html_list(
+        [f"{e(name)} (<code>{e(i)}</code>): {n} time(s)" for i, name, n in stats.most_skipped],
+        "Nothing skipped.",
     )
-    changes = (
-        "<ul>"
-        + "".join(
-            f"<li>{c.at.astimezone().date().isoformat()}: {e(c.name)} "
-            f"(<code>{e(c.id)}</code>), {e(c.reason)}</li>"
-            for c in overview.dose_changes
-        )
-        + "</ul>"
-        if overview.dose_changes
-        else "<p>None yet: doses are the catalogue's.</p>"
-    )
-    skipped = (
-        "<ul>"
-        + "".join(
-            f"<li>{e(name)} (<code>{e(i)}</code>): {n} time(s)</li>"
-            for i, name, n in stats.most_skipped
-        )
-        + "</ul>"
-        if stats.most_skipped
-        else "<p>Nothing skipped.</p>"
-    )
-    answers = _red_flag_answers(overview)
-    flags = (
-        "<ul>"
-        + "".join(
-            f"<li>{day.isoformat()} ({e(tier)}): {e(text)}</li>" for day, tier, text in answers
-        )
-        + "</ul>"
-        if answers
-        else "<p>No red flags reported at any session.</p>"
-    )
-    checks = _clinician_lines(overview)
-    clinician = (
-        "<ul>" + "".join(f"<li>{e(line)}</li>" for line in checks) + "</ul>"
-        if checks
-        else "<p>Not asked yet.</p>"
-    )
+    flags = _html_list(
+        [f"{day.isoformat()} ({e(tier)}): {e(text)}"
+         for day, tier, text in _red_flag_answers(overview)],
+        "No red flags reported at any session.",
+    )  # fmt: skip
+    clinician = _html_list([e(line) for line in _clinician_lines(overview)], "Not asked yet.")
     chart = (
         f"<figure>{pain_svg(stats)}<figcaption>Pain 0–10: before each session "
         "(dashed, red) and after "
