@@ -67,6 +67,8 @@ class Request(NamedTuple):
     routine: tuple[tuple[str, Phase], ...] | None = None
     # Why the routine is new or changed today, for `plan` to show.
     routine_notes: tuple[str, ...] = ()
+    # Stepped back today: never grown to fill the minutes.
+    held: frozenset[str] = frozenset()
 
 
 def flare_up_dose(dose: Dose) -> Dose:
@@ -178,16 +180,20 @@ def total(choices: Sequence[Choice]) -> int:
     return total
 
 
-def fill(choices: list[Choice], budget: int) -> list[Choice]:
+def fill(choices: list[Choice], budget: int, held: frozenset[str] = frozenset()) -> list[Choice]:
     """Grow doses, within each exercise's limits, until the plan uses its time.
 
     First whole extra sets (main block first), then finer steps: a rep more or
-    a few seconds longer per hold, never past the catalogue's maximum.
+    a few seconds longer per hold, never past the catalogue's maximum. A dose
+    stepped back today (`held`) is never grown back up.
     """
     target = budget * FILL_TARGET
     if total(choices) >= target:
         return choices
-    order = sorted(range(len(choices)), key=lambda i: choices[i].phase != "main")
+    order = sorted(
+        (i for i, choice in enumerate(choices) if choice.exercise.id not in held),
+        key=lambda i: choices[i].phase != "main",
+    )
     for grow, note, rounds in (
         (more_sets, "an extra set to fill the time", MAX_EXTRA_SETS),
         (a_little_more, "a little more to fill the time", FINE_ROUNDS),

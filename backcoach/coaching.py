@@ -290,5 +290,6 @@ def _progressed(
         dose_reasons=progress.reasons,
         dose_changes=progress.changed,
         kept=progress.kept,
+        held=progress.held,
     )
     return progressed, progress.swap

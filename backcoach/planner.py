@@ -58,7 +58,7 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
         best = order(_flare_up_choices(catalogue, request, budget, rng))
     elif request.routine is not None:
         chosen, allowed = today(request, catalogue, request.routine)
-        best = extra_gentle(fill(order(chosen), budget), allowed, budget)
+        best = extra_gentle(fill(order(chosen), budget, request.held), allowed, budget)
     else:
         best = _fresh(allowed, request, budget, rng)
     if not best:
@@ -97,7 +97,7 @@ def _fresh(allowed: Pools, request: Request, budget: int, rng: random.Random) ->
         routine_budget = int(budget * share)
         selected = _select(allowed, request, routine_budget, rng)
         selected = _upright_warm_up(selected, allowed, routine_budget)
-        choices = extra_gentle(fill(order(selected), budget), allowed, budget)
+        choices = extra_gentle(fill(order(selected), budget, request.held), allowed, budget)
         seconds = total(choices)
         if seconds > best_total:
             best, best_total = choices, seconds

@@ -42,6 +42,8 @@ class Progression(NamedTuple):
     kept: Mapping[str, Dose] = MappingProxyType({})
     # Exercises that should leave the routine, and why.
     swap: Mapping[str, str] = MappingProxyType({})
+    # Exercises stepped back (or due a step back at their easiest): never grown today.
+    held: frozenset[str] = frozenset()
 
 
 def _rise(before: int | None, after: int | None) -> int | None:
@@ -95,6 +97,7 @@ def next_doses(
     reasons: dict[str, str] = {}
     changed: dict[str, str] = {}
     swap: dict[str, str] = {}
+    held: set[str] = set()
     for exercise_id, current in kept.items():
         if exercise_id in excluded:
             continue
@@ -102,7 +105,9 @@ def next_doses(
         seen = appearances.get(exercise_id, [])
         decision = _decide(exercise, current, seen, now)
         if decision is not None:
-            dose, why = decision
+            dose, why, back = decision
+            if back:
+                held.add(exercise_id)
             if dose == current:  # a step back wanted, at the easiest dose already
                 swap[exercise_id] = f"still hard at its easiest dose ({why})"
             else:
@@ -115,7 +120,7 @@ def next_doses(
             reasons[exercise_id] = f"{_words(current)}: as last time"
         if len(seen) >= SKIPS_TO_SWAP and all(r.status == "skipped" for _, r in seen[-3:]):
             swap[exercise_id] = f"skipped {SKIPS_TO_SWAP} times in a row"
-    return Progression(doses, reasons, excluded, changed, kept, swap)
+    return Progression(doses, reasons, excluded, changed, kept, swap, frozenset(held))
 
 
 TOO_HARD = "too hard"
@@ -128,22 +133,25 @@ def _decide(
     current: Dose,
     seen: list[tuple[SessionRecord, ExerciseRecord]],
     now: datetime,
-) -> tuple[Dose, str] | None:
-    """Step back, step up, or keep (None), from the sessions that were not flare-ups."""
+) -> tuple[Dose, str, bool] | None:
+    """Step back, step up, or keep (None), from the sessions that were not flare-ups:
+    (the dose, why, whether it is a step back)."""
     if not seen:
         return None
     why_back = _why_step_back(seen)
     if why_back is not None:
         lower = step_back(exercise, current)
         if lower is None:
-            return current, why_back
-        return lower, f"{_words(lower)}: down from {_words(current)}: {why_back}"
+            return current, why_back, True
+        return lower, f"{_words(lower)}: down from {_words(current)}: {why_back}", True
     if len(seen) >= 2 and _two_easy_sessions(seen[-2:], current) and _settled(seen, current, now):
         higher = step_up(exercise, current)
         if higher is not None:
-            return higher, (
+            return (
+                higher,
                 f"{_words(higher)}: up from {_words(current)}: two sessions done in full, "
-                "not too hard, no pain rise"
+                "not too hard, no pain rise",
+                False,
             )
     return None
 

@@ -122,7 +122,8 @@ def review(
     refreshed = False
     if now - saved.refreshed_at >= REFRESH_AFTER:
         refreshed = _refresh(kept, saved, allowed, by_id, avoid, changes, now)
-    if not any(phase == "main" for _, phase in kept):
+    had_main = any(phase == "main" for _, phase in saved.entries)
+    if had_main and not any(phase == "main" for _, phase in kept):
         return Review(None, (*changes, "a new routine: none of its main exercises is left"))
     return Review(tuple(kept), tuple(changes), refreshed)
 

@@ -44,6 +44,7 @@ requests = st.builds(
     kept=st.just({}),
     routine=st.none(),
     routine_notes=st.just(()),
+    held=st.just(frozenset()),
 )
 PROPERTY = settings(max_examples=150, deadline=None)
 

@@ -327,3 +327,25 @@ def test_routine_shows_the_routine_and_drop_and_keep_work(run: RunCli, isolated_
     assert "was not dropped" in run("routine", "keep", target["id"]).stdout
     unknown = run("routine", "drop", "bird-dgo")
     assert unknown.exit_code == 2 and "bird-dog" in unknown.stderr
+
+
+def test_a_stepped_back_dose_is_never_grown_back_to_fill_the_minutes(
+    isolated_home: Path,
+) -> None:
+    with open_history() as history:
+        session_day(history, START, effort="too hard")
+        later = prepare(history, START + timedelta(days=1), minutes=12).plan()
+        stepped = [step for step in later.steps if step.dose_change]
+        assert stepped and all("too hard" in (step.dose_change or "") for step in stepped)
+        for step in stepped:
+            assert step.dose == step.saved_dose, step.reason  # no "fill the time" on top
+
+
+def test_a_short_routine_without_a_main_exercise_is_kept(isolated_home: Path) -> None:
+    with open_history() as history:
+        first = prepare(history, START, focus=["upper"], minutes=3, seed=None)
+        plan = first.plan()
+        assert not any(step.phase == "main" for step in plan.steps)  # a warm-up and cool-down
+        coaching.keep_routine(first, plan, history)
+        again = prepare(history, START + timedelta(days=1), focus=["upper"], minutes=3).plan()
+        assert routine_ids(again) == routine_ids(plan) and not again.notes

@@ -1,0 +1,102 @@
+"""The questions progression needs, in a real pseudo-terminal: the 24-hour rule at the
+start of the next session, and leg symptoms asked once per episode."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from backcoach import coaching
+from backcoach.catalogue import bundled_path
+from backcoach.coaching import Choices
+from backcoach.library import open_library
+from backcoach.storage import open_history
+
+from .test_terminal import finish, no_leg_symptoms, pass_the_screen, spawn
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX pseudo-terminals")
+DEFAULTS = {"minutes": 3, "focus": ["upper"], "level": "beginner", "equipment": [], "sound": "off"}
+
+
+def yesterday_session(home: Path) -> None:
+    """Yesterday's upper-back session, done in full, with the routine it used."""
+    yesterday = datetime.now(UTC) - timedelta(days=1, hours=2)
+    library = open_library(bundled_path())
+    with open_history(home / "history.sqlite3") as history:
+        prepared = coaching.prepare(library, Choices(), history, DEFAULTS, yesterday)
+        plan = prepared.plan()
+        coaching.keep_routine(prepared, plan, history)
+        session_id = history.begin(
+            plan, "upper back", 3, [10.0] * len(plan.steps), started_at=yesterday
+        )
+        for order in range(len(plan.steps)):
+            history.record_exercise(session_id, order, "done", 10.0)
+        history.finish(
+            session_id, outcome="done", completed=True, active_seconds=170, pain_after=3,
+            effort="about right", ended_at=yesterday,
+        )  # fmt: skip
+
+
+def test_pain_not_settled_by_the_next_morning_steps_todays_doses_back(
+    isolated_home: Path,
+) -> None:
+    yesterday_session(isolated_home)
+    child = spawn(isolated_home, "start --focus upper --minutes 3 --plain", "0.005")
+    pass_the_screen(child)
+    child.expect("was your pain back to its usual level by the next morning\\?")
+    child.sendline("maybe")
+    child.expect("Please answer y or n, or press Enter to skip")
+    child.sendline("n")
+    child.expect("today's doses are a step easier \\(the 24-hour rule\\)")
+    # The plan again, with each step back and its reason (wrapped lines restart the style).
+    child.expect("down(\\s|\x1b\\[[0-9;]*m)+from")
+    child.expect("Pain now, from 0")
+    child.sendline("3")
+    no_leg_symptoms(child)
+    child.expect("Ready")
+    child.sendline("")
+    child.expect("Pain now, after the session")
+    child.sendline("")
+    child.expect("How hard")
+    child.sendline("")
+    assert finish(child) == 0
+    db = sqlite3.connect(isolated_home / "history.sqlite3")
+    assert db.execute("SELECT next_morning FROM sessions WHERE id = 1").fetchone() == (0,)
+    reasons = [row[0] for row in db.execute(
+        "SELECT dose_reason FROM session_exercises WHERE session_id = 2")]  # fmt: skip
+    assert any(reason and "not back to its usual level the morning after" in reason
+               for reason in reasons)  # fmt: skip
+
+
+def test_leg_symptoms_are_asked_once_and_then_leg_pain_each_time(isolated_home: Path) -> None:
+    for first_time in (True, False):
+        child = spawn(isolated_home, "start --focus upper --minutes 2 --seed 4 --plain", "0.005")
+        if first_time:
+            pass_the_screen(child)
+        else:  # the same day: the one-line check
+            child.expect("Anything new or worse since your safety check")
+            child.sendline("n")
+        child.expect("Pain now, from 0")
+        child.sendline("4")
+        if first_time:
+            child.expect("Do you have pain, tingling or numbness down a leg")
+            child.sendline("y")
+        child.expect("Pain in your leg now")
+        child.sendline("6")
+        child.expect("Ready")
+        child.sendline("")
+        child.expect("Pain now, after the session")
+        child.sendline("4")
+        child.expect("Pain in your leg now")
+        child.sendline("7")
+        child.expect("How hard")
+        child.sendline("")
+        child.expect("Leg pain: 6 → 7\\.")
+        assert finish(child) == 0
+    db = sqlite3.connect(isolated_home / "history.sqlite3")
+    rows = db.execute("SELECT leg_pain_before, leg_pain_after FROM sessions").fetchall()
+    assert rows == [(6, 7), (6, 7)]
