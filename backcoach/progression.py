@@ -114,10 +114,10 @@ def next_doses(
                 changed[exercise_id] = reasons[exercise_id] = why
             if dose != exercise.dose or current != exercise.dose:
                 doses[exercise_id] = dose
-                reasons.setdefault(exercise_id, f"{_words(current)}: as last time")
+                reasons.setdefault(exercise_id, f"{dose_words(current)}: as last time")
         elif current != exercise.dose:
             doses[exercise_id] = current
-            reasons[exercise_id] = f"{_words(current)}: as last time"
+            reasons[exercise_id] = f"{dose_words(current)}: as last time"
         if len(seen) >= SKIPS_TO_SWAP and all(r.status == "skipped" for _, r in seen[-3:]):
             swap[exercise_id] = f"skipped {SKIPS_TO_SWAP} times in a row"
     return Progression(doses, reasons, excluded, changed, kept, swap, frozenset(held))
@@ -143,13 +143,13 @@ def _decide(
         lower = step_back(exercise, current)
         if lower is None:
             return current, why_back, True
-        return lower, f"{_words(lower)}: down from {_words(current)}: {why_back}", True
+        return lower, f"{dose_words(lower)}: down from {dose_words(current)}: {why_back}", True
     if len(seen) >= 2 and _two_easy_sessions(seen[-2:], current) and _settled(seen, current, now):
         higher = step_up(exercise, current)
         if higher is not None:
             return (
                 higher,
-                f"{_words(higher)}: up from {_words(current)}: two sessions done in full, "
+                f"{dose_words(higher)}: up from {dose_words(current)}: two sessions done in full, "
                 "not too hard, no pain rise",
                 False,
             )
@@ -207,7 +207,7 @@ def _settled(
     return now - first_at_current >= STEP_UP_GAP
 
 
-def _words(dose: Dose) -> str:
+def dose_words(dose: Dose) -> str:
     if isinstance(dose, RepsDose):
         return f"{dose.reps} reps"
     if dose.pyramid is not None:

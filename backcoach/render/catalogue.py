@@ -224,8 +224,8 @@ def plan_view(plan: Plan) -> RenderableType:
     else:
         parts.append(
             Text(
-                f"Same plan again: --seed {plan.seed} (the same exercises; doses follow "
-                "your progress since)",
+                f"Same plan again: --seed {plan.seed}{' --flare-up' if plan.flare_up else ''} "
+                "(the same exercises; doses follow your progress since)",
                 style="dim",
             )
         )

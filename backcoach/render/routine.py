@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -31,16 +32,34 @@ def current_dose(story: list[DoseChange], exercise: Exercise | None) -> Dose | N
 
 
 def dose_line(story: list[DoseChange]) -> str:
-    """'8 reps since 3 Dec 2026', or the last changes: '9 reps on 5 Dec 2026: why; ...'."""
+    """'20 reps since 23 Nov 2026', or the last changes in a line each:
+    '20 → 21 reps on 26 Nov 2026: two sessions done in full, ...'."""
+    from backcoach.progression import dose_words
+
     if not story:
         return "not done yet"
     if len(story) == 1:
-        return f"{story[0].dose.describe()} since {day(story[0].at)}"
-    shown = story[1:][-CHANGES_SHOWN:]
-    earlier = len(story) - 1 - len(shown)
-    lines = [f"{change.reason or change.dose.describe()} ({day(change.at)})" for change in shown]
-    more = f"{earlier} earlier change(s); " if earlier else ""
-    return more + "; then ".join(lines)
+        return f"{dose_words(story[0].dose)} since {day(story[0].at)}"
+    pairs = list(zip(story, story[1:], strict=False))[-CHANGES_SHOWN:]
+    earlier = len(story) - 1 - len(pairs)
+    lines = [
+        f"{dose_words(before.dose)} → {dose_words(after.dose)} on {day(after.at)}: "
+        f"{_why(after.reason)}"
+        for before, after in pairs
+    ]
+    more = f"({earlier} earlier) " if earlier else ""
+    return more + "; ".join(lines)
+
+
+_STORED = re.compile(r"^.*?: (?:up|down) from .*?: (.*)$")
+
+
+def _why(reason: str | None) -> str:
+    """The stored reason without the doses it starts with (shown before it already)."""
+    if reason is None:
+        return "changed"
+    found = _STORED.match(reason)
+    return found.group(1) if found else reason
 
 
 def routine_view(
