@@ -26,6 +26,8 @@ from backcoach.vocabulary import (
 )
 
 FLARE_UP_REPS = 5
+# A routine's main block: small enough that progression means something.
+MAIN_MOST = 6
 
 # Getting into position takes longer when it means getting up or down.
 GET_READY_NEW_POSITION = 10

@@ -42,10 +42,9 @@ def routine_show(
         return
     from backcoach import coaching
     from backcoach.render.console import out_console
-    from backcoach.routine import focus_key
     from backcoach.routine_store import routine_facts
     from backcoach.storage import existing_history
-    from backcoach.vocabulary import focus_words, parse_focus
+    from backcoach.vocabulary import focus_key, focus_words, parse_focus
 
     regions, kinds = parse_focus(focus if focus is not None else coaching.settings()["focus"])
     key, words = focus_key(regions, kinds), focus_words(regions, kinds)

@@ -139,8 +139,8 @@ def prepare(
 ) -> Prepared:
     """Everything a plan needs. Without `history`, the saved one is read if it exists;
     `moment` is now unless given (tests of rules that span days)."""
-    from backcoach.routine import focus_key
     from backcoach.storage import now
+    from backcoach.vocabulary import focus_key
 
     defaults = defaults if defaults is not None else settings()
     request = request_for(choices, dict(defaults))
@@ -176,7 +176,6 @@ class _Known(NamedTuple):
 
     @staticmethod
     def read(history: History | None, ids: list[str], key: str, moment: datetime) -> _Known:
-        from backcoach.routine_store import dropped, read_routine
         from backcoach.storage import existing_history
 
         if history is None:
@@ -185,6 +184,8 @@ class _Known(NamedTuple):
                 return _Known([], None, {})
             with found:
                 return _Known.read(found, ids, key, moment)
+        from backcoach.routine_store import dropped, read_routine
+
         return _Known(
             history.recent_for_progression(ids, moment),
             read_routine(history, key),
@@ -271,10 +272,10 @@ def _progressed(
 ) -> tuple[Request, Mapping[str, str]]:
     """The request with progression's doses and exclusions, and the exercises that
     should leave the routine (with why)."""
-    from backcoach.progression import extension_pause, next_doses
-
     if not recent:
         return request, {}
+    from backcoach.progression import extension_pause, next_doses
+
     seen = {record.id: None for session in recent for record in session.exercises}
     known = {exercise.id: exercise for exercise in library.get_many(sorted(seen))}
     progress = next_doses(recent, known.values(), moment)

@@ -14,6 +14,7 @@ from backcoach.choosing import (
     ATTEMPTS,
     FILL_TARGET,
     GET_READY_NEW_POSITION,
+    MAIN_MOST,
     UPRIGHT,
     Choice,
     Pools,
@@ -30,7 +31,6 @@ from backcoach.choosing import (
 )
 from backcoach.errors import UsageError
 from backcoach.models import Catalogue, Exercise, Phase, Plan, Step, has_equipment
-from backcoach.routine import MAIN_MOST, today
 from backcoach.timeline import dose_seconds
 from backcoach.vocabulary import Kind, Level, Position, Region
 
@@ -57,6 +57,8 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
     if request.flare_up:
         best = order(_flare_up_choices(catalogue, request, budget, rng))
     elif request.routine is not None:
+        from backcoach.routine import today
+
         chosen, allowed = today(request, catalogue, request.routine)
         best = extra_gentle(fill(order(chosen), budget, request.held), allowed, budget)
     else:

@@ -9,13 +9,13 @@ import sqlite3
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from backcoach.screening import Memory
-
 from pydantic import TypeAdapter
 
-from backcoach.facts import ClinicianCheck, RedFlagAnswer, SessionFacts
 from backcoach.models import Dose, ExerciseRecord, SessionRecord
+
+if TYPE_CHECKING:  # stats' and the report's facts: imported only by the commands that read them
+    from backcoach.facts import ClinicianCheck, RedFlagAnswer, SessionFacts
+    from backcoach.screening import Memory
 
 # A session with no end older than its plan plus this has stopped for good.
 STILL_RUNNING_GRACE = timedelta(hours=1)
@@ -130,6 +130,8 @@ def skipped(what: str, exc: Exception) -> None:
 
 
 def session_facts(row: tuple[Any, ...]) -> SessionFacts | None:
+    from backcoach.facts import SessionFacts
+
     try:
         pain_before, pain_after = row[4], row[5]
         for pain in (pain_before, pain_after):
@@ -149,6 +151,8 @@ def session_facts(row: tuple[Any, ...]) -> SessionFacts | None:
 
 
 def red_flag_answer(row: tuple[Any, ...]) -> RedFlagAnswer | None:
+    from backcoach.facts import RedFlagAnswer
+
     try:
         codes = json.loads(row[2])
         if not isinstance(codes, list):
@@ -160,6 +164,8 @@ def red_flag_answer(row: tuple[Any, ...]) -> RedFlagAnswer | None:
 
 
 def clinician_check(row: tuple[Any, ...]) -> ClinicianCheck | None:
+    from backcoach.facts import ClinicianCheck
+
     try:
         return ClinicianCheck(
             datetime.fromisoformat(row[0]), tuple(map(str, json.loads(row[1]))), bool(row[2])

@@ -15,19 +15,17 @@ stands in for it that day only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from backcoach.choosing import Choice, Pools, Request, like, main_reason, pools
 from backcoach.models import Catalogue, Exercise, Phase
-from backcoach.vocabulary import Equipment, Kind, Level, Region
+from backcoach.vocabulary import Equipment, Kind, Level
 
 REFRESH_AFTER = timedelta(weeks=4)
 # A session this much longer than the routine was made for gets a routine of its own.
 LONGER_REBUILDS = 1.5
-MAIN_MOST = 6
-MAIN_LEAST = 3
 
 Entries = tuple[tuple[str, Phase], ...]
 
@@ -50,17 +48,6 @@ class Review(NamedTuple):
     entries: Entries | None  # None: build a new one
     changes: tuple[str, ...]  # why it is new or changed; empty when unchanged
     refreshed: bool = False  # part of it was refreshed (4 weeks)
-
-
-def focus_key(
-    regions: Sequence[Region] | frozenset[Region], kinds: Sequence[Kind] | frozenset[Kind]
-) -> str:
-    """One name per focus, such as "lower/strengthen,stretch"."""
-    return (
-        ",".join(sorted(region.value for region in regions))
-        + "/"
-        + ",".join(sorted(kind.value for kind in kinds))
-    )
 
 
 def review(

@@ -25,9 +25,9 @@ from backcoach.errors import HistoryUnwritable, StorageError
 from backcoach.migrations import BUSY_TIMEOUT_MS, check_and_migrate, write_error
 
 if TYPE_CHECKING:
+    from backcoach.facts import Overview
     from backcoach.screening import Memory
 
-from backcoach.facts import ExerciseTally, Overview
 from backcoach.models import ExerciseStatus, Plan, SessionRecord
 from backcoach.records import (
     clinician_check,
@@ -321,6 +321,8 @@ class History:
 
     def overview(self) -> Overview:
         """Stats' and the report's facts, computed in SQL: never a record per session."""
+        from backcoach.facts import ExerciseTally, Overview
+
         try:
             facts = self._converted(
                 """SELECT id, started_at, completed,
@@ -459,6 +461,8 @@ def read_sessions(limit: int | None = None) -> list[SessionRecord]:
 
 def read_overview() -> Overview:
     """The history in brief, for stats and the report; empty before the first session."""
+    from backcoach.facts import Overview
+
     history = existing_history()
     if history is None:
         return Overview((), (), (), None, None)

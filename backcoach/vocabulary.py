@@ -117,6 +117,15 @@ def parse_focus(values: Iterable[str]) -> tuple[frozenset[Region], frozenset[Kin
     return frozenset(regions or Region), frozenset(kinds or Kind)
 
 
+def focus_key(regions: Iterable[Region], kinds: Iterable[Kind]) -> str:
+    """One name per focus, for the routine kept for it, such as "lower/strengthen,stretch"."""
+    return (
+        ",".join(sorted(region.value for region in regions))
+        + "/"
+        + ",".join(sorted(kind.value for kind in kinds))
+    )
+
+
 def focus_words(regions: Iterable[Region], kinds: Iterable[Kind]) -> str:
     region_set, kind_set = set(regions), set(kinds)
     where = "whole back" if region_set == set(Region) else f"{next(iter(region_set))} back"

@@ -301,7 +301,7 @@ def key_latency(env: dict[str, str], presses: int = 12) -> list[Row]:
     ]
 
 
-def history_scale(env: dict[str, str], floor: float | None) -> list[Row]:
+def history_scale(env: dict[str, str]) -> list[Row]:
     """Commands that read the history, with ten years of daily sessions behind them."""
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as home:
@@ -313,11 +313,13 @@ def history_scale(env: dict[str, str], floor: float | None) -> list[Row]:
         size = (Path(home) / "history.sqlite3").stat().st_size / 2**20
         run_env = dict(env, BACKCOACH_HOME=home)
         commands = {
+            "floor": FLOOR,  # measured in the same rounds: the ratio is not skewed by drift
             "list": [str(BIN), "list"],
             "history": [str(BIN), "history"],
             "stats": [str(BIN), "stats"],
             "report": [str(BIN), "report"],
-            "plan": [str(BIN), "plan", "--seed", "1"],
+            # The routine (the warm run makes it): progression and the routine read.
+            "plan": [str(BIN), "plan"],
         }
         for command in commands.values():
             run_measured(command, run_env)  # warm: caches and the page cache
@@ -329,20 +331,25 @@ def history_scale(env: dict[str, str], floor: float | None) -> list[Row]:
                 times[name].append(wall)
                 peaks[name] = max(peaks[name], mib)
         base = statistics.median(times["list"])
+        floor_now = statistics.median(times["floor"])
         for name in commands:
+            if name == "floor":
+                continue
             median = statistics.median(times[name])
             ratio = median / base
-            extra = f", {median / floor:.2f}× floor" if floor and name == "plan" else ""
+            fits = ratio <= HISTORY_TIME_GOAL and peaks[name] < HISTORY_MEMORY_GOAL_MIB
+            goal = f"≤ {HISTORY_TIME_GOAL:g}× list, < {HISTORY_MEMORY_GOAL_MIB} MiB"
+            extra = ""
+            if name == "plan":  # issue 11: plan within 1.2× the floor, whatever the history
+                extra = f", {median / floor_now:.2f}× floor"
+                fits = fits and median / floor_now <= STARTUP_GOAL
+                goal += f", ≤ {STARTUP_GOAL:g}× floor"
             rows.append(
                 Row(
                     f"history of {HISTORY_YEARS} years ({size:.0f} MB): {name}",
                     f"{median * 1000:.0f} ms ({ratio:.2f}× list{extra}), {peaks[name]:.0f} MiB",
-                    ""
-                    if name == "list"
-                    else f"≤ {HISTORY_TIME_GOAL:g}× list, < {HISTORY_MEMORY_GOAL_MIB} MiB",
-                    None
-                    if name == "list"
-                    else ratio <= HISTORY_TIME_GOAL and peaks[name] < HISTORY_MEMORY_GOAL_MIB,
+                    "" if name == "list" else goal,
+                    None if name == "list" else fits,
                 )
             )
     return rows
@@ -491,7 +498,7 @@ def main() -> int:
         if args.instructions:
             rows += instructions(env)
         if not args.quick:
-            rows += history_scale(env, medians.get("floor (Typer + Rich, one option)"))
+            rows += history_scale(env)
             rows += key_latency(env)
             rows += session_timing(env)
             rows += live_cpu(env)
