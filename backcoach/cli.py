@@ -355,7 +355,7 @@ def stats_command(as_json: JsonOption = False) -> None:
     from datetime import date
 
     from backcoach import stats
-    from backcoach.storage import read_overview
+    from backcoach.overview import read_overview
 
     summary = stats.compute(read_overview(), date.today())
     if as_json:
@@ -379,8 +379,8 @@ def report_command(
     from datetime import date
 
     from backcoach import report, stats
+    from backcoach.overview import read_overview
     from backcoach.routine_store import read_dose_changes
-    from backcoach.storage import read_overview
 
     chosen = report.format_for(report_format, output)
     overview = read_overview()._replace(dose_changes=read_dose_changes())

@@ -195,16 +195,20 @@ def _two_easy_sessions(recent: list[tuple[SessionRecord, ExerciseRecord]], curre
 def _settled(
     seen: list[tuple[SessionRecord, ExerciseRecord]], current: Dose, now: datetime
 ) -> bool:
-    """At least 48 hours since the step up to `current` (the first session at it)."""
-    first_at_current = None
+    """At least 48 hours since the dose became `current`, when it changed (a dose that
+    never changed, the catalogue's, is settled)."""
+    first: tuple[SessionRecord, ExerciseRecord] | None = None
     for session, record in reversed(seen):
         if record.kept_dose != current:
             break
-        first_at_current = session.started_at
-    stepped_up = len(seen) > 0 and seen[0][1].kept_dose != current
-    if first_at_current is None or not stepped_up:
+        first = (session, record)
+    if first is None:
         return True
-    return now - first_at_current >= STEP_UP_GAP
+    session, record = first
+    # The change's reason is stored with the session that first used it; histories from
+    # before reasons were stored show it as a different dose before.
+    changed_here = record.dose_change is not None or seen[0][1].kept_dose != current
+    return not changed_here or now - session.started_at >= STEP_UP_GAP
 
 
 def dose_words(dose: Dose) -> str:

@@ -15,11 +15,11 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from backcoach.errors import HistoryUnwritable, StorageError
 from backcoach.migrations import BUSY_TIMEOUT_MS, check_and_migrate, write_error
@@ -30,11 +30,7 @@ if TYPE_CHECKING:
 
 from backcoach.models import ExerciseStatus, Plan, SessionRecord
 from backcoach.records import (
-    clinician_check,
-    dose_text,
-    red_flag_answer,
     screening_memory,
-    session_facts,
     session_record,
     skipped,
 )
@@ -42,6 +38,7 @@ from backcoach.records import (
 # Progression reads every session of these last days: the 7-day symptom rule, and a
 # second spread within 14 days.
 RECENT_DAYS = timedelta(days=15)
+STEP_UP_WINDOW = timedelta(hours=48)
 T = TypeVar("T")
 _ANSWERS = frozenset({"pain_after", "leg_pain_after", "effort", "next_morning"})
 
@@ -288,7 +285,8 @@ class History:
     def recent_for_progression(
         self, exercise_ids: Sequence[str], moment: datetime, per_exercise: int = 3
     ) -> list[SessionRecord]:
-        """What progression reads: each exercise's last few sessions, and the last 15 days.
+        """What progression reads: each exercise's last few sessions, the last two days,
+        and any spread of symptoms in the last 15 days.
 
         Sessions are numbered in the order they begin, so "last" is the highest id;
         the index on (exercise_id, session_id) makes each look-up a short walk.
@@ -304,13 +302,19 @@ class History:
                         (exercise_id, per_exercise),
                     )
                 )
-            since = iso(moment - RECENT_DAYS)
-            wanted.update(
-                row[0]
-                for row in self.db.execute(
-                    "SELECT id FROM sessions WHERE started_at >= ?", (since,)
-                )
-            )
+            # The symptom rules need every spread of the last 15 days, whichever exercise;
+            # the 48-hour rule every session of the last two days (three a day is allowed).
+            for query, since in (
+                (
+                    # The last days' sessions by their index, then their exercises (a
+                    # join here made SQLite scan every exercise of ten years).
+                    "SELECT DISTINCT session_id FROM session_exercises WHERE status = "
+                    "'stopped' AND session_id IN (SELECT id FROM sessions WHERE started_at >= ?)",
+                    RECENT_DAYS,
+                ),
+                ("SELECT id FROM sessions WHERE started_at >= ?", STEP_UP_WINDOW),
+            ):
+                wanted.update(row[0] for row in self.db.execute(query, (iso(moment - since),)))
         except sqlite3.Error as exc:
             raise self._read_error(exc) from exc
         if not wanted:
@@ -320,58 +324,10 @@ class History:
         return self._records(f"SELECT * FROM sessions WHERE id IN ({marks})", ids, moment)
 
     def overview(self) -> Overview:
-        """Stats' and the report's facts, computed in SQL: never a record per session."""
-        from backcoach.facts import ExerciseTally, Overview
+        """Stats' and the report's facts, computed in SQL (overview.py)."""
+        from backcoach.overview import overview
 
-        try:
-            facts = self._converted(
-                """SELECT id, started_at, completed,
-                    COALESCE(active_seconds, (SELECT COALESCE(SUM(work_seconds), 0)
-                        FROM session_exercises WHERE session_id = sessions.id)),
-                    pain_before, pain_after
-                   FROM sessions WHERE outcome != 'red flag' ORDER BY started_at, id""",
-                session_facts,
-            )
-            tallies = tuple(
-                ExerciseTally(row[0], row[1], row[2], row[3], row[4], row[5], dose_text(row[6]))
-                for row in self.db.execute(
-                    """SELECT t.exercise_id, latest.name, t.tried, t.done, t.skipped, t.stopped,
-                        latest.dose
-                       FROM (SELECT exercise_id, COUNT(*) AS tried,
-                                SUM(status = 'done') AS done,
-                                SUM(status IN ('skipped', 'stopped')) AS skipped,
-                                SUM(status = 'stopped') AS stopped,
-                                MAX(session_id) AS last_session
-                             FROM session_exercises WHERE status != 'pending'
-                             GROUP BY exercise_id) AS t
-                       JOIN session_exercises AS latest
-                         ON latest.exercise_id = t.exercise_id
-                        AND latest.session_id = t.last_session
-                       GROUP BY t.exercise_id"""
-                )
-            )
-            flags = self._converted(
-                "SELECT id, started_at, red_flags, red_flag_tier FROM sessions "
-                "WHERE red_flags != '[]' ORDER BY started_at, id",
-                red_flag_answer,
-            )
-            checks = self._converted(
-                "SELECT checked_at, flags, cleared FROM safety_checks "
-                "WHERE kind = 'clinician' ORDER BY checked_at, id",
-                clinician_check,
-            )
-        except sqlite3.Error as exc:
-            raise self._read_error(exc) from exc
-        moments = [fact.started_at for fact in facts] + [answer.started_at for answer in flags]
-        return Overview(
-            facts, tallies, flags, min(moments, default=None), max(moments, default=None), checks
-        )
-
-    def _converted(
-        self, query: str, convert: Callable[[tuple[Any, ...]], T | None]
-    ) -> tuple[T, ...]:
-        """Each row converted; a row that cannot be (None) is left out, with a warning."""
-        return tuple(item for row in self.db.execute(query) if (item := convert(row)) is not None)
+        return overview(self)
 
     def _records(
         self, query: str, parameters: Sequence[object], at: datetime | None
@@ -457,17 +413,6 @@ def read_sessions(limit: int | None = None) -> list[SessionRecord]:
         return []
     with history:
         return history.sessions(limit)
-
-
-def read_overview() -> Overview:
-    """The history in brief, for stats and the report; empty before the first session."""
-    from backcoach.facts import Overview
-
-    history = existing_history()
-    if history is None:
-        return Overview((), (), (), None, None)
-    with history:
-        return history.overview()
 
 
 def open_history(path: Path | None = None) -> History:

@@ -250,3 +250,18 @@ def test_no_step_up_within_48_hours_of_the_last() -> None:
     assert next_doses(history, cat().exercises, NOW).doses["cat-cow"] == up  # kept, not up
     later = next_doses(history, cat().exercises, NOW + timedelta(hours=12)).doses["cat-cow"]
     assert later.reps == up.reps + 1  # 48 hours after the step up, it may step again
+
+
+def test_three_sessions_a_day_never_step_up_twice_within_48_hours() -> None:
+    base = cat().by_id()["cat-cow"].dose
+    assert isinstance(base, RepsDose)
+    up = base.model_copy(update={"reps": base.reps + 1})
+    # Stepped up this morning (the change stored with it), then done twice more today.
+    stepped = session(0.4, "cat-cow", "done", saved=up, number=1)
+    stepped = stepped.model_copy(
+        update={"exercises": (stepped.exercises[0].model_copy(update={"dose_change": "up"}),)}
+    )
+    today = [stepped] + [session(d, "cat-cow", "done", saved=up, number=n)
+                         for d, n in ((0.3, 2), (0.2, 3))]  # fmt: skip
+    result = next_doses(today, cat().exercises, NOW)
+    assert result.doses["cat-cow"] == up and "as last time" in result.reasons["cat-cow"]

@@ -1,0 +1,85 @@
+"""What `stats` and `report` read from the history: facts computed in SQL, never a record
+per session (ten years of daily sessions is 3,650 sessions and 77,000 exercises)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from backcoach.errors import StorageError
+from backcoach.facts import ExerciseTally, Overview
+from backcoach.records import clinician_check, dose_text, red_flag_answer, session_facts
+
+if TYPE_CHECKING:
+    from backcoach.storage import History
+
+T = TypeVar("T")
+
+
+def overview(history: History) -> Overview:
+    """Sessions, each exercise's tally, red flags and clinician checks, in brief."""
+    try:
+        facts = _converted(
+            history,
+            """SELECT id, started_at, completed,
+                COALESCE(active_seconds, (SELECT COALESCE(SUM(work_seconds), 0)
+                    FROM session_exercises WHERE session_id = sessions.id)),
+                pain_before, pain_after
+               FROM sessions WHERE outcome != 'red flag' ORDER BY started_at, id""",
+            session_facts,
+        )
+        tallies = tuple(
+            ExerciseTally(row[0], row[1], row[2], row[3], row[4], row[5], dose_text(row[6]))
+            for row in history.db.execute(
+                """SELECT t.exercise_id, latest.name, t.tried, t.done, t.skipped, t.stopped,
+                    latest.dose
+                   FROM (SELECT exercise_id, COUNT(*) AS tried,
+                            SUM(status = 'done') AS done,
+                            SUM(status IN ('skipped', 'stopped')) AS skipped,
+                            SUM(status = 'stopped') AS stopped,
+                            MAX(session_id) AS last_session
+                         FROM session_exercises WHERE status != 'pending'
+                         GROUP BY exercise_id) AS t
+                   JOIN session_exercises AS latest
+                     ON latest.exercise_id = t.exercise_id
+                    AND latest.session_id = t.last_session
+                   GROUP BY t.exercise_id"""
+            )
+        )
+        flags = _converted(
+            history,
+            "SELECT id, started_at, red_flags, red_flag_tier FROM sessions "
+            "WHERE red_flags != '[]' ORDER BY started_at, id",
+            red_flag_answer,
+        )
+        checks = _converted(
+            history,
+            "SELECT checked_at, flags, cleared FROM safety_checks "
+            "WHERE kind = 'clinician' ORDER BY checked_at, id",
+            clinician_check,
+        )
+    except sqlite3.Error as exc:
+        raise StorageError(f"could not read the history {history.path}: {exc}") from exc
+    moments = [fact.started_at for fact in facts] + [answer.started_at for answer in flags]
+    return Overview(
+        facts, tallies, flags, min(moments, default=None), max(moments, default=None), checks
+    )
+
+
+def _converted(
+    history: History, query: str, convert: Callable[[tuple[Any, ...]], T | None]
+) -> tuple[T, ...]:
+    """Each row converted; a row that cannot be (None) is left out, with a warning."""
+    return tuple(item for row in history.db.execute(query) if (item := convert(row)) is not None)
+
+
+def read_overview() -> Overview:
+    """The history in brief, for stats and the report; empty before the first session."""
+    from backcoach.storage import existing_history
+
+    history = existing_history()
+    if history is None:
+        return Overview((), (), (), None, None)
+    with history:
+        return overview(history)
