@@ -71,6 +71,17 @@ class Request(NamedTuple):
     routine_notes: tuple[str, ...] = ()
     # Stepped back today: never grown to fill the minutes.
     held: frozenset[str] = frozenset()
+    # A desk break (`backcoach snack`): desk exercises only, upright, a few minutes.
+    snack: bool = False
+
+
+def one_set(dose: Dose) -> Dose:
+    """The dose as one set: for a short break at the desk."""
+    if isinstance(dose, HoldDose):
+        if dose.pyramid is not None:
+            return dose.model_copy(update={"pyramid": None, "reps": dose.pyramid[0]})
+        return dose.model_copy(update={"sets": None})
+    return dose.model_copy(update={"sets": 1})
 
 
 def flare_up_dose(dose: Dose) -> Dose:

@@ -19,6 +19,8 @@ from typer.core import TyperGroup
 
 from backcoach.cli_config import config_app
 from backcoach.cli_routine import routine_app
+from backcoach.cli_session import snack_command, start_command
+from backcoach.coaching import Choices
 from backcoach.errors import EXIT_FAILURE, BackcoachError, UsageError
 from backcoach.options import (
     CatalogueArgument,
@@ -37,16 +39,21 @@ from backcoach.options import (
     OnlyEquipmentOption,
     OnlyLevelOption,
     OutputOption,
-    PlainOption,
     SeedOption,
-    SoundOption,
-    YesOption,
+    SnackOption,
+    library_for,
 )
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from backcoach.library import Library
+
+
+WORKFLOW = (
+    "start", "snack", "plan", "routine", "list", "show", "history", "stats", "report",
+    "validate", "config",
+)  # fmt: skip
 
 
 def _print_error(error: BackcoachError) -> None:
@@ -97,6 +104,11 @@ class _Group(TyperGroup):
 
             print_internal_error(error)
             raise typer.Exit(EXIT_FAILURE) from None
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """Commands in the order people use them (Typer puts groups such as routine last)."""
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda n: WORKFLOW.index(n) if n in WORKFLOW else len(WORKFLOW))
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """Each command's whole one-line summary, wrapped if need be, never cut with '...'."""
@@ -159,57 +171,14 @@ def _main(
 
 
 def _library(ctx: typer.Context) -> Library:
-    from backcoach.catalogue import chosen_path
-    from backcoach.library import open_library
-
-    return open_library(chosen_path((ctx.obj or {}).get("catalogue")))
+    return library_for(ctx)
 
 
 # --- a session ------------------------------------------------------------------
 
 
-@app.command("start")
-def start_command(
-    ctx: typer.Context,
-    focus: FocusOption = None,
-    minutes: MinutesOption = None,
-    level: LevelOption = None,
-    equipment: EquipmentOption = None,
-    seed: SeedOption = None,
-    new: NewOption = False,
-    flare_up: FlareUpOption = False,
-    yes: YesOption = False,
-    sound: SoundOption = None,
-    plain: PlainOption = False,
-) -> None:
-    """Run a session live: safety check, countdowns, reps with tempo, sides and rests."""
-    from backcoach import coaching, session
-    from backcoach.clock import SystemClock, time_scale
-    from backcoach.coaching import Choices
-    from backcoach.keys import for_terminal
-    from backcoach.storage import writable_history
-    from backcoach.vocabulary import parse_sound
-
-    defaults = coaching.settings()
-    options = session.Options(
-        yes=yes, plain=plain, sound=parse_sound(sound if sound is not None else defaults["sound"])
-    )
-    session.check_can_ask(options)
-    if options.sound == "voice":
-        from backcoach.cues import speech_command
-
-        speech_command()  # a BACKCOACH_TTS that cannot be read is said now, before any question
-    clock = SystemClock(time_scale())
-    library = _library(ctx)
-    choices = Choices(focus, minutes, level, equipment, seed, flare_up, no_questions=yes, new=new)
-    history, why_unsaved = writable_history()  # None: the session runs, shown at the end
-    try:
-        prepared = coaching.prepare(library, choices, history, defaults)
-        keys = for_terminal(clock)
-        session.coach(prepared, options, _out_console(), clock, keys, history, None, why_unsaved)
-    finally:
-        if history is not None:
-            history.close()
+app.command("start")(start_command)
+app.command("snack")(snack_command)
 
 
 @app.command("plan")
@@ -222,14 +191,16 @@ def plan_command(
     seed: SeedOption = None,
     new: NewOption = False,
     flare_up: FlareUpOption = False,
+    snack: SnackOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Show the session that start would run, without running it."""
     from backcoach import coaching
-    from backcoach.coaching import Choices
 
     library = _library(ctx)
-    choices = Choices(focus, minutes, level, equipment, seed, flare_up, new=new)
+    if snack and (focus or level or new or flare_up):
+        raise UsageError("--snack takes only --minutes (2-5), --equipment and --seed")
+    choices = Choices(focus, minutes, level, equipment, seed, flare_up, new=new, snack=snack)
     prepared = coaching.prepare(library, choices)
     plan = prepared.plan()
     unsaved = coaching.keep_routine(prepared, plan)  # the first plan for a focus makes it

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from backcoach.options import FocusOption, JsonOption
+from backcoach.options import FocusOption, JsonOption, library_for
 
 if TYPE_CHECKING:
-    from backcoach.library import Library
+    pass
 
 routine_app = typer.Typer(
     help="Your routine for a focus: its exercises, since when, and how each dose changed.",
@@ -23,13 +23,6 @@ IdArgument = Annotated[
         metavar="EXERCISE", help='An exercise id, name or alias, e.g. bird-dog or "child\'s pose".'
     ),
 ]
-
-
-def _library(ctx: typer.Context) -> Library:
-    from backcoach.catalogue import chosen_path
-    from backcoach.library import open_library
-
-    return open_library(chosen_path((ctx.find_root().obj or {}).get("catalogue")))
 
 
 @routine_app.callback()
@@ -66,7 +59,7 @@ def routine_show(
             highlight=False,
         )
         return
-    library = _library(ctx)
+    library = library_for(ctx)
     ids = sorted({exercise_id for exercise_id, _ in facts.routine.entries})
     exercises = {exercise.id: exercise for exercise in library.get_many(ids)}
     if as_json:
@@ -86,7 +79,7 @@ def routine_drop(ctx: typer.Context, exercise: IdArgument) -> None:
     from backcoach.routine_store import drop
     from backcoach.storage import open_history
 
-    found = _library(ctx).find(exercise)
+    found = library_for(ctx).find(exercise)
     with open_history() as history:
         newly = drop(history, found.id)
     out_console().print(
@@ -109,7 +102,7 @@ def routine_keep(ctx: typer.Context, exercise: IdArgument) -> None:
     from backcoach.routine_store import keep
     from backcoach.storage import existing_history
 
-    found = _library(ctx).find(exercise)
+    found = library_for(ctx).find(exercise)
     history = existing_history()
     was_dropped = False
     if history is not None:

@@ -39,6 +39,8 @@ class Choices(NamedTuple):
     no_questions: bool = False
     # --new: a new routine for this focus.
     new: bool = False
+    # snack / plan --snack: a desk break instead of a session.
+    snack: bool = False
 
 
 NO_QUESTIONS = (
@@ -68,8 +70,24 @@ def check_seed(seed: int | None) -> int:
 def request_for(choices: Choices, defaults: dict[str, Any]) -> Request:
     """The planner's request: each choice, or the person's default for it."""
     from backcoach.planner import Request
-    from backcoach.vocabulary import check_minutes, parse_equipment, parse_focus, parse_level
+    from backcoach.vocabulary import (
+        DEFAULT_SNACK_MINUTES,
+        check_minutes,
+        check_snack_minutes,
+        parse_equipment,
+        parse_focus,
+        parse_level,
+    )
 
+    if choices.snack:  # a desk break: its own few minutes, the whole back, upright
+        return Request(
+            minutes=check_snack_minutes(
+                DEFAULT_SNACK_MINUTES if choices.minutes is None else choices.minutes
+            ),
+            equipment=parse_equipment(choices.equipment or []),
+            seed=check_seed(choices.seed),
+            snack=True,
+        )
     minutes = choices.minutes if choices.minutes is not None else defaults["minutes"]
     regions, kinds = parse_focus(choices.focus if choices.focus is not None else defaults["focus"])
     equipment = choices.equipment if choices.equipment is not None else defaults["equipment"]
@@ -162,7 +180,7 @@ def prepare(
         exercises=tuple(e for e in candidates.exercises if e.id not in known.dropped)
     )
     base = Prepared(request, wanted, None, choices, library, defaults)
-    if choices.seed is not None:
+    if choices.seed is not None or choices.snack:  # one-off: the routine is left alone
         return base
     return _with_routine(base, candidates, known, swap, key, moment)
 

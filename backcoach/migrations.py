@@ -113,6 +113,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             answer TEXT NOT NULL
         )""",
     ),
+    # 6: a desk break (`backcoach snack`) is a session of its own kind: it changes no dose.
+    ("ALTER TABLE sessions ADD COLUMN snack INTEGER NOT NULL DEFAULT 0",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

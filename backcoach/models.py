@@ -202,6 +202,8 @@ class Exercise(_Frozen):
     extension: Flag = False
     nerve_tension: Flag = False
     loaded: Flag = False
+    # Fit for a break at the desk (`backcoach snack`): upright, gentle, a chair or a wall.
+    desk: Flag = False
     evidence: Literal["low"] | None = None
     easier: tuple[str, ...] = Field(default=(), max_length=MAX_ITEMS)
     harder: tuple[str, ...] = Field(default=(), max_length=MAX_ITEMS)
@@ -236,6 +238,16 @@ class Exercise(_Frozen):
             )
         if self.loaded and self.level is Level.BEGINNER:
             raise ValueError("a loaded exercise cannot be a beginner's (level: intermediate or up)")
+        if self.desk and not (
+            self.position in (Position.STANDING, Position.SITTING)
+            and self.level is Level.BEGINNER
+            and not self.loaded
+            and self.needs <= {Equipment.CHAIR, Equipment.WALL}
+        ):
+            raise ValueError(
+                "a desk exercise (desk: true) is a beginner's, standing or sitting, not "
+                "loaded, and needs nothing but a chair or a wall"
+            )
         return self
 
     @property
@@ -369,6 +381,8 @@ class Plan(_Frozen):
     flare_up: bool = False
     # The person's routine for this focus (not a one-off plan from --seed).
     routine: bool = False
+    # A short break at the desk (`backcoach snack`), not a session on the floor.
+    snack: bool = False
 
 
 def has_equipment(exercise: Exercise, available: Iterable[Equipment]) -> bool:
@@ -433,6 +447,7 @@ class SessionRecord(_Frozen):
     # The 24-hour rule, asked at the start of the next session: was pain back to its
     # usual level by the next morning? None: not asked (yet).
     next_morning: bool | None = None
+    snack: bool = False  # a desk break (`backcoach snack`): it changes no dose
 
     @property
     def time_done(self) -> float:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from backcoach.library import Library
 
 EQUIPMENT_HELP = (
     "Equipment you have, beyond a mat (repeat or join with commas): band, dumbbell, kettlebell, "
@@ -57,6 +60,19 @@ NewOption = Annotated[
     typer.Option(
         "--new",
         help="Make a new routine for this focus (the doses each exercise reached are kept).",
+    ),
+]
+SnackOption = Annotated[
+    bool,
+    typer.Option("--snack", help="Show a desk break (what backcoach snack would run)."),
+]
+SnackMinutesOption = Annotated[
+    int | None,
+    typer.Option(
+        "--minutes",
+        "-m",
+        metavar="MINUTES",
+        help="Length of the break in minutes (2-5; default 3).",
     ),
 ]
 FlareUpOption = Annotated[
@@ -146,3 +162,12 @@ ForceOption = Annotated[
         "(backcoach's own files are never replaced).",
     ),
 ]
+
+
+def library_for(ctx: typer.Context) -> Library:
+    """The catalogue in use: the global --catalogue (or BACKCOACH_CATALOGUE), else the
+    bundled one with the person's own."""
+    from backcoach.catalogue import chosen_path
+    from backcoach.library import open_library
+
+    return open_library(chosen_path((ctx.find_root().obj or {}).get("catalogue")))

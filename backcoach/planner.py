@@ -24,6 +24,7 @@ from backcoach.choosing import (
     flare_up_dose,
     get_ready,
     main_reason,
+    one_set,
     order,
     pools,
     shuffled,
@@ -32,7 +33,7 @@ from backcoach.choosing import (
 from backcoach.errors import UsageError
 from backcoach.models import Catalogue, Exercise, Phase, Plan, Step, has_equipment
 from backcoach.timeline import dose_seconds
-from backcoach.vocabulary import Kind, Level, Position, Region
+from backcoach.vocabulary import Equipment, Kind, Level, Position, Region
 
 __all__ = ["Request", "build", "flare_up_dose"]
 
@@ -54,7 +55,9 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
         raise UsageError(
             "no exercise fits: nothing in the catalogue matches this focus, level and equipment"
         )
-    if request.flare_up:
+    if request.snack:
+        best = order(_snack_choices(catalogue, request, budget, rng))
+    elif request.flare_up:
         best = order(_flare_up_choices(catalogue, request, budget, rng))
     elif request.routine is not None:
         from backcoach.routine import today
@@ -82,7 +85,8 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
         budget_seconds=budget,
         notes=tuple(notes),
         flare_up=request.flare_up,
-        routine=request.routine is not None and not request.flare_up,
+        routine=request.routine is not None and not request.flare_up and not request.snack,
+        snack=request.snack,
     )
 
 
@@ -145,6 +149,34 @@ def _flare_up_choices(
             continue
         chosen.append(Choice(exercise, "main", dose, "gentle, lying down, for a bad day"))
         spent += cost
+    return chosen
+
+
+SNACK_MOST = 5
+
+
+def _snack_choices(
+    catalogue: Catalogue, request: Request, budget: int, rng: random.Random
+) -> list[Choice]:
+    """A desk break: desk exercises (upright, a chair or a wall at most), kinds in turn,
+    one set each at the dose last kept, as many as fit in the minutes (at most 5)."""
+    at_a_desk = set(request.equipment) | {Equipment.CHAIR, Equipment.WALL}
+    pool = [
+        e
+        for e in catalogue.exercises
+        if e.desk and e.id not in request.excluded and has_equipment(e, at_a_desk)
+    ]
+    by_kind = {kind: shuffled([e for e in pool if e.kind is kind], rng) for kind in Kind}
+    turns = [e for pair in zip(*by_kind.values(), strict=False) for e in pair]
+    turns += [e for e in pool if e not in turns]
+    chosen: list[Choice] = []
+    for exercise in turns:
+        if len(chosen) == SNACK_MOST:
+            break
+        dose = one_set(request.kept.get(exercise.id, exercise.dose))
+        trial = order([*chosen, Choice(exercise, "main", dose, "a desk break")])
+        if total(trial) <= budget:
+            chosen = trial
     return chosen
 
 
@@ -269,11 +301,13 @@ def _steps(choices: Sequence[Choice], request: Request) -> tuple[list[Step], int
             reason += f"; {request.dose_reasons[exercise.id]}"
         if request.flare_up:
             reason += "; flare-up dose: shorter and fewer"
-        # A flare-up day keeps the dose as it was: progression's change waits for a normal day.
-        change = None if request.flare_up else request.dose_changes.get(exercise.id)
+        # A flare-up day or a desk break keeps the dose as it was: progression's change
+        # waits for a normal session.
+        as_it_was = request.flare_up or request.snack
+        change = None if as_it_was else request.dose_changes.get(exercise.id)
         saved = (
             request.kept.get(exercise.id, exercise.dose)
-            if request.flare_up
+            if as_it_was
             else request.doses.get(exercise.id, exercise.dose)
         )
         steps.append(
@@ -307,6 +341,11 @@ def _notes(
 ) -> list[str]:
     """What the plan needs to say. `main_count`: how many exercises match, when the plan
     uses every one of them (then that is why it is short), else None."""
+    if request.snack:
+        return [
+            "a desk break: a few gentle exercises standing or sitting, nothing but a chair "
+            "or a wall; then back to work, and stand up again within the hour"
+        ]
     notes: list[str] = [] if request.flare_up else list(request.routine_notes)
     if seconds < budget * FILL_TARGET and not request.flare_up:
         minutes = seconds / 60

@@ -91,7 +91,7 @@ def next_doses(
                 excluded[record.id] = (
                     f"leg symptoms spread on {session.started_at.date()}; back on {until}"
                 )
-            if not session.flare_up:
+            if not session.flare_up and not session.snack:  # neither changes a dose
                 appearances.setdefault(record.id, []).append((session, record))
     doses: dict[str, Dose] = {}
     reasons: dict[str, str] = {}

@@ -79,6 +79,7 @@ def session_record(
             "leg_pain_before": row["leg_pain_before"],
             "leg_pain_after": row["leg_pain_after"],
             "next_morning": None if row["next_morning"] is None else bool(row["next_morning"]),
+            "snack": bool(row["snack"]),
             "exercises": [
                 record
                 for exercise in exercises

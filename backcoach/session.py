@@ -128,13 +128,47 @@ def coach(
         try:
             if history is None:
                 raise StorageError(why_unsaved or "the history cannot be written")
-            history.record_red_flags(
-                plan, focus_words(plan.regions, plan.kinds), answered.codes, answered.tier.value
-            )
+            history.record_red_flags(plan, _focus(plan), answered.codes, answered.tier.value)
         except StorageError as error:
             out.print(f"(Your answer could not be saved: {error.message}.)", style="yellow")
         return None
 
+    pain_before = leg_before = None
+    if not plan.snack:  # a desk break asks nothing more: it changes no dose
+        prepared, plan, pain_before, leg_before = _before_session(prepared, plan, out, ask, history)
+    from backcoach.render.safety import advice
+    from backcoach.vocabulary import Kind, Region
+
+    upper_only = plan.snack or set(plan.regions) == {Region.UPPER}
+    out.print(advice(safety.advice_before(upper_only, Kind.STRETCH in plan.kinds)))
+    if ask is not None:
+        ask("Ready? Press Enter to begin (Ctrl-C to stop)")
+
+    from backcoach.coaching import keep_routine
+
+    unsaved = keep_routine(prepared, plan, history)  # the routine as this session uses it
+    if unsaved is not None:
+        out.print(f"({unsaved}.)", style="yellow", markup=False, highlight=False)
+    live = LiveSession(
+        plan, prepared.candidates, options, out, clock, keys, history, ask, why_unsaved
+    )
+    return live.run(pain_before, leg_before)
+
+
+def _focus(plan: Plan) -> str:
+    """The focus as the history keeps it: "lower back, stretch", or "desk break"."""
+    return "desk break" if plan.snack else focus_words(plan.regions, plan.kinds)
+
+
+def _before_session(
+    prepared: Prepared,
+    plan: Plan,
+    out: Console,
+    ask: safety.Ask | None,
+    history: History | None,
+) -> tuple[Prepared, Plan, int | None, int | None]:
+    """The questions before a session: the 24-hour rule, pain now (and the flare-up offer),
+    leg symptoms. Returns the plan as the answers leave it, and pain and leg pain now."""
     if ask is not None and history is not None:
         from backcoach.questions import ask_next_morning
         from backcoach.storage import now
@@ -165,23 +199,7 @@ def coach(
         from backcoach.questions import ask_leg_pain_before
 
         leg_before = ask_leg_pain_before(out, ask, history)
-    from backcoach.render.safety import advice
-    from backcoach.vocabulary import Kind, Region
-
-    upper_only = set(plan.regions) == {Region.UPPER}
-    out.print(advice(safety.advice_before(upper_only, Kind.STRETCH in plan.kinds)))
-    if ask is not None:
-        ask("Ready? Press Enter to begin (Ctrl-C to stop)")
-
-    from backcoach.coaching import keep_routine
-
-    unsaved = keep_routine(prepared, plan, history)  # the routine as this session uses it
-    if unsaved is not None:
-        out.print(f"({unsaved}.)", style="yellow", markup=False, highlight=False)
-    live = LiveSession(
-        plan, prepared.candidates, options, out, clock, keys, history, ask, why_unsaved
-    )
-    return live.run(pain_before, leg_before)
+    return prepared, plan, pain_before, leg_before
 
 
 def _screen(
@@ -278,7 +296,7 @@ class LiveSession:
         self.leg_before = leg_before
         recorder.begin(
             self.plan,
-            focus_words(self.plan.regions, self.plan.kinds),
+            _focus(self.plan),
             pain_before,
             engine.outcome.work_planned,
             flare_up=self.plan.flare_up,
@@ -324,7 +342,7 @@ class LiveSession:
 
         Not after the emergency advice: the person should be getting help, not answering.
         """
-        if self.ask is None or self.emergency:
+        if self.ask is None or self.emergency or self.plan.snack:  # a break asks nothing
             return None
         pain_after = None
         try:

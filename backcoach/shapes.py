@@ -46,6 +46,10 @@ def session_json(record: SessionRecord) -> dict[str, Any]:
         "pain_after": record.pain_after,
         "effort": record.effort,
         "flare_up": record.flare_up,
+        "snack": record.snack,
+        "leg_pain_before": record.leg_pain_before,
+        "leg_pain_after": record.leg_pain_after,
+        "next_morning": record.next_morning,
         "red_flags": list(record.red_flags),
         "exercises": [
             {

@@ -102,8 +102,8 @@ class History:
         with self.write() as cursor:
             cursor.execute(
                 """INSERT INTO sessions (started_at, focus, minutes, level, seed, flare_up,
-                    planned_seconds, pain_before, red_flags, pid, leg_pain_before)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    planned_seconds, pain_before, red_flags, pid, leg_pain_before, snack)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     iso(started_at or now()),
                     focus,
@@ -116,6 +116,7 @@ class History:
                     "[]",
                     os.getpid(),
                     leg_pain_before,
+                    int(plan.snack),
                 ),
             )
             session_id = cursor.lastrowid

@@ -176,6 +176,19 @@ def check_minutes(minutes: int, source: str = "--minutes") -> int:
     return minutes
 
 
+SNACK_MINUTES = (2, 5)
+DEFAULT_SNACK_MINUTES = 3
+
+
+def check_snack_minutes(minutes: int) -> int:
+    least, most = SNACK_MINUTES
+    if not least <= minutes <= most:
+        raise UsageError(
+            f"--minutes for a desk break must be from {least} to {most}, not {minutes}"
+        )
+    return minutes
+
+
 def parse_level(value: str) -> Level:
     word = value.strip().lower()
     if word not in LEVELS:

@@ -45,6 +45,7 @@ requests = st.builds(
     routine=st.none(),
     routine_notes=st.just(()),
     held=st.just(frozenset()),
+    snack=st.just(False),
 )
 PROPERTY = settings(max_examples=150, deadline=None)
 

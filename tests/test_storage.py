@@ -35,7 +35,7 @@ def test_a_blank_database_gets_exactly_the_schema(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
     open_history(path).close()
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
     assert tables == [
@@ -49,7 +49,7 @@ def test_a_blank_database_gets_exactly_the_schema(tmp_path: Path) -> None:
         "id", "started_at", "ended_at", "focus", "minutes", "level", "seed", "flare_up",
         "planned_seconds", "active_seconds", "pain_before", "pain_after", "effort", "completed",
         "outcome", "red_flags", "red_flag_tier", "symptoms_spread", "pid",
-        "leg_pain_before", "leg_pain_after", "next_morning",
+        "leg_pain_before", "leg_pain_after", "next_morning", "snack",
     ]  # fmt: skip
 
 

@@ -164,9 +164,10 @@ def plan_view(plan: Plan) -> RenderableType:
     focus = focus_words(plan.regions, plan.kinds)
     header = Text.assemble(
         ("Plan: ", "bold"),
+        f"desk break · {plan.minutes} min" if plan.snack else
         f"{focus} · {plan.minutes} min · {plan.level.value}",
         (" · your routine", "dim") if plan.routine else (f" · seed {plan.seed}", "dim"),
-    )
+    )  # fmt: skip
     wide: list[list[Cell]] = []
     stacked: list[list[Cell]] = []
     blocks: list[list[Cell]] = []
@@ -224,8 +225,10 @@ def plan_view(plan: Plan) -> RenderableType:
     else:
         parts.append(
             Text(
-                f"Same plan again: --seed {plan.seed}{' --flare-up' if plan.flare_up else ''} "
-                "(the same exercises; doses follow your progress since)",
+                f"Same break again: backcoach snack --seed {plan.seed}"
+                if plan.snack
+                else f"Same plan again: --seed {plan.seed}{' --flare-up' if plan.flare_up else ''}"
+                " (the same exercises; doses follow your progress since)",
                 style="dim",
             )
         )
