@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 
 from backcoach.cli_config import config_app
 from backcoach.cli_routine import routine_app
-from backcoach.cli_session import snack_command, start_command
+from backcoach.cli_session import remind_command, snack_command, start_command
 from backcoach.coaching import Choices
 from backcoach.errors import EXIT_FAILURE, BackcoachError, UsageError
 from backcoach.options import (
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 
 
 WORKFLOW = (
-    "start", "snack", "plan", "routine", "list", "show", "history", "stats", "report",
+    "start", "snack", "remind", "plan", "routine", "list", "show", "history", "stats", "report",
     "validate", "config",
 )  # fmt: skip
 
@@ -179,6 +179,7 @@ def _library(ctx: typer.Context) -> Library:
 
 app.command("start")(start_command)
 app.command("snack")(snack_command)
+app.command("remind")(remind_command)
 
 
 @app.command("plan")

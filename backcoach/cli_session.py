@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -96,3 +97,90 @@ def _coach(ctx: typer.Context, choices: Choices, yes: bool, sound: str | None, p
     finally:
         if history is not None:
             history.close()
+
+
+def remind_command(
+    every: Annotated[
+        int | None,
+        typer.Option(
+            "--every", metavar="MINUTES", help="Minutes between reminders (1-480; default 60)."
+        ),
+    ] = None,
+    between: Annotated[
+        str | None,
+        typer.Option(
+            "--between",
+            metavar="HH:MM-HH:MM",
+            help="Remind only between these times of day (default 09:00-17:30).",
+        ),
+    ] = None,
+    times: Annotated[
+        int | None,
+        typer.Option("--times", metavar="N", help="Stop after N reminders (default: never)."),
+    ] = None,
+) -> None:
+    """Remind you to stand up and take a desk break, every hour (p pauses, q stops)."""
+    from backcoach import coaching
+    from backcoach.clock import SystemClock, time_scale
+    from backcoach.errors import UsageError
+    from backcoach.keys import for_terminal
+    from backcoach.remind import (
+        Reminders,
+        configured_notifier,
+        notifier_command,
+        parse_between,
+        parse_every,
+    )
+
+    defaults = coaching.settings()
+    minutes = parse_every(every if every is not None else defaults["remind_every"])
+    hours = parse_between(between if between is not None else defaults["remind_between"])
+    if times is not None and times < 1:
+        raise UsageError(f"--times must be a whole number of at least 1, not {times}")
+    command = notifier_command(configured_notifier() or defaults["notify"] or None)
+    out = out_console()
+    if command is None:
+        out.print("No desktop notifier found: reminders ring the terminal bell here.")
+    clock = SystemClock(time_scale())
+
+    def say(line: str) -> None:
+        out.print(line, markup=False, highlight=False)
+
+    given = 0
+    with for_terminal(clock) as keys:
+        reminders = Reminders(
+            minutes, hours, command, clock, keys, say, _last_break, _record_reminder, out.bell
+        )
+        out.print(f"Reminding every {minutes} min between {hours}.", markup=False)
+        try:
+            given = reminders.run(times)
+        except KeyboardInterrupt:
+            from backcoach.errors import Interrupted
+
+            say(f"Reminders stopped: {reminders.given} given.")
+            raise Interrupted("reminders stopped by Ctrl-C") from None
+    say(f"Reminders stopped: {given} given.")
+
+
+def _last_break() -> datetime | None:
+    from backcoach.routine_store import last_break
+    from backcoach.storage import existing_history
+
+    history = existing_history()
+    if history is None:
+        return None
+    with history:
+        return last_break(history)
+
+
+def _record_reminder(at: datetime) -> None:
+    """Kept for stats; a history that cannot be written does not stop the reminders."""
+    from backcoach.errors import StorageError
+    from backcoach.routine_store import record_reminder
+    from backcoach.storage import open_history
+
+    try:
+        with open_history() as history:
+            record_reminder(history, at)
+    except StorageError:
+        pass

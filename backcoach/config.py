@@ -67,6 +67,32 @@ def _choice(allowed: tuple[str, ...]) -> Callable[[Any], str]:
     return check
 
 
+def _remind_every(value: Any) -> int:
+    from backcoach.errors import UsageError
+    from backcoach.remind import parse_every
+
+    try:
+        return parse_every(value, "remind_every")
+    except UsageError as error:
+        raise ValueError(error.message) from None
+
+
+def _remind_between(value: Any) -> str:
+    from backcoach.errors import UsageError
+    from backcoach.remind import parse_between
+
+    try:
+        return str(parse_between(str(value), "remind_between"))
+    except UsageError as error:
+        raise ValueError(error.message) from None
+
+
+def _notify(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"must be a command, not {value!r}")
+    return value.strip()
+
+
 class Setting(NamedTuple):
     key: str
     default: Any
@@ -97,6 +123,9 @@ SETTINGS: dict[str, Setting] = {
             "what you have beyond a mat: " + ", ".join(EQUIPMENT_WORDS),
         ),
         Setting("sound", "bell", _choice(SOUNDS), ", ".join(SOUNDS)),
+        Setting("remind_every", 60, _remind_every, "minutes between reminders, 1-480"),
+        Setting("remind_between", "09:00-17:30", _remind_between, "hours to remind in"),
+        Setting("notify", "", _notify, "a notifier command for remind (empty: the platform's)"),
     )
 }
 

@@ -65,3 +65,6 @@ class Overview(NamedTuple):
     last: datetime | None
     clinician_checks: tuple[ClinicianCheck, ...] = ()
     dose_changes: tuple[DoseChangeFact, ...] = ()  # newest first
+    # The last 15 days' desk breaks (snacks) begun and reminders given (`remind`).
+    breaks: tuple[datetime, ...] = ()
+    reminders: tuple[datetime, ...] = ()

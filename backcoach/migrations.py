@@ -115,6 +115,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # 6: a desk break (`backcoach snack`) is a session of its own kind: it changes no dose.
     ("ALTER TABLE sessions ADD COLUMN snack INTEGER NOT NULL DEFAULT 0",),
+    # 7: each reminder `backcoach remind` gave, so that stats can set breaks against them.
+    (
+        "CREATE TABLE reminders (id INTEGER PRIMARY KEY, given_at TEXT NOT NULL)",
+        "CREATE INDEX reminders_by_time ON reminders (given_at)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

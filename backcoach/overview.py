@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from backcoach.errors import StorageError
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from backcoach.storage import History
 
 T = TypeVar("T")
+BREAKS_DAYS = timedelta(days=15)
 
 
 def overview(history: History) -> Overview:
@@ -59,11 +61,31 @@ def overview(history: History) -> Overview:
             "WHERE kind = 'clinician' ORDER BY checked_at, id",
             clinician_check,
         )
+        since = (datetime.now(UTC) - BREAKS_DAYS).isoformat()
+        breaks = tuple(
+            datetime.fromisoformat(row[0])
+            for row in history.db.execute(
+                "SELECT started_at FROM sessions WHERE snack = 1 AND started_at >= ?", (since,)
+            )
+        )
+        reminders = tuple(
+            datetime.fromisoformat(row[0])
+            for row in history.db.execute(
+                "SELECT given_at FROM reminders WHERE given_at >= ?", (since,)
+            )
+        )
     except sqlite3.Error as exc:
         raise StorageError(f"could not read the history {history.path}: {exc}") from exc
     moments = [fact.started_at for fact in facts] + [answer.started_at for answer in flags]
     return Overview(
-        facts, tallies, flags, min(moments, default=None), max(moments, default=None), checks
+        facts,
+        tallies,
+        flags,
+        min(moments, default=None),
+        max(moments, default=None),
+        checks,
+        breaks=breaks,
+        reminders=reminders,
     )
 
 

@@ -181,6 +181,12 @@ def markdown(overview: Overview, stats: Stats, generated: date) -> str:
         ]
     else:
         lines.append("None yet: doses are the catalogue's.")
+    lines += ["", "## Desk breaks against reminders (last 7 days)", ""]
+    if stats.desk_breaks:
+        lines += ["| day | breaks taken | reminders |", "| --- | --- | --- |"]
+        lines += [f"| {d.isoformat()} | {t} | {g} |" for d, t, g in stats.desk_breaks]
+    else:
+        lines.append("None.")
     lines += ["", "## Skipped or stopped most often", ""]
     if stats.most_skipped:
         lines += [f"- {md(name)} ({md(i)}): {n} time(s)" for i, name, n in stats.most_skipped]
@@ -296,6 +302,10 @@ def html(overview: Overview, stats: Stats, generated: date) -> str:
          f"{e(c.reason)}" for c in overview.dose_changes],
         "None yet: doses are the catalogue's.",
     )  # fmt: skip
+    desk = _html_list(
+        [f"{d.isoformat()}: {t} break(s), {g} reminder(s)" for d, t, g in stats.desk_breaks],
+        "None.",
+    )
     skipped = _html_list(
         [f"{e(name)} (<code>{e(i)}</code>): {n} time(s)" for i, name, n in stats.most_skipped],
         "Nothing skipped.",
@@ -332,6 +342,8 @@ after: {_pain(stats.pain_after_average)}.</p>
 {exercises}
 <h2>Dose changes (newest first)</h2>
 {changes}
+<h2>Desk breaks against reminders (last 7 days)</h2>
+{desk}
 <h2>Skipped or stopped most often</h2>
 {skipped}
 <h2>Stopped because leg symptoms spread</h2>

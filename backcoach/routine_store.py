@@ -211,3 +211,14 @@ def read_dose_changes(limit: int = 50) -> tuple[DoseChangeFact, ...]:
         DoseChangeFact(datetime.fromisoformat(r[0]), r[1], r[2], dose_text(r[3]), r[4])
         for r in rows
     )
+
+
+def record_reminder(history: History, at: datetime) -> None:
+    with history.write() as cursor:
+        cursor.execute("INSERT INTO reminders (given_at) VALUES (?)", (iso(at),))
+
+
+def last_break(history: History) -> datetime | None:
+    """When the newest desk break began, if there is one."""
+    rows = _read(history, "SELECT MAX(started_at) FROM sessions WHERE snack = 1")
+    return datetime.fromisoformat(rows[0][0]) if rows and rows[0][0] else None

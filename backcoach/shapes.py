@@ -91,6 +91,10 @@ def stats_json(stats: Stats) -> dict[str, Any]:
             for p in stats.pain
         ],
         "most_skipped": [{"id": i, "name": n, "times": c} for i, n, c in stats.most_skipped],
+        "desk_breaks": [
+            {"day": day.isoformat(), "breaks": taken, "reminders": given}
+            for day, taken, given in stats.desk_breaks
+        ],
         "stopped_for_symptoms": [
             {"id": i, "name": n, "times": c} for i, n, c in stats.stopped_for_symptoms
         ],

@@ -40,6 +40,8 @@ class Stats:
     pain: tuple[PainPoint, ...]
     most_skipped: tuple[tuple[str, str, int], ...]  # (id, name, times skipped or stopped)
     stopped_for_symptoms: tuple[tuple[str, str, int], ...]
+    # The last 7 days with a desk break or a reminder: (day, breaks taken, reminders given).
+    desk_breaks: tuple[tuple[date, int, int], ...] = ()
 
 
 def local_day(moment: datetime, tz: tzinfo | None) -> date:
@@ -105,4 +107,16 @@ def compute(overview: Overview, today: date, tz: tzinfo | None = None) -> Stats:
         pain=pain,
         most_skipped=tuple((t.id, t.name, t.skipped) for t in skipped[:MOST_SKIPPED]),
         stopped_for_symptoms=tuple((t.id, t.name, t.stopped) for t in stopped),
+        desk_breaks=_desk_breaks(overview, today, tz),
     )
+
+
+def _desk_breaks(
+    overview: Overview, today: date, tz: tzinfo | None
+) -> tuple[tuple[date, int, int], ...]:
+    """Breaks taken against reminders given, per day, for the last 7 days that had any."""
+    first = today - timedelta(days=6)
+    taken = [local_day(moment, tz) for moment in overview.breaks]
+    given = [local_day(moment, tz) for moment in overview.reminders]
+    days = sorted({day for day in (*taken, *given) if first <= day <= today})
+    return tuple((day, taken.count(day), given.count(day)) for day in days)

@@ -156,6 +156,15 @@ def stats_view(stats: Stats, width: int) -> RenderableType:
         parts.append(
             Text("A pain chart appears once two sessions have pain before and after.", style="dim")
         )
+    if stats.desk_breaks:
+        parts.append(Text(""))
+        parts.append(Text("Desk breaks (backcoach snack) against reminders:", style="bold"))
+        parts.append(
+            bullets(
+                f"{day:%a %d %b}: {taken} break(s), {given} reminder(s)"
+                for day, taken, given in stats.desk_breaks
+            )
+        )
     if stats.most_skipped:
         parts.append(Text(""))
         parts.append(Text("Most often skipped or stopped:", style="bold"))
