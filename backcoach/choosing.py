@@ -30,8 +30,12 @@ FLARE_UP_REPS = 5
 MAIN_MOST = 6
 
 # Getting into position takes longer when it means getting up or down.
+GET_READY_UP_OR_DOWN = 15  # from standing or sitting to the floor, or back up
 GET_READY_NEW_POSITION = 10
 GET_READY_SAME_POSITION = 5
+# The longest get-ready, counted for each exercise while choosing, so that the ordered
+# plan never overruns.
+GET_READY_MOST = GET_READY_UP_OR_DOWN
 # A plan that uses less than this share of the budget says why.
 FILL_TARGET = 0.85
 MAX_EXTRA_SETS = 2
@@ -181,7 +185,13 @@ UPRIGHT = frozenset({Position.STANDING, Position.SITTING})
 
 
 def get_ready(previous: Position | None, position: Position) -> int:
-    return GET_READY_SAME_POSITION if previous == position else GET_READY_NEW_POSITION
+    """Getting into position: longer when it means getting down to the floor or up from
+    it (a session begins standing, at the computer) than when the person stays put."""
+    if previous == position:
+        return GET_READY_SAME_POSITION
+    if ((previous or Position.STANDING) in UPRIGHT) != (position in UPRIGHT):
+        return GET_READY_UP_OR_DOWN
+    return GET_READY_NEW_POSITION
 
 
 def total(choices: Sequence[Choice]) -> int:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from backcoach.choosing import (
     ATTEMPTS,
     FILL_TARGET,
-    GET_READY_NEW_POSITION,
+    GET_READY_MOST,
     MAIN_MOST,
     UPRIGHT,
     Choice,
@@ -144,7 +144,7 @@ def _flare_up_choices(
         if len(chosen) == FLARE_UP_MOST:
             break
         dose = flare_up_dose(request.doses.get(exercise.id, exercise.dose))
-        cost = dose_seconds(dose, GET_READY_NEW_POSITION)
+        cost = dose_seconds(dose, GET_READY_MOST)
         if spent + cost > budget:
             continue
         chosen.append(Choice(exercise, "main", dose, "gentle, lying down, for a bad day"))
@@ -189,7 +189,7 @@ def _select(allowed: Pools, request: Request, budget: int, rng: random.Random) -
 
     def cost(exercise: Exercise) -> int:
         # Worst case get-ready (a change of position), so the ordered plan never overruns.
-        return dose_seconds(allowed.doses[exercise.id], GET_READY_NEW_POSITION)
+        return dose_seconds(allowed.doses[exercise.id], GET_READY_MOST)
 
     def take(exercise: Exercise, phase: Phase, reason: str, limit: int) -> bool:
         nonlocal spent

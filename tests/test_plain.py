@@ -23,19 +23,20 @@ def test_plain_output_for_a_small_plan_with_pause_and_skip() -> None:
     clock = FakeClock()
     view = SessionView(plan, segments(plan))
     with PlainRenderer(console, view) as renderer:
-        keys = ScriptedKeys(clock, [(12.5, " "), (20.0, " "), (30.0, "n")])
+        keys = ScriptedKeys(clock, [(17.5, " "), (25.0, " "), (35.0, "n")])
         engine.Engine(segments(plan), clock, keys, [renderer]).run()
+    # The first exercise is on the floor: 15 s to get down there from standing.
     assert buffer.getvalue().splitlines() == [
-        "[00:00] get ready: Easy roll, 10 s. Careful: Stop if it hurts. Roll slowly",
-        "[00:10] Easy roll: rep 1 of 2: left 2 · right 2",
-        "[00:12] paused: press space to go on",
-        "[00:12] going on",
-        "[00:14] Easy roll: rep 2 of 2: left 2 · right 2",
-        "[00:18] get ready: Lying stretch, 5 s. Careful: Stop if it hurts. Breathe out",
-        "[00:22] skipped: get ready",
-        "[00:23] Lying stretch: hold 4 s, set 1 of 2",
-        "[00:27] rest 20 s, next: set 2 of 2",
-        "[00:47] Lying stretch: hold 4 s, set 2 of 2",
+        "[00:00] get ready: Easy roll, 15 s. Careful: Stop if it hurts. Roll slowly",
+        "[00:15] Easy roll: rep 1 of 2: left 2 · right 2",
+        "[00:18] paused: press space to go on",
+        "[00:18] going on",
+        "[00:19] Easy roll: rep 2 of 2: left 2 · right 2",
+        "[00:23] get ready: Lying stretch, 5 s. Careful: Stop if it hurts. Breathe out",
+        "[00:27] skipped: get ready",
+        "[00:28] Lying stretch: hold 4 s, set 1 of 2",
+        "[00:32] rest 20 s, next: set 2 of 2",
+        "[00:52] Lying stretch: hold 4 s, set 2 of 2",
     ]
     assert "\x1b" not in buffer.getvalue()
 

@@ -210,3 +210,20 @@ def test_a_session_goes_between_upright_and_the_floor_at_most_once(request: Requ
     assert changes <= 1, [(s.phase, s.exercise, s.position.value) for s in plan.steps]
     phases = [step.phase for step in plan.steps]
     assert phases == sorted(phases, key=["warm-up", "main", "cool-down"].index)
+
+
+def test_get_ready_is_longer_for_getting_down_to_the_floor_or_up_from_it() -> None:
+    from backcoach.choosing import UPRIGHT
+
+    for seed in range(30):
+        plan = planner.build(bundled(), Request(seed=seed, minutes=15))
+        previous = None
+        for step in plan.steps:
+            was_upright = previous is None or previous in UPRIGHT  # a session starts standing
+            if step.position == previous:
+                assert step.get_ready == 5
+            elif was_upright != (step.position in UPRIGHT):
+                assert step.get_ready == 15, (seed, previous, step.position)
+            else:
+                assert step.get_ready == 10
+            previous = step.position

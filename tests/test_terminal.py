@@ -114,9 +114,11 @@ def test_each_red_flag_tier_stops_the_session(
 
 
 def test_leg_symptoms_spreading_stops_the_extension_exercises(isolated_home: Path) -> None:
-    # Seed 7, lower back stretching, 4 minutes: marching on the spot, the prone press-up
-    # (extension), pelvic tilt, double knee to chest (it can tension the nerve).
-    child = spawn(isolated_home, "start --focus lower,stretch --minutes 4 --seed 7 --plain", "0.02")
+    # Seed 13, lower back stretching, 4 minutes: marching on the spot, the prone press-up
+    # (extension), single knee to chest (it can tension the nerve).
+    child = spawn(
+        isolated_home, "start --focus lower,stretch --minutes 4 --seed 13 --plain", "0.02"
+    )
     pass_the_screen(child)
     child.expect("Pain now")
     child.sendline("")
@@ -127,8 +129,7 @@ def test_leg_symptoms_spreading_stops_the_extension_exercises(isolated_home: Pat
     child.expect("move further down the leg\\? y / n")
     child.send("y")  # one key, no Enter
     child.expect("stop the back-bending \\(extension\\) exercises for today")
-    child.expect("get ready: Pelvic tilt")
-    child.expect("get ready: Double knee to chest")
+    child.expect("get ready: Single knee to chest")
     child.expect("move further down the leg\\? y / n")  # asked after nerve tension too
     child.send("n")
     child.expect("Pain now, after")
