@@ -352,10 +352,9 @@ def report_command(
 
     from backcoach import report, stats
     from backcoach.overview import read_overview
-    from backcoach.routine_store import read_dose_changes
 
     chosen = report.format_for(report_format, output)
-    overview = read_overview()._replace(dose_changes=read_dose_changes())
+    overview = read_overview()
     summary = stats.compute(overview, date.today())
     render = report.html if chosen == "html" else report.markdown
     text = render(overview, summary, date.today())

@@ -137,11 +137,10 @@ class Prepared(NamedTuple):
     def again(self, history: History | None) -> Prepared:
         """Prepared again from the history as it is now (after the 24-hour answer)."""
         assert self.library is not None
+        # The same seed makes it one-off: the routine as decided the first time is kept
+        # (a new one is not made twice), only the doses come from the history anew.
         choices = self.choices._replace(seed=self.request.seed, new=False)
-        if self.routine is None:
-            return prepare(self.library, choices, history, self.defaults)
-        prepared = prepare(self.library, choices._replace(seed=None), history, self.defaults)
-        # The routine as decided the first time (a new one is not made twice).
+        prepared = prepare(self.library, choices, history, self.defaults)
         request = prepared.request._replace(
             routine=self.request.routine, routine_notes=self.request.routine_notes
         )

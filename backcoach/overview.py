@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from backcoach.errors import StorageError
-from backcoach.facts import ExerciseTally, Overview
+from backcoach.facts import DoseChangeFact, ExerciseTally, Overview
 from backcoach.records import clinician_check, dose_text, red_flag_answer, session_facts
 
 if TYPE_CHECKING:
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 BREAKS_DAYS = timedelta(days=15)
+DOSE_CHANGES_SHOWN = 50  # the newest
 
 
 def overview(history: History) -> Overview:
@@ -61,6 +62,16 @@ def overview(history: History) -> Overview:
             "WHERE kind = 'clinician' ORDER BY checked_at, id",
             clinician_check,
         )
+        dose_changes = tuple(
+            DoseChangeFact(datetime.fromisoformat(r[0]), r[1], r[2], dose_text(r[3]), r[4])
+            for r in history.db.execute(
+                """SELECT s.started_at, e.exercise_id, e.name, e.saved_dose, e.dose_reason
+                   FROM session_exercises e JOIN sessions s ON s.id = e.session_id
+                   WHERE e.dose_reason IS NOT NULL AND e.status != 'pending'
+                   ORDER BY e.session_id DESC, e.position LIMIT ?""",
+                (DOSE_CHANGES_SHOWN,),
+            )
+        )
         since = (datetime.now(UTC) - BREAKS_DAYS).isoformat()
         breaks = tuple(
             datetime.fromisoformat(row[0])
@@ -84,6 +95,7 @@ def overview(history: History) -> Overview:
         min(moments, default=None),
         max(moments, default=None),
         checks,
+        dose_changes=dose_changes,
         breaks=breaks,
         reminders=reminders,
     )

@@ -118,7 +118,8 @@ def next_doses(
         elif current != exercise.dose:
             doses[exercise_id] = current
             reasons[exercise_id] = f"{dose_words(current)}: as last time"
-        if len(seen) >= SKIPS_TO_SWAP and all(r.status == "skipped" for _, r in seen[-3:]):
+        last = seen[-SKIPS_TO_SWAP:]
+        if len(last) == SKIPS_TO_SWAP and all(record.status == "skipped" for _, record in last):
             swap[exercise_id] = f"skipped {SKIPS_TO_SWAP} times in a row"
     return Progression(doses, reasons, excluded, changed, kept, swap, frozenset(held))
 

@@ -21,9 +21,14 @@ if TYPE_CHECKING:  # stats' and the report's facts: imported only by the command
 STILL_RUNNING_GRACE = timedelta(hours=1)
 
 
+def parse_dose(dose_json: str) -> Dose:
+    """A dose as the history stores it (JSON); ValueError when it cannot be read."""
+    return _dose_adapter().validate_json(dose_json)
+
+
 def dose_text(dose_json: str) -> str:
     try:
-        return _dose_adapter().validate_json(dose_json).describe()
+        return parse_dose(dose_json).describe()
     except ValueError:
         return "(not readable)"
 

@@ -76,11 +76,11 @@ def review(
     allowed = pools(catalogue, request._replace(excluded={}))
     by_id = catalogue.by_id()
     available = {exercise.id for exercise in allowed.region}
-    entries = list(saved.entries)
     # Never in: what is dropped, and what progression would swap out again at once.
-    avoid = {exercise_id for exercise_id, _ in entries} | set(dropped) | set(swap)
+    avoid = {exercise_id for exercise_id, _ in saved.entries} | set(dropped) | set(swap)
     changes: list[str] = []
-    for index, (exercise_id, phase) in enumerate(list(entries)):
+    kept: list[tuple[str, Phase]] = []
+    for exercise_id, phase in saved.entries:
         exercise = by_id.get(exercise_id)
         if exercise_id in dropped:
             why = "you dropped it"
@@ -89,6 +89,7 @@ def review(
         elif exercise_id in swap:
             why = swap[exercise_id]
         else:
+            kept.append((exercise_id, phase))
             continue
         name = exercise.name if exercise is not None else exercise_id
         stand_in = (
@@ -97,15 +98,13 @@ def review(
             else None
         )
         if stand_in is None:
-            entries[index] = ("", phase)
             changes.append(
                 f"{name} leaves your routine: {why}; nothing like it is left to take its place"
             )
             continue
-        entries[index] = (stand_in.id, phase)
+        kept.append((stand_in.id, phase))
         avoid.add(stand_in.id)
         changes.append(f"{stand_in.name} takes the place of {name} in your routine: {why}")
-    kept = [(exercise_id, phase) for exercise_id, phase in entries if exercise_id]
     refreshed = False
     if now - saved.refreshed_at >= REFRESH_AFTER:
         refreshed = _refresh(kept, saved, allowed, by_id, avoid, changes, now)

@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import NamedTuple
 
 from backcoach.errors import StorageError
-from backcoach.facts import DoseChangeFact
-from backcoach.models import Dose, HoldDose, RepsDose
+from backcoach.models import Dose
+from backcoach.records import parse_dose
 from backcoach.routine import Routine
 from backcoach.storage import History, iso, now
 from backcoach.vocabulary import Equipment, Level
@@ -138,7 +138,7 @@ def dose_story(history: History, exercise_id: str) -> list[DoseChange]:
     story: list[DoseChange] = []
     for row in rows:
         try:
-            dose = _dose(json.loads(row["saved_dose"] or row["dose"]))
+            dose = parse_dose(row["saved_dose"] or row["dose"])
         except (ValueError, TypeError):
             continue
         if story and dose == story[-1].dose:
@@ -146,12 +146,6 @@ def dose_story(history: History, exercise_id: str) -> list[DoseChange]:
         reason = row["dose_reason"] if story else None
         story.append(DoseChange(datetime.fromisoformat(row["started_at"]), dose, reason))
     return story
-
-
-def _dose(data: object) -> Dose:
-    if isinstance(data, dict) and data.get("type") == "reps":
-        return RepsDose.model_validate(data)
-    return HoldDose.model_validate(data)
 
 
 def episode_answer(history: History, question: str) -> tuple[datetime, str] | None:
@@ -188,29 +182,6 @@ def routine_facts(history: History, focus: str) -> RoutineFacts | None:
         return None
     stories = {exercise_id: dose_story(history, exercise_id) for exercise_id, _ in saved.entries}
     return RoutineFacts(saved, stories, routine_changes(history, focus), dropped(history))
-
-
-def read_dose_changes(limit: int = 50) -> tuple[DoseChangeFact, ...]:
-    """The newest dose changes with their reasons, for the report; none before a history."""
-    from backcoach.records import dose_text
-    from backcoach.storage import existing_history
-
-    found = existing_history()
-    if found is None:
-        return ()
-    with found:
-        rows = _read(
-            found,
-            """SELECT s.started_at, e.exercise_id, e.name, e.saved_dose, e.dose_reason
-               FROM session_exercises e JOIN sessions s ON s.id = e.session_id
-               WHERE e.dose_reason IS NOT NULL AND e.status != 'pending'
-               ORDER BY e.session_id DESC, e.position LIMIT ?""",
-            (limit,),
-        )
-    return tuple(
-        DoseChangeFact(datetime.fromisoformat(r[0]), r[1], r[2], dose_text(r[3]), r[4])
-        for r in rows
-    )
 
 
 def record_reminder(history: History, at: datetime) -> None:
