@@ -72,7 +72,7 @@ def _remind_every(value: Any) -> int:
     from backcoach.remind import parse_every
 
     try:
-        return parse_every(value, "remind_every")
+        return parse_every(value, "")
     except UsageError as error:
         raise ValueError(error.message) from None
 
@@ -82,7 +82,7 @@ def _remind_between(value: Any) -> str:
     from backcoach.remind import parse_between
 
     try:
-        return str(parse_between(str(value), "remind_between"))
+        return str(parse_between(str(value), ""))
     except UsageError as error:
         raise ValueError(error.message) from None
 

@@ -55,17 +55,21 @@ class Hours(NamedTuple):
 
 
 def parse_every(value: int | str, source: str = "--every") -> int:
+    """Minutes between reminders; `source` names the option in the message ("" for config,
+    which names the key itself)."""
     text = str(value).strip()
     least, most = EVERY_RANGE
     if not (text.isascii() and text.isdecimal()) or not least <= int(text) <= most:
-        raise UsageError(f"{source} must be a whole number of minutes from {least} to {most}")
+        raise UsageError(
+            f"{source} must be a whole number of minutes from {least} to {most}".strip()
+        )
     return int(text)
 
 
 def parse_between(text: str, source: str = "--between") -> Hours:
     """'09:00-17:30' → Hours; anything else is one clear message."""
     parts = text.strip().split("-")
-    example = f"{source} takes two times of day such as 09:00-17:30, not {text!r}"
+    example = f"{source} takes two times of day such as 09:00-17:30, not {text!r}".strip()
     if len(parts) != 2:
         raise UsageError(example)
     try:
@@ -73,7 +77,7 @@ def parse_between(text: str, source: str = "--between") -> Hours:
     except ValueError:
         raise UsageError(example) from None
     if not start < end:
-        raise UsageError(f"{source}: the first time must be before the second, not {text!r}")
+        raise UsageError(f"{source} the first time must be before the second, not {text!r}".strip())
     return Hours(start, end)
 
 

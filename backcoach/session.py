@@ -81,7 +81,7 @@ def check_can_ask(options: Options) -> None:
         interactive = False
     if not options.yes and not interactive:
         raise UsageError(
-            "start asks questions before and after a session, but standard input is not a terminal",
+            "a session asks questions before and after it, but standard input is not a terminal",
             hint="run it in a terminal, or add --yes to confirm the safety list and skip "
             "every question",
         )
