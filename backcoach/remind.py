@@ -77,7 +77,8 @@ def parse_between(text: str, source: str = "--between") -> Hours:
     except ValueError:
         raise UsageError(example) from None
     if not start < end:
-        raise UsageError(f"{source} the first time must be before the second, not {text!r}".strip())
+        lead = f"{source}: " if source else ""
+        raise UsageError(f"{lead}the first time must be before the second, not {text!r}")
     return Hours(start, end)
 
 
