@@ -134,13 +134,14 @@ class Prepared(NamedTuple):
             request = request._replace(flare_up=flare_up)
         return planner.build(self.candidates, request)
 
-    def again(self, history: History | None) -> Prepared:
-        """Prepared again from the history as it is now (after the 24-hour answer)."""
+    def again(self, history: History | None, unsettled: int) -> Prepared:
+        """Prepared again after a "no" to the 24-hour question about session `unsettled`
+        (the answer counts even if it could not be saved)."""
         assert self.library is not None
         # The same seed makes it one-off: the routine as decided the first time is kept
         # (a new one is not made twice), only the doses come from the history anew.
         choices = self.choices._replace(seed=self.request.seed, new=False)
-        prepared = prepare(self.library, choices, history, self.defaults)
+        prepared = prepare(self.library, choices, history, self.defaults, unsettled=unsettled)
         request = prepared.request._replace(
             routine=self.request.routine, routine_notes=self.request.routine_notes
         )
@@ -153,9 +154,11 @@ def prepare(
     history: History | None = None,
     defaults: Mapping[str, Any] | None = None,
     moment: datetime | None = None,
+    unsettled: int | None = None,
 ) -> Prepared:
     """Everything a plan needs. Without `history`, the saved one is read if it exists;
-    `moment` is now unless given (tests of rules that span days)."""
+    `moment` is now unless given (tests of rules that span days); `unsettled`: a session
+    whose pain was not settled by the next morning, whether or not that answer is saved."""
     from backcoach.storage import now
     from backcoach.vocabulary import focus_key
 
@@ -169,6 +172,12 @@ def prepare(
     moment = moment or now()
     key = focus_key(request.regions, request.kinds)
     known = _Known.read(history, [e.id for e in candidates.exercises], key, moment)
+    if unsettled is not None:
+        recent = [
+            s.model_copy(update={"next_morning": False}) if s.id == unsettled else s
+            for s in known.recent
+        ]
+        known = known._replace(recent=recent)
     request, swap = _progressed(request, library, known.recent, moment, candidates)
     if choices.no_questions:  # the rule wins over the convenience (CLINICAL.md)
         excluded = dict(request.excluded)

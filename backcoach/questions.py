@@ -12,6 +12,7 @@ Enter skips any of them: an unanswered question never steps anything up.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -42,13 +43,15 @@ def next_morning_due(last: SessionRecord | None, now: datetime) -> bool:
     return worked and earlier_day and now - last.started_at <= NEXT_MORNING_WITHIN
 
 
-def ask_next_morning(console: Console, ask: safety.Ask, history: History, now: datetime) -> bool:
-    """Ask the 24-hour question when it is due and save the answer. True when the answer
-    was "no" (today's doses step back)."""
+def ask_next_morning(
+    console: Console, ask: safety.Ask, history: History, now: datetime
+) -> int | None:
+    """Ask the 24-hour question when it is due and save the answer. When the answer is
+    "no", the id of the session it is about (today's doses step back), else None."""
     sessions = history.sessions(1, at=now)
     last = sessions[0] if sessions else None
     if last is None or not next_morning_due(last, now):
-        return False
+        return None
     day = last.started_at.astimezone().strftime("%A")
     question = (
         f"After your last session ({day}), was your pain back to its usual level by the "
@@ -57,18 +60,48 @@ def ask_next_morning(console: Console, ask: safety.Ask, history: History, now: d
     while True:
         text = ask(question).strip().lower()
         if not text:
-            return False  # skipped: nothing changes
+            return None  # skipped: nothing changes
         if text in ("y", "yes", "n", "no"):
             answer = text.startswith("y")
             break
         console.print("Please answer y or n, or press Enter to skip.")
-    history.record_answers(last.id, next_morning=answer)
-    if not answer:
+    _save(console, history, lambda: history.record_answers(last.id, next_morning=answer))
+    if answer:
+        return None
+    console.print(
+        "Then today's doses are a step easier (the 24-hour rule): pain that lasts into "
+        "the next day means the last session asked a little too much."
+    )
+    return last.id
+
+
+# A question's answer waits this long for another backcoach's lock, as a session's do.
+ANSWER_BUSY_TIMEOUT_MS = 30_000
+
+
+def _save(console: Console, history: History, write: Callable[[], None]) -> None:
+    """Save an answer; a busy history is waited for, and one that cannot be written is
+    said, never a reason to lose the session (today's plan uses the answer regardless)."""
+    from backcoach.errors import HistoryBusy, StorageError
+    from backcoach.migrations import BUSY_TIMEOUT_MS
+
+    try:
+        try:
+            write()
+        except HistoryBusy:
+            console.print("Waiting for the history: another backcoach is using it…")
+            history.set_busy_timeout(ANSWER_BUSY_TIMEOUT_MS)
+            try:
+                write()
+            finally:
+                history.set_busy_timeout(BUSY_TIMEOUT_MS)
+    except StorageError as error:
         console.print(
-            "Then today's doses are a step easier (the 24-hour rule): pain that lasts into "
-            "the next day means the last session asked a little too much."
+            f"(Your answer could not be saved: {error.message}; it counts for today.)",
+            style="yellow",
+            markup=False,
+            highlight=False,
         )
-    return not answer
 
 
 def leg_symptoms_due(answered: tuple[datetime, str] | None, memory: Memory) -> bool:
@@ -92,7 +125,8 @@ def ask_leg_pain_before(console: Console, ask: safety.Ask, history: History | No
             default=False,
         )
         if history is not None:
-            record_episode_answer(history, LEG_SYMPTOMS, "yes" if has_leg_symptoms else "no")
+            answer = "yes" if has_leg_symptoms else "no"
+            _save(console, history, lambda: record_episode_answer(history, LEG_SYMPTOMS, answer))
     else:
         has_leg_symptoms = answered is not None and answered[1] == "yes"
     if not has_leg_symptoms:

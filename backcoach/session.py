@@ -173,8 +173,9 @@ def _before_session(
         from backcoach.questions import ask_next_morning
         from backcoach.storage import now
 
-        if ask_next_morning(out, ask, history, now()):  # the 24-hour rule: a step back
-            prepared = prepared.again(history)
+        unsettled = ask_next_morning(out, ask, history, now())
+        if unsettled is not None:  # the 24-hour rule: a step back
+            prepared = prepared.again(history, unsettled)
             plan = prepared.plan()
             out.print(plan_view(plan))
     pain_before = None if ask is None else safety.ask_pain(out, ask, "now")

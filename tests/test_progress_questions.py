@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pexpect
 import pytest
 
 from backcoach import coaching
@@ -100,3 +101,22 @@ def test_leg_symptoms_are_asked_once_and_then_leg_pain_each_time(isolated_home: 
     db = sqlite3.connect(isolated_home / "history.sqlite3")
     rows = db.execute("SELECT leg_pain_before, leg_pain_after FROM sessions").fetchall()
     assert rows == [(6, 7), (6, 7)]
+
+
+def test_the_24_hour_answer_waits_for_a_busy_history_and_is_kept(isolated_home: Path) -> None:
+    from .test_record_safety import lock_held
+
+    yesterday_session(isolated_home)
+    child = spawn(isolated_home, "start --focus upper --minutes 3 --plain", "0.005")
+    pass_the_screen(child)
+    child.expect("was your pain back to its usual level by the next morning\\?")
+    # Another process holds the lock for longer than SQLite's 5 s busy timeout.
+    with lock_held(isolated_home / "history.sqlite3", 7):
+        child.sendline("n")
+        child.expect("Waiting for the history: another backcoach is using it")
+        child.expect("today's doses are a step easier")
+        child.expect("Pain now, from 0")
+    child.sendintr()  # the answer is in the history already
+    child.expect(pexpect.EOF)
+    db = sqlite3.connect(isolated_home / "history.sqlite3")
+    assert db.execute("SELECT next_morning FROM sessions WHERE id = 1").fetchone() == (0,)
