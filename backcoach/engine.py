@@ -65,6 +65,13 @@ class HelpRequested:
 
 
 @dataclass(frozen=True)
+class StepsRequested:
+    """The `i` key: show the exercise's steps (again)."""
+
+    segment: Segment
+
+
+@dataclass(frozen=True)
 class Redraw:
     segment: Segment
     remaining: float
@@ -98,6 +105,7 @@ Event = (
     | Resumed
     | Skipped
     | HelpRequested
+    | StepsRequested
     | Redraw
     | SegmentDone
     | StepDone
@@ -110,6 +118,7 @@ SKIP_KEYS = frozenset({"n"})
 QUIT_KEYS = frozenset({"q"})
 SYMPTOM_KEYS = frozenset({"s"})
 HELP_KEYS = frozenset({"?", "h"})
+STEPS_KEYS = frozenset({"i"})
 
 
 @dataclass(frozen=True)
@@ -320,6 +329,8 @@ class Engine:
                         return _Action(self.clock.now(), skip_step=True)
             elif key.name in HELP_KEYS:
                 self._emit(HelpRequested(segment))
+            elif key.name in STEPS_KEYS:
+                self._emit(StepsRequested(segment))
             elif key.name == RESIZED:
                 self._emit(Redraw(segment, deadline - now))
 
@@ -345,6 +356,8 @@ class Engine:
                 self._emit(Paused(segment, remaining))
             elif resume.name in HELP_KEYS:
                 self._emit(HelpRequested(segment))
+            elif resume.name in STEPS_KEYS:
+                self._emit(StepsRequested(segment))
         paused_for = self.clock.now() - paused_at
         self.outcome.paused_total += paused_for
         if not quit_now:

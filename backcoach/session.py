@@ -11,12 +11,9 @@ never asks: the symptom-spread question is asked here, from its after-step hook.
 
 from __future__ import annotations
 
-import signal
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
-from types import FrameType
 
 from rich.console import Console
 
@@ -27,11 +24,14 @@ from backcoach.cues import Speaker
 from backcoach.engine import Engine, Event, Listener, Outcome, StepDecision, StepDone, Tick
 from backcoach.errors import EndOfInput, Interrupted, StorageError, Terminated, UsageError
 from backcoach.keys import KeySource
-from backcoach.models import Catalogue, Plan
+from backcoach.models import Catalogue, Exercise, Plan
+from backcoach.outlook import Outlook
 from backcoach.recorder import Recorder
 from backcoach.render.catalogue import plan_view
-from backcoach.render.history import session_summary
+from backcoach.render.guide import FIRST_TIMES, Guide
+from backcoach.render.history import end_screen, session_summary
 from backcoach.render.live import LiveRenderer, PlainRenderer, SessionView
+from backcoach.signals import Stopped, stop_signals_raise
 from backcoach.storage import History
 from backcoach.timeline import segments
 from backcoach.vocabulary import focus_words
@@ -42,36 +42,6 @@ class Options:
     yes: bool = False
     plain: bool = False
     sound: str = "bell"
-
-
-class _Stopped(Exception):
-    """A stop signal (SIGTERM, SIGHUP, SIGQUIT) arrived."""
-
-    def __init__(self, signal_number: int) -> None:
-        super().__init__(signal_number)
-        self.signal_number = signal_number
-
-
-# A closed terminal (SIGHUP) or Ctrl-\ (SIGQUIT) is handled like SIGTERM: the terminal
-# restored, the session saved. SIGHUP and SIGQUIT do not exist on Windows.
-_STOP_SIGNALS = tuple(
-    getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name)
-)
-
-
-@contextmanager
-def _stop_signals_raise() -> Iterator[None]:
-    """Stop signals become an exception, so `finally` blocks restore the terminal."""
-
-    def handler(signum: int, _frame: FrameType | None) -> None:
-        raise _Stopped(signum)
-
-    previous = {signum: signal.signal(signum, handler) for signum in _STOP_SIGNALS}
-    try:
-        yield
-    finally:
-        for signum, old in previous.items():
-            signal.signal(signum, old)
 
 
 def check_can_ask(options: Options) -> None:
@@ -260,8 +230,10 @@ class LiveSession:
         why_unsaved: str | None = None,
     ) -> None:
         self.plan, self.out, self.keys, self.ask = plan, out, keys, ask
+        self.catalogue = catalogue
         timeline = segments(plan)
-        view = SessionView(plan, timeline, clock.scale)
+        by_id = catalogue.by_id()
+        view = SessionView(plan, timeline, clock.scale, _guides(plan, by_id, history))
         # Redrawing needs a terminal that understands cursor movement: TERM=dumb does not.
         plain = options.plain or not out.is_terminal or out.is_dumb_terminal
         self.renderer: LiveRenderer | PlainRenderer = (
@@ -269,7 +241,6 @@ class LiveSession:
         )
         listeners: list[Listener] = [self.renderer]
         self.speaker = _cues(options.sound, plan, out, listeners)
-        by_id = catalogue.by_id()
         # Asked about after each of these (CLINICAL.md, the symptom-spread rule).
         self.spread_question_steps = frozenset(
             index
@@ -304,11 +275,11 @@ class LiveSession:
             leg_pain_before=leg_before,
         )
         engine.subscribe(self._record)
-        with _stop_signals_raise():
+        with stop_signals_raise():
             try:
                 with self.keys, self.renderer:
                     outcome = engine.run()
-            except (KeyboardInterrupt, _Stopped) as stop:
+            except (KeyboardInterrupt, Stopped) as stop:
                 self._interrupted(
                     "Ctrl-C" if isinstance(stop, KeyboardInterrupt) else "a stop signal"
                 )
@@ -322,11 +293,12 @@ class LiveSession:
             recorder.finish(outcome.reason or "stopped", outcome.reason == "done", outcome.active)
             try:
                 pain_after = self._closing_questions()
-            except (KeyboardInterrupt, _Stopped) as stop:
+            except (KeyboardInterrupt, Stopped) as stop:
                 self.out.print()  # off the line the question was on
                 self._close_record()
                 raise _stopped(stop, "the session is kept") from None
         self.out.print(session_summary(self.plan, outcome, None, pain_before, pain_after))
+        self.out.print(end_screen(self._outlook(), pain_before, pain_after))
         if self.leg_after is not None and leg_before is not None:
             from backcoach.questions import CENTRALISING
 
@@ -337,6 +309,20 @@ class LiveSession:
         self.out.print(advice(safety.advice_after(self.plan.flare_up, pain_before, pain_after)))
         self._close_record()
         return outcome
+
+    def _outlook(self) -> Outlook | None:
+        """The streak, this week's minutes and next time's doses; None if unreadable."""
+        from datetime import UTC, datetime
+
+        from backcoach.outlook import outlook
+
+        recorder = self.recorder
+        if recorder.history is None or recorder.pending or recorder.unsaved_because:
+            return None  # read from the history: only once this session is in it
+        try:
+            return outlook(recorder.history, self.catalogue, self.plan, datetime.now(UTC))
+        except StorageError:
+            return None
 
     def _closing_questions(self) -> int | None:
         """Pain after and effort, each saved as it is given; Ctrl-D ends the asking.
@@ -440,9 +426,27 @@ class LiveSession:
         self._close_record()
 
 
+def _guides(plan: Plan, by_id: Mapping[str, Exercise], history: History | None) -> list[Guide]:
+    """Each exercise's position, steps and cues; all the steps while it is still new."""
+    ids = [step.exercise for step in plan.steps]
+    try:
+        done = history.times_done(ids) if history is not None else {}
+    except StorageError:
+        done = {}  # unread: better to show the steps once too often than never
+    return [
+        Guide(
+            by_id[step.exercise].position,
+            by_id[step.exercise].steps,
+            by_id[step.exercise].cues,
+            new_to_it=done.get(step.exercise, 0) < FIRST_TIMES,
+        )
+        for step in plan.steps
+    ]
+
+
 def _stopped(stop: BaseException, kept: str) -> Interrupted | Terminated:
     """Ctrl-C or a stop signal, as the error that exits with its code."""
-    if isinstance(stop, _Stopped):
+    if isinstance(stop, Stopped):
         return Terminated(f"stopped by a signal; {kept}", signal_number=stop.signal_number)
     return Interrupted(f"stopped with Ctrl-C; {kept}")
 

@@ -324,6 +324,19 @@ class History:
         marks = ",".join("?" * len(ids))
         return self._records(f"SELECT * FROM sessions WHERE id IN ({marks})", ids, moment)
 
+    def times_done(self, exercise_ids: Sequence[str]) -> dict[str, int]:
+        """How many sessions each exercise was done in, in full or in part."""
+        marks = ",".join("?" * len(exercise_ids))
+        try:
+            rows = self.db.execute(
+                "SELECT exercise_id, COUNT(*) FROM session_exercises WHERE exercise_id IN "
+                f"({marks}) AND status IN ('done', 'partial') GROUP BY exercise_id",
+                list(exercise_ids),
+            ).fetchall()
+        except sqlite3.Error as exc:
+            raise self._read_error(exc) from exc
+        return {str(exercise): int(count) for exercise, count in rows}
+
     def overview(self) -> Overview:
         """Stats' and the report's facts, computed in SQL (overview.py)."""
         from backcoach.overview import overview

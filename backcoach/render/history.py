@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from backcoach.engine import Outcome
     from backcoach.models import Plan, SessionRecord
+    from backcoach.outlook import Outlook
     from backcoach.stats import PainPoint, Stats
 
 
@@ -219,6 +220,50 @@ def session_summary(
             )
         )
     return Group(*parts)
+
+
+def end_screen(
+    outlook: Outlook | None, pain_before: int | None, pain_after: int | None
+) -> RenderableType:
+    """What the session earned and what comes next: pain before → after, the streak,
+    the minutes this week, the doses that change next time. Words only: plain mode too."""
+    lines: list[Text] = []
+    if pain_before is not None and pain_after is not None:
+        change = pain_after - pain_before
+        if change < 0:
+            words = "easing: well done."
+        elif change == 0:
+            words = "no worse."
+        elif change == 1:
+            words = "a little up: fine if it settles by tomorrow."
+        else:
+            words = f"up by {change}: next time is a little easier."
+        lines.append(Text.assemble(("Pain ", "bold"), f"{pain_before} → {pain_after}: {words}"))
+    if outlook is not None:
+        days = "day" if outlook.streak == 1 else "days"
+        lines.append(
+            Text.assemble(
+                ("Streak ", "bold"),
+                f"{outlook.streak} {days} in a row · "
+                f"{round(outlook.minutes_this_week)} min this week",
+            )
+        )
+        if outlook.progresses and outlook.changes:
+            when = f"{outlook.from_day:%a} {outlook.from_day.day} {outlook.from_day:%b}"
+            lines.append(Text(f"Next time (from {when}):", style="bold"))
+            lines.extend(
+                Text(f"  • {one_line(c.name)}: {c.before} → {c.after} ({one_line(c.why)})")
+                for c in outlook.changes
+            )
+        elif outlook.progresses:
+            lines.append(
+                Text.assemble(
+                    ("Next time ", "bold"),
+                    "the same doses: each steps up after two sessions done in full "
+                    "that were not too hard and did not raise your pain.",
+                )
+            )
+    return Group(*lines)
 
 
 # --- settings -------------------------------------------------------------------

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
+from backcoach.render.digits import GLYPH_ROWS, big_rows, digit_scale
+from backcoach.render.guide import Guide, Lines, cue_for, layouts
 from backcoach.render.words import clock_text, one_line
 
 if TYPE_CHECKING:
@@ -24,42 +26,15 @@ if TYPE_CHECKING:
     from backcoach.timeline import Segment
 
 
-# A 3x5 block font, so the seconds can be read from across the room.
-_DIGITS = {
-    "0": ("███", "█ █", "█ █", "█ █", "███"),
-    "1": (" █ ", "██ ", " █ ", " █ ", "███"),
-    "2": ("███", "  █", "███", "█  ", "███"),
-    "3": ("███", "  █", "███", "  █", "███"),
-    "4": ("█ █", "█ █", "███", "  █", "  █"),
-    "5": ("███", "█  ", "███", "  █", "███"),
-    "6": ("███", "█  ", "███", "█ █", "███"),
-    "7": ("███", "  █", "  █", "  █", "  █"),
-    "8": ("███", "█ █", "███", "█ █", "███"),
-    "9": ("███", "█ █", "███", "  █", "███"),
-    ":": ("   ", " █ ", "   ", " █ ", "   "),
-}
-
-
-def big_number(text: str, style: str) -> RenderableType:
-    """The number in the block font, centred as one block.
-
-    Centring each row on its own (Text's justify) drops a row's trailing spaces
-    first, which shifted rows such as the top of a 1 or a 7 and bent the digit.
-    """
-    from rich.align import Align
-
-    rows = ["  ".join(_DIGITS[char][row] for char in text) for row in range(5)]
-    return Align.center(Text("\n".join(rows), style=style))
-
-
+TEMPO_BAR = 10
 _STYLE = {"ready": "yellow", "work": "green", "relax": "cyan", "switch": "magenta", "rest": "blue"}
 _WORDS = {"ready": "GET READY", "relax": "RELAX", "switch": "SWITCH SIDES", "rest": "REST"}
 
 
 def progress_bar(fraction: float, width: int, style: str) -> Text:
-    """A whole-session bar that also reads without colour (filled vs. thin line)."""
+    """A bar that also reads without colour (filled vs. thin line)."""
     filled = round(min(max(fraction, 0.0), 1.0) * width)
-    return Text.assemble(("━" * filled, style), ("─" * (width - filled), "dim"), justify="center")
+    return Text.assemble(("━" * filled, style), ("─" * (width - filled), "dim"))
 
 
 def state_words(segment: Segment) -> str:
@@ -68,10 +43,10 @@ def state_words(segment: Segment) -> str:
     return _WORDS[segment.activity]
 
 
-def rep_words(segment: Segment) -> str:
+def rep_words(segment: Segment, *, with_rep: bool = True) -> str:
     parts = []
-    if segment.reps > 1:
-        parts.append(f"{'hold' if segment.is_hold else 'rep'} {segment.rep} of {segment.reps}")
+    if segment.reps > 1 and (with_rep or segment.is_hold):
+        parts.append(f"{'rep' if segment.tempo_count else 'hold'} {segment.rep} of {segment.reps}")
     if segment.side:
         parts.append(f"{segment.side} side")
     if segment.sets > 1:
@@ -82,16 +57,28 @@ def rep_words(segment: Segment) -> str:
 class SessionView:
     """Holds what the screen shows and builds it; the live and plain renderers share it."""
 
-    def __init__(self, plan: Plan, timeline: Sequence[Segment], time_scale: float = 1.0) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        timeline: Sequence[Segment],
+        time_scale: float = 1.0,
+        guides: Sequence[Guide] | None = None,
+    ) -> None:
         self.plan = plan
         self.timeline = timeline
         self.starts = [0, *accumulate(segment.seconds for segment in self.timeline)]
         self.time_scale = time_scale
+        self.guides = (
+            list(guides)
+            if guides is not None
+            else [Guide(step.position, cues=(step.cue,)) for step in plan.steps]
+        )
         self.segment: Segment | None = None
         self.index = 0
         self.remaining = 0.0
         self.paused = False
         self.help = False
+        self.all_steps = False  # the `i` key: every step of the exercise, whatever the time
         self.message = ""
 
     @property
@@ -131,72 +118,118 @@ class SessionView:
             line.append(f"{name} {seconds}", style=style)
         return line
 
-    def render(self, width: int) -> RenderableType:
+    def cue(self, segment: Segment) -> str:
+        return cue_for(self.guides[segment.step_index], segment, segment.seconds - self.remaining)
+
+    def instructions(self, segment: Segment, *, key_cue_only: bool = False) -> list[str]:
+        """At "get ready": every step the first times, then the key cue (`i`: all again)."""
+        guide = self.guides[segment.step_index]
+        if guide.steps and (guide.new_to_it or self.all_steps) and not key_cue_only:
+            return [f"{number}. {step}" for number, step in enumerate(guide.steps, start=1)]
+        key_cue = guide.cues[0] if guide.cues else self.plan.steps[segment.step_index].cue
+        more = " (i: all the steps)" if guide.steps else ""
+        return [f"{one_line(key_cue)}{more}"]
+
+    def render(self, width: int, height: int = 24) -> RenderableType:
         segment = self.segment
         if segment is None:
             return Text("Starting…")
-        style = _STYLE[segment.activity]
-        name = self.step_name(segment)
-        seconds = str(max(0, int(-(-self.remaining // 1))))
-        header = Text(name, style="bold", justify="center")
-        state = "PAUSED" if self.paused else state_words(segment)
-        state_text = Text(
-            f" {state} ",
-            style="bold white on red" if self.paused else f"bold {style}",
-            justify="center",
-        )
-        number: RenderableType
-        if width >= 40:
-            number = big_number(seconds, "bold red" if self.paused else style)
-        else:
-            number = Text(f"{seconds} s", style=f"bold {style}", justify="center")
-        lines: list[RenderableType] = [header, state_text, number]
-        detail = rep_words(segment)
-        if detail:
-            lines.append(Text(detail, justify="center"))
-        tempo = self.tempo_line(segment)
-        if tempo.plain:
-            tempo.justify = "center"
-            lines.append(tempo)
-        step = self.plan.steps[segment.step_index]
-        if segment.activity == "ready" and step.caution:
-            lines.append(
-                Text(f"Careful: {one_line(step.caution)}", style="yellow", justify="center")
-            )
-        if segment.activity in ("ready", "work") and step.cue:
-            lines.append(Text(one_line(step.cue), style="italic", justify="center"))
-        lines.append(Text(self.next_words(segment), style="dim", justify="center"))
-        if self.paused:
-            lines.append(Text("PAUSED — press space to go on", style="bold red", justify="center"))
-        from rich.panel import Panel
+        return Group(*self._screen(segment, width, height))
 
-        panel = Panel(Group(*lines), border_style="red" if self.paused else style, padding=(0, 1))
-        total = self.starts[-1]
-        bar = progress_bar(self.elapsed / max(total, 1), max(10, width - 2), style)
-        progress = Text(
-            f"{clock_text(self.elapsed)} done · {clock_text(total - self.elapsed)} left "
-            f"· exercise {segment.step_index + 1} of {len(self.plan.steps)}",
-            style="dim",
-            justify="center",
-        )
-        footer = Text(
-            "space pause · n next · s symptoms · q quit · ? help"
-            if width >= 60
-            else "spc pause n next s symptoms q quit",
-            style="dim",
-            justify="center",
-        )
-        parts: list[RenderableType] = [panel, bar, progress, footer]
+    def _screen(self, segment: Segment, width: int, height: int) -> list[Text]:
+        fit = Lines(width)
+        style = "red" if self.paused else _STYLE[segment.activity]
+        seconds = str(max(0, int(-(-self.remaining // 1))))
+        step = self.plan.steps[segment.step_index]
+        counting_reps = segment.activity == "work" and not segment.is_hold and segment.reps > 1
+        number = f"{segment.rep}/{segment.reps}" if counting_reps else seconds
+
+        top: list[Text] = []
         if self.time_scale != 1:
-            parts.insert(
-                0,
-                Text(scale_words(self.time_scale), style="bold yellow"),
-            )
+            top += fit.lines(scale_words(self.time_scale), "bold yellow")
+        top += fit.lines(self.step_name(segment), "bold")
+        state = "PAUSED — press space to go on" if self.paused else state_words(segment)
+        band = "bold white on red" if self.paused else f"bold black on {style}"
+        top.append(Text(f" {state} ".center(width)[:width], style=band, no_wrap=True))
+
+        middle: list[Text] = []
+        detail = rep_words(segment, with_rep=not counting_reps)
+        if detail:
+            middle += fit.lines(detail, "bold")
+        if counting_reps:
+            middle += [self.tempo_line(segment)]
+            middle[-1].justify = "center"
+        if segment.activity == "ready" and step.caution:
+            middle += fit.lines(f"Careful: {step.caution}", "bold yellow")
+        elif segment.activity == "work":
+            middle += fit.lines(self.cue(segment), "italic")
+        middle += fit.lines(self.next_words(segment))
+
+        bottom: list[Text] = [progress_bar(self.elapsed / max(self.starts[-1], 1), width, style)]
+        total = self.starts[-1]
+        bottom += fit.lines(
+            f"{clock_text(self.elapsed)} done · {clock_text(total - self.elapsed)} left "
+            f"· exercise {segment.step_index + 1} of {len(self.plan.steps)}"
+        )
+        keys = (
+            "space pause · n next · i steps · s symptoms · q quit · ? help"
+            if width >= 64
+            else "spc pause n next i steps q quit"
+        )
+        bottom += fit.lines(keys, "dim")
         if self.help:
-            parts.append(help_text())
+            bottom += fit.lines(help_text().plain, "cyan", centre=False)
         if self.message:
-            parts.append(Text(self.message, style="yellow"))
-        return Group(*parts)
+            bottom += fit.lines(self.message, "yellow")
+
+        rows = height - len(top) - len(middle) - len(bottom)
+        guide: list[Text] = []
+        if segment.activity == "ready" or self.all_steps:
+            guide, rows = self._guide(segment, width, rows)
+        side = self._tempo_beside(segment) if counting_reps else []
+        return [*top, *self._number(number, side, style, width, rows), *guide, *middle, *bottom]
+
+    def _tempo_beside(self, segment: Segment) -> list[str]:
+        """The tempo phase's word and how far through it: read beside the rep count."""
+        done = 1 - self.remaining / max(segment.seconds, 1)
+        filled = round(min(max(done, 0.0), 1.0) * TEMPO_BAR)
+        return [state_words(segment), "█" * filled + "░" * (TEMPO_BAR - filled)]
+
+    def _number(
+        self, number: str, side: list[str], style: str, width: int, rows: int
+    ) -> list[Text]:
+        """The big number, as large as the rows and columns left allow; `side` beside it."""
+        side_width = max((len(line) for line in side), default=-4) + 4
+        scale = digit_scale(number, rows, width - side_width)
+        if scale is None:
+            text = number if "/" in number else f"{number} s"
+            return [Text(" ".join([text, *side]), style=f"bold {style}", justify="center")]
+        block = big_rows(number, scale)
+        left = (width - len(block[0]) - side_width) // 2
+        first_side = len(block) // 2 - len(side) // 2
+        out = []
+        for index, row in enumerate(block):
+            line = Text(" " * left + row, style=f"bold {style}", no_wrap=True)
+            if 0 <= index - first_side < len(side):
+                line.append(f"    {side[index - first_side]}", style=f"bold {style}")
+            out.append(line)
+        return out
+
+    def _guide(self, segment: Segment, width: int, rows: int) -> tuple[list[Text], int]:
+        """The figure and the steps, as much as fits, and the rows left for the number.
+
+        A first-timer's steps come before the number's size: at "get ready" it may
+        shrink to a line of text (the bell and the voice count too).
+        """
+        guide = self.guides[segment.step_index]
+        choices = [self.instructions(segment)]
+        if len(choices[0]) > 1:
+            choices.append(self.instructions(segment, key_cue_only=True))
+        for option in layouts(guide.position, choices, width):
+            for reserve in (GLYPH_ROWS, 1):
+                if len(option) + reserve <= rows:
+                    return option, rows - len(option)
+        return [], rows
 
     def apply(self, event: ev.Event) -> None:
         """Update what is shown from an engine event."""
@@ -206,6 +239,8 @@ class SessionView:
             self.segment, self.index = event.segment, event.index
             self.remaining = float(event.segment.seconds)
             self.paused = False
+            if event.segment.activity == "ready":
+                self.all_steps = False
         elif isinstance(event, ev.Tick | ev.Redraw):
             self.remaining = event.remaining
         elif isinstance(event, ev.Paused):
@@ -214,6 +249,8 @@ class SessionView:
             self.paused = False
         elif isinstance(event, ev.HelpRequested):
             self.help = not self.help
+        elif isinstance(event, ev.StepsRequested):
+            self.all_steps = not self.all_steps
         elif isinstance(event, ev.SessionEnded) and event.reason == "done":
             self.remaining = 0.0
 
@@ -226,6 +263,7 @@ def scale_words(scale: float) -> str:
 def help_text() -> Text:
     return Text(
         "Keys: space or p pause and go on · n skip to the next exercise (or end a rest early) · "
+        "i the exercise's steps · "
         "s leg symptoms spreading, or new numbness or weakness: stops the exercise · "
         "q quit (what you did is kept) · ? this help · Ctrl-C stop now",
         style="cyan",
@@ -256,9 +294,15 @@ class LiveRenderer:
             redirect_stdout=False,
             redirect_stderr=False,
             vertical_overflow="crop",
+            screen=True,  # the alternate screen: the whole terminal, given back on any exit
         )
         self.live.start()
-        self.live.update(self.view.render(self.console.size.width), refresh=True)
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.live is not None:
+            width, height = self.console.size
+            self.live.update(self.view.render(width, height), refresh=True)
 
     def __exit__(self, *_: Any) -> None:
         if self.live is not None:
@@ -285,12 +329,11 @@ class LiveRenderer:
                 self.console.print(one_line(text), style="yellow", markup=False, highlight=False)
             return
         self.view.message = text
-        self.live.update(self.view.render(self.console.size.width), refresh=True)
+        self._draw()
 
     def __call__(self, event: ev.Event) -> None:
         self.view.apply(event)
-        if self.live is not None:
-            self.live.update(self.view.render(self.console.size.width), refresh=True)
+        self._draw()
 
 
 class PlainRenderer:
@@ -328,6 +371,8 @@ class PlainRenderer:
             line = self._started(event.segment)
             if line:
                 self.say(f"{stamp} {line}")
+            if event.segment.activity == "ready":
+                self._steps(event.segment, every=False)
         elif isinstance(event, ev.Paused):
             self.say(f"{stamp} paused: press space to go on")
         elif isinstance(event, ev.Resumed):
@@ -341,6 +386,14 @@ class PlainRenderer:
             self.say(f"{stamp} skipped: {what}")
         elif isinstance(event, ev.HelpRequested):
             self.say(help_text().plain)
+        elif isinstance(event, ev.StepsRequested):
+            self._steps(event.segment, every=True)
+
+    def _steps(self, segment: Segment, *, every: bool) -> None:
+        guide = self.view.guides[segment.step_index]
+        if every or guide.new_to_it:
+            for number, step in enumerate(guide.steps, start=1):
+                self.say(f"  {number}. {step}")
 
     def _started(self, segment: Segment) -> str | None:
         view = self.view
@@ -348,7 +401,8 @@ class PlainRenderer:
         if segment.activity == "ready":
             step = view.plan.steps[segment.step_index]
             careful = f"Careful: {step.caution} " if step.caution else ""
-            return f"get ready: {name}, {segment.seconds} s. {careful}{step.cue}".rstrip()
+            where = view.guides[segment.step_index].position.words
+            return f"get ready: {name}, {segment.seconds} s, {where}. {careful}{step.cue}".rstrip()
         if segment.activity == "switch":
             return f"switch sides, {segment.seconds} s"
         if segment.activity == "rest":

@@ -1,0 +1,301 @@
+"""The full-screen live view, as a terminal shows it: a real pty read by a VT emulator (pyte).
+
+At 100x30, 80x24, 60x20 and 45x16: the big number's shape and size, the position's
+figure and the steps at "get ready", nothing cut off, and the terminal given back
+(the alternate screen left, the cursor shown) on every way out.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import signal
+import sys
+from pathlib import Path
+
+import pexpect
+import pyte
+import pytest
+from rich.console import Console
+
+from backcoach import catalogue, figures
+from backcoach.render.digits import _DIGITS, GLYPH_ROWS, big_rows, digit_scale
+from backcoach.render.guide import BREATHE, Guide, cue_for
+from backcoach.render.live import LiveRenderer, SessionView
+from backcoach.timeline import Segment, segments
+from backcoach.vocabulary import Position
+
+from .conftest import BUNDLED, TEST_DATA
+from .test_terminal import BIN, env
+
+posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX pseudo-terminals")
+SIZES = [(30, 100), (24, 80), (20, 60), (16, 45)]
+ALT_ON, ALT_OFF, CURSOR_ON = "\x1b[?1049h", "\x1b[?1049l", "\x1b[?25h"
+# A one-off plan (--seed) whose first exercise is cat-cow: 10 reps, round 3 s · arch 3 s.
+CAT_COW = "start --focus lower --minutes 4 --seed 5 --yes"
+
+
+class Terminal:
+    """A pexpect child whose output is also fed to a pyte screen of the same size."""
+
+    def __init__(self, home: Path, args: str, rows: int, columns: int, scale: str) -> None:
+        self.screen = pyte.Screen(columns, rows)
+        self.stream = pyte.Stream(self.screen)
+        self.raw = io.StringIO()
+        self.child = pexpect.spawn(
+            str(BIN),
+            args.split(),
+            env=env(home, scale),
+            encoding="utf-8",
+            dimensions=(rows, columns),
+            timeout=30,
+        )
+        self.child.logfile_read = self
+
+    def write(self, data: str) -> None:
+        self.raw.write(data)
+        self.stream.feed(data)
+
+    def flush(self) -> None:
+        pass
+
+    def paused_frame(self) -> list[str]:
+        """Pause, and the screen once the paused frame is drawn whole (its last line is
+        the keys line)."""
+        self.child.send(" ")
+        self.child.expect("PAUSED")
+        self.child.expect("quit")
+        return [line.rstrip() for line in self.screen.display]
+
+
+def decode(lines: list[str]) -> tuple[str, int]:
+    """The big number on a screen, read back glyph by glyph, and its height in rows."""
+    plain = [line for line in lines if "█" in line and set(line.strip()) <= {"█", " "}]
+    assert plain, "no big number on the screen"
+    left = min(len(row) - len(row.lstrip()) for row in plain)
+    right = max(len(row) for row in plain)
+    # Rows with the tempo beside them too: only the number's columns are read.
+    block = [line[left:right].ljust(right - left) for line in lines if "█" in line[left:right]]
+    tall = len(block) // GLYPH_ROWS
+    runs = [len(run) for row in block for run in re.findall("█+", row)]
+    wide = min(runs)  # the narrowest run of blocks is one pixel wide
+    pixels = ["".join(row[x] for x in range(0, len(row), wide)) for row in block[::tall]]
+    glyphs = {shape: char for char, shape in _DIGITS.items()}
+    text, x = "", 0
+    while x < len(pixels[0]):
+        shape = tuple(row[x : x + 3].ljust(3) for row in pixels)
+        assert shape in glyphs, f"a digit drawn wrong: {shape}"
+        text += glyphs[shape]
+        x += 4  # three pixels and a gap
+    return text, len(block)
+
+
+@pytest.mark.parametrize("scale", [(1, 1), (2, 4), (3, 3), (4, 8)])
+def test_every_glyph_is_drawn_as_its_shape_at_every_scale(scale: tuple[int, int]) -> None:
+    for char, shape in _DIGITS.items():
+        rows = big_rows(char, scale)
+        tall, wide = scale
+        assert len(rows) == GLYPH_ROWS * tall
+        assert {len(row) for row in rows} == {3 * wide}  # every row the same width: none bent
+        assert tuple(row[::wide] for row in rows[::tall]) == shape
+
+
+def test_the_number_is_as_large_as_the_room_allows() -> None:
+    assert digit_scale("25", rows=20, columns=100) == (4, 8)
+    assert digit_scale("10/10", rows=20, columns=100) == (4, 5)
+    assert digit_scale("25", rows=7, columns=45) == (1, 2)
+    assert digit_scale("25", rows=4, columns=45) is None  # a line of text then
+
+
+def test_each_figure_is_drawn_as_it_always_was() -> None:
+    # Golden text: a change to a figure is a change to this test, seen in review.
+    assert {position.value: figures.figure(position) for position in Position} == GOLDEN
+
+
+GOLDEN = {
+    "standing": (
+        "           O            ",
+        "          /|\\           ",
+        "           |            ",
+        "          / \\           ",
+        "________________________",
+    ),
+    "sitting": (
+        "      |  O              ",
+        "      |  |\\             ",
+        "      |__|_\\__          ",
+        "      |   |   |         ",
+        "______|___|___|_________",
+    ),
+    "kneeling": (
+        "            O           ",
+        "           /|\\          ",
+        "            |           ",
+        "      ______|           ",
+        "________________________",
+    ),
+    "all-fours": (
+        "     ___________O       ",
+        "    |          |        ",
+        "    |          |        ",
+        "____|__________|________",
+    ),
+    "prone": (
+        "  __________________O__ ",
+        "________________________",
+    ),
+    "side-lying": (
+        "   O        ___         ",
+        "  /|_______/   \\___     ",
+        "________________________",
+    ),
+    "supine": (
+        "             /\\         ",
+        "  O_________/  \\___     ",
+        "________________________",
+    ),
+}  # fmt: skip
+
+
+def test_the_svg_figure_is_drawn_from_the_same_rows() -> None:
+    for position in Position:
+        rows = figures.figure(position)
+        drawn = figures.svg(position)
+        assert f"<title>{position.words}</title>" in drawn  # the text alternative
+        heads = sum(row.count("O") for row in rows)
+        assert drawn.count("<circle") == heads == 1
+        strokes = sum(char in "_|/\\" for row in rows for char in row)
+        assert drawn.count("<line") == strokes
+
+
+def test_cues_take_turns_and_long_holds_remind_to_breathe() -> None:
+    guide = Guide(Position.SUPINE, cues=("Knees soft", "Chin tucked"))
+    rep = Segment(0, "work", 2, "up", rep=1, reps=8, tempo_count=2)
+    said = [cue_for(guide, rep._replace(rep=n), 0) for n in range(1, 6)]
+    assert said == ["Knees soft", "Knees soft", "Chin tucked", "Chin tucked", "Knees soft"]
+    hold = Segment(0, "work", 30, "hold", rep=1, reps=2)
+    over_a_hold = [cue_for(guide, hold, seconds) for seconds in (0, 10, 20)]
+    assert over_a_hold == ["Knees soft", "Chin tucked", BREATHE]
+    short = hold._replace(seconds=10)
+    assert BREATHE not in {cue_for(guide, short._replace(rep=n), 5) for n in (1, 2, 3)}
+
+
+def test_an_exception_inside_the_live_view_gives_the_terminal_back() -> None:
+    cat = catalogue.load(TEST_DATA / "tiny.yaml")
+    from backcoach import planner
+
+    plan = planner.build(cat, planner.Request(minutes=1, seed=1))
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, force_terminal=True, width=80, height=24, _environ={"TERM": "xterm"}
+    )
+    view = SessionView(plan, segments(plan))
+    with pytest.raises(RuntimeError), LiveRenderer(console, view):
+        raise RuntimeError("a bug")
+    out = buffer.getvalue()
+    assert ALT_ON in out
+    assert out.rfind(ALT_OFF) > out.rfind(ALT_ON)
+    assert out.rfind(CURSOR_ON) > out.rfind("\x1b[?25l")
+
+
+@posix_only
+@pytest.mark.parametrize(("rows", "columns"), SIZES)
+def test_get_ready_shows_the_position_and_the_steps(
+    isolated_home: Path, rows: int, columns: int
+) -> None:
+    term = Terminal(isolated_home, CAT_COW, rows, columns, scale="0.2")
+    term.child.expect("GET READY")
+    lines = term.paused_frame()
+    exercise = catalogue.load(BUNDLED).by_id()["cat-cow"]
+    assert "Cat-cow" in lines[1]  # under the time-scale notice: nothing pushed off the top
+    assert any("Position: on hands and knees" in line for line in lines)
+    assert any("quit" in line for line in lines)  # nothing pushed off the bottom
+    figure = figures.figure(Position.ALL_FOURS)
+    steps = [f"{number}. {step}" for number, step in enumerate(exercise.steps, start=1)]
+    if rows >= 24:  # the figure beside all the steps (a first session)
+        at = next(i for i, line in enumerate(lines) if line.startswith(figure[0].rstrip()))
+        assert [line[: figures.WIDTH] for line in lines[at : at + len(figure)]] == list(figure)
+        beside = " ".join(line[figures.WIDTH + 3 :].strip() for line in lines[at:])
+        assert all(step in beside for step in steps)
+    elif columns >= 60:  # no room for the figure too: the steps come first
+        assert all(step in " ".join(lines) for step in steps)
+    else:  # the key cue, and how to see the steps
+        assert f"{exercise.cues[0]} (i: all the steps)" in " ".join(line.strip() for line in lines)
+    for line in lines:
+        assert len(line) <= columns
+    if rows >= 24:
+        _, height = decode(lines)
+        assert height >= GLYPH_ROWS
+    else:  # the steps first: the seconds as a line of text
+        assert any(re.fullmatch(r"\s*\d+ s", line) for line in lines)
+    term.child.sendline("q")
+    term.child.expect(pexpect.EOF)
+
+
+@posix_only
+@pytest.mark.parametrize(("rows", "columns"), SIZES)
+def test_reps_show_the_rep_count_big_with_the_tempo_beside_it(
+    isolated_home: Path, rows: int, columns: int
+) -> None:
+    term = Terminal(isolated_home, CAT_COW, rows, columns, scale="0.2")
+    term.child.expect("GET READY")
+    term.child.expect("ROUND")
+    lines = term.paused_frame()
+    number, height = decode(lines)
+    assert re.fullmatch(r"\d+/10", number)
+    if (rows, columns) == (30, 100):
+        assert height >= 8
+    assert any(re.search(r"(ROUND|ARCH)\s*$", line) for line in lines)
+    assert any(re.search(r"[█░]{10}\s*$", line) for line in lines)  # the tempo bar
+    assert any("round 3 · arch 3" in line for line in lines)
+    assert any("quit" in line for line in lines)
+    for line in lines:
+        assert len(line) <= columns
+    term.child.sendline("q")
+    term.child.expect(pexpect.EOF)
+
+
+@posix_only
+@pytest.mark.parametrize("how", ["q", "ctrl-c", "sigterm"])
+def test_the_terminal_is_given_back_on_every_way_out(isolated_home: Path, how: str) -> None:
+    term = Terminal(isolated_home, CAT_COW, 24, 80, scale="0.2")
+    term.child.expect("GET READY")
+    if how == "q":
+        term.child.send("q")
+    elif how == "ctrl-c":
+        term.child.sendintr()
+    else:
+        term.child.kill(signal.SIGTERM)
+    term.child.expect(pexpect.EOF)
+    term.child.close()
+    out = term.raw.getvalue()
+    assert out.count(ALT_ON) >= 1
+    assert out.rfind(ALT_OFF) > out.rfind(ALT_ON)
+    assert out.rfind(CURSOR_ON) > out.rfind("\x1b[?25l")
+    # What is left on the (main) screen says what happened, in words.
+    assert re.search(r"ended early|stopped by", out)
+
+
+def screen_text(view: SessionView, width: int, height: int) -> str:
+    console = Console(width=width, height=height, color_system=None, _environ={})
+    with console.capture() as captured:
+        console.print(view.render(width, height))
+    return captured.get()
+
+
+def test_a_familiar_exercise_gets_its_key_cue_and_i_brings_the_steps_back() -> None:
+    from backcoach import engine as ev
+    from backcoach import planner
+
+    cat = catalogue.load(TEST_DATA / "tiny.yaml")
+    plan = planner.build(cat, planner.Request(minutes=1, seed=1))
+    exercise = cat.by_id()[plan.steps[0].exercise]
+    timeline = segments(plan)
+    familiar = Guide(exercise.position, exercise.steps, exercise.cues, new_to_it=False)
+    view = SessionView(plan, timeline, guides=[familiar] * len(plan.steps))
+    view.apply(ev.SegmentStarted(0, timeline[0], 0.0))
+    shown = screen_text(view, 100, 30)
+    assert f"{exercise.cues[0]} (i: all the steps)" in shown
+    assert f"1. {exercise.steps[0]}" not in shown
+    view.apply(ev.StepsRequested(timeline[0]))
+    assert f"1. {exercise.steps[0]}" in screen_text(view, 100, 30)
