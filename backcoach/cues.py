@@ -203,11 +203,11 @@ class Voice:
             # The caution comes before the cue: it is what must not be missed.
             self.say(f"{prefix}: {step.name}. {step.caution} {step.cue}".strip())
         elif segment.activity == "work":
-            self.say("hold" if segment.is_hold else segment.label)
+            self.say(work_words(segment))
         elif segment.activity == "relax":
             self.say("relax")
         elif segment.activity == "switch":
-            self.say("switch sides")
+            self.say(f"switch to the {segment.side} side" if segment.side else "switch sides")
         elif segment.activity == "rest":
             self.say(f"rest. Next: {segment.next_label}")
 
@@ -221,6 +221,23 @@ class Voice:
         if word is not None and self.last_count != (id(segment), shown):
             self.last_count = (id(segment), shown)
             self.say(word)
+
+
+def work_words(segment: Segment) -> str:
+    """What is said as work starts: the rep's number with its first phase, "last one",
+    and which side starts; later phases of a rep just their name ("back")."""
+    word = "hold" if segment.is_hold else segment.label
+    if not segment.starts_rep:
+        return word
+    if segment.reps > 1 and segment.rep == segment.reps:
+        said = f"last one: {word}"
+    elif segment.is_hold or segment.reps <= 1:
+        said = word
+    else:
+        said = f"{segment.rep}: {word}"
+    if segment.side == "left" and segment.rep == 1 and segment.set_number == 1:
+        said = f"left side first. {said}"
+    return said
 
 
 def _split_tts(custom: str) -> list[str]:

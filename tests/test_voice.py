@@ -45,12 +45,12 @@ def test_what_a_small_session_says() -> None:
     assert said == [
         "First: Easy roll. Stop if it hurts. Roll slowly",
         "three", "two", "one",
-        "left", "right", "left", "right",
+        "1: left", "right", "last one: left", "right",
         "Next: Lying stretch. Stop if it hurts. Breathe out",  # 5 s: too short to count
         "hold", "rest. Next: set 2 of 2", "hold",
         "session done",
     ]  # fmt: skip
-    # Numbers are not read out: the last three seconds are counted in words, once each.
+    # The seconds are not read out as they pass: the last three are counted in words.
     assert not any(phrase.isdigit() for phrase in said)
 
 
