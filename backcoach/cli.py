@@ -47,7 +47,9 @@ from backcoach.options import (
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from backcoach.facts import Overview
     from backcoach.library import Library
+    from backcoach.vocabulary import Position
 
 
 WORKFLOW = (
@@ -282,7 +284,10 @@ def show_command(
     from backcoach.render.catalogue import exercise_panel
 
     names = library.names([*found.easier, *found.harder])
-    _out_console().print(exercise_panel(found, names))
+    console = _out_console()
+    # NO_COLOR and dumb terminals (often a screen reader's) get the position in words only.
+    figure = not (console.no_color or console.is_dumb_terminal)
+    console.print(exercise_panel(found, names, figure=figure))
 
 
 # --- looking back ---------------------------------------------------------------
@@ -343,6 +348,7 @@ def stats_command(as_json: JsonOption = False) -> None:
 
 @app.command("report")
 def report_command(
+    ctx: typer.Context,
     report_format: FormatOption = None,
     output: OutputOption = None,
     force: ForceOption = False,
@@ -356,13 +362,28 @@ def report_command(
     chosen = report.format_for(report_format, output)
     overview = read_overview()
     summary = stats.compute(overview, date.today())
-    render = report.html if chosen == "html" else report.markdown
-    text = render(overview, summary, date.today())
+    if chosen == "html":
+        text = report.html(overview, summary, date.today(), _positions(ctx, overview))
+    else:
+        text = report.markdown(overview, summary, date.today())
     if output is None:
         sys.stdout.write(text)
         return
     report.write(output, text, force=force)
     _err_console().print(f"wrote {output} ({chosen})")
+
+
+def _positions(ctx: typer.Context, overview: Overview) -> dict[str, Position]:
+    """Each reported exercise's starting position, for its figure; none if the
+    catalogue cannot be read (the report is the history's, not the catalogue's)."""
+    from backcoach.options import library_for
+
+    try:
+        library = library_for(ctx)
+        found = (library.get(row.id) for row in overview.exercises)
+        return {exercise.id: exercise.position for exercise in found if exercise is not None}
+    except BackcoachError:
+        return {}
 
 
 # --- settings and catalogues ----------------------------------------------------

@@ -7,6 +7,7 @@ and an inline SVG chart of pain before and after each session).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 from backcoach.facts import ExerciseTally, Overview
 from backcoach.screening import DURING_SESSION, NOT_A_DIAGNOSIS, RED_FLAGS
 from backcoach.stats import Stats
-from backcoach.vocabulary import unknown
+from backcoach.vocabulary import Position, unknown
 
 FORMATS = ("md", "html")
 _BY_SUFFIX = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
@@ -274,17 +275,29 @@ def _html_list(items: list[str], empty: str) -> str:
     return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
 
 
-def html(overview: Overview, stats: Stats, generated: date) -> str:
+def html(
+    overview: Overview,
+    stats: Stats,
+    generated: date,
+    positions: Mapping[str, Position] | None = None,
+) -> str:
+    """The report as one HTML file; each exercise with its starting position drawn
+    (figures.py: the same figure `show` prints), its words as the text alternative."""
+    from backcoach.figures import svg
+
     e = h
+    positions = positions or {}
     weeks = "".join(
         f"<tr><td>{w.start.isoformat()}</td><td>{w.sessions}</td><td>{w.minutes:.0f}</td></tr>"
         for w in stats.weeks
     )
     rows = _exercise_rows(overview)
     exercises = (
-        "<table><tr><th>exercise</th><th>done in full / attempted</th><th>latest dose</th></tr>"
+        "<table><tr><th>starts</th><th>exercise</th><th>done in full / attempted</th>"
+        "<th>latest dose</th></tr>"
         + "".join(
-            f"<tr><td>{e(row.name)} (<code>{e(row.id)}</code>)</td>"
+            f"<tr><td>{svg(positions[row.id]) if row.id in positions else ''}</td>"
+            f"<td>{e(row.name)} (<code>{e(row.id)}</code>)</td>"
             f"<td>{row.done} / {row.tried}</td><td>{e(row.latest_dose)}</td></tr>"
             for row in rows
         )

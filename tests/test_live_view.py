@@ -32,6 +32,7 @@ posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX pseudo-te
 SIZES = [(30, 100), (24, 80), (20, 60), (16, 45)]
 ALT_ON, ALT_OFF, CURSOR_ON = "\x1b[?1049h", "\x1b[?1049l", "\x1b[?25h"
 # A one-off plan (--seed) whose first exercise is cat-cow: 10 reps, round 3 s · arch 3 s.
+STYLE = "(?:\x1b\\[[0-9;]*m)*"  # a bold word's escape codes between words
 CAT_COW = "start --focus lower --minutes 4 --seed 5 --yes"
 
 
@@ -299,3 +300,38 @@ def test_a_familiar_exercise_gets_its_key_cue_and_i_brings_the_steps_back() -> N
     assert f"1. {exercise.steps[0]}" not in shown
     view.apply(ev.StepsRequested(timeline[0]))
     assert f"1. {exercise.steps[0]}" in screen_text(view, 100, 30)
+
+
+@posix_only
+def test_the_end_of_a_session_shows_pain_streak_week_and_next_time(isolated_home: Path) -> None:
+    from .test_terminal import finish, no_leg_symptoms, pass_the_screen, spawn
+
+    for session, (before, after) in enumerate([(4, 3), (3, 3)], start=1):
+        child = spawn(isolated_home, "start --focus upper --minutes 2 --plain")
+        if session == 1:
+            pass_the_screen(child)
+        else:
+            child.expect("Anything new or worse since your safety check")
+            child.sendline("n")
+        child.expect("Pain now, from 0")
+        child.sendline(str(before))
+        if session == 1:
+            no_leg_symptoms(child)
+        child.expect("Ready\\? Press Enter")
+        child.sendline("")
+        child.expect("Pain now, after the session")
+        child.sendline(str(after))
+        child.expect("How hard did it feel")
+        child.sendline("2")
+        child.expect("Session complete")
+        if session == 1:
+            child.expect(f"Pain {STYLE}4 → 3: easing")
+            child.expect(f"Streak {STYLE}1 day in a row · \\d+ min this week")
+            child.expect(f"Next time {STYLE}the same doses")
+        else:
+            child.expect(f"Pain {STYLE}3 → 3: no worse")
+            child.expect(f"Streak {STYLE}1 day in a row")
+            # Two sessions in full, about right, no pain rise: each dose steps up.
+            child.expect("Next time \\(from \\w{3} \\d+ \\w{3}\\):")
+            child.expect(" • .+: .+ → .+ \\(two sessions done in full")
+        assert finish(child) == 0

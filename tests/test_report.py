@@ -88,3 +88,20 @@ def test_the_report_format_follows_the_file_name(
     result = run("report", "-o", str(target), *args)
     assert result.exit_code == 0
     assert target.read_text().startswith(starts)
+
+
+def test_each_exercise_in_the_html_report_has_its_starting_position_drawn(
+    run: RunCli, tmp_path: Path, isolated_home: Path
+) -> None:
+    from backcoach.figures import svg
+    from backcoach.paths import database_path
+    from backcoach.vocabulary import Position
+
+    with open_history(database_path()) as history:
+        add_session(history, days_ago(1), pain=(5, 3), skipped="superman")
+    target = tmp_path / "summary.html"
+    assert run("report", "--output", str(target)).exit_code == 0
+    text = target.read_text()
+    superman = text[text.index("<tr><td><svg") : text.index("(<code>superman</code>)")]
+    assert svg(Position.PRONE) in superman  # drawn from the same rows `show` prints
+    assert "<title>lying face down</title>" in superman  # its text alternative

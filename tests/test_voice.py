@@ -137,3 +137,21 @@ def test_no_engine_warns_once_and_the_session_runs(isolated_home: Path, tmp_path
     assert result.stderr.count("no speech engine found") == 1
     assert "Using the bell instead." in result.stderr
     assert "Session complete." in result.stdout
+
+
+def test_sides_are_named_as_they_start() -> None:
+    from backcoach.models import Catalogue
+
+    cat = catalogue.load(TEST_DATA / "tiny.yaml")
+    only_side_hold = Catalogue(
+        version=cat.version, exercises=[e for e in cat.exercises if e.id == "side-hold"]
+    )
+    plan = planner.build(only_side_hold, planner.Request(minutes=1, seed=1))
+    said: list[str] = []
+    clock = FakeClock()
+    engine.Engine(segments(plan), clock, ScriptedKeys(clock), [Voice(plan, said.append)]).run()
+    assert [p for p in said[1:] if p not in ("three", "two", "one")] == [
+        "left side first. hold", "relax", "last one: hold",
+        "switch to the right side", "hold", "relax", "last one: hold",
+        "session done",
+    ]  # fmt: skip

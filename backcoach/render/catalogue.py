@@ -74,8 +74,21 @@ def exercise_table(exercises: Sequence[Summary]) -> Grid:
     )
 
 
-def exercise_panel(exercise: Exercise, names: dict[str, str]) -> RenderableType:
-    """One exercise in full. Cautions come right after the dose, never buried."""
+def _figure(exercise: Exercise, wanted: bool) -> list[RenderableType]:
+    if not wanted:
+        return []
+    from backcoach.figures import figure
+
+    drawing = Text("\n".join(figure(exercise.position)), style="cyan", no_wrap=True)
+    return [Text(f"Starting position: {exercise.position.words}", style="italic"), drawing]
+
+
+def exercise_panel(
+    exercise: Exercise, names: dict[str, str], *, figure: bool = False
+) -> RenderableType:
+    """One exercise in full. Cautions come right after the dose, never buried.
+
+    With `figure`, the starting position drawn too (its words are always there)."""
     from rich.panel import Panel
 
     rows = [("id", exercise.id)]
@@ -112,6 +125,7 @@ def exercise_panel(exercise: Exercise, names: dict[str, str]) -> RenderableType:
             border_style="yellow",
         ),
         Text("How to do it", style="bold underline"),
+        *_figure(exercise, figure),
         numbered(exercise.steps),
         Text(""),
         Text("Cues", style="bold underline"),
