@@ -12,9 +12,10 @@ Commands read a validated catalogue through library.py, which caches it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from backcoach.errors import CatalogueError, Problem
 
@@ -47,6 +48,64 @@ def chosen_path(option: str | None) -> Path:
     """--catalogue wins, then BACKCOACH_CATALOGUE, then the bundled one."""
     value = option or os.environ.get("BACKCOACH_CATALOGUE", "").strip()
     return Path(value).expanduser() if value else bundled_path()
+
+
+def personal_path() -> Path:
+    """The person's own exercises (imported drafts among them), beside the bundled ones."""
+    from backcoach.paths import data_dir
+
+    return data_dir() / BUNDLED_NAME
+
+
+def sources(option: str | None) -> list[tuple[Path, bool]]:
+    """The catalogue files in use, each with whether it is the person's own.
+
+    --catalogue (or BACKCOACH_CATALOGUE) replaces both; otherwise the bundled
+    catalogue, and the personal one when it exists.
+    """
+    value = option or os.environ.get("BACKCOACH_CATALOGUE", "").strip()
+    if value:
+        return [(Path(value).expanduser(), False)]
+    personal = personal_path()
+    return [(bundled_path(), False), *([(personal, True)] if personal.exists() else [])]
+
+
+class Todo(NamedTuple):
+    """A field of a draft still to be written by a person."""
+
+    file: str
+    line: int | None
+    exercise: str
+    field: str
+
+
+# What stands in, during validation only, for a draft's TODO field: never shown, never
+# planned (a draft is `reviewed: false`, which keeps it out of every plan).
+_STAND_INS: dict[str, object] = {
+    "purpose": "to review",
+    "steps": ["to review"],
+    "cues": ["to review"],
+    "cautions": ["to review"],
+    "dose": {"type": "hold", "seconds": 10},
+    "sources": [{"title": "to review"}],
+    "equipment": [],
+}
+# Set by the loader: a catalogue that writes them is refused, as any unknown field is.
+_LOADER_ONLY = ("personal", "todos")
+
+
+def is_todo(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().upper().startswith("TODO")
+    if isinstance(value, list | tuple):
+        return any(is_todo(item) for item in value)
+    if isinstance(value, dict):
+        return any(is_todo(item) for item in value.values())
+    return False
+
+
+def todo_fields(item: dict[Any, Any]) -> list[str]:
+    return [str(key) for key, value in item.items() if is_todo(value)]
 
 
 # Ten times the 100,000-exercise benchmark catalogue would not fit; a device such as
@@ -95,7 +154,13 @@ def parse(data: bytes, filename: str = "<catalogue>") -> Catalogue:
     return Catalogue(tuple(exercises(data, filename)))
 
 
-def exercises(data: bytes, filename: str = "<catalogue>") -> Iterator[Exercise]:
+def exercises(
+    data: bytes,
+    filename: str = "<catalogue>",
+    *,
+    personal: bool = False,
+    todos: list[Todo] | None = None,
+) -> Iterator[Exercise]:
     """Each valid exercise as soon as it has been read; CatalogueError at the end if any problem.
 
     The YAML is read one exercise at a time (yamlstream.py), so memory does not
@@ -115,6 +180,38 @@ def exercises(data: bytes, filename: str = "<catalogue>") -> Iterator[Exercise]:
     count = 0
     for item, lines in exercise_items(_decode(data, filename), filename, top):
         index, count = count, count + 1
+        if isinstance(item, dict):
+            where = _ident(item, index)
+            refused = [key for key in _LOADER_ONLY if key in item]
+            problems += [
+                Problem(
+                    filename, "unknown field (is it a typo?)", line_of(lines, (key,)), where, key
+                )
+                for key in refused
+            ]
+            unwritten = todo_fields(item)
+            if unwritten and item.get("reviewed") is not False:
+                problems += [
+                    Problem(
+                        filename,
+                        "still TODO: write it (from a reputable source) before "
+                        "'reviewed: true', or set 'reviewed: false'",
+                        line_of(lines, (field,)),
+                        where,
+                        field,
+                    )
+                    for field in unwritten
+                ]
+                continue
+            if refused:
+                continue
+            if unwritten:
+                if todos is not None:
+                    todos += [Todo(filename, line_of(lines, (f,)), where, f) for f in unwritten]
+                stand_ins = {f: _STAND_INS[f] for f in unwritten if f in _STAND_INS}
+                item = {**item, **stand_ins, "todos": tuple(unwritten)}
+            if personal:
+                item = {**item, "personal": True}
         try:
             exercise = validate(item)
         except ValidationError as exc:
@@ -150,6 +247,51 @@ def exercises(data: bytes, filename: str = "<catalogue>") -> Iterator[Exercise]:
         )
     if problems:
         raise CatalogueError(problems)
+
+
+def read_all(
+    files: Sequence[tuple[str, bytes, bool]], todos: list[Todo] | None = None
+) -> Iterator[Exercise]:
+    """Every file's exercises in turn; an id or alias in a later file that an earlier one
+    already uses is a problem naming both places."""
+    from backcoach.library import normal
+
+    if len(files) == 1:
+        file, content, personal = files[0]
+        yield from exercises(content, file, personal=personal, todos=todos)
+        return
+    taken: dict[str, tuple[str, str]] = {}  # normal(name) -> (what, where)
+    problems: list[Problem] = []
+    for file, content, personal in files:
+        for exercise in exercises(content, file, personal=personal, todos=todos):
+            clash = False
+            for what, key in [("id", exercise.id), *(("alias", a) for a in exercise.aliases)]:
+                other = taken.get(normal(key))
+                if other is not None and not other[1].startswith(file):
+                    clash = True
+                    problems.append(
+                        Problem(
+                            file,
+                            f"{what} {key!r} clashes with {other[0]} in {other[1]}: choose another",
+                            exercise=exercise.id,
+                            field="id" if what == "id" else "aliases",
+                        )
+                    )
+            line = _line_of_id(content, exercise.id)
+            place = f"{file}, line {line}" if line else file
+            for what, key in [("id", exercise.id), *(("alias", a) for a in exercise.aliases)]:
+                taken.setdefault(normal(key), (f"{what} {key!r} of {exercise.id!r}", place))
+            if not clash:
+                yield exercise
+    if problems:
+        raise CatalogueError(problems)
+
+
+def _line_of_id(content: bytes, exercise_id: str) -> int | None:
+    """The line of `id: ...` for an exercise, to name it in a message."""
+    pattern = rb"^[ \t-]*id:[ \t]*['\"]?" + re.escape(exercise_id.encode()) + rb"['\"]?[ \t]*$"
+    found = re.search(pattern, content, re.MULTILINE)
+    return content.count(b"\n", 0, found.start()) + 1 if found else None
 
 
 def _top_problems(top: Top, filename: str, count: int) -> list[Problem]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from backcoach.cli_catalogue import add_command, edit_command, import_command, report_facts
 from backcoach.cli_config import config_app
 from backcoach.cli_routine import routine_app
 from backcoach.cli_session import remind_command, snack_command, start_command
@@ -47,14 +48,12 @@ from backcoach.options import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from backcoach.facts import Overview
     from backcoach.library import Library
-    from backcoach.vocabulary import Position
 
 
 WORKFLOW = (
     "start", "snack", "remind", "plan", "routine", "list", "show", "history", "stats", "report",
-    "validate", "config",
+    "import", "add", "edit", "validate", "config",
 )  # fmt: skip
 
 
@@ -180,6 +179,9 @@ def _library(ctx: typer.Context) -> Library:
 
 
 app.command("start")(start_command)
+app.command("import")(import_command)
+app.command("add")(add_command)
+app.command("edit")(edit_command)
 app.command("snack")(snack_command)
 app.command("remind")(remind_command)
 
@@ -232,6 +234,12 @@ def list_command(
     level: OnlyLevelOption = None,
     equipment: OnlyEquipmentOption = None,
     as_json: JsonOption = False,
+    unreviewed: Annotated[
+        bool,
+        typer.Option(
+            "--unreviewed", help="Only the drafts still to review (imported or added by you)."
+        ),
+    ] = False,
 ) -> None:
     """List the exercises in the catalogue, with their dose and equipment."""
     from backcoach.vocabulary import parse_equipment, parse_focus, parse_level
@@ -249,6 +257,7 @@ def list_command(
         and summary.kind in kind_words
         and (wanted_level is None or summary.level == wanted_level)
         and (have is None or summary.needs <= have)
+        and summary.reviewed != unreviewed  # drafts only with --unreviewed, and only then
     ]
     if as_json:
         from backcoach.shapes import write_json_array
@@ -258,7 +267,7 @@ def list_command(
         return
     out = _out_console()
     if not found:
-        out.print("No exercise matches these filters.")
+        out.print("No draft to review." if unreviewed else "No exercise matches these filters.")
         return
     from backcoach.render.catalogue import exercise_table
 
@@ -363,27 +372,15 @@ def report_command(
     overview = read_overview()
     summary = stats.compute(overview, date.today())
     if chosen == "html":
-        text = report.html(overview, summary, date.today(), _positions(ctx, overview))
+        positions, credits = report_facts(ctx, overview)
+        text = report.html(overview, summary, date.today(), positions, credits)
     else:
-        text = report.markdown(overview, summary, date.today())
+        text = report.markdown(overview, summary, date.today(), report_facts(ctx, overview)[1])
     if output is None:
         sys.stdout.write(text)
         return
     report.write(output, text, force=force)
     _err_console().print(f"wrote {output} ({chosen})")
-
-
-def _positions(ctx: typer.Context, overview: Overview) -> dict[str, Position]:
-    """Each reported exercise's starting position, for its figure; none if the
-    catalogue cannot be read (the report is the history's, not the catalogue's)."""
-    from backcoach.options import library_for
-
-    try:
-        library = library_for(ctx)
-        found = (library.get(row.id) for row in overview.exercises)
-        return {exercise.id: exercise.position for exercise in found if exercise is not None}
-    except BackcoachError:
-        return {}
 
 
 # --- settings and catalogues ----------------------------------------------------
@@ -399,9 +396,19 @@ def validate_command(
     """Check a catalogue file and list every problem with its location."""
     from backcoach import catalogue
 
-    chosen = path if path is not None else catalogue.chosen_path((ctx.obj or {}).get("catalogue"))
-    count = len(catalogue.load(chosen).exercises)
-    _out_console().print(f"ok: {count} exercise{'s' if count != 1 else ''} in {chosen}")
+    files = (
+        [(path, False)] if path is not None else catalogue.sources((ctx.obj or {}).get("catalogue"))
+    )
+    todos: list[catalogue.Todo] = []
+    contents = [(str(file), catalogue.read_bytes(file), mine) for file, mine in files]
+    count = sum(1 for _ in catalogue.read_all(contents, todos))
+    where = " and ".join(str(file) for file, _ in files)
+    out = _out_console()
+    out.print(f"ok: {count} exercise{'s' if count != 1 else ''} in {where}")
+    if todos:
+        from backcoach.render.catalogue import todo_list
+
+        out.print(todo_list(todos))
 
 
 # --- the entry point ------------------------------------------------------------

@@ -22,8 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from backcoach.catalogue import PACKAGE_DIR, read_bytes
-from backcoach.catalogue import exercises as read_exercises
+from backcoach.catalogue import PACKAGE_DIR, read_all, read_bytes
 from backcoach.vocabulary import Equipment, Level, Region
 
 if TYPE_CHECKING:
@@ -46,6 +45,8 @@ _SCHEMA = (
         equipment TEXT NOT NULL,
         warmup INTEGER NOT NULL,
         dose_text TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        reviewed INTEGER NOT NULL,
         data TEXT NOT NULL,
         pretty TEXT NOT NULL,
         summary_sum TEXT NOT NULL,
@@ -55,7 +56,10 @@ _SCHEMA = (
     "CREATE INDEX names_by_key ON names (key)",
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
-_SUMMARY_COLUMNS = "id, name, regions, kind, level, level_rank, needs, equipment, warmup, dose_text"
+_SUMMARY_COLUMNS = (
+    "id, name, regions, kind, level, level_rank, needs, equipment, warmup, dose_text, "
+    "origin, reviewed"
+)
 
 
 def checksum(values: Iterable[object]) -> str:
@@ -74,7 +78,10 @@ class Summary:
     A plain class: NamedTuple and dataclass generate code when the module is imported.
     """
 
-    __slots__ = ("id", "name", "regions", "kind", "level", "needs", "equipment", "dose_text")
+    __slots__ = (
+        "id", "name", "regions", "kind", "level", "needs", "equipment", "dose_text", "origin",
+        "reviewed",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -86,9 +93,12 @@ class Summary:
         needs: frozenset[str],
         equipment: tuple[str, ...],
         dose_text: str,
+        origin: str = "bundled",
+        reviewed: bool = True,
     ) -> None:
         self.id, self.name, self.regions, self.kind = id, name, regions, kind
         self.level, self.needs, self.equipment, self.dose_text = level, needs, equipment, dose_text
+        self.origin, self.reviewed = origin, reviewed
 
 
 def normal(text: str) -> str:
@@ -129,8 +139,8 @@ class Library:
 
     def summaries(self) -> list[Summary]:
         rows = self._rows(
-            "SELECT id, name, regions, kind, level, needs, equipment, dose_text "
-            "FROM exercises ORDER BY position"
+            "SELECT id, name, regions, kind, level, needs, equipment, dose_text, origin, "
+            "reviewed FROM exercises ORDER BY position"
         )
         return [
             Summary(
@@ -142,6 +152,8 @@ class Library:
                 needs=frozenset(filter(None, row[5].split(","))),
                 equipment=tuple(filter(None, row[6].split(","))),
                 dose_text=row[7],
+                origin=row[8],
+                reviewed=bool(row[9]),
             )
             for row in rows
         ]
@@ -254,7 +266,7 @@ class Library:
         pools: dict[str, list[str]] = {"warmup": [], "stretch": [], "strengthen": []}
         rows = self._rows(
             "SELECT id, regions, kind, warmup, needs FROM exercises "
-            "WHERE level_rank <= ? ORDER BY position",
+            "WHERE level_rank <= ? AND reviewed = 1 ORDER BY position",  # never a draft
             (level.rank,),
         )
         for exercise_id, region_text, kind, warmup, needs in rows:
@@ -284,7 +296,10 @@ def _row(position: int, exercise: Exercise) -> tuple[object, ...]:
 
     data = exercise.model_dump(mode="json")
     compact = pydantic_core.to_json(data).decode()  # validates back into an Exercise
-    dose_text = exercise.dose.describe()
+    # A draft's TODO fields hold stand-ins for validation: never shown as values.
+    dose_text = "TODO" if "dose" in exercise.todos else exercise.dose.describe()
+    for field in exercise.todos:
+        data[field] = "TODO"
     data["dose_text"] = dose_text
     pretty = pydantic_core.to_json(data, indent=2).decode()
     summary = (
@@ -298,6 +313,8 @@ def _row(position: int, exercise: Exercise) -> tuple[object, ...]:
         ",".join(item.value for item in exercise.equipment),
         int(exercise.warmup),
         dose_text,
+        exercise.source_mark,
+        int(exercise.reviewed),
     )
     rendered = (compact, "  " + pretty.replace("\n", "\n  "))
     return (position, *summary, *rendered, checksum(summary), checksum(rendered))
@@ -326,7 +343,7 @@ def _fill(db: sqlite3.Connection, exercises: Iterable[Exercise], source: str = "
                 names.setdefault(normal(name), exercise.id)
             yield _row(position, exercise)
 
-    db.executemany(f"INSERT INTO exercises VALUES ({','.join('?' * 15)})", rows())
+    db.executemany(f"INSERT INTO exercises VALUES ({','.join('?' * 17)})", rows())
     db.executemany("INSERT INTO names VALUES (?, ?)", names.items())
     db.execute("INSERT INTO meta VALUES ('source', ?)", (source,))
     db.execute(f"PRAGMA user_version = {CACHE_FORMAT}")
@@ -431,19 +448,35 @@ def _older_than_a_day(path: Path) -> bool:
         return False
 
 
-def open_library(path: Path) -> Library:
-    """The catalogue at `path`, validated (CatalogueError with every problem if not)."""
-    data = read_bytes(path)
+def open_library(path: Path | Sequence[tuple[Path, bool]]) -> Library:
+    """The catalogue at `path`, or the catalogues in `sources` (each with whether it is the
+    person's own) read as one, validated (CatalogueError with every problem if not)."""
+    files = [(path, False)] if isinstance(path, Path) else list(path)
+    datas = [(file, read_bytes(file), personal) for file, personal in files]
+    # One file: its bytes are the key, as they always were. Several: each with its name.
+    data = (
+        datas[0][1]
+        if len(datas) == 1
+        else b"\0".join(
+            f"{file}\0{personal}".encode() + b"\0" + content for file, content, personal in datas
+        )
+    )
     digest = source_digest(data)
-    file = cache_file_for(data)
+    cache = cache_file_for(data)
 
     def build() -> sqlite3.Connection:
-        if _write(file, read_exercises(data, str(path)), digest):
-            reopened = _open_cached(file, digest)
+        if _write(
+            cache,
+            read_all([(str(file), content, personal) for file, content, personal in datas]),
+            digest,
+        ):
+            reopened = _open_cached(cache, digest)
             if reopened is not None:
                 return reopened
         # Read again: the first pass was not kept.
-        return _in_memory_db(read_exercises(data, str(path)), digest)
+        return _in_memory_db(
+            read_all([(str(file), content, personal) for file, content, personal in datas]), digest
+        )
 
-    cached = _open_cached(file, digest)
+    cached = _open_cached(cache, digest)
     return Library(cached if cached is not None else build(), rebuild=build)

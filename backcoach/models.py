@@ -183,6 +183,20 @@ class Source(_Frozen):
     url: str | None = Field(default=None, pattern=r"^https?://[!-~]+$", max_length=500)
 
 
+class Origin(_Frozen):
+    """Where an imported exercise came from, and under what licence."""
+
+    dataset: ShortText
+    record: ShortText
+    licence: ShortText
+    author: ShortText | None = None
+    url: str | None = Field(default=None, pattern=r"^https?://[!-~]+$", max_length=500)
+
+
+# A field still to be written by a person: "TODO ..." (a draft from `backcoach import`).
+TODO = "TODO"
+
+
 class Exercise(_Frozen):
     id: str = Field(min_length=1, max_length=60)
     name: ShortText
@@ -208,6 +222,14 @@ class Exercise(_Frozen):
     easier: tuple[str, ...] = Field(default=(), max_length=MAX_ITEMS)
     harder: tuple[str, ...] = Field(default=(), max_length=MAX_ITEMS)
     sources: tuple[Source, ...] = Field(min_length=1, max_length=MAX_ITEMS)
+    # An imported draft is `reviewed: false` until a person has filled in its TODOs;
+    # it never enters a plan.
+    reviewed: Flag = True
+    origin: Origin | None = None
+    # Set by the loader, never written in a catalogue file: the person's own catalogue
+    # (not the bundled one), and a draft's fields still TODO.
+    personal: Flag = False
+    todos: tuple[str, ...] = ()
 
     @field_validator("id")
     @classmethod
@@ -256,6 +278,13 @@ class Exercise(_Frozen):
         return frozenset(self.equipment) - {Equipment.MAT}
 
     @property
+    def source_mark(self) -> str:
+        """Where it comes from, as `list`, `show` and `plan` say it."""
+        if self.origin is not None:
+            return "imported"
+        return "yours" if self.personal else "bundled"
+
+    @property
     def first_cue(self) -> str:
         return self.cues[0]
 
@@ -289,10 +318,14 @@ class Exercise(_Frozen):
         else:
             values["dose"] = RepsDose.model_construct(**dose)
         values["sources"] = tuple(Source.model_construct(**source) for source in data["sources"])
+        if data.get("origin") is not None:
+            values["origin"] = Origin.model_construct(**data["origin"])
         return cls.model_construct(**values)
 
 
-_TEXT_TUPLES = ("aliases", "steps", "cues", "mistakes", "cautions", "easier", "harder")
+_TEXT_TUPLES = (
+    "aliases", "steps", "cues", "mistakes", "cautions", "easier", "harder", "todos"
+)  # fmt: skip
 
 
 class Variants(Protocol):
@@ -365,6 +398,8 @@ class Step(_Frozen):
     for_today: bool = False
     # Why progression changed the dose this time (stored with the session), if it did.
     dose_change: str | None = None
+    # Where the exercise comes from: "bundled", "yours" or "imported" (reviewed).
+    source: str = "bundled"
 
 
 class Plan(_Frozen):

@@ -167,7 +167,7 @@ ForceOption = Annotated[
 def library_for(ctx: typer.Context) -> Library:
     """The catalogue in use: the global --catalogue (or BACKCOACH_CATALOGUE), else the
     bundled one with the person's own."""
-    from backcoach.catalogue import chosen_path
+    from backcoach.catalogue import sources
     from backcoach.library import open_library
 
-    return open_library(chosen_path((ctx.find_root().obj or {}).get("catalogue")))
+    return open_library(sources((ctx.find_root().obj or {}).get("catalogue")))

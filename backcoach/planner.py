@@ -325,6 +325,7 @@ def _steps(choices: Sequence[Choice], request: Request) -> tuple[list[Step], int
                 reason=reason,
                 for_today=choice.for_today,
                 dose_change=change,
+                source=exercise.source_mark,
             )
         )
         seconds_in_all += seconds

@@ -7,7 +7,7 @@ and an inline SVG chart of pain before and after each session).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -104,6 +104,12 @@ def _pain(value: float | None) -> str:
     return "not recorded" if value is None else f"{value:.1f}/10"
 
 
+def _credit_words(credits: Sequence[str]) -> str:
+    return "Some exercises were imported from open data, reviewed by the person: " + "; ".join(
+        credits
+    )
+
+
 def _exercise_rows(overview: Overview) -> list[ExerciseTally]:
     """Each exercise reached, most attempted first."""
     return sorted(overview.exercises, key=lambda row: (-row.tried, row.name))
@@ -134,7 +140,7 @@ def _red_flag_answers(overview: Overview) -> list[tuple[date, str, str]]:
     return out
 
 
-def markdown(overview: Overview, stats: Stats, generated: date) -> str:
+def markdown(overview: Overview, stats: Stats, generated: date, credits: Sequence[str] = ()) -> str:
     lines = [
         "# backcoach summary",
         "",
@@ -174,6 +180,7 @@ def markdown(overview: Overview, stats: Stats, generated: date) -> str:
         ]
     else:
         lines.append("None yet.")
+    lines += [f"\n{md(_credit_words(credits))}"] if credits else []
     lines += ["", "## Dose changes (newest first)", ""]
     if overview.dose_changes:
         lines += [
@@ -280,6 +287,7 @@ def html(
     stats: Stats,
     generated: date,
     positions: Mapping[str, Position] | None = None,
+    credits: Sequence[str] = (),
 ) -> str:
     """The report as one HTML file; each exercise with its starting position drawn
     (figures.py: the same figure `show` prints), its words as the text alternative."""
@@ -353,6 +361,7 @@ after: {_pain(stats.pain_after_average)}.</p>
 {chart}
 <h2>Exercises and doses</h2>
 {exercises}
+{f'<p class="note">{e(_credit_words(credits))}</p>' if credits else ""}
 <h2>Dose changes (newest first)</h2>
 {changes}
 <h2>Desk breaks against reminders (last 7 days)</h2>

@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "backcoach"
 MODULES = sorted(PACKAGE.rglob("*.py"))
 MAX_LINES = 500
 # Pure modules: no files, no clock, no terminal, no database.
-PURE = ("planner", "choosing", "routine", "progression", "stats", "timeline")
+PURE = ("planner", "choosing", "routine", "progression", "stats", "timeline", "importer")
 IO_MODULES = {"os", "sys", "time", "sqlite3", "rich", "subprocess", "pathlib", "select"}
 
 

@@ -29,7 +29,7 @@ def test_a_second_run_is_served_by_the_cache(monkeypatch: pytest.MonkeyPatch) ->
     def no_parsing(*_: object) -> None:
         raise AssertionError("the YAML was parsed again")
 
-    monkeypatch.setattr(library_module, "read_exercises", no_parsing)
+    monkeypatch.setattr(library_module, "read_all", no_parsing)
     second = open_library(BUNDLED)
     assert (
         every_exercise(second) == every_exercise(first) == list(catalogue.load(BUNDLED).exercises)

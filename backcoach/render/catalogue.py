@@ -14,8 +14,20 @@ from backcoach.render.words import bullets, clean, dose_detail, minutes_text, nu
 from backcoach.vocabulary import focus_words
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from backcoach.catalogue import Todo
+    from backcoach.importer import Outcome
     from backcoach.library import Summary
     from backcoach.models import Exercise, Plan
+    from backcoach.personal import Merged
+
+
+def marked(name: str, origin: str, reviewed: bool = True) -> str:
+    """A name with where it comes from, unless it is bundled: "Cat stretch (imported, draft)"."""
+    if origin == "bundled" and reviewed:
+        return name
+    return f"{name} ({origin}{'' if reviewed else ', draft'})"
 
 
 def exercise_table(exercises: Sequence[Summary]) -> Grid:
@@ -25,12 +37,13 @@ def exercise_table(exercises: Sequence[Summary]) -> Grid:
     blocks: list[list[Cell]] = []
     for exercise in exercises:
         equipment = ", ".join(exercise.equipment) or "none"
+        name = marked(exercise.name, exercise.origin, exercise.reviewed)
         regions = "both" if len(exercise.regions) > 1 else exercise.regions[0]
         where = f"{exercise.kind} · {exercise.level} · {' and '.join(exercise.regions)} back"
         wide.append(
             [
                 ((exercise.id, "cyan"),),
-                ((exercise.name, ""),),
+                ((name, ""),),
                 ((regions, ""),),
                 ((exercise.kind, ""),),
                 ((exercise.level, ""),),
@@ -40,7 +53,7 @@ def exercise_table(exercises: Sequence[Summary]) -> Grid:
         )
         stacked.append(
             [
-                ((exercise.id, "cyan"), (exercise.name, "dim")),
+                ((exercise.id, "cyan"), (name, "dim")),
                 ((exercise.kind, ""), (exercise.level, "dim")),
                 ((regions, ""),),
                 ((exercise.dose_text, ""), (equipment, "dim")),
@@ -50,7 +63,7 @@ def exercise_table(exercises: Sequence[Summary]) -> Grid:
             [
                 (
                     (exercise.id, "cyan"),
-                    (exercise.name, ""),
+                    (name, ""),
                     (where, "dim"),
                     (f"{exercise.dose_text} · {equipment}", "dim"),
                 )
@@ -83,6 +96,14 @@ def _figure(exercise: Exercise, wanted: bool) -> list[RenderableType]:
     return [Text(f"Starting position: {exercise.position.words}", style="italic"), drawing]
 
 
+def _where(exercise: Exercise) -> str:
+    return {
+        "bundled": "backcoach's catalogue",
+        "yours": "your catalogue",
+        "imported": "your catalogue, imported",
+    }[exercise.source_mark]
+
+
 def exercise_panel(
     exercise: Exercise, names: dict[str, str], *, figure: bool = False
 ) -> RenderableType:
@@ -91,16 +112,23 @@ def exercise_panel(
     With `figure`, the starting position drawn too (its words are always there)."""
     from rich.panel import Panel
 
-    rows = [("id", exercise.id)]
+    todo = set(exercise.todos)
+    missing = "TODO: to write from a reputable source"
+
+    def text_or_todo(field: str, values: Sequence[str]) -> Sequence[str]:
+        return [missing] if field in todo else values
+
+    rows = [("id", exercise.id), ("from", _where(exercise))]
     if exercise.aliases:
         rows.append(("also called", ", ".join(exercise.aliases)))
     rows += [
         ("for", f"{' and '.join(r.value for r in exercise.regions)} back · {exercise.kind.value}"),
         ("level", exercise.level.value),
         ("position", exercise.position.words),
-        ("equipment", ", ".join(e.value for e in exercise.equipment) or "none"),
-        ("dose", dose_detail(exercise.dose)),
-    ]
+        ("equipment", missing if "equipment" in todo else
+         ", ".join(e.value for e in exercise.equipment) or "none"),
+        ("dose", missing if "dose" in todo else dose_detail(exercise.dose)),
+    ]  # fmt: skip
     facts = Grid(
         Layout(
             ["", ""],
@@ -113,23 +141,34 @@ def exercise_panel(
     def variant(ids: Sequence[str]) -> str:
         return one_line(", ".join(f"{names.get(i, i)} ({i})" for i in ids))
 
-    parts: list[RenderableType] = [
-        Text(clean(exercise.purpose), style="italic"),
+    parts: list[RenderableType] = []
+    if not exercise.reviewed:
+        still = ", ".join(exercise.todos) or "nothing"
+        parts += [
+            Text(
+                f"DRAFT, not reviewed: never planned. Still TODO: {still}. "
+                f"backcoach edit {exercise.id}",
+                style="bold yellow",
+            ),
+            Text(""),
+        ]
+    parts += [
+        Text(clean(text_or_todo("purpose", [exercise.purpose])[0]), style="italic"),
         Text(""),
         facts,
         Text(""),
         Panel(
-            bullets(exercise.cautions, "!"),
+            bullets(text_or_todo("cautions", exercise.cautions), "!"),
             title="Cautions: when not to do it, when to stop",
             title_align="left",
             border_style="yellow",
         ),
         Text("How to do it", style="bold underline"),
         *_figure(exercise, figure),
-        numbered(exercise.steps),
+        numbered(text_or_todo("steps", exercise.steps)),
         Text(""),
         Text("Cues", style="bold underline"),
-        bullets(exercise.cues),
+        bullets(text_or_todo("cues", exercise.cues)),
     ]
     if exercise.mistakes:
         parts += [
@@ -155,10 +194,18 @@ def exercise_panel(
         Text(""),
         Text("Sources", style="bold underline"),
         bullets(
-            f"{source.title}" + (f" — {source.url}" if source.url else "")
-            for source in exercise.sources
+            [missing]
+            if "sources" in todo
+            else [
+                f"{source.title}" + (f" — {source.url}" if source.url else "")
+                for source in exercise.sources
+            ]
         ),
     ]
+    if exercise.origin is not None:
+        origin = exercise.origin
+        credit = f"Imported from {origin.dataset} (record {origin.record}), {origin.licence}"
+        parts.append(Text(credit + (f" — {origin.url}" if origin.url else ""), style="dim"))
     if exercise.evidence == "low":
         parts += [
             Text(""),
@@ -191,7 +238,7 @@ def plan_view(plan: Plan) -> RenderableType:
             [
                 ((str(number), ""),),
                 ((step.phase, ""),),
-                ((step.name, ""),),
+                ((marked(step.name, step.source), ""),),
                 ((dose, ""),),
                 ((time, ""),),
                 ((step.reason, "dim"),),
@@ -201,14 +248,14 @@ def plan_view(plan: Plan) -> RenderableType:
             [
                 ((str(number), ""),),
                 ((step.phase, ""),),
-                ((step.name, ""), (step.reason, "dim")),
+                ((marked(step.name, step.source), ""), (step.reason, "dim")),
                 ((dose, ""),),
                 ((time, ""),),
             ]
         )
         blocks.append(
-            [((f"{number}. {step.name}", "bold"), (f"{step.phase} · {dose} · {time}", ""),
-              (step.reason, "dim"))]
+            [((f"{number}. {marked(step.name, step.source)}", "bold"),
+              (f"{step.phase} · {dose} · {time}", ""), (step.reason, "dim"))]
         )  # fmt: skip
     table = Grid(
         Layout(["#", "phase", "exercise", "dose", "time", "why"], wide, right=frozenset({0, 4})),
@@ -247,3 +294,52 @@ def plan_view(plan: Plan) -> RenderableType:
             )
         )
     return Group(*parts)
+
+
+def import_summary(
+    outcome: Outcome, merged: Merged, records: int, todos: int, path: Path
+) -> RenderableType:
+    """What `import` did: drafts written, records refused and why, what to do next."""
+    from backcoach.importer import DATASET, LICENCE, REASONS
+
+    drafts = len(outcome.drafts)
+    raised = sum(draft.raised for draft in outcome.drafts)
+    refused = sum(outcome.refused.values())
+    lines = [
+        Text.assemble(
+            (f"Read {records} records from {DATASET} ({LICENCE}). ", "bold"),
+            f"{drafts} drafts: {merged.added} new, {merged.updated} updated, "
+            f"{merged.kept} already reviewed and left as they are.",
+        ),
+        Text(f"Refused {refused}:" if refused else "Refused none."),
+    ]
+    for reason, count in outcome.refused.most_common():
+        lines.append(Text(f"  {count:>4}  {REASONS[reason]}"))
+    if raised:
+        lines.append(
+            Text(
+                f"Level raised to intermediate for {raised} (loaded, repeated spinal flexion or "
+                "a heavy hinge: never a beginner's)."
+            )
+        )
+    lines += [Text(f"Written to {path}; {todos} TODOs to review (dose, cautions, cues, sources).")]
+    lines.append(
+        Text(
+            "Drafts are never planned. Next: backcoach list --unreviewed, then "
+            "backcoach edit ID to write the TODOs from a reputable source and set "
+            "reviewed: true.",
+            style="dim",
+        )
+    )
+    return Group(*lines)
+
+
+def todo_list(todos: Sequence[Todo]) -> RenderableType:
+    """`validate`: each draft's TODOs with their lines, to review, and how many."""
+    drafts = len({(todo.file, todo.exercise) for todo in todos})
+    lines = [Text(f"to review: {len(todos)} TODOs in {drafts} drafts (never planned until "
+                  "reviewed)", style="bold yellow")]  # fmt: skip
+    lines += [
+        Text(f"  {todo.file}:{todo.line or '?'}: {todo.exercise}: {todo.field}") for todo in todos
+    ]
+    return Group(*lines)

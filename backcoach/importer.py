@@ -1,0 +1,186 @@
+"""Open exercise data → reviewed-to-be drafts: free-exercise-db's records mapped, or refused.
+
+Pure: records in, drafts and refusals out. Nothing is invented: the dose, the
+cautions, the cues, the purpose and the sources are left as TODOs for a person
+to write from a reputable source (docs/import.md). A draft is `reviewed: false`
+and never enters a plan. The dataset's photos are never used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
+
+DATASET = "free-exercise-db"
+DATASET_URL = "https://github.com/yuhonas/free-exercise-db"
+LICENCE = "Unlicense (public domain)"
+# Licences a record may carry (the dataset's own when it names none).
+ALLOWED_LICENCES = frozenset({"unlicense", "unlicense (public domain)", "public domain", "cc0-1.0"})
+
+NOT_BACK_CARE = frozenset(
+    {"powerlifting", "olympic weightlifting", "strongman", "plyometrics", "cardio"}
+)
+KINDS = {"stretching": "stretch", "strength": "strengthen"}
+LEVELS = {"beginner": "beginner", "intermediate": "intermediate", "expert": "advanced"}
+# The back's muscles, and for stretches the hips' (a tight hamstring or glute pulls on it).
+UPPER_MUSCLES = frozenset({"middle back", "lats", "traps", "neck"})
+LOWER_MUSCLES = frozenset({"lower back", "abdominals"})
+HIP_MUSCLES = frozenset({"glutes", "hamstrings"})
+EQUIPMENT = {
+    "body only": None,
+    "bands": "band",
+    "dumbbell": "dumbbell",
+    "kettlebells": "kettlebell",
+    "barbell": "barbell",
+    "cable": "cable",
+    "foam roll": "foam-roller",
+    "exercise ball": "stability-ball",
+}
+LOADED = frozenset({"dumbbell", "kettlebell", "barbell", "cable"})
+# Loaded or repeated spinal flexion, and heavy hinges: never a beginner's (CLINICAL.md).
+NEVER_BEGINNER = re.compile(
+    r"crunch|sit[- ]?up|good ?morning|deadlift|roll[- ]?out|ab wheel|jack ?knife|v[- ]?up",
+    re.IGNORECASE,
+)
+# Where a record's first steps say the body starts, most specific first.
+POSITIONS = (
+    ("all-fours", r"hands and knees|all fours|quadruped"),
+    ("side-lying", r"on your side|side[- ]lying|lie on one side"),
+    ("prone", r"face down|facedown|prone|on your stomach|on your belly|plank position"),
+    ("supine", r"on your back|face up|supine|\blie (down|flat)\b|lying position|back flat"),
+    ("kneeling", r"\bkneel"),
+    ("sitting", r"\bsit\b|\bsitting\b|\bseated\b|\bsit down\b|\bon a chair"),
+    ("standing", r"\bstand\b|\bstanding\b|step under the bar|feet (shoulder|hip)[- ]width"),
+)
+FILLER = re.compile(
+    r"^(repeat|perform|do)\b.*\b(recommended|desired|prescribed|required)\b|^repeat\.?$",
+    re.IGNORECASE,
+)
+
+TODO_PURPOSE = "TODO: one sentence on what it does for the back"
+TODO_CUE = "TODO: a short cue said during the exercise"
+TODO_CAUTION = "TODO: when not to do it and when to stop, from a reputable source"
+TODO_SOURCE = "TODO: the reputable source of the dose and the cautions"
+TODO_DOSE = "TODO: a dose from a reputable source, e.g. {type: hold, seconds: 20, reps: 3}"
+
+# Why a record was refused, as the summary says it.
+REASONS = {
+    "category": "not back care (powerlifting, olympic lifts, strongman, plyometrics, cardio)",
+    "machine": "needs a gym machine",
+    "muscle": "no back-related muscle",
+    "position": "no clear starting position",
+    "licence": "no licence that allows it",
+}
+
+
+class Draft(NamedTuple):
+    record: str  # the dataset's id, which re-imports match on
+    data: dict[str, Any]  # the exercise as the catalogue holds it (TODOs included)
+    raised: bool  # its level was raised above beginner (never-beginner rule)
+
+
+class Outcome(NamedTuple):
+    drafts: list[Draft]
+    refused: Counter[str]  # REASONS key → count
+
+
+def kebab(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-") or "exercise"
+
+
+def position_of(instructions: Iterable[str]) -> str | None:
+    """The starting position the first two steps name; None if they name none."""
+    opening = " ".join(list(instructions)[:2])
+    for position, pattern in POSITIONS:
+        if re.search(pattern, opening, re.IGNORECASE):
+            return position
+    return None
+
+
+def convert(records: Iterable[Mapping[str, Any]], taken: Iterable[str] = ()) -> Outcome:
+    """Each record mapped to a draft, or refused with its reason. `taken`: ids already
+    used by other exercises (a draft's id gets "-imported" rather than clash)."""
+    used = set(taken)
+    drafts: list[Draft] = []
+    refused: Counter[str] = Counter()
+    for record in records:
+        reason = _refusal(record)
+        if reason is not None:
+            refused[reason] += 1
+            continue
+        draft = _draft(record)
+        exercise_id = draft.data["id"]
+        if exercise_id in used:
+            exercise_id = draft.data["id"] = f"{exercise_id[:51]}-imported"
+        used.add(exercise_id)
+        drafts.append(draft)
+    return Outcome(drafts, refused)
+
+
+def _refusal(record: Mapping[str, Any]) -> str | None:
+    licence = record.get("license", record.get("licence"))
+    if licence is not None and str(licence).strip().lower() not in ALLOWED_LICENCES:
+        return "licence"
+    if str(record.get("category") or "").lower() not in KINDS:
+        return "category"
+    if str(record.get("equipment") or "").lower() == "machine":
+        return "machine"
+    if not _regions(record):
+        return "muscle"
+    if position_of(record.get("instructions") or []) is None:
+        return "position"
+    return None
+
+
+def _regions(record: Mapping[str, Any]) -> list[str]:
+    muscles = {str(m).lower() for m in [*record["primaryMuscles"], *record["secondaryMuscles"]]}
+    stretch = str(record.get("category")).lower() == "stretching"
+    regions = []
+    if muscles & LOWER_MUSCLES or (stretch and muscles & HIP_MUSCLES):
+        regions.append("lower")
+    if muscles & UPPER_MUSCLES:
+        regions.append("upper")
+    return regions
+
+
+def _draft(record: Mapping[str, Any]) -> Draft:
+    name = " ".join(str(record["name"]).split())[:300]
+    equipment_word = str(record.get("equipment") or "body only").lower()
+    mapped = EQUIPMENT.get(equipment_word, "TODO")
+    equipment: list[str] | str = (
+        [] if mapped is None else [mapped] if mapped != "TODO" else
+        f"TODO: the record says {equipment_word!r}; name it from the catalogue's list or []"
+    )  # fmt: skip
+    loaded = mapped in LOADED
+    level = LEVELS.get(str(record.get("level")).lower(), "intermediate")
+    raised = level == "beginner" and (loaded or bool(NEVER_BEGINNER.search(name)))
+    if raised:
+        level = "intermediate"
+    steps = [
+        " ".join(str(line).split())[:1000]
+        for line in record["instructions"]
+        if str(line).strip() and not FILLER.search(str(line).strip())
+    ][:50]
+    data: dict[str, Any] = {
+        "id": kebab(str(record["id"])),
+        "name": name,
+        "reviewed": False,
+        "origin": {"dataset": DATASET, "record": str(record["id"]), "licence": LICENCE,
+                   "url": DATASET_URL},
+        "regions": _regions(record),
+        "kind": KINDS[str(record["category"]).lower()],
+        "level": level,
+        "position": position_of(record["instructions"]),
+        "equipment": equipment,
+        "purpose": TODO_PURPOSE,
+        "steps": steps or ["TODO: the steps, in your own words"],
+        "cues": [TODO_CUE],
+        "cautions": [TODO_CAUTION],
+        "dose": TODO_DOSE,
+        "sources": [{"title": TODO_SOURCE}],
+    }  # fmt: skip
+    if loaded:
+        data["loaded"] = True
+    return Draft(str(record["id"]), data, raised)

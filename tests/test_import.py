@@ -1,0 +1,258 @@
+"""`backcoach import`, the personal catalogue beside the bundled one, `edit` and `add`.
+
+On tests/data/free-exercise-db-sample.json: 60 records of free-exercise-db (public
+domain, copied from shared/data), 46 of them about the back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from backcoach.catalogue import personal_path
+
+from .conftest import TEST_DATA, RunCli, plain
+
+SAMPLE = TEST_DATA / "free-exercise-db-sample.json"
+
+
+def imported(run: RunCli) -> str:
+    result = run("import", "free-exercise-db", str(SAMPLE))
+    assert result.exit_code == 0, result.output
+    return " ".join(plain(result.output).split())  # as one line, whatever the wrapping
+
+
+def review(text: str, exercise_id: str) -> str:
+    """A person's review of one draft: every TODO written, then reviewed: true."""
+    start = text.index(f"  - id: {exercise_id}\n")
+    end = text.find("\n  - id: ", start + 1)
+    end = len(text) if end == -1 else end + 1
+    block = text[start:end]
+    lines = []
+    skipping = False
+    for line in block.splitlines(keepends=True):
+        key = line.strip().split(":")[0]
+        if (
+            line.startswith("    ")
+            and not line.startswith("     ")
+            and not line.startswith("    -")
+        ):
+            skipping = False
+        if skipping:
+            continue
+        if key in ("purpose", "cues", "cautions", "dose", "sources", "reviewed"):
+            skipping = key in ("cues", "cautions", "sources")
+            lines.append(
+                {
+                    "reviewed": "    reviewed: true\n",
+                    "purpose": "    purpose: Loosens the whole spine gently.\n",
+                    "cues": "    cues: [Move slowly with your breath]\n",
+                    "cautions": "    cautions: [Stay in a comfortable range; stop if sharp.]\n",
+                    "dose": "    dose: {type: hold, seconds: 15, reps: 3}\n",
+                    "sources": "    sources: [{title: 'My physiotherapist, 2026 handout'}]\n",
+                }[key]
+            )
+            continue
+        lines.append(line)
+    return text[:start] + "".join(lines) + text[end:]
+
+
+def test_the_sample_is_drafted_or_refused_with_reasons(run: RunCli) -> None:
+    out = imported(run)
+    assert "Read 60 records from free-exercise-db" in out
+    assert "34 drafts: 34 new, 0 updated, 0 already reviewed" in out
+    assert "Refused 26:" in out
+    for count, reason in [
+        (12, "no clear starting position"),
+        (6, "no back-related muscle"),
+        (4, "needs a gym machine"),
+        (4, "not back care"),
+    ]:
+        assert f"{count} {reason}" in out
+    text = personal_path().read_text()
+    assert text.count("    reviewed: false") == 34
+    assert "images" not in text and ".jpg" not in text  # the photos are never used
+    # The dose, the cautions and the cues are never invented.
+    assert text.count("dose: 'TODO") == 34
+
+
+def test_heavy_hinges_and_flexion_are_never_a_beginners(run: RunCli) -> None:
+    imported(run)
+    import yaml
+
+    drafts = yaml.safe_load(personal_path().read_text())["exercises"]
+    records = {item["origin"]["record"]: item for item in drafts}
+    said = {r["id"]: r["level"] for r in json.loads(SAMPLE.read_text())}
+    for record, item in records.items():
+        name = item["name"].lower()
+        if any(word in name for word in ("crunch", "good morning", "deadlift", "rollout")):
+            assert item["level"] != "beginner", (record, said[record])
+    raised = [r for r, item in records.items() if said[r] == "beginner" != item["level"]]
+    assert raised  # the sample has some the source calls beginner
+
+
+def test_import_is_idempotent_and_never_touches_a_reviewed_exercise(run: RunCli) -> None:
+    imported(run)
+    path = personal_path()
+    reviewed = review(path.read_text(), "cat-stretch")
+    path.write_text(reviewed)
+    assert run("validate").exit_code == 0
+    out = imported(run)
+    assert "34 drafts: 0 new, 33 updated, 1 already reviewed and left as they are" in out
+    assert path.read_text() == reviewed
+    # The reviewed one is planned now: listed without --unreviewed, marked as imported.
+    listed = plain(run("list", "--focus", "lower").output)
+    assert "cat-stretch" in listed and "(imported)" in listed
+    assert "childs-pose-imported" not in listed  # still a draft
+
+
+def test_drafts_never_enter_a_plan(run: RunCli) -> None:
+    imported(run)
+    ids = {line.split()[0] for line in personal_path().read_text().splitlines()
+           if line.startswith("  - id:")} or set()  # fmt: skip
+    drafted = {line.split(": ")[1] for line in personal_path().read_text().splitlines()
+               if line.startswith("  - id: ")}  # fmt: skip
+    assert ids and drafted
+    for seed in range(1, 25):
+        for focus in ("lower", "upper"):
+            result = run("plan", "--focus", focus, "--minutes", "30", "--seed", str(seed), "--json")
+            chosen = {step["exercise"] for step in json.loads(result.output)["steps"]}
+            assert not chosen & drafted
+    assert "Cat Stretch (imported, draft)" in plain(run("list", "--unreviewed").output)
+    assert "Cat Stretch" not in plain(run("list").output)
+
+
+def test_validate_lists_each_todo_and_refuses_reviewed_with_todos(run: RunCli) -> None:
+    imported(run)
+    result = run("validate")
+    out = plain(result.output)
+    assert result.exit_code == 0
+    assert re.search(r"to review: \d+ TODOs in 34 drafts", out)
+    path = personal_path()
+    text = path.read_text()
+    line = text.splitlines().index("    purpose: 'TODO: one sentence on what it does for the back'")
+    assert f"{path}:{line + 1}: cat-stretch: purpose" in out
+    path.write_text(text.replace("    reviewed: false", "    reviewed: true", 1))
+    refused = run("validate")
+    assert refused.exit_code == 2
+    assert "still TODO" in plain(refused.output)
+
+
+def test_an_id_that_clashes_with_a_bundled_one_names_both_files(run: RunCli) -> None:
+    imported(run)
+    path = personal_path()
+    path.write_text(
+        review(path.read_text(), "cat-stretch").replace("id: cat-stretch", "id: bird-dog")
+    )
+    result = run("validate")
+    out = plain(result.output)
+    assert result.exit_code == 2
+    assert "id 'bird-dog' clashes with id 'bird-dog' of 'bird-dog' in" in out
+    assert "data/exercises.yaml, line" in out and str(path) in out
+    assert run("plan").exit_code == 2  # the catalogue in use is refused as a whole
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('[{"id": "x", "name": ', "line 1, column 22: not valid JSON"),
+        ("42", "expected a list of exercise records, not int"),
+        ('[{"id": "x", "name": "X"}]', "record 1 (x): 'instructions' is missing"),
+        ("[1]", "record 1: a record is an object, not int"),
+    ],
+)
+def test_bad_input_is_one_located_message_and_writes_nothing(
+    run: RunCli, tmp_path: Path, content: str, message: str
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(content)
+    result = run("import", "free-exercise-db", str(bad))
+    assert result.exit_code == 2
+    assert message in plain(result.output)
+    assert not personal_path().exists()
+
+
+def test_a_record_with_a_licence_that_does_not_allow_it_is_refused(
+    run: RunCli, tmp_path: Path
+) -> None:
+    records = json.loads(SAMPLE.read_text())[:1]
+    records[0]["license"] = "CC-BY-NC-4.0"
+    file = tmp_path / "one.json"
+    file.write_text(json.dumps(records[0]))  # one record per file works too
+    out = " ".join(plain(run("import", "free-exercise-db", str(file)).output).split())
+    assert "0 drafts" in out and "1 no licence that allows it" in out
+    assert not personal_path().exists()
+
+
+def test_show_credits_the_dataset_and_hides_the_todo_fields(run: RunCli) -> None:
+    imported(run)
+    out = plain(run("show", "cat-stretch").output)
+    assert "DRAFT, not reviewed: never planned" in out
+    assert "Imported from free-exercise-db (record Cat_Stretch), Unlicense" in out
+    assert "TODO: to write from a reputable source" in out
+    assert "10 s" not in out  # a stand-in used for validation is never shown
+
+
+def fake_editor(tmp_path: Path, edits: list[tuple[str, str]]) -> str:
+    """An $EDITOR that makes one replacement per call, in turn, and logs its arguments."""
+    script = tmp_path / "editor.py"
+    state = tmp_path / "calls"
+    script.write_text(
+        f"import json, sys, pathlib\n"
+        f"state = pathlib.Path({str(state)!r})\n"
+        f"calls = int(state.read_text()) if state.exists() else 0\n"
+        f"state.write_text(str(calls + 1))\n"
+        f"edits = json.loads({json.dumps(json.dumps(edits))})\n"
+        f"path = pathlib.Path(sys.argv[-1])\n"
+        f"pathlib.Path({str(tmp_path / 'args')!r}).write_text(' '.join(sys.argv[1:]))\n"
+        f"old, new = edits[min(calls, len(edits) - 1)]\n"
+        f"path.write_text(path.read_text().replace(old, new, 1))\n"
+    )
+    return f"{sys.executable} {script}"
+
+
+def test_edit_validates_on_save_and_offers_to_edit_again(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    imported(run)
+    path = personal_path()
+    before = path.read_text()
+    editor = fake_editor(tmp_path, [("kind: stretch", "kind: stretchy"), ("stretchy", "stretch")])
+    monkeypatch.setenv("VISUAL", editor)
+    # First save is invalid: "e" to edit again; the second is valid and saved.
+    result = run("edit", "cat-stretch", input="e\n")
+    assert result.exit_code == 0, result.output
+    assert "kind" in plain(result.output)  # the problem was shown
+    assert (tmp_path / "calls").read_text() == "2"
+    assert path.read_text() == before  # the fix undid the typo: same text, still valid
+
+
+def test_edit_keeps_the_old_file_when_asked_and_never_saves_an_invalid_one(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    imported(run)
+    path = personal_path()
+    before = path.read_text()
+    monkeypatch.setenv("VISUAL", fake_editor(tmp_path, [("level: beginner", "level: easy")]))
+    result = run("edit", "cat-stretch", input="k\n")
+    assert result.exit_code == 1
+    assert "kept the old file" in plain(result.output)
+    assert path.read_text() == before
+    assert not list(path.parent.glob(".exercises.yaml.edit*"))  # no copy left behind
+
+
+def test_add_starts_from_a_template_that_is_a_valid_draft(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VISUAL", fake_editor(tmp_path, [("TODO the exercise's name", "Wall sit")]))
+    result = run("add", "wall-sit")
+    assert result.exit_code == 0, result.output
+    text = personal_path().read_text()
+    assert "- id: wall-sit" in text and "name: Wall sit" in text
+    assert "to review" in plain(result.output)
+    assert "Wall sit (yours, draft)" in plain(run("list", "--unreviewed").output)
+    assert run("add", "wall-sit").exit_code == 2  # already there: edit it instead
