@@ -256,39 +256,37 @@ def read_all(
     already uses is a problem naming both places."""
     from backcoach.library import normal
 
-    if len(files) == 1:
-        file, content, personal = files[0]
-        yield from exercises(content, file, personal=personal, todos=todos)
-        return
-    taken: dict[str, tuple[str, str]] = {}  # normal(name) -> (what, where)
+    # normal(name) -> (what it is, the file, its bytes, the exercise): the first holder.
+    taken: dict[str, tuple[str, str, bytes, str]] = {}
     problems: list[Problem] = []
     for file, content, personal in files:
         for exercise in exercises(content, file, personal=personal, todos=todos):
             clash = False
             for what, key in [("id", exercise.id), *(("alias", a) for a in exercise.aliases)]:
-                other = taken.get(normal(key))
-                if other is not None and not other[1].startswith(file):
-                    clash = True
-                    problems.append(
-                        Problem(
-                            file,
-                            f"{what} {key!r} clashes with {other[0]} in {other[1]}: choose another",
-                            exercise=exercise.id,
-                            field="id" if what == "id" else "aliases",
-                        )
+                holder = (f"{what} {key!r} of {exercise.id!r}", file, content, exercise.id)
+                label, other_file, other_content, other_id = taken.setdefault(normal(key), holder)
+                if other_file == file:
+                    continue  # within one file, `exercises` reports repeats itself
+                clash = True
+                line = line_of_id(other_content, other_id)
+                place = f"{other_file}, line {line}" if line else other_file
+                problems.append(
+                    Problem(
+                        file,
+                        f"{what} {key!r} clashes with {label} in {place}: choose another",
+                        line=line_of_id(content, exercise.id),
+                        exercise=exercise.id,
+                        field="id" if what == "id" else "aliases",
                     )
-            line = _line_of_id(content, exercise.id)
-            place = f"{file}, line {line}" if line else file
-            for what, key in [("id", exercise.id), *(("alias", a) for a in exercise.aliases)]:
-                taken.setdefault(normal(key), (f"{what} {key!r} of {exercise.id!r}", place))
+                )
             if not clash:
                 yield exercise
     if problems:
         raise CatalogueError(problems)
 
 
-def _line_of_id(content: bytes, exercise_id: str) -> int | None:
-    """The line of `id: ...` for an exercise, to name it in a message."""
+def line_of_id(content: bytes, exercise_id: str) -> int | None:
+    """The line of `id: ...` for an exercise, to name it in a message or open it there."""
     pattern = rb"^[ \t-]*id:[ \t]*['\"]?" + re.escape(exercise_id.encode()) + rb"['\"]?[ \t]*$"
     found = re.search(pattern, content, re.MULTILINE)
     return content.count(b"\n", 0, found.start()) + 1 if found else None

@@ -42,10 +42,11 @@ def import_command(
     records = read_records(file)
     path = personal_path()
     text = path.read_text(encoding="utf-8") if path.exists() else HEADER
+    layout = blocks(text, path)  # read once: for the ids in use and for the merge
     incoming = {str(record["id"]) for record in records}
     mine = [
         str(item.get("id"))
-        for item in blocks(text, path).parsed
+        for item in layout.parsed
         if (item.get("origin") or {}).get("record") not in incoming
     ]
     taken = [*_bundled_ids(bundled_path()), *mine]
@@ -55,7 +56,7 @@ def import_command(
 
         records = list(track(records, description="Reading records", console=err, transient=True))
     outcome = importer.convert(records, taken)
-    merged = merge(text, path, outcome.drafts)
+    merged = merge(layout, outcome.drafts)
     todos = []
     if outcome.drafts or path.exists():  # nothing to write: no file made just to hold none
         todos = check(merged.text, path, bundled_path())  # a CatalogueError writes nothing

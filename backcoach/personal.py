@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -87,10 +87,9 @@ def blocks(text: str, path: Path) -> Blocks:
     import yaml
 
     lines = text.splitlines(keepends=True)
-    starts = [i for i, line in enumerate(lines) if _ENTRY.match(line)]
-    if starts:
-        indent = _ENTRY.match(lines[starts[0]]).group(1)  # type: ignore[union-attr]
-        starts = [i for i in starts if _ENTRY.match(lines[i]).group(1) == indent]  # type: ignore[union-attr]
+    found = [(i, match.group(1)) for i, line in enumerate(lines) if (match := _ENTRY.match(line))]
+    # The list's own entries: at the indent of the first (a nested "- id:" is not one).
+    starts = [i for i, indent in found if indent == found[0][1]]
     try:
         loaded = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
@@ -123,10 +122,9 @@ class Merged(NamedTuple):
     kept: int  # reviewed already: never touched
 
 
-def merge(text: str, path: Path, drafts: Sequence[Draft]) -> Merged:
-    """The drafts written into the file's text: a new record added, a draft not yet
-    reviewed replaced, a reviewed exercise left exactly as the person wrote it."""
-    layout = blocks(text, path)
+def merge(layout: Blocks, drafts: Sequence[Draft]) -> Merged:
+    """The drafts written into the file (as `blocks` read it): a new record added, a
+    draft not yet reviewed replaced, a reviewed exercise left exactly as written."""
     by_record: dict[str, int] = {}
     for position, item in enumerate(layout.parsed):
         origin = item.get("origin")
@@ -188,24 +186,21 @@ def with_template(text: str, exercise_id: str) -> tuple[str, int]:
 
 
 def line_of(text: str, exercise_id: str) -> int | None:
-    pattern = rf"^\s*-\s*id:\s*['\"]?{re.escape(exercise_id)}['\"]?\s*$"
-    found = re.search(pattern, text, re.MULTILINE)
-    return text.count("\n", 0, found.start()) + 1 if found else None
+    from backcoach.catalogue import line_of_id
+
+    return line_of_id(text.encode("utf-8"), exercise_id)
 
 
 # --- checking a change before it replaces the file ------------------------------------
 
 
-def check(text: str, path: Path, bundled: Path | None) -> list[Todo]:
+def check(text: str, path: Path, bundled: Path) -> list[Todo]:
     """Validate the personal catalogue's new text beside the bundled one (raising a
     CatalogueError with every problem); the drafts' TODOs if it is valid."""
     from backcoach.catalogue import read_all, read_bytes
 
     todos: list[Todo] = []
-    files: list[tuple[str, bytes, bool]] = []
-    if bundled is not None:
-        files.append((str(bundled), read_bytes(bundled), False))
-    files.append((str(path), text.encode("utf-8"), True))
+    files = [(str(bundled), read_bytes(bundled), False), (str(path), text.encode("utf-8"), True)]
     for _ in read_all(files, todos):
         pass
     return todos
@@ -216,6 +211,3 @@ def save(path: Path, text: str) -> None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomically(path, text)
-
-
-Editor = Callable[[Path, int | None], int]

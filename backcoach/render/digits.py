@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from rich.text import Text
-
-if TYPE_CHECKING:
-    from rich.console import RenderableType
-
 # A 3x5 block font, scaled up to fill the screen, so the number can be read from the floor.
 _DIGITS = {
     "0": ("███", "█ █", "█ █", "█ █", "███"),
@@ -55,10 +48,3 @@ def digit_scale(text: str, rows: int, columns: int) -> tuple[int, int] | None:
             if GLYPH_ROWS * tall <= rows and big_width(text, wide) <= columns:
                 return tall, wide
     return None
-
-
-def big_number(text: str, style: str) -> RenderableType:
-    """The number in the small block font, centred as one block (for narrow uses)."""
-    from rich.align import Align
-
-    return Align.center(Text("\n".join(big_rows(text)), style=style))

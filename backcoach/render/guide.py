@@ -33,6 +33,11 @@ class Guide:
     new_to_it: bool = False
 
 
+def numbered(guide: Guide) -> list[str]:
+    """The exercise's steps, numbered as they are shown and printed."""
+    return [f"{number}. {step}" for number, step in enumerate(guide.steps, start=1)]
+
+
 def cue_for(guide: Guide, segment: Segment, into: float) -> str:
     """The cue to show `into` seconds into a segment: the catalogue's cues in turn.
 

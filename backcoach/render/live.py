@@ -15,7 +15,7 @@ from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
 from backcoach.render.digits import GLYPH_ROWS, big_rows, digit_scale
-from backcoach.render.guide import Guide, Lines, cue_for, layouts
+from backcoach.render.guide import Guide, Lines, cue_for, layouts, numbered
 from backcoach.render.words import clock_text, one_line
 
 if TYPE_CHECKING:
@@ -125,7 +125,7 @@ class SessionView:
         """At "get ready": every step the first times, then the key cue (`i`: all again)."""
         guide = self.guides[segment.step_index]
         if guide.steps and (guide.new_to_it or self.all_steps) and not key_cue_only:
-            return [f"{number}. {step}" for number, step in enumerate(guide.steps, start=1)]
+            return numbered(guide)
         key_cue = guide.cues[0] if guide.cues else self.plan.steps[segment.step_index].cue
         more = " (i: all the steps)" if guide.steps else ""
         return [f"{one_line(key_cue)}{more}"]
@@ -165,8 +165,8 @@ class SessionView:
             middle += fit.lines(self.cue(segment), "italic")
         middle += fit.lines(self.next_words(segment))
 
-        bottom: list[Text] = [progress_bar(self.elapsed / max(self.starts[-1], 1), width, style)]
         total = self.starts[-1]
+        bottom: list[Text] = [progress_bar(self.elapsed / max(total, 1), width, style)]
         bottom += fit.lines(
             f"{clock_text(self.elapsed)} done · {clock_text(total - self.elapsed)} left "
             f"· exercise {segment.step_index + 1} of {len(self.plan.steps)}"
@@ -392,8 +392,8 @@ class PlainRenderer:
     def _steps(self, segment: Segment, *, every: bool) -> None:
         guide = self.view.guides[segment.step_index]
         if every or guide.new_to_it:
-            for number, step in enumerate(guide.steps, start=1):
-                self.say(f"  {number}. {step}")
+            for step in numbered(guide):
+                self.say(f"  {step}")
 
     def _started(self, segment: Segment) -> str | None:
         view = self.view
