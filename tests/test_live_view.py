@@ -335,3 +335,18 @@ def test_the_end_of_a_session_shows_pain_streak_week_and_next_time(isolated_home
             child.expect("Next time \\(from \\w{3} \\d+ \\w{3}\\):")
             child.expect(" • .+: .+ → .+ \\(two sessions done in full")
         assert finish(child) == 0
+
+
+def test_an_early_end_shows_no_zero_day_streak() -> None:
+    from datetime import date
+
+    from backcoach.outlook import Outlook
+    from backcoach.render.history import end_screen
+
+    quit_early = Outlook(0, 16 / 60, (), date(2026, 11, 24), progresses=True)
+    console = Console(width=120, color_system=None, _environ={})
+    with console.capture() as captured:
+        console.print(end_screen(quit_early, 3, 3))
+    shown = captured.get()
+    assert "Streak none yet (a session done in full starts one) · under a minute this week" in shown
+    assert "0 days" not in shown and "0 min" not in shown

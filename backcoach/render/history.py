@@ -241,13 +241,15 @@ def end_screen(
         lines.append(Text.assemble(("Pain ", "bold"), f"{pain_before} → {pain_after}: {words}"))
     if outlook is not None:
         days = "day" if outlook.streak == 1 else "days"
-        lines.append(
-            Text.assemble(
-                ("Streak ", "bold"),
-                f"{outlook.streak} {days} in a row · "
-                f"{round(outlook.minutes_this_week)} min this week",
-            )
+        # A streak counts days with a session done in full: an early end starts none.
+        streak = (
+            f"{outlook.streak} {days} in a row"
+            if outlook.streak
+            else "none yet (a session done in full starts one)"
         )
+        minutes = round(outlook.minutes_this_week)
+        week = f"{minutes} min" if minutes or not outlook.minutes_this_week else "under a minute"
+        lines.append(Text.assemble(("Streak ", "bold"), f"{streak} · {week} this week"))
         if outlook.progresses and outlook.changes:
             when = f"{outlook.from_day:%a} {outlook.from_day.day} {outlook.from_day:%b}"
             lines.append(Text(f"Next time (from {when}):", style="bold"))
