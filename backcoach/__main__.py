@@ -1,3 +1,3 @@
-from backcoach.cli import main
+from backcoach.cli.app import main
 
 main()

@@ -8,6 +8,7 @@ what is allowed) and written atomically, so a crash never leaves half a file.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -24,6 +25,54 @@ from backcoach.vocabulary import (
     did_you_mean,
     unknown,
 )
+
+EVERY_RANGE = (1, 480)  # minutes between reminders
+
+
+class Hours(NamedTuple):
+    start: time
+    end: time
+
+    def contain(self, moment: datetime) -> bool:
+        return self.start <= moment.time() < self.end
+
+    def next_start(self, moment: datetime) -> datetime:
+        """The next moment the hours begin, from `moment` (today's start, or tomorrow's)."""
+        today = moment.replace(
+            hour=self.start.hour, minute=self.start.minute, second=0, microsecond=0
+        )
+        return today if today > moment else today + timedelta(days=1)
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+def parse_every(value: int | str, source: str = "--every") -> int:
+    """Minutes between reminders; `source` names the option in the message ("" for config,
+    which names the key itself)."""
+    text = str(value).strip()
+    least, most = EVERY_RANGE
+    if not (text.isascii() and text.isdecimal()) or not least <= int(text) <= most:
+        raise UsageError(
+            f"{source} must be a whole number of minutes from {least} to {most}".strip()
+        )
+    return int(text)
+
+
+def parse_between(text: str, source: str = "--between") -> Hours:
+    """'09:00-17:30' → Hours; anything else is one clear message."""
+    parts = text.strip().split("-")
+    example = f"{source} takes two times of day such as 09:00-17:30, not {text!r}".strip()
+    if len(parts) != 2:
+        raise UsageError(example)
+    try:
+        start, end = (datetime.strptime(part.strip(), "%H:%M").time() for part in parts)
+    except ValueError:
+        raise UsageError(example) from None
+    if not start < end:
+        lead = f"{source}: " if source else ""
+        raise UsageError(f"{lead}the first time must be before the second, not {text!r}")
+    return Hours(start, end)
 
 
 def _words(value: Any, allowed: tuple[str, ...], what: str, nothing: str = "") -> list[str]:
@@ -69,7 +118,6 @@ def _choice(allowed: tuple[str, ...]) -> Callable[[Any], str]:
 
 def _remind_every(value: Any) -> int:
     from backcoach.errors import UsageError
-    from backcoach.remind import parse_every
 
     try:
         return parse_every(value, "")
@@ -79,7 +127,6 @@ def _remind_every(value: Any) -> int:
 
 def _remind_between(value: Any) -> str:
     from backcoach.errors import UsageError
-    from backcoach.remind import parse_between
 
     try:
         return str(parse_between(str(value), ""))

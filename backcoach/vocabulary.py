@@ -6,6 +6,7 @@ never pay for building model classes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from enum import StrEnum
 
@@ -219,3 +220,8 @@ def parse_equipment(values: Iterable[str]) -> frozenset[Equipment]:
             raise unknown("equipment", word, EQUIPMENT_WORDS, "or none")
         out.add(Equipment(word))
     return frozenset(out)
+
+
+def normal(text: str) -> str:
+    """How names are matched: any case, spaces, hyphens and apostrophes alike."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("'", "").replace("’", "")).strip("-")

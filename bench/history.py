@@ -15,9 +15,10 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from backcoach import catalogue, planner
-from backcoach.storage import open_history
-from backcoach.timeline import segments
+from backcoach.catalogue import loader as catalogue
+from backcoach.history.store import open_history
+from backcoach.plan import planner
+from backcoach.plan.timeline import segments
 
 
 def build(home: Path, years: int) -> int:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from backcoach.history.store import History
 from backcoach.models import HoldDose, Plan, Step
-from backcoach.storage import History
 from backcoach.vocabulary import Level, Position
 
 

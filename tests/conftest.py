@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from backcoach.cli import app
+from backcoach.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "exercises.yaml"

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
-from backcoach.clock import Clock
-from backcoach.keys import Key
+from backcoach.timer.clock import Clock
+from backcoach.timer.keys import Key
 
 
 class FakeClock:

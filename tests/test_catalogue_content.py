@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backcoach import catalogue
+from backcoach.catalogue import loader as catalogue
 from backcoach.models import Catalogue, Exercise
 from backcoach.vocabulary import Equipment, Kind, Level, Region
 

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 import typer
 
-from backcoach.cli import app
+from backcoach.cli.app import app
 
 from .conftest import TEST_DATA, RunCli
 
@@ -217,12 +217,12 @@ def test_bad_time_scale_is_a_usage_error(run: RunCli, monkeypatch: pytest.Monkey
 def test_internal_error_is_one_line_with_a_hint(
     run: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import backcoach.planner
+    import backcoach.plan.planner
 
     def boom(*_: object) -> None:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(backcoach.planner, "build", boom)
+    monkeypatch.setattr(backcoach.plan.planner, "build", boom)
     result = run("plan")
     assert result.exit_code == 1
     assert "unexpected internal error: ZeroDivisionError" in result.stderr
@@ -274,8 +274,9 @@ def test_plan_says_why_a_dose_changed(
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from backcoach import catalogue, planner
-    from backcoach.storage import open_history
+    from backcoach.catalogue import loader as catalogue
+    from backcoach.history.store import open_history
+    from backcoach.plan import planner
 
     cat = catalogue.load(catalogue.bundled_path())
     plan = planner.build(cat, planner.Request(seed=9))
@@ -379,7 +380,7 @@ def _command(name: str) -> typer.core.TyperCommand:
 
 
 def test_the_global_options_with_a_value_are_the_ones_main_steps_over() -> None:
-    from backcoach.cli import GLOBAL_OPTIONS_WITH_VALUE
+    from backcoach.cli.app import GLOBAL_OPTIONS_WITH_VALUE
 
     group = typer.main.get_command(app)
     with_value = {
@@ -398,7 +399,7 @@ def test_show_says_when_an_exercises_evidence_is_low(run: RunCli) -> None:
 def test_show_draws_the_starting_position_unless_colour_is_off(
     run: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from backcoach.figures import figure
+    from backcoach.render.figures import figure
     from backcoach.vocabulary import Position
 
     drawn = figure(Position.ALL_FOURS)

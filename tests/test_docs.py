@@ -6,8 +6,8 @@ import re
 
 import typer
 
-from backcoach import catalogue
-from backcoach.cli import app
+from backcoach.catalogue import loader as catalogue
+from backcoach.cli.app import app
 
 from .conftest import ROOT
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from backcoach import catalogue, engine, planner
-from backcoach.keys import SUSPENDED
+from backcoach.catalogue import loader as catalogue
 from backcoach.models import HoldDose, Plan, RepsDose, Step
-from backcoach.planner import Request
-from backcoach.timeline import segments  # noqa: I001
+from backcoach.plan import planner
+from backcoach.plan.planner import Request
+from backcoach.plan.timeline import segments  # noqa: I001
+from backcoach.timer import engine
+from backcoach.timer.keys import SUSPENDED
 from backcoach.vocabulary import Position
 
 from .conftest import BUNDLED

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from backcoach.cues import Speaker
+from backcoach.coach.cues import Speaker
 from backcoach.errors import HistoryWarning
 
 from .conftest import TEST_DATA, RunCli

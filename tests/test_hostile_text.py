@@ -12,15 +12,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from backcoach import catalogue, report
-from backcoach.library import Summary
+from backcoach.catalogue import loader as catalogue
+from backcoach.catalogue.library import Summary
+from backcoach.history.overview import overview_of
+from backcoach.history.stats import compute
+from backcoach.history.store import open_history
 from backcoach.models import Exercise, Plan, Source, Step
+from backcoach.plan.timeline import segments
+from backcoach.render import report
 from backcoach.render.catalogue import exercise_panel, exercise_table, plan_view
 from backcoach.render.history import history_table
 from backcoach.render.live import PlainRenderer, SessionView
-from backcoach.stats import compute
-from backcoach.storage import open_history
-from backcoach.timeline import segments
 from backcoach.vocabulary import Kind, Region
 
 from .builders import add_session
@@ -111,7 +113,7 @@ def test_controls_in_any_text_never_reach_the_terminal(words: list[str]) -> None
     outputs.append(render(view.render(100)))
     buffer = io.StringIO()
     plain = PlainRenderer(Console(file=buffer, color_system=None), SessionView(plan, timeline))
-    from backcoach import engine
+    from backcoach.timer import engine
 
     plain(engine.SegmentStarted(0, timeline[0], 0.0))
     outputs.append(buffer.getvalue())
@@ -131,7 +133,7 @@ def test_controls_and_markup_in_the_history_never_reach_a_report(
     with open_history(path) as history:
         add_session(history, date(2026, 11, 20), skipped="x")
         history.db.execute("UPDATE session_exercises SET name = ?", (name + "\n<script>|",))
-        overview = history.overview()
+        overview = overview_of(history)
         records = history.sessions()
     stats = compute(overview, date(2026, 11, 21))
     markdown = report.markdown(overview, stats, date(2026, 11, 21))

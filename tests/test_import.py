@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from backcoach.catalogue import personal_path
+from backcoach.catalogue.loader import personal_path
 
 from .conftest import TEST_DATA, RunCli, plain
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import backcoach.library as library_module
-from backcoach import catalogue
-from backcoach.library import Library, cache_file_for, in_memory, open_library
+import backcoach.catalogue.library as library_module
+from backcoach.catalogue import loader as catalogue
+from backcoach.catalogue.library import Library, cache_file_for, in_memory, open_library
 from backcoach.models import Exercise
 from backcoach.vocabulary import Equipment, Level, Region
 

@@ -18,11 +18,12 @@ import pyte
 import pytest
 from rich.console import Console
 
-from backcoach import catalogue, figures
+from backcoach.catalogue import loader as catalogue
+from backcoach.plan.timeline import Segment, segments
+from backcoach.render import figures
 from backcoach.render.digits import _DIGITS, GLYPH_ROWS, big_rows, digit_scale
 from backcoach.render.guide import BREATHE, Guide, cue_for
 from backcoach.render.live import LiveRenderer, SessionView
-from backcoach.timeline import Segment, segments
 from backcoach.vocabulary import Position
 
 from .conftest import BUNDLED, TEST_DATA
@@ -183,7 +184,7 @@ def test_cues_take_turns_and_long_holds_remind_to_breathe() -> None:
 
 def test_an_exception_inside_the_live_view_gives_the_terminal_back() -> None:
     cat = catalogue.load(TEST_DATA / "tiny.yaml")
-    from backcoach import planner
+    from backcoach.plan import planner
 
     plan = planner.build(cat, planner.Request(minutes=1, seed=1))
     buffer = io.StringIO()
@@ -285,8 +286,8 @@ def screen_text(view: SessionView, width: int, height: int) -> str:
 
 
 def test_a_familiar_exercise_gets_its_key_cue_and_i_brings_the_steps_back() -> None:
-    from backcoach import engine as ev
-    from backcoach import planner
+    from backcoach.plan import planner
+    from backcoach.timer import engine as ev
 
     cat = catalogue.load(TEST_DATA / "tiny.yaml")
     plan = planner.build(cat, planner.Request(minutes=1, seed=1))
@@ -340,7 +341,7 @@ def test_the_end_of_a_session_shows_pain_streak_week_and_next_time(isolated_home
 def test_an_early_end_shows_no_zero_day_streak() -> None:
     from datetime import date
 
-    from backcoach.outlook import Outlook
+    from backcoach.plan.outlook import Outlook
     from backcoach.render.history import end_screen
 
     quit_early = Outlook(0, 16 / 60, (), date(2026, 11, 24), progresses=True)

@@ -8,7 +8,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backcoach.catalogue import parse
+from backcoach.catalogue.loader import parse
 from backcoach.errors import CatalogueError
 
 from .conftest import BUNDLED

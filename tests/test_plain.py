@@ -6,9 +6,11 @@ import io
 
 from rich.console import Console
 
-from backcoach import catalogue, engine, planner
+from backcoach.catalogue import loader as catalogue
+from backcoach.plan import planner
+from backcoach.plan.timeline import segments  # noqa: I001
 from backcoach.render.live import PlainRenderer, SessionView
-from backcoach.timeline import segments  # noqa: I001
+from backcoach.timer import engine
 
 from .conftest import TEST_DATA
 from .fakes import FakeClock, ScriptedKeys

@@ -8,11 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backcoach import catalogue, planner
+from backcoach.catalogue import loader as catalogue
 from backcoach.errors import UsageError
 from backcoach.models import Catalogue
-from backcoach.planner import Request
-from backcoach.timeline import exercise_segments, segments  # noqa: I001
+from backcoach.plan import planner
+from backcoach.plan.planner import Request
+from backcoach.plan.timeline import exercise_segments, segments  # noqa: I001
 from backcoach.vocabulary import Equipment, Kind, Level, Position, Region, parse_focus
 
 from .conftest import BUNDLED, TEST_DATA
@@ -213,7 +214,7 @@ def test_a_session_goes_between_upright_and_the_floor_at_most_once(request: Requ
 
 
 def test_get_ready_is_longer_for_getting_down_to_the_floor_or_up_from_it() -> None:
-    from backcoach.choosing import UPRIGHT
+    from backcoach.plan.choosing import UPRIGHT
 
     for seed in range(30):
         plan = planner.build(bundled(), Request(seed=seed, minutes=15))

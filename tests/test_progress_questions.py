@@ -11,11 +11,11 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from backcoach import coaching
-from backcoach.catalogue import bundled_path
-from backcoach.coaching import Choices
-from backcoach.library import open_library
-from backcoach.storage import open_history
+from backcoach.catalogue.library import open_library
+from backcoach.catalogue.loader import bundled_path
+from backcoach.history.store import open_history
+from backcoach.plan import prepare as coaching
+from backcoach.plan.prepare import Choices
 
 from .test_terminal import finish, no_leg_symptoms, pass_the_screen, spawn
 

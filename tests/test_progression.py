@@ -8,9 +8,9 @@ from functools import cache
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backcoach import catalogue
+from backcoach.catalogue import loader as catalogue
 from backcoach.models import Catalogue, Dose, ExerciseStatus, HoldDose, RepsDose, SessionRecord
-from backcoach.progression import next_doses, step_back, step_up
+from backcoach.plan.progression import next_doses, step_back, step_up
 
 from .conftest import BUNDLED
 
@@ -197,7 +197,7 @@ def test_any_history_gives_valid_doses_for_known_exercises(
 
 
 def test_advice_is_chosen_for_the_session() -> None:
-    from backcoach import safety
+    from backcoach import clinical as safety
 
     assert safety.advice_before(upper_only=True, stretching=True) == (
         safety.HURT_IS_NOT_HARM,

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from backcoach import report
-from backcoach.facts import Overview
-from backcoach.stats import compute
-from backcoach.storage import open_history
+from backcoach.history.facts import Overview
+from backcoach.history.overview import overview_of
+from backcoach.history.stats import compute
+from backcoach.history.store import open_history
+from backcoach.render import report
 
 from .builders import add_red_flag_stop, add_session
 from .conftest import RunCli
@@ -36,7 +37,7 @@ def overview(tmp_path: Path) -> Overview:
         add_session(history, days_ago(2), pain=(6, 4), skipped="superman")
         add_session(history, days_ago(1), pain=(5, 3))
         add_red_flag_stop(history, days_ago(0), ("fever",), "urgent")
-        return history.overview()
+        return overview_of(history)
 
 
 def test_html_report_holds_its_chart(overview: Overview) -> None:
@@ -93,8 +94,8 @@ def test_the_report_format_follows_the_file_name(
 def test_each_exercise_in_the_html_report_has_its_starting_position_drawn(
     run: RunCli, tmp_path: Path, isolated_home: Path
 ) -> None:
-    from backcoach.figures import svg
     from backcoach.paths import database_path
+    from backcoach.render.figures import svg
     from backcoach.vocabulary import Position
 
     with open_history(database_path()) as history:

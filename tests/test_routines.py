@@ -15,13 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backcoach import coaching
-from backcoach.catalogue import bundled_path, load
-from backcoach.coaching import Choices
-from backcoach.library import Library, open_library
+from backcoach.catalogue.library import Library, open_library
+from backcoach.catalogue.loader import bundled_path, load
+from backcoach.history.routines import drop, read_routine
+from backcoach.history.store import History, open_history
 from backcoach.models import Dose, Exercise, HoldDose, Plan, RepsDose
-from backcoach.routine_store import drop, read_routine
-from backcoach.storage import History, open_history
+from backcoach.plan import prepare as coaching
+from backcoach.plan.prepare import Choices
 
 from .conftest import TEST_DATA, RunCli
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from backcoach import screening
-from backcoach.screening import EVERY_SESSION, ONCE_PER_EPISODE, Memory, Screening, Tier
-from backcoach.storage import open_history
+from backcoach import clinical as screening
+from backcoach.clinical import EVERY_SESSION, ONCE_PER_EPISODE, Memory, Screening, Tier
+from backcoach.coach.screen import screen
+from backcoach.history.overview import overview_of
+from backcoach.history.store import open_history
 
 MONDAY = datetime(2026, 11, 16, 8, 10, tzinfo=UTC)
 
@@ -26,7 +28,7 @@ class Person:
         return self.answers.pop(0)
 
     def run(self, memory: Memory, now: datetime) -> Screening:
-        return screening.screen(
+        return screen(
             memory, now, self.ask, lambda flags, _: self.shown.append(len(flags)),
             self.said.append, check_time="08:10",
         )  # fmt: skip
@@ -111,7 +113,7 @@ def test_a_red_flag_reported_last_time_is_asked_about_first() -> None:
 def test_yes_prints_every_list_and_confirms_none() -> None:
     shown: list[int] = []
     said: list[str] = []
-    result = screening.screen(
+    result = screen(
         Memory(), MONDAY, None, lambda flags, _: shown.append(len(flags)), said.append, yes=True
     )
     assert result.tier is None and shown == [len(screening.RED_FLAGS)]
@@ -121,12 +123,12 @@ def test_yes_prints_every_list_and_confirms_none() -> None:
 def test_the_report_shows_each_clearance_with_its_date(tmp_path: Path) -> None:
     from datetime import date
 
-    from backcoach import report
-    from backcoach.stats import compute
+    from backcoach.history.stats import compute
+    from backcoach.render import report
 
     with open_history(tmp_path / "history.sqlite3") as history:
         history.record_safety_check("clinician", ["age"], cleared=True, at=MONDAY)
-        overview = history.overview()
+        overview = overview_of(history)
     text = report.markdown(overview, compute(overview, date(2026, 11, 21)), date(2026, 11, 21))
     assert "2026-11-16: applied: this is your first back pain" in text
     assert "A clinician had said exercise is fine" in text

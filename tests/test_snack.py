@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from backcoach import coaching
-from backcoach.catalogue import bundled_path, load
-from backcoach.coaching import Choices
-from backcoach.library import open_library
+from backcoach.catalogue.library import open_library
+from backcoach.catalogue.loader import bundled_path, load
+from backcoach.history.store import open_history
 from backcoach.models import Exercise
-from backcoach.storage import open_history
+from backcoach.plan import prepare as coaching
+from backcoach.plan.prepare import Choices
 
 from .conftest import RunCli
 from .test_terminal import BIN, env, finish, pass_the_screen, spawn

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from backcoach.history.overview import overview_of
+from backcoach.history.stats import Stats, compute, streaks
+from backcoach.history.store import History, open_history
 from backcoach.render.history import stats_view
-from backcoach.shapes import stats_json
-from backcoach.stats import Stats, compute, streaks
-from backcoach.storage import History, open_history
+from backcoach.render.shapes import stats_json
 
 from .builders import add_session
 
@@ -28,7 +29,7 @@ def history(tmp_path: Path) -> History:
 
 
 def stats_of(history: History) -> Stats:
-    return compute(history.overview(), TODAY, UTC)
+    return compute(overview_of(history), TODAY, UTC)
 
 
 def test_streaks() -> None:

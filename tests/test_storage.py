@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from backcoach import catalogue, planner
+from backcoach.catalogue import loader as catalogue
 from backcoach.errors import StorageError
-from backcoach.migrations import SCHEMA_VERSION
-from backcoach.shapes import session_json
-from backcoach.storage import open_history
+from backcoach.history.migrations import SCHEMA_VERSION
+from backcoach.history.store import open_history
+from backcoach.plan import planner
+from backcoach.render.shapes import session_json
 
 from .conftest import BUNDLED, TEST_DATA, RunCli
 from .fakes import integrity_ok

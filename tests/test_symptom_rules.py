@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from backcoach import catalogue, coaching
-from backcoach.library import Library, open_library
+from backcoach.catalogue import loader as catalogue
+from backcoach.catalogue.library import Library, open_library
+from backcoach.history.store import History, open_history
 from backcoach.models import Catalogue, HoldDose, Plan, Step
-from backcoach.progression import extension_pause
-from backcoach.storage import History, open_history
+from backcoach.plan import prepare as coaching
+from backcoach.plan.progression import extension_pause
 from backcoach.vocabulary import Level, Position
 
 from .conftest import BUNDLED

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from backcoach import catalogue, engine, planner
-from backcoach.cues import Speaker, Voice, speech_command
-from backcoach.timeline import segments  # noqa: I001
+from backcoach.catalogue import loader as catalogue
+from backcoach.coach.cues import Speaker, Voice, speech_command
+from backcoach.plan import planner
+from backcoach.plan.timeline import segments  # noqa: I001
+from backcoach.timer import engine
 
 from .conftest import BUNDLED, TEST_DATA
 from .fakes import FakeClock, ScriptedKeys

@@ -54,7 +54,8 @@ def test_installed_wheel_finds_its_bundled_catalogue(wheel: Path, tmp_path: Path
     env = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOACH_")}
     env["BACKCOACH_HOME"] = str(tmp_path / "home")
     where = subprocess.run(
-        [str(python), "-c", "from backcoach.catalogue import bundled_path; print(bundled_path())"],
+        [str(python), "-c",
+         "from backcoach.catalogue.loader import bundled_path; print(bundled_path())"],
         check=True, capture_output=True, text=True, env=env, cwd=tmp_path,
     ).stdout.strip()  # fmt: skip
     assert Path(where).is_relative_to(purelib), where

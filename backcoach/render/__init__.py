@@ -1,9 +1,9 @@
-"""Everything the person sees, through Rich. No timing logic lives here.
+"""Everything a person sees: Rich views of the catalogue, plans, the live session, the
+history and routines; the JSON and CSV shapes of the contract; the clinician's report;
+the position figures. Never times, never asks.
 
-One module per kind of view, so a command imports only what it shows:
-`grid` (aligned columns laid out by hand), `words` (numbers and doses as
-text), `catalogue` (list, show, plan), `live` (the session as it runs, and
-plain mode), `history` (history, stats, the session summary, settings) and
-`safety` (the red-flag list and advice). JSON and CSV shapes live in
-backcoach/shapes.py.
+Owns: `catalogue`, `live`, `digits`, `guide`, `history`, `routine`, `safety`, `words`,
+`grid`, `console`, `shapes`, `report`, `figures`.
+
+May import: the foundations, `catalogue`, `history`, `plan` and `timer`.
 """

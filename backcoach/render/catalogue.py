@@ -16,11 +16,11 @@ from backcoach.vocabulary import focus_words
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from backcoach.catalogue import Todo
-    from backcoach.importer import Outcome
-    from backcoach.library import Summary
+    from backcoach.catalogue.importer import Outcome
+    from backcoach.catalogue.library import Summary
+    from backcoach.catalogue.loader import Todo
+    from backcoach.catalogue.personal import Merged
     from backcoach.models import Exercise, Plan
-    from backcoach.personal import Merged
 
 
 def marked(name: str, origin: str, reviewed: bool = True) -> str:
@@ -90,7 +90,7 @@ def exercise_table(exercises: Sequence[Summary]) -> Grid:
 def _figure(exercise: Exercise, wanted: bool) -> list[RenderableType]:
     if not wanted:
         return []
-    from backcoach.figures import figure
+    from backcoach.render.figures import figure
 
     drawing = Text("\n".join(figure(exercise.position)), style="cyan", no_wrap=True)
     return [Text(f"Starting position: {exercise.position.words}", style="italic"), drawing]
@@ -300,7 +300,7 @@ def import_summary(
     outcome: Outcome, merged: Merged, records: int, todos: int, path: Path
 ) -> RenderableType:
     """What `import` did: drafts written, records refused and why, what to do next."""
-    from backcoach.importer import DATASET, LICENCE, REASONS
+    from backcoach.catalogue.importer import DATASET, LICENCE, REASONS
 
     drafts = len(outcome.drafts)
     raised = sum(draft.raised for draft in outcome.drafts)

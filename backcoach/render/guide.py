@@ -11,7 +11,7 @@ from rich.text import Text
 from backcoach.render.words import one_line
 
 if TYPE_CHECKING:
-    from backcoach.timeline import Segment
+    from backcoach.plan.timeline import Segment
     from backcoach.vocabulary import Position
 
 # The steps in full at "get ready" the first times a person meets an exercise.
@@ -78,7 +78,7 @@ def layouts(position: Position, choices: list[list[str]], width: int) -> list[li
     figure beside them, the figure above them, the position in words above them; last,
     the position in words alone. The live view takes the first that fits.
     """
-    from backcoach import figures
+    from backcoach.render import figures
 
     fit = Lines(width)
     words = fit.lines(f"Position: {position.words}", "bold")

@@ -16,10 +16,10 @@ if TYPE_CHECKING:
 
     from rich.table import Table
 
-    from backcoach.engine import Outcome
+    from backcoach.history.stats import PainPoint, Stats
     from backcoach.models import Plan, SessionRecord
-    from backcoach.outlook import Outlook
-    from backcoach.stats import PainPoint, Stats
+    from backcoach.plan.outlook import Outlook
+    from backcoach.timer.engine import Outcome
 
 
 _OUTCOME_WORDS = {

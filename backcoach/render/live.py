@@ -21,9 +21,9 @@ from backcoach.render.words import clock_text, one_line
 if TYPE_CHECKING:
     from rich.live import Live
 
-    from backcoach import engine as ev
     from backcoach.models import Plan
-    from backcoach.timeline import Segment
+    from backcoach.plan.timeline import Segment
+    from backcoach.timer import engine as ev
 
 
 TEMPO_BAR = 10
@@ -233,7 +233,7 @@ class SessionView:
 
     def apply(self, event: ev.Event) -> None:
         """Update what is shown from an engine event."""
-        from backcoach import engine as ev
+        from backcoach.timer import engine as ev
 
         if isinstance(event, ev.SegmentStarted):
             self.segment, self.index = event.segment, event.index
@@ -362,7 +362,7 @@ class PlainRenderer:
             self.say(text)
 
     def __call__(self, event: ev.Event) -> None:
-        from backcoach import engine as ev
+        from backcoach.timer import engine as ev
 
         view = self.view
         view.apply(event)

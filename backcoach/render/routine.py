@@ -13,8 +13,8 @@ from backcoach.render.grid import Cell, Grid, Layout
 from backcoach.render.words import one_line
 
 if TYPE_CHECKING:
+    from backcoach.history.routines import DoseChange, RoutineFacts
     from backcoach.models import Dose, Exercise
-    from backcoach.routine_store import DoseChange, RoutineFacts
 
 # The last few changes of a dose, so that each exercise stays one line.
 CHANGES_SHOWN = 3
@@ -34,7 +34,7 @@ def current_dose(story: list[DoseChange], exercise: Exercise | None) -> Dose | N
 def dose_line(story: list[DoseChange]) -> str:
     """'20 reps since 23 Nov 2026', or the last changes in a line each:
     '20 → 21 reps on 26 Nov 2026: two sessions done in full, ...'."""
-    from backcoach.progression import dose_words
+    from backcoach.plan.progression import dose_words
 
     if not story:
         return "not done yet"

@@ -6,7 +6,7 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from backcoach.screening import ADVICE, NOT_A_DIAGNOSIS, TIER_TITLE, RedFlag, Screening, Tier
+from backcoach.clinical import ADVICE, NOT_A_DIAGNOSIS, TIER_TITLE, RedFlag, Screening, Tier
 
 
 def red_flag_list(flags: tuple[RedFlag, ...], heading: str = "") -> RenderableType:

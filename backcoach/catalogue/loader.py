@@ -1,0 +1,370 @@
+"""Find, read and validate an exercise catalogue.
+
+The YAML is read with PyYAML's safe loader only (C-accelerated when
+available). Anchors and aliases are refused outright: a catalogue has no need
+of them and they are how "billion laughs" bombs blow up time and memory.
+Every problem is collected, not only the first, and each is located by file,
+line, exercise id and field.
+
+Commands read a validated catalogue through library.py, which caches it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from backcoach.errors import CatalogueError, Problem
+
+if TYPE_CHECKING:
+    from backcoach.catalogue.yamlstream import Top
+    from backcoach.models import Catalogue, Exercise
+
+BUNDLED_NAME = "exercises.yaml"
+# The installed package (backcoach/), where a wheel keeps data/exercises.yaml.
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def bundled_path() -> Path:
+    """The catalogue that ships with backcoach.
+
+    In a wheel it sits inside the package (backcoach/data/); in a checkout or
+    an editable install it is data/ at the top of the repository.
+    """
+    for candidate in (
+        PACKAGE_DIR / "data" / BUNDLED_NAME,
+        PACKAGE_DIR.parent / "data" / BUNDLED_NAME,
+    ):
+        if candidate.is_file():
+            return candidate
+    raise CatalogueError(
+        [Problem(str(PACKAGE_DIR), "the bundled exercises.yaml is missing: reinstall backcoach")]
+    )
+
+
+def chosen_path(option: str | None) -> Path:
+    """--catalogue wins, then BACKCOACH_CATALOGUE, then the bundled one."""
+    value = option or os.environ.get("BACKCOACH_CATALOGUE", "").strip()
+    return Path(value).expanduser() if value else bundled_path()
+
+
+def personal_path() -> Path:
+    """The person's own exercises (imported drafts among them), beside the bundled ones."""
+    from backcoach.paths import data_dir
+
+    return data_dir() / BUNDLED_NAME
+
+
+def sources(option: str | None) -> list[tuple[Path, bool]]:
+    """The catalogue files in use, each with whether it is the person's own.
+
+    --catalogue (or BACKCOACH_CATALOGUE) replaces both; otherwise the bundled
+    catalogue, and the personal one when it exists.
+    """
+    value = option or os.environ.get("BACKCOACH_CATALOGUE", "").strip()
+    if value:
+        return [(Path(value).expanduser(), False)]
+    personal = personal_path()
+    return [(bundled_path(), False), *([(personal, True)] if personal.exists() else [])]
+
+
+class Todo(NamedTuple):
+    """A field of a draft still to be written by a person."""
+
+    file: str
+    line: int | None
+    exercise: str
+    field: str
+
+
+# What stands in, during validation only, for a draft's TODO field: never shown, never
+# planned (a draft is `reviewed: false`, which keeps it out of every plan).
+_STAND_INS: dict[str, object] = {
+    "purpose": "to review",
+    "steps": ["to review"],
+    "cues": ["to review"],
+    "cautions": ["to review"],
+    "dose": {"type": "hold", "seconds": 10},
+    "sources": [{"title": "to review"}],
+    "equipment": [],
+}
+# Set by the loader: a catalogue that writes them is refused, as any unknown field is.
+_LOADER_ONLY = ("personal", "todos")
+
+
+def is_todo(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().upper().startswith("TODO")
+    if isinstance(value, list | tuple):
+        return any(is_todo(item) for item in value)
+    if isinstance(value, dict):
+        return any(is_todo(item) for item in value.values())
+    return False
+
+
+def todo_fields(item: dict[Any, Any]) -> list[str]:
+    return [str(key) for key, value in item.items() if is_todo(value)]
+
+
+# Ten times the 100,000-exercise benchmark catalogue would not fit; a device such as
+# /dev/zero, which never ends, is refused before it is read.
+MAX_CATALOGUE_BYTES = 256 * 2**20
+
+
+def read_bytes(path: Path) -> bytes:
+    import stat
+
+    shown = str(path)
+    if not path.exists():
+        raise CatalogueError([Problem(shown, "no such file")])
+    if path.is_dir():
+        raise CatalogueError([Problem(shown, "is a folder, not a catalogue file")])
+    try:
+        with path.open("rb") as file:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise CatalogueError([Problem(shown, "is not a regular file (a device or pipe?)")])
+            if info.st_size > MAX_CATALOGUE_BYTES:
+                raise CatalogueError([Problem(shown, _too_big(info.st_size))])
+            data = file.read(MAX_CATALOGUE_BYTES + 1)
+    except OSError as exc:
+        raise CatalogueError([Problem(shown, f"cannot be read: {exc.strerror}")]) from exc
+    if len(data) > MAX_CATALOGUE_BYTES:  # it grew while being read
+        raise CatalogueError([Problem(shown, _too_big(len(data)))])
+    return data
+
+
+def _too_big(size: int) -> str:
+    return (
+        f"is {size / 2**20:.0f} MiB; a catalogue may be at most {MAX_CATALOGUE_BYTES // 2**20} MiB"
+    )
+
+
+def load(path: Path) -> Catalogue:
+    """Read and validate the catalogue at `path` (no cache; commands use library.py)."""
+    return parse(read_bytes(path), str(path))
+
+
+def parse(data: bytes, filename: str = "<catalogue>") -> Catalogue:
+    """Validate catalogue bytes; raise CatalogueError listing every problem."""
+    from backcoach.models import Catalogue
+
+    return Catalogue(tuple(exercises(data, filename)))
+
+
+def exercises(
+    data: bytes,
+    filename: str = "<catalogue>",
+    *,
+    personal: bool = False,
+    todos: list[Todo] | None = None,
+) -> Iterator[Exercise]:
+    """Each valid exercise as soon as it has been read; CatalogueError at the end if any problem.
+
+    The YAML is read one exercise at a time (yamlstream.py), so memory does not
+    grow with the catalogue: a consumer (the cache) can store each exercise and
+    drop it. It must not trust what it got until the iterator ends without an
+    error: every problem in the file is gathered and raised at the end.
+    """
+    from pydantic import ValidationError
+
+    from backcoach.catalogue.yamlstream import Top, exercise_items, line_of
+    from backcoach.models import Exercise, reference_problems
+
+    top = Top(line=1)
+    problems: list[Problem] = []
+    references: list[_References] = []
+    validate = Exercise.model_validate
+    count = 0
+    for item, lines in exercise_items(_decode(data, filename), filename, top):
+        index, count = count, count + 1
+        if isinstance(item, dict):
+            where = _ident(item, index)
+            refused = [key for key in _LOADER_ONLY if key in item]
+            problems += [
+                Problem(
+                    filename, "unknown field (is it a typo?)", line_of(lines, (key,)), where, key
+                )
+                for key in refused
+            ]
+            unwritten = todo_fields(item)
+            if unwritten and item.get("reviewed") is not False:
+                problems += [
+                    Problem(
+                        filename,
+                        "still TODO: write it (from a reputable source) before "
+                        "'reviewed: true', or set 'reviewed: false'",
+                        line_of(lines, (field,)),
+                        where,
+                        field,
+                    )
+                    for field in unwritten
+                ]
+                continue
+            if refused:
+                continue
+            if unwritten:
+                if todos is not None:
+                    todos += [Todo(filename, line_of(lines, (f,)), where, f) for f in unwritten]
+                stand_ins = {f: _STAND_INS[f] for f in unwritten if f in _STAND_INS}
+                item = {**item, **stand_ins, "todos": tuple(unwritten)}
+            if personal:
+                item = {**item, "personal": True}
+        try:
+            exercise = validate(item)
+        except ValidationError as exc:
+            where = _ident(item, index)
+            for error in exc.errors(include_url=False, include_input=False):
+                loc = error["loc"]
+                # Discriminated unions add the tag ("hold"/"reps") to the path.
+                if len(loc) >= 2 and loc[0] == "dose" and loc[1] in ("hold", "reps"):
+                    loc = (loc[0], *loc[2:])
+                problems.append(
+                    Problem(
+                        filename,
+                        _message(error),
+                        line=line_of(lines, loc),
+                        exercise=where,
+                        field=".".join(str(part) for part in loc) or None,
+                    )
+                )
+            continue
+        references.append(_References(exercise, lines.line, lines.keys))
+        yield exercise
+    problems[:0] = _top_problems(top, filename, count)
+    for position, field, message in reference_problems(references):
+        record = references[position]
+        problems.append(
+            Problem(
+                filename,
+                message,
+                line=record.lines.get(field, record.line),
+                exercise=record.id,
+                field=field,
+            )
+        )
+    if problems:
+        raise CatalogueError(problems)
+
+
+def read_all(
+    files: Sequence[tuple[str, bytes, bool]], todos: list[Todo] | None = None
+) -> Iterator[Exercise]:
+    """Every file's exercises in turn; an id or alias in a later file that an earlier one
+    already uses is a problem naming both places."""
+    from backcoach.vocabulary import normal
+
+    # normal(name) -> (what it is, the file, its bytes, the exercise): the first holder.
+    taken: dict[str, tuple[str, str, bytes, str]] = {}
+    problems: list[Problem] = []
+    for file, content, personal in files:
+        for exercise in exercises(content, file, personal=personal, todos=todos):
+            clash = False
+            for what, key in [("id", exercise.id), *(("alias", a) for a in exercise.aliases)]:
+                holder = (f"{what} {key!r} of {exercise.id!r}", file, content, exercise.id)
+                label, other_file, other_content, other_id = taken.setdefault(normal(key), holder)
+                if other_file == file:
+                    continue  # within one file, `exercises` reports repeats itself
+                clash = True
+                line = line_of_id(other_content, other_id)
+                place = f"{other_file}, line {line}" if line else other_file
+                problems.append(
+                    Problem(
+                        file,
+                        f"{what} {key!r} clashes with {label} in {place}: choose another",
+                        line=line_of_id(content, exercise.id),
+                        exercise=exercise.id,
+                        field="id" if what == "id" else "aliases",
+                    )
+                )
+            if not clash:
+                yield exercise
+    if problems:
+        raise CatalogueError(problems)
+
+
+def line_of_id(content: bytes, exercise_id: str) -> int | None:
+    """The line of `id: ...` for an exercise, to name it in a message or open it there."""
+    pattern = rb"^[ \t-]*id:[ \t]*['\"]?" + re.escape(exercise_id.encode()) + rb"['\"]?[ \t]*$"
+    found = re.search(pattern, content, re.MULTILINE)
+    return content.count(b"\n", 0, found.start()) + 1 if found else None
+
+
+def _top_problems(top: Top, filename: str, count: int) -> list[Problem]:
+    """What is wrong with the top level: its shape, unknown keys, the version, no exercises."""
+    if top.shape is not None:
+        message = f"the top level must be a mapping with an 'exercises' list, not {top.shape}"
+        return [Problem(filename, message, line=top.line)]
+    problems = [
+        Problem(filename, "unknown key (allowed: version, exercises)", line=line, field=str(key))
+        for key, line in top.keys.items()
+        if key not in ("version", "exercises")
+    ]
+    version = top.values.get("version", 1)
+    if version != 1:
+        problems.append(
+            Problem(
+                filename,
+                f"version {version!r} is not supported (this backcoach reads version 1)",
+                line=top.keys["version"],
+                field="version",
+            )
+        )
+    if not count:
+        line = top.keys.get("exercises", top.line)
+        problems.append(
+            Problem(filename, "'exercises' must be a non-empty list", line=line, field="exercises")
+        )
+    return problems
+
+
+_REFERENCE_FIELDS = ("id", "easier", "harder")
+
+
+class _References:
+    """What the check across exercises needs of one: its id, its variants and their lines."""
+
+    __slots__ = ("id", "easier", "harder", "line", "lines")
+
+    def __init__(self, exercise: Exercise, line: int, keys: dict[Any, tuple[int, Any]]) -> None:
+        self.id, self.easier, self.harder = exercise.id, exercise.easier, exercise.harder
+        self.line = line
+        self.lines = {field: keys[field][0] for field in _REFERENCE_FIELDS if field in keys}
+
+
+def _ident(item: object, index: int) -> str:
+    if isinstance(item, dict):
+        value = item.get("id")
+        if isinstance(value, str) and value:
+            return value
+    return f"exercise #{index + 1}"
+
+
+def _message(error: Any) -> str:
+    message = str(error["msg"])
+    kind = error.get("type", "")
+    if kind == "extra_forbidden":
+        return "unknown field (is it a typo?)"
+    if kind == "missing":
+        return "required field is missing"
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    return message
+
+
+def _decode(data: bytes, filename: str) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CatalogueError(
+            [Problem(filename, f"is not UTF-8 text (byte {exc.start + 1})", line=line)]
+        ) from exc
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise CatalogueError([Problem(filename, "is empty")])
+    return text

@@ -1,0 +1,213 @@
+"""The person's own catalogue (`<data dir>/exercises.yaml`): import into it, add to it,
+edit it. It is never left invalid: every change is checked beside the bundled catalogue
+before it replaces the file, atomically."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from backcoach.errors import UsageError
+
+if TYPE_CHECKING:
+    from backcoach.catalogue.importer import Draft
+    from backcoach.catalogue.loader import Todo
+
+HEADER = """\
+# Your own exercises, beside backcoach's bundled catalogue (schema: docs/catalogue.md).
+# Drafts from `backcoach import` are `reviewed: false` and never planned until a person
+# has replaced every TODO from a reputable source and set `reviewed: true`.
+version: 1
+exercises:
+"""
+_ENTRY = re.compile(r"^(\s*)- id:")
+
+
+# --- reading the dataset's JSON -------------------------------------------------
+
+_RECORD_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "id": str,
+    "name": str,
+    "instructions": list,
+    "category": str,
+    "primaryMuscles": list,
+    "secondaryMuscles": list,
+}
+
+
+def read_records(path: Path) -> list[dict[str, Any]]:
+    """free-exercise-db's JSON: a list of records, or one record. One located message
+    (a UsageError, exit 2) for malformed JSON or a wrong shape; nothing is written."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot be read ({exc})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            f"{path}, line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"
+        ) from None
+    records = [data] if isinstance(data, dict) else data
+    if not isinstance(records, list):
+        raise UsageError(f"{path}: expected a list of exercise records, not {type(data).__name__}")
+    for number, record in enumerate(records, start=1):
+        where = f"{path}, record {number}"
+        if not isinstance(record, dict):
+            raise UsageError(f"{where}: a record is an object, not {type(record).__name__}")
+        for field, kind in _RECORD_FIELDS.items():
+            value = record.get(field)
+            if not isinstance(value, kind) or (kind is str and not str(value).strip()):
+                shown = record.get("id") if isinstance(record.get("id"), str) else "?"
+                raise UsageError(
+                    f"{where} ({shown}): {field!r} is missing or not "
+                    f"{'a list' if kind is list else 'text'}: is this free-exercise-db's JSON?"
+                )
+        for field in ("instructions", "primaryMuscles", "secondaryMuscles"):
+            if not all(isinstance(item, str) for item in record[field]):
+                raise UsageError(f"{where} ({record['id']}): {field!r} must be a list of text")
+    return records
+
+
+# --- the file as blocks, one per exercise ------------------------------------------
+
+
+class Blocks(NamedTuple):
+    header: list[str]
+    entries: list[list[str]]  # each exercise's lines, from its `- id:` line
+    parsed: list[dict[str, Any]]  # each exercise as YAML reads it, in the same order
+
+
+def blocks(text: str, path: Path) -> Blocks:
+    import yaml
+
+    lines = text.splitlines(keepends=True)
+    found = [(i, match.group(1)) for i, line in enumerate(lines) if (match := _ENTRY.match(line))]
+    # The list's own entries: at the indent of the first (a nested "- id:" is not one).
+    starts = [i for i, indent in found if indent == found[0][1]]
+    try:
+        loaded = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise UsageError(f"{path}: is not valid YAML; fix it with backcoach edit ({exc})") from None
+    parsed = loaded.get("exercises") or [] if isinstance(loaded, dict) else []
+    if len(parsed) != len(starts) or not all(isinstance(item, dict) for item in parsed):
+        raise UsageError(
+            f"{path}: each exercise must start with its own '- id:' line for import to "
+            "update it safely; fix it with backcoach edit"
+        )
+    ends = [*starts[1:], len(lines)] if starts else []
+    header = lines[: starts[0]] if starts else lines or HEADER.splitlines(keepends=True)
+    return Blocks(header, [lines[a:b] for a, b in zip(starts, ends, strict=True)], parsed)
+
+
+def draft_text(draft: Draft) -> list[str]:
+    """One draft as YAML lines, in the catalogue's order of fields."""
+    import yaml
+
+    body = yaml.safe_dump(
+        [draft.data], sort_keys=False, allow_unicode=True, width=88, default_flow_style=False
+    )
+    return ["  " + line if line.strip() else line for line in body.splitlines(keepends=True)]
+
+
+class Merged(NamedTuple):
+    text: str
+    added: int
+    updated: int
+    kept: int  # reviewed already: never touched
+
+
+def merge(layout: Blocks, drafts: Sequence[Draft]) -> Merged:
+    """The drafts written into the file (as `blocks` read it): a new record added, a
+    draft not yet reviewed replaced, a reviewed exercise left exactly as written."""
+    by_record: dict[str, int] = {}
+    for position, item in enumerate(layout.parsed):
+        origin = item.get("origin")
+        if isinstance(origin, dict) and "record" in origin:
+            by_record[str(origin["record"])] = position
+    entries = list(layout.entries)
+    added = updated = kept = 0
+    for draft in drafts:
+        at = by_record.get(draft.record)
+        if at is None:
+            entries.append(draft_text(draft))
+            added += 1
+        elif layout.parsed[at].get("reviewed") is False:
+            entry = dict(draft.data, id=layout.parsed[at].get("id", draft.data["id"]))
+            entries[at] = draft_text(draft._replace(data=entry))
+            updated += 1
+        else:
+            kept += 1
+    header = "".join(layout.header)
+    if not header.endswith("\n"):
+        header += "\n"
+    body = "".join("".join(entry) for entry in entries)
+    return Merged(header + body, added, updated, kept)
+
+
+TEMPLATE = """\
+  # A new exercise. Fill in every TODO from a reputable source (a physiotherapist's
+  # handout, NHS, a guideline), then set reviewed: true. Fields: docs/catalogue.md.
+  - id: {id}
+    name: TODO the exercise's name
+    reviewed: false
+    regions: [lower]            # lower, upper
+    kind: stretch               # stretch, strengthen
+    level: beginner             # beginner, intermediate, advanced
+    position: supine            # standing, sitting, kneeling, all-fours, prone, side-lying, supine
+    equipment: []               # e.g. [band], [chair]
+    purpose: TODO one sentence on what it does for the back
+    steps:
+      - TODO the first step
+    cues:
+      - TODO a short cue said during the exercise
+    cautions:
+      - TODO when not to do it, and when to stop
+    # dose: e.g. {{type: hold, seconds: 20, reps: 3}} or {{type: reps, reps: 10, tempo: {{up: 2}}}}
+    dose: TODO a dose from a reputable source
+    sources:
+      - title: TODO where the dose and the cautions come from
+"""
+
+
+def with_template(text: str, exercise_id: str) -> tuple[str, int]:
+    """The file with a new exercise from the template at its end, and that entry's line."""
+    if not text.strip():
+        text = HEADER
+    if not text.endswith("\n"):
+        text += "\n"
+    line = text.count("\n") + 3  # after the template's two comment lines
+    return text + TEMPLATE.format(id=exercise_id), line
+
+
+def line_of(text: str, exercise_id: str) -> int | None:
+    from backcoach.catalogue.loader import line_of_id
+
+    return line_of_id(text.encode("utf-8"), exercise_id)
+
+
+# --- checking a change before it replaces the file ------------------------------------
+
+
+def check(text: str, path: Path, bundled: Path) -> list[Todo]:
+    """Validate the personal catalogue's new text beside the bundled one (raising a
+    CatalogueError with every problem); the drafts' TODOs if it is valid."""
+    from backcoach.catalogue.loader import read_all, read_bytes
+
+    todos: list[Todo] = []
+    files = [(str(bundled), read_bytes(bundled), False), (str(path), text.encode("utf-8"), True)]
+    for _ in read_all(files, todos):
+        pass
+    return todos
+
+
+def save(path: Path, text: str) -> None:
+    from backcoach.paths import write_text_atomically
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomically(path, text)

@@ -1,0 +1,173 @@
+"""Command-line options that several commands share, with their help and placeholders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from backcoach.catalogue.library import Library
+
+EQUIPMENT_HELP = (
+    "Equipment you have, beyond a mat (repeat or join with commas): band, dumbbell, kettlebell, "
+    "barbell, cable, bench, hyperextension-bench, stability-ball, massage-ball, foam-roller, wall, "
+    "chair, towel; 'none' for just a mat."
+)
+FOCUS_HELP = (
+    "What to work on: lower, upper (region) and stretch, strengthen (kind). "
+    "Repeat or join with commas: --focus lower,stretch. Default: the whole back, both kinds."
+)
+
+
+FocusOption = Annotated[
+    list[str] | None, typer.Option("--focus", "-f", metavar="FOCUS", help=FOCUS_HELP)
+]
+MinutesOption = Annotated[
+    int | None,
+    typer.Option(
+        "--minutes",
+        "-m",
+        metavar="MINUTES",
+        help="Length of the session in minutes (1-90; default 10, or config).",
+    ),
+]
+LevelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--level",
+        "-l",
+        metavar="LEVEL",
+        help="Highest level to include: beginner, intermediate, advanced.",
+    ),
+]
+EquipmentOption = Annotated[
+    list[str] | None,
+    typer.Option("--equipment", "-e", metavar="EQUIPMENT", help=EQUIPMENT_HELP),
+]
+SeedOption = Annotated[
+    int | None,
+    typer.Option(
+        "--seed",
+        metavar="N",
+        help="A one-off plan that leaves your routine alone: the same seed and options give "
+        "the same exercises (doses may have progressed since).",
+    ),
+]
+NewOption = Annotated[
+    bool,
+    typer.Option(
+        "--new",
+        help="Make a new routine for this focus (the doses each exercise reached are kept).",
+    ),
+]
+SnackOption = Annotated[
+    bool,
+    typer.Option("--snack", help="Show a desk break (what backcoach snack would run)."),
+]
+SnackMinutesOption = Annotated[
+    int | None,
+    typer.Option(
+        "--minutes",
+        "-m",
+        metavar="MINUTES",
+        help="Length of the break in minutes (2-5; default 3).",
+    ),
+]
+FlareUpOption = Annotated[
+    bool,
+    typer.Option(
+        "--flare-up",
+        help="A gentle session for a bad day: mobility and stretches only, shorter and fewer.",
+    ),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Write JSON to stdout instead of a table.")
+]
+YesOption = Annotated[
+    bool,
+    typer.Option(
+        "--yes",
+        "-y",
+        help="Ask nothing: the safety list is printed and --yes confirms that none of it "
+        "applies; back-bending (extension) exercises are left out, since no question about "
+        "leg symptoms can follow them; pain and effort are not recorded, so no dose steps up.",
+    ),
+]
+SoundOption = Annotated[
+    str | None,
+    typer.Option("--sound", metavar="SOUND", help="Cues: bell (default, or config), voice or off."),
+]
+PlainOption = Annotated[
+    bool,
+    typer.Option(
+        "--plain",
+        help="One line per event instead of a redrawn screen (for screen readers and logs).",
+    ),
+]
+OnlyLevelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--level", "-l", metavar="LEVEL", help="Only this level: beginner, intermediate, advanced."
+    ),
+]
+OnlyEquipmentOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--equipment",
+        "-e",
+        metavar="EQUIPMENT",
+        help="Only exercises you can do with this equipment (repeat or join with commas; "
+        "'none' for just a mat).",
+    ),
+]
+ExerciseArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="EXERCISE", help='An exercise id, name or alias, e.g. bird-dog or "child\'s pose".'
+    ),
+]
+LimitOption = Annotated[
+    int,
+    typer.Option("--limit", "-n", metavar="N", help="How many sessions to show, newest first."),
+]
+CsvOption = Annotated[bool, typer.Option("--csv", help="Write CSV with a header to stdout.")]
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        metavar="FORMAT",
+        help="md (Markdown) or html (with a pain chart). Default: from the --output file's "
+        "extension (.html, .htm), else md.",
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="PATH", help="Write to this file instead of stdout."),
+]
+CatalogueArgument = Annotated[
+    Path | None,
+    typer.Argument(
+        metavar="PATH",
+        help="The catalogue file to check. Default: the catalogue in use (--catalogue, "
+        "BACKCOACH_CATALOGUE, or the bundled one).",
+    ),
+]
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Replace the --output file even if it is not an earlier backcoach report "
+        "(backcoach's own files are never replaced).",
+    ),
+]
+
+
+def library_for(ctx: typer.Context) -> Library:
+    """The catalogue in use: the global --catalogue (or BACKCOACH_CATALOGUE), else the
+    bundled one with the person's own."""
+    from backcoach.catalogue.library import open_library
+    from backcoach.catalogue.loader import sources
+
+    return open_library(sources((ctx.find_root().obj or {}).get("catalogue")))

@@ -1,0 +1,301 @@
+"""The red-flag screen before a session, in CLINICAL.md's three tiers.
+
+- Emergency (a reason given with each) and urgent: every session. The first
+  session of a day shows both lists; a later one that day asks one line
+  ("anything new or worse since your check at 08:10?"), so that two short
+  sessions a day, as NHS inform suggests, do not teach anyone to skip a list.
+- See a clinician first: once per episode. When one applies, the session goes
+  ahead only once the person says a clinician has said exercise is fine; that
+  answer is recorded with its date and asked again after 6 weeks, or when the
+  person says the pain is a new episode.
+- A red flag reported last time is asked about first.
+- "None apply" is typed (`none` or `0`); an empty Enter is not an answer.
+
+Sources: NHS advice on back pain; BMJ Best Practice, cauda equina syndrome;
+NHS 111 criteria as reproduced by NHS MSK services; NICE NG234 (spinal
+metastases); NICE NG59; NHS Gloucestershire G-care red flags. The wording is
+backcoach's own. This module decides; render/safety.py draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+NOT_A_DIAGNOSIS = "backcoach gives self-care support, not a diagnosis."
+CLEARANCE_LASTS = timedelta(weeks=6)
+NONE_WORDS = frozenset({"none", "0", "no", "n"})
+NEW_EPISODE = "new"
+
+
+class Tier(StrEnum):
+    EMERGENCY = "emergency"
+    URGENT = "urgent"
+    CLINICIAN = "clinician"
+
+    @property
+    def rank(self) -> int:
+        return {"emergency": 0, "urgent": 1, "clinician": 2}[self.value]
+
+
+NERVES = "a possible emergency of the nerves at the base of the spine (cauda equina syndrome)"
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    code: str
+    tier: Tier
+    text: str
+    reason: str = ""  # emergency items: why it is an emergency
+
+
+RED_FLAGS: tuple[RedFlag, ...] = (
+    RedFlag(
+        "both-legs",
+        Tier.EMERGENCY,
+        "numbness, tingling or weakness in both legs, or sciatica in both legs",
+        NERVES,
+    ),
+    RedFlag(
+        "saddle",
+        Tier.EMERGENCY,
+        "numbness around your genitals, bottom or inner thighs, or it feels different "
+        "when you wipe after the toilet",
+        NERVES,
+    ),
+    RedFlag(
+        "bladder-bowel",
+        Tier.EMERGENCY,
+        "new trouble passing urine, or losing control of your bladder or bowels",
+        NERVES,
+    ),
+    RedFlag("erection", Tier.EMERGENCY, "new problems getting or keeping an erection", NERVES),
+    RedFlag(
+        "leg-weakness",
+        Tier.EMERGENCY,
+        "weakness in one leg or foot that is getting worse (tripping, a foot that drops)",
+        NERVES,
+    ),
+    RedFlag(
+        "chest-pain",
+        Tier.EMERGENCY,
+        "chest pain along with the back pain",
+        "a possible problem with the heart or the main artery (aorta)",
+    ),
+    RedFlag(
+        "trauma",
+        Tier.EMERGENCY,
+        "the pain began after a recent serious fall, accident or blow",
+        "a possible broken bone",
+    ),
+    RedFlag("fever", Tier.URGENT, "a temperature of 38 °C or more, or feeling generally unwell"),
+    RedFlag("weight-loss", Tier.URGENT, "losing weight without trying"),
+    RedFlag("lump", Tier.URGENT, "a lump, or a change in the shape of your back"),
+    RedFlag(
+        "night-pain", Tier.URGENT, "pain that does not ease when you rest, or is worse at night"
+    ),
+    RedFlag("cough", Tier.URGENT, "pain that gets worse when you sneeze, cough or strain"),
+    RedFlag(
+        "thoracic",
+        Tier.URGENT,
+        "new, constant pain high in your back (between the shoulder blades) that moving or "
+        "changing position does not change; not the stiffness there from sitting at a desk",
+    ),
+    RedFlag(
+        "cancer",
+        Tier.URGENT,
+        "back pain, and you have had cancer (NICE NG234: it should be checked within 24 hours)",
+    ),
+    RedFlag(
+        "severe",
+        Tier.URGENT,
+        "pain so severe (9 or 10 out of 10) that painkillers and rest do not help",
+    ),
+    RedFlag("age", Tier.CLINICIAN, "this is your first back pain and you are over 50 or under 20"),
+    RedFlag("immune", Tier.CLINICIAN, "you have a weakened immune system, or you inject drugs"),
+    RedFlag(
+        "bones",
+        Tier.CLINICIAN,
+        "you have osteoporosis or take steroids long-term, and you fell or strained your back",
+    ),
+    RedFlag("weeks", Tier.CLINICIAN, "the pain has not improved after about 4 to 6 weeks"),
+    RedFlag(
+        "diagnosis",
+        Tier.CLINICIAN,
+        "a clinician has told you that you have spinal stenosis, spondylolisthesis or "
+        "osteoporosis (follow their advice; each exercise's cautions say which to leave out)",
+    ),
+)
+# Said during a session with the `s` key (not a screen item): recorded as a red flag.
+NEW_WEAKNESS = "new-weakness"
+DURING_SESSION = RedFlag(
+    NEW_WEAKNESS, Tier.EMERGENCY, "new numbness or weakness, reported during a session", NERVES
+)
+BY_CODE = {flag.code: flag for flag in RED_FLAGS}
+EVERY_SESSION = tuple(flag for flag in RED_FLAGS if flag.tier is not Tier.CLINICIAN)
+ONCE_PER_EPISODE = tuple(flag for flag in RED_FLAGS if flag.tier is Tier.CLINICIAN)
+
+TIER_TITLE = {
+    Tier.EMERGENCY: "Get help now if you have",
+    Tier.URGENT: "Do not exercise today, and contact a doctor today, if you have",
+    Tier.CLINICIAN: "See a doctor or physiotherapist before starting a programme if",
+}
+ADVICE = {
+    Tier.EMERGENCY: (
+        "Please stop here and get help now: call your emergency number (999 in the UK, "
+        "112 in Europe, 911 in North America) or go to an emergency department."
+    ),
+    Tier.URGENT: (
+        "Please do not exercise today. Contact a doctor or an urgent care line (NHS 111 "
+        "in the UK) today, and tell them what you noticed."
+    ),
+    Tier.CLINICIAN: (
+        "Please check with a doctor or physiotherapist before you start an exercise "
+        "programme. Once they say it is fine, run backcoach again and say so: it will "
+        "remember, and ask again after 6 weeks."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Memory:
+    """What earlier checks said, from the history (an empty one: a first session)."""
+
+    last_full_check: datetime | None = None  # the last time both lists were answered
+    flags_last_time: tuple[str, ...] = ()  # red flags reported at the last check
+    clinician_checked: datetime | None = None  # the last answer to the clinician tier
+    clinician_flags: tuple[str, ...] = ()
+    cleared: bool = False  # ... and whether a clinician had said exercise is fine
+
+
+@dataclass(frozen=True)
+class Screening:
+    """The answer to the screen, and what to record of it."""
+
+    flags: tuple[RedFlag, ...]
+    confirmed_by: str  # "person", "brief" (the one-line check) or "--yes"
+    full_check: bool = False  # both lists were answered (record it)
+    clinician: tuple[RedFlag, ...] | None = None  # the clinician tier, if it was asked
+    cleared: bool = False  # a clinician has said exercise is fine
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def tier(self) -> Tier | None:
+        stopping = [flag for flag in self.flags if flag.tier is not Tier.CLINICIAN]
+        if self.clinician and not self.cleared:
+            stopping += list(self.clinician)
+        if not stopping:
+            return None
+        return min((flag.tier for flag in stopping), key=lambda tier: tier.rank)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(flag.code for flag in (*self.flags, *(self.clinician or ())))
+
+
+def whole_number(text: str) -> bool:
+    """0-9 only: \"²\" and \"①\" are digits to str.isdigit but not numbers int() reads."""
+    return text.isascii() and text.isdecimal()
+
+
+def parse_flags(
+    answer: str, flags: tuple[RedFlag, ...], allow_new: bool = False
+) -> tuple[tuple[RedFlag, ...], bool] | None:
+    """'3 7' → those flags; 'none' or '0' → none; 'new' (if allowed) marks a new episode.
+
+    Returns (flags, new episode) or None when the answer is not one (an empty Enter
+    included: "none apply" has to be said).
+    """
+    words = answer.strip().lower().replace(",", " ").split()
+    if not words:
+        return None
+    new = allow_new and NEW_EPISODE in words
+    words = [word for word in words if word != NEW_EPISODE or not allow_new]
+    if not words:
+        return (), new
+    if len(words) == 1 and words[0] in NONE_WORDS:
+        return (), new
+    chosen: list[RedFlag] = []
+    for word in words:
+        if not whole_number(word) or not 1 <= int(word) <= len(flags):
+            return None
+        flag = flags[int(word) - 1]
+        if flag not in chosen:
+            chosen.append(flag)
+    return tuple(chosen), new
+
+
+def clinician_due(memory: Memory, now: datetime) -> bool:
+    """The clinician tier is asked once per episode: again after 6 weeks, and every time
+    while an item applies that no clinician has cleared."""
+    checked = memory.clinician_checked
+    if checked is None or now - checked >= CLEARANCE_LASTS:
+        return True
+    return bool(memory.clinician_flags) and not memory.cleared
+
+
+# Around a session: the symptom-spread rule, pain, effort and advice (NHS, NHS inform,
+# NICE NG59; the wording is backcoach's own).
+
+SYMPTOM_QUESTION = "Did any leg symptoms (pain, tingling, numbness) move further down the leg?"
+SYMPTOM_STOP = (
+    "Then stop the back-bending (extension) exercises for today: symptoms moving further "
+    "down the leg are a sign to stop them. backcoach has noted it and leaves them out for "
+    "the next 7 days. If this keeps happening, or you notice numbness or weakness, see a "
+    "doctor or physiotherapist."
+)
+SYMPTOM_STOP_ONE = (
+    "That exercise has stopped: symptoms moving further down the leg are a sign to stop it. "
+    "backcoach has noted it and leaves it out for the next 7 days. If this keeps happening, "
+    "or you notice numbness or weakness, see a doctor or physiotherapist."
+)
+SYMPTOM_WHAT = (
+    "Symptoms: what happened? 1 pain, tingling or numbness spread further down the leg · "
+    "2 new numbness or weakness · 3 it moved towards the middle of the back · "
+    "c carry on (pressed by mistake)"
+)
+SYMPTOM_EMERGENCY = (
+    "New numbness or weakness can be a sign of a nerve emergency (cauda equina syndrome). "
+    "The session has stopped. Please get help now: call your emergency number (999 in the "
+    "UK, 112 in Europe, 911 in North America) or go to an emergency department."
+)
+SYMPTOM_GOOD = (
+    "Good. If pain moves towards the middle of your back instead, that is a good sign: carry on."
+)
+FLARE_UP_OFFER_AT = 7
+
+# Advice around sessions (CLINICAL.md, "Advice shown around sessions": NHS back pain,
+# NHS inform, NICE NG59); one or two lines, chosen for the session, never the whole list.
+KEEP_MOVING = (
+    "Keep moving today: walking and your usual activities help a back recover; bed rest does not."
+)
+KEEP_WALKING_GENTLY = (
+    "On a bad day, keep walking gently, a little and often; resting in bed makes backs stiffer."
+)
+HEAT = "A warm bath or a heat pack before stretching can ease stiffness."
+DESK = "At a desk, stand up and move at least once an hour."
+HURT_IS_NOT_HARM = (
+    "Mild soreness during and after exercise is normal: hurt does not mean harm. "
+    "Sharp pain, or pain that keeps rising, is a reason to stop."
+)
+SEE_SOMEONE = (
+    "If your back is no better after 2 weeks of these exercises, or it gets worse, "
+    "see a GP or a physiotherapist."
+)
+EFFORTS = ("easy", "about right", "too hard")
+
+
+def advice_before(upper_only: bool, stretching: bool) -> tuple[str, ...]:
+    """What to keep in mind as a session starts."""
+    second = DESK if upper_only else HEAT if stretching else None
+    return (HURT_IS_NOT_HARM, second) if second else (HURT_IS_NOT_HARM,)
+
+
+def advice_after(
+    flare_up: bool, pain_before: int | None, pain_after: int | None
+) -> tuple[str, ...]:
+    """What to do next: keep moving; see someone when pain is not coming down."""
+    first = KEEP_WALKING_GENTLY if flare_up else KEEP_MOVING
+    not_easing = pain_before is not None and pain_after is not None and pain_after >= pain_before
+    return (first, SEE_SOMEONE) if not_easing or flare_up else (first,)

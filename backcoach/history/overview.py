@@ -1,0 +1,119 @@
+"""What `stats` and `report` read from the history: facts computed in SQL, never a record
+per session (ten years of daily sessions is 3,650 sessions and 77,000 exercises)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from backcoach.errors import StorageError
+from backcoach.history.facts import DoseChangeFact, ExerciseTally, Overview
+from backcoach.history.records import clinician_check, dose_text, red_flag_answer, session_facts
+
+if TYPE_CHECKING:
+    from backcoach.history.store import History
+
+T = TypeVar("T")
+BREAKS_DAYS = timedelta(days=15)
+DOSE_CHANGES_SHOWN = 50  # the newest
+
+
+def overview_of(history: History) -> Overview:
+    """Sessions, each exercise's tally, red flags and clinician checks, in brief."""
+    try:
+        facts = _converted(
+            history,
+            """SELECT id, started_at, completed,
+                COALESCE(active_seconds, (SELECT COALESCE(SUM(work_seconds), 0)
+                    FROM session_exercises WHERE session_id = sessions.id)),
+                pain_before, pain_after
+               FROM sessions WHERE outcome != 'red flag' ORDER BY started_at, id""",
+            session_facts,
+        )
+        tallies = tuple(
+            ExerciseTally(row[0], row[1], row[2], row[3], row[4], row[5], dose_text(row[6]))
+            for row in history.db.execute(
+                """SELECT t.exercise_id, latest.name, t.tried, t.done, t.skipped, t.stopped,
+                    latest.dose
+                   FROM (SELECT exercise_id, COUNT(*) AS tried,
+                            SUM(status = 'done') AS done,
+                            SUM(status IN ('skipped', 'stopped')) AS skipped,
+                            SUM(status = 'stopped') AS stopped,
+                            MAX(session_id) AS last_session
+                         FROM session_exercises WHERE status != 'pending'
+                         GROUP BY exercise_id) AS t
+                   JOIN session_exercises AS latest
+                     ON latest.exercise_id = t.exercise_id
+                    AND latest.session_id = t.last_session
+                   GROUP BY t.exercise_id"""
+            )
+        )
+        flags = _converted(
+            history,
+            "SELECT id, started_at, red_flags, red_flag_tier FROM sessions "
+            "WHERE red_flags != '[]' ORDER BY started_at, id",
+            red_flag_answer,
+        )
+        checks = _converted(
+            history,
+            "SELECT checked_at, flags, cleared FROM safety_checks "
+            "WHERE kind = 'clinician' ORDER BY checked_at, id",
+            clinician_check,
+        )
+        dose_changes = tuple(
+            DoseChangeFact(datetime.fromisoformat(r[0]), r[1], r[2], dose_text(r[3]), r[4])
+            for r in history.db.execute(
+                """SELECT s.started_at, e.exercise_id, e.name, e.saved_dose, e.dose_reason
+                   FROM session_exercises e JOIN sessions s ON s.id = e.session_id
+                   WHERE e.dose_reason IS NOT NULL AND e.status != 'pending'
+                   ORDER BY e.session_id DESC, e.position LIMIT ?""",
+                (DOSE_CHANGES_SHOWN,),
+            )
+        )
+        since = (datetime.now(UTC) - BREAKS_DAYS).isoformat()
+        breaks = tuple(
+            datetime.fromisoformat(row[0])
+            for row in history.db.execute(
+                "SELECT started_at FROM sessions WHERE snack = 1 AND started_at >= ?", (since,)
+            )
+        )
+        reminders = tuple(
+            datetime.fromisoformat(row[0])
+            for row in history.db.execute(
+                "SELECT given_at FROM reminders WHERE given_at >= ?", (since,)
+            )
+        )
+    except sqlite3.Error as exc:
+        raise StorageError(f"could not read the history {history.path}: {exc}") from exc
+    moments = [fact.started_at for fact in facts] + [answer.started_at for answer in flags]
+    return Overview(
+        facts,
+        tallies,
+        flags,
+        min(moments, default=None),
+        max(moments, default=None),
+        checks,
+        dose_changes=dose_changes,
+        breaks=breaks,
+        reminders=reminders,
+    )
+
+
+def _converted(
+    history: History, query: str, convert: Callable[[tuple[Any, ...]], T | None]
+) -> tuple[T, ...]:
+    """Each row converted; a row that cannot be (None) is left out, with a warning."""
+    return tuple(item for row in history.db.execute(query) if (item := convert(row)) is not None)
+
+
+def read_overview() -> Overview:
+    """The history in brief, for stats and the report; empty before the first session."""
+    from backcoach.history.store import existing_history
+
+    history = existing_history()
+    if history is None:
+        return Overview((), (), (), None, None)
+    with history:
+        return overview_of(history)

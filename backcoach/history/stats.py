@@ -1,0 +1,122 @@
+"""Streaks, weekly totals and the pain trend, from the history. Pure: "today" is given."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+from backcoach.history.facts import Overview
+
+WEEKS = 8
+MOST_SKIPPED = 5
+
+
+@dataclass(frozen=True)
+class Week:
+    start: date  # a Monday
+    sessions: int
+    minutes: float
+
+
+@dataclass(frozen=True)
+class PainPoint:
+    day: date
+    session_id: int
+    before: int
+    after: int
+
+
+@dataclass(frozen=True)
+class Stats:
+    today: date
+    sessions: int
+    completed: int
+    current_streak: int
+    longest_streak: int
+    weeks: tuple[Week, ...]
+    pain_before_average: float | None
+    pain_after_average: float | None
+    pain: tuple[PainPoint, ...]
+    most_skipped: tuple[tuple[str, str, int], ...]  # (id, name, times skipped or stopped)
+    stopped_for_symptoms: tuple[tuple[str, str, int], ...]
+    # The last 7 days with a desk break or a reminder: (day, breaks taken, reminders given).
+    desk_breaks: tuple[tuple[date, int, int], ...] = ()
+
+
+def local_day(moment: datetime, tz: tzinfo | None) -> date:
+    return moment.astimezone(tz).date()
+
+
+def streaks(days: Iterable[date], today: date) -> tuple[int, int]:
+    """(current, longest) runs of consecutive days. The current run may end yesterday:
+    today's session may simply not have happened yet."""
+    unique = sorted(set(days))
+    longest = run = 0
+    previous: date | None = None
+    for day in unique:
+        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
+        longest = max(longest, run)
+        previous = day
+    current = 0
+    present = set(unique)
+    day = today if today in present else today - timedelta(days=1)
+    while day in present:
+        current += 1
+        day -= timedelta(days=1)
+    return current, longest
+
+
+def compute(overview: Overview, today: date, tz: tzinfo | None = None) -> Stats:
+    sessions = overview.sessions
+    days = [local_day(s.started_at, tz) for s in sessions]
+    current, longest = streaks(
+        (day for day, s in zip(days, sessions, strict=True) if s.completed), today
+    )
+    this_monday = today - timedelta(days=today.weekday())
+    first_monday = this_monday - timedelta(weeks=WEEKS - 1)
+    counts = [0] * WEEKS
+    seconds = [0.0] * WEEKS
+    for day, session in zip(days, sessions, strict=True):
+        week = (day - first_monday).days // 7
+        if 0 <= week < WEEKS and day >= first_monday:
+            counts[week] += 1
+            seconds[week] += session.seconds_done
+    weeks = tuple(
+        Week(first_monday + timedelta(weeks=index), counts[index], seconds[index] / 60)
+        for index in range(WEEKS)
+    )
+    before = [s.pain_before for s in sessions if s.pain_before is not None]
+    after = [s.pain_after for s in sessions if s.pain_after is not None]
+    pain = tuple(
+        PainPoint(day, s.id, s.pain_before, s.pain_after)
+        for day, s in zip(days, sessions, strict=True)
+        if s.pain_before is not None and s.pain_after is not None
+    )
+    skipped = sorted((t for t in overview.exercises if t.skipped), key=lambda t: (-t.skipped, t.id))
+    stopped = sorted((t for t in overview.exercises if t.stopped), key=lambda t: (-t.stopped, t.id))
+    return Stats(
+        today=today,
+        sessions=len(sessions),
+        completed=sum(s.completed for s in sessions),
+        current_streak=current,
+        longest_streak=longest,
+        weeks=weeks,
+        pain_before_average=sum(before) / len(before) if before else None,
+        pain_after_average=sum(after) / len(after) if after else None,
+        pain=pain,
+        most_skipped=tuple((t.id, t.name, t.skipped) for t in skipped[:MOST_SKIPPED]),
+        stopped_for_symptoms=tuple((t.id, t.name, t.stopped) for t in stopped),
+        desk_breaks=_desk_breaks(overview, today, tz),
+    )
+
+
+def _desk_breaks(
+    overview: Overview, today: date, tz: tzinfo | None
+) -> tuple[tuple[date, int, int], ...]:
+    """Breaks taken against reminders given, per day, for the last 7 days that had any."""
+    first = today - timedelta(days=6)
+    taken = [local_day(moment, tz) for moment in overview.breaks]
+    given = [local_day(moment, tz) for moment in overview.reminders]
+    days = sorted({day for day in (*taken, *given) if first <= day <= today})
+    return tuple((day, taken.count(day), given.count(day)) for day in days)

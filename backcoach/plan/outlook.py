@@ -1,0 +1,68 @@
+"""After a session: the streak, the minutes this week, and which doses change next time.
+
+Read from the history once the session is saved; progression decides the doses, as
+it will when the next plan is made (48 hours on, when a step up may first happen).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from backcoach.history.store import History
+    from backcoach.models import Catalogue, Plan
+
+
+class Change(NamedTuple):
+    name: str
+    before: str
+    after: str
+    why: str
+
+
+class Outlook(NamedTuple):
+    streak: int  # days in a row with a session, today included
+    minutes_this_week: float
+    changes: tuple[Change, ...]  # doses that change at the next plan, and why
+    from_day: date  # the first day they may change (48 hours on)
+    progresses: bool  # False for a desk break or a flare-up day: they change no dose
+
+
+def outlook(history: History, catalogue: Catalogue, plan: Plan, now: datetime) -> Outlook:
+    from backcoach.history import stats
+    from backcoach.plan import progression
+
+    by_id = catalogue.by_id()
+    ids = [step.exercise for step in plan.steps if not step.for_today and step.exercise in by_id]
+    later = now + progression.STEP_UP_GAP
+    records = history.recent_for_progression(ids, later)
+    result = progression.next_doses(records, [by_id[i] for i in ids], later)
+    changes = tuple(
+        Change(
+            by_id[i].name,
+            progression.dose_words(result.kept[i]),
+            progression.dose_words(result.doses[i]),
+            _why(result.changed[i]),
+        )
+        for i in ids
+        if i in result.changed and i in result.doses and i in result.kept
+    )
+    today = now.astimezone().date()
+    from backcoach.history.overview import overview_of
+
+    summary = stats.compute(overview_of(history), today)
+    monday = today - timedelta(days=today.weekday())
+    minutes = sum(week.minutes for week in summary.weeks if week.start == monday)
+    return Outlook(
+        summary.current_streak,
+        minutes,
+        changes,
+        later.astimezone().date(),
+        progresses=not (plan.snack or plan.flare_up),
+    )
+
+
+def _why(reason: str) -> str:
+    """ "21 reps: up from 20 reps: two sessions done in full…" → the reason alone."""
+    return reason.split(": ", 2)[-1]

@@ -1,0 +1,383 @@
+"""Build a session plan from a catalogue and a request. Pure: no I/O, no clock.
+
+A plan has three phases: a warm-up of gentle mobility, a main block from the
+person's focus, and a cool-down of stretches. Its time is counted with
+timeline.dose_seconds, the same arithmetic the engine's timeline adds up to.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from backcoach.errors import UsageError
+from backcoach.models import Catalogue, Exercise, Phase, Plan, Step, has_equipment
+from backcoach.plan.choosing import (
+    ATTEMPTS,
+    FILL_TARGET,
+    GET_READY_MOST,
+    MAIN_MOST,
+    UPRIGHT,
+    Choice,
+    Pools,
+    Request,
+    extra_gentle,
+    fill,
+    flare_up_dose,
+    get_ready,
+    main_reason,
+    one_set,
+    order,
+    pools,
+    shuffled,
+    total,
+)
+from backcoach.plan.timeline import dose_seconds
+from backcoach.vocabulary import Equipment, Kind, Level, Position, Region
+
+__all__ = ["Request", "build", "flare_up_dose"]
+
+# The cool-down: a calm stretch to finish, and at most one more in a routine.
+COOL_DOWN_MOST = 2
+# The share of the minutes a new routine takes at its first doses.
+ROUTINE_SHARE = 0.75
+ROOM_TO_GROW_FROM = 8  # minutes
+
+
+def build(catalogue: Catalogue, request: Request) -> Plan:
+    """The session for `request`: the routine's exercises when it has one, else a fresh
+    choice reproducible from the seed; within budget except a routine that has outgrown
+    it (coaching.py then makes a new one)."""
+    rng = random.Random(request.seed)
+    budget = request.minutes * 60
+    allowed = pools(catalogue, request)
+    if not allowed.region:
+        raise UsageError(
+            "no exercise fits: nothing in the catalogue matches this focus, level and equipment"
+        )
+    if request.snack:
+        best = order(_snack_choices(catalogue, request, budget, rng))
+    elif request.flare_up:
+        best = order(_flare_up_choices(catalogue, request, budget, rng))
+    elif request.routine is not None:
+        from backcoach.plan.routine import today
+
+        chosen, allowed = today(request, catalogue, request.routine)
+        best = extra_gentle(fill(order(chosen), budget, request.held), allowed, budget)
+    else:
+        best = _fresh(allowed, request, budget, rng)
+    if not best:
+        raise UsageError(f"no exercise fits in {request.minutes} minute(s): try a longer session")
+    steps, seconds = _steps(best, request)
+    used_all = {e.id for e in allowed.region} <= {choice.exercise.id for choice in best}
+    notes = _notes(seconds, budget, len(allowed.main) if used_all else None, request, best)
+    # Built from models already validated (doses, enums) and numbers computed here:
+    # model_construct skips building Plan's validator, a tenth of `plan`'s start-up.
+    return Plan.model_construct(
+        seed=request.seed,
+        minutes=request.minutes,
+        regions=tuple(sorted(request.regions, key=lambda r: r.value)),
+        kinds=tuple(sorted(request.kinds, key=lambda k: k.value)),
+        level=request.level,
+        equipment=tuple(sorted(request.equipment, key=lambda e: e.value)),
+        steps=tuple(steps),
+        total_seconds=seconds,
+        budget_seconds=budget,
+        notes=tuple(notes),
+        flare_up=request.flare_up,
+        routine=request.routine is not None and not request.flare_up and not request.snack,
+        snack=request.snack,
+    )
+
+
+def _fresh(allowed: Pools, request: Request, budget: int, rng: random.Random) -> list[Choice]:
+    """A few seeded attempts, keeping the fullest: one greedy pass can strand time that a
+    different order would have used."""
+    best: list[Choice] = []
+    best_total = -1
+    for _attempt in range(ATTEMPTS):
+        # The routine takes part of the minutes: room for its doses to progress, which
+        # today's extras use meanwhile.
+        # Sessions under 8 minutes have no time to spare: they are remade if they outgrow it.
+        share = ROUTINE_SHARE if request.minutes >= ROOM_TO_GROW_FROM else 1.0
+        routine_budget = int(budget * share)
+        selected = _select(allowed, request, routine_budget, rng)
+        selected = _upright_warm_up(selected, allowed, routine_budget)
+        choices = extra_gentle(fill(order(selected), budget, request.held), allowed, budget)
+        seconds = total(choices)
+        if seconds > best_total:
+            best, best_total = choices, seconds
+        if seconds >= budget * FILL_TARGET:
+            break
+    return best
+
+
+FLARE_UP_MOST = 5
+FLARE_UP_LEAST = 3
+_LYING = frozenset({Position.SUPINE, Position.SIDE_LYING})
+
+
+def _flare_up_choices(
+    catalogue: Catalogue, request: Request, budget: int, rng: random.Random
+) -> list[Choice]:
+    """A flare-up day (CLINICAL.md): 3-5 gentle exercises lying on the back or side, about
+    5 repetitions, never filled to the minutes. Whole back when the focus has too few."""
+
+    def gentle(exercise: Exercise, regions: frozenset[Region]) -> bool:
+        return (
+            exercise.kind is Kind.STRETCH
+            and exercise.level is Level.BEGINNER
+            and exercise.position in _LYING
+            and not exercise.extension
+            and not exercise.loaded
+            and exercise.id not in request.excluded
+            and has_equipment(exercise, request.equipment)
+            and bool(set(exercise.regions) & regions)
+        )
+
+    pool = [e for e in catalogue.exercises if gentle(e, request.regions)]
+    if len(pool) < FLARE_UP_LEAST:  # too few for the focus: the whole back (a note says so)
+        pool = [e for e in catalogue.exercises if gentle(e, frozenset(Region))]
+    chosen: list[Choice] = []
+    spent = 0
+    for exercise in shuffled(pool, rng):
+        if len(chosen) == FLARE_UP_MOST:
+            break
+        dose = flare_up_dose(request.doses.get(exercise.id, exercise.dose))
+        cost = dose_seconds(dose, GET_READY_MOST)
+        if spent + cost > budget:
+            continue
+        chosen.append(Choice(exercise, "main", dose, "gentle, lying down, for a bad day"))
+        spent += cost
+    return chosen
+
+
+SNACK_MOST = 5
+
+
+def _snack_choices(
+    catalogue: Catalogue, request: Request, budget: int, rng: random.Random
+) -> list[Choice]:
+    """A desk break: desk exercises (upright, a chair or a wall at most), kinds in turn,
+    one set each at the dose last kept, as many as fit in the minutes (at most 5)."""
+    at_a_desk = set(request.equipment) | {Equipment.CHAIR, Equipment.WALL}
+    pool = [
+        e
+        for e in catalogue.exercises
+        if e.desk and e.id not in request.excluded and has_equipment(e, at_a_desk)
+    ]
+    by_kind = {kind: shuffled([e for e in pool if e.kind is kind], rng) for kind in Kind}
+    turns = [e for pair in zip(*by_kind.values(), strict=False) for e in pair]
+    turns += [e for e in pool if e not in turns]
+    chosen: list[Choice] = []
+    for exercise in turns:
+        if len(chosen) == SNACK_MOST:
+            break
+        dose = one_set(request.kept.get(exercise.id, exercise.dose))
+        trial = order([*chosen, Choice(exercise, "main", dose, "a desk break")])
+        if total(trial) <= budget:
+            chosen = trial
+    return chosen
+
+
+def _select(allowed: Pools, request: Request, budget: int, rng: random.Random) -> list[Choice]:
+    """One greedy pass: warm-up, then a main block of at most 6 exercises alternating
+    kinds (a routine small enough to progress), then the cool-down."""
+    chosen: list[Choice] = []
+    used: set[str] = set()
+    spent = 0
+
+    def cost(exercise: Exercise) -> int:
+        # Worst case get-ready (a change of position), so the ordered plan never overruns.
+        return dose_seconds(allowed.doses[exercise.id], GET_READY_MOST)
+
+    def take(exercise: Exercise, phase: Phase, reason: str, limit: int) -> bool:
+        nonlocal spent
+        if exercise.id in used or spent + cost(exercise) > limit:
+            return False
+        chosen.append(Choice(exercise, phase, allowed.doses[exercise.id], reason))
+        used.add(exercise.id)
+        spent += cost(exercise)
+        return True
+
+    warmup_count = 1 if request.minutes < 20 else 2
+    for exercise in shuffled(allowed.warmup, rng):
+        if sum(c.phase == "warm-up" for c in chosen) >= warmup_count:
+            break
+        take(exercise, "warm-up", "gentle mobility to warm up", budget)
+
+    # Keep room for a cool-down stretch, lying down if possible, before the main block.
+    cooldowns = [e for e in shuffled(allowed.stretch, rng) if e.id not in used and not e.warmup]
+    cooldowns.sort(key=lambda e: -e.position.rank)
+    # Cool-downs come from the last position group (the floor), so that a session goes
+    # between upright and the floor at most once.
+    cooldowns = [e for e in cooldowns if e.position not in UPRIGHT] or cooldowns
+    reserved = cooldowns[0] if cooldowns else None
+    reserve = cost(reserved) if reserved is not None else 0
+
+    stretch_only = request.kinds == frozenset({Kind.STRETCH})
+    by_kind = {
+        kind: iter(shuffled([e for e in allowed.main if e.kind is kind and e is not reserved], rng))
+        for kind in sorted(request.kinds, key=lambda k: k.value)
+    }
+    counts = dict.fromkeys(by_kind, 0)
+    # Balance: no kind gets more than one ahead of a kind that could still be added.
+    stuck: set[Kind] = set()
+    while len(stuck) < len(by_kind) and sum(counts.values()) < MAIN_MOST:
+        kind = min((k for k in by_kind if k not in stuck), key=lambda k: (counts[k], k.value))
+        added = False
+        for exercise in by_kind[kind]:  # an exercise that does not fit is not tried again
+            if take(exercise, "main", main_reason(exercise, stretch_only), budget - reserve):
+                added = True
+                break
+        if added:
+            counts[kind] += 1
+        else:
+            stuck.add(kind)
+            if any(counts[kind] < counts[other] for other in by_kind if other is not kind):
+                break  # the lagging kind is out: stop rather than unbalance the block
+
+    if reserved is not None:
+        take(reserved, "cool-down", "a calm stretch to finish", budget)
+    for exercise in cooldowns[1:COOL_DOWN_MOST]:
+        if spent >= budget * FILL_TARGET:
+            break
+        take(exercise, "cool-down", "another calm stretch to finish", budget)
+    return chosen
+
+
+def _upright_warm_up(chosen: list[Choice], allowed: Pools, budget: int) -> list[Choice]:
+    """A floor warm-up before a main block that starts upright would send the person down
+    to the floor, up, and down again. An upright warm-up takes its place: one already in
+    the main block changes roles with it, or else a spare one that fits."""
+    if not any(c.phase == "main" and c.exercise.position in UPRIGHT for c in chosen):
+        return chosen
+    out = list(chosen)
+    for index, choice in enumerate(out):
+        if choice.phase != "warm-up" or choice.exercise.position in UPRIGHT:
+            continue
+        in_main = next(
+            (
+                i
+                for i, c in enumerate(out)
+                if c.phase == "main" and c.exercise.warmup and c.exercise.position in UPRIGHT
+            ),
+            None,
+        )
+        if in_main is not None:
+            upright = out[in_main]
+            out[in_main] = choice._replace(
+                phase="main", reason=main_reason(choice.exercise, stretch_only=False)
+            )
+            out[index] = upright._replace(phase="warm-up", reason=choice.reason)
+            continue
+        used = {c.exercise.id for c in out}
+        for spare in allowed.warmup:
+            if spare.position not in UPRIGHT or spare.id in used:
+                continue
+            trial = list(out)
+            trial[index] = Choice(spare, "warm-up", allowed.doses[spare.id], choice.reason)
+            if total(order(trial)) <= budget:
+                out = trial
+                break
+        else:  # no upright warm-up to be had: it becomes a stretch to finish, on the floor
+            out[index] = choice._replace(phase="cool-down", reason="a calm stretch to finish")
+    return out
+
+
+def _steps(choices: Sequence[Choice], request: Request) -> tuple[list[Step], int]:
+    """The plan's steps. Each keeps the dose to save (progression's, or the catalogue's)
+    apart from the dose of today: what fills the minutes and a flare-up's cut are for
+    today only, never saved as the dose (CLINICAL.md)."""
+    steps: list[Step] = []
+    previous: Position | None = None
+    seconds_in_all = 0
+    for choice in choices:
+        exercise = choice.exercise
+        ready = get_ready(previous, exercise.position)
+        seconds = dose_seconds(choice.dose, ready)
+        reason = choice.reason
+        if exercise.id in request.dose_reasons:
+            reason += f"; {request.dose_reasons[exercise.id]}"
+        if request.flare_up:
+            reason += "; flare-up dose: shorter and fewer"
+        # A flare-up day or a desk break keeps the dose as it was: progression's change
+        # waits for a normal session.
+        as_it_was = request.flare_up or request.snack
+        change = None if as_it_was else request.dose_changes.get(exercise.id)
+        saved = (
+            request.kept.get(exercise.id, exercise.dose)
+            if as_it_was
+            else request.doses.get(exercise.id, exercise.dose)
+        )
+        steps.append(
+            Step.model_construct(
+                exercise=exercise.id,
+                name=exercise.name,
+                phase=choice.phase,
+                position=exercise.position,
+                cue=exercise.first_cue,
+                caution=exercise.key_caution,
+                saved_dose=saved,
+                dose=choice.dose,
+                get_ready=ready,
+                seconds=seconds,
+                reason=reason,
+                for_today=choice.for_today,
+                dose_change=change,
+                source=exercise.source_mark,
+            )
+        )
+        seconds_in_all += seconds
+        previous = exercise.position
+    return steps, seconds_in_all
+
+
+def _notes(
+    seconds: int,
+    budget: int,
+    main_count: int | None,
+    request: Request,
+    choices: Sequence[Choice],
+) -> list[str]:
+    """What the plan needs to say. `main_count`: how many exercises match, when the plan
+    uses every one of them (then that is why it is short), else None."""
+    if request.snack:
+        return [
+            "a desk break: a few gentle exercises standing or sitting, nothing but a chair "
+            "or a wall; then back to work, and stand up again within the hour"
+        ]
+    notes: list[str] = [] if request.flare_up else list(request.routine_notes)
+    if seconds < budget * FILL_TARGET and not request.flare_up:
+        minutes = seconds / 60
+        noun = "exercise matches" if main_count == 1 else "exercises match"
+        if main_count is not None:
+            notes.append(
+                f"only {main_count} {noun} this focus, level and equipment: "
+                f"{minutes:.0f} of {request.minutes} minutes"
+                if main_count
+                else "nothing matches this focus, level and equipment; "
+                f"{minutes:.0f} minutes of stretches"
+            )
+        spare = round((budget - seconds) / 60)
+        if spare >= 1:
+            notes.append(
+                f"about {spare} minute(s) to spare: a gentle walk is a good way to use them "
+                "(walking keeps a back moving)"
+            )
+    if request.flare_up and any(not set(c.exercise.regions) & request.regions for c in choices):
+        notes.append(
+            "your focus has too few gentle exercises lying down: some are for the whole back"
+        )
+    if request.flare_up:
+        notes.append(
+            "flare-up day: a few gentle exercises lying down, about 5 repetitions each, and "
+            "no more than that today; keep walking gently, a little and often"
+        )
+    # One note per reason: a rule that leaves out every back-bending exercise is one line.
+    by_reason: dict[str, list[str]] = {}
+    for exercise_id, why in sorted(request.excluded.items()):
+        by_reason.setdefault(why, []).append(exercise_id)
+    for why, ids in by_reason.items():
+        notes.append(f"left out {', '.join(ids)}: {why}")
+    return notes

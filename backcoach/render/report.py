@@ -1,0 +1,379 @@
+"""A one-page summary for a physiotherapist or doctor, in Markdown or HTML.
+
+Plain text files, not terminal output: the HTML is self-contained (inline CSS
+and an inline SVG chart of pain before and after each session).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+from html import escape
+from pathlib import Path
+
+from backcoach.clinical import DURING_SESSION, NOT_A_DIAGNOSIS, RED_FLAGS
+from backcoach.history.facts import ExerciseTally, Overview
+from backcoach.history.stats import Stats
+from backcoach.vocabulary import Position, unknown
+
+FORMATS = ("md", "html")
+_BY_SUFFIX = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
+
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_MARKDOWN = re.compile(r"([\\`*_\[\]{}()#+!|~])")
+
+
+def md(text: str) -> str:
+    """Text from the history in a Markdown table cell or list item: one line, no controls,
+    Markdown's punctuation escaped and no HTML (a stored name is never markup)."""
+    flat = _CONTROLS.sub(" ", text).strip()
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN.sub(r"\\\1", flat)
+
+
+def h(text: str) -> str:
+    """Text from the history in HTML: controls dropped, escaped."""
+    return escape(_CONTROLS.sub(" ", text).strip())
+
+
+def _is_a_report(path: Path) -> bool:
+    """Whether an existing file is a report backcoach wrote (so it may be replaced)."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(512)
+    except OSError:
+        return False
+    return head.startswith(b"# backcoach summary\n") or (
+        head.startswith(b"<!doctype html>") and b"<title>backcoach summary</title>" in head
+    )
+
+
+def write(path: Path, text: str, *, force: bool = False) -> None:
+    """The report file, written whole or not at all, and never over a file that matters.
+
+    backcoach's own files (the history, config.toml, caches) are never replaced; any
+    other existing file only if it is an earlier report, or with `force`.
+    """
+    from backcoach.errors import StorageError, UsageError
+    from backcoach.paths import own_files, write_text_atomically
+
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give a file name")
+    resolved = path.resolve()
+    if any(resolved == own or resolved.is_relative_to(own) for own in own_files()):
+        raise UsageError(
+            f"{path} is one of backcoach's own files (your history, settings or caches); "
+            "the report was not written",
+            hint="give the report another name, such as summary.md",
+        )
+    if path.exists() and not force and not _is_a_report(path):
+        raise UsageError(
+            f"{path} exists and is not a backcoach report; it was left as it is",
+            hint="give another name, or add --force to replace it",
+        )
+    try:
+        write_text_atomically(path, text)
+    except OSError as exc:
+        raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def format_for(asked: str | None, output: Path | None) -> str:
+    """--format if given, else the output file's extension (as pandoc does), else md."""
+    if asked is not None:
+        word = asked.strip().lower()
+        if word not in FORMATS:
+            raise unknown("format", word, FORMATS)
+        return word
+    if output is not None:
+        return _BY_SUFFIX.get(output.suffix.lower(), "md")
+    return "md"
+
+
+_FLAGS = {flag.code: flag for flag in (*RED_FLAGS, DURING_SESSION)}
+
+
+def _period(overview: Overview) -> str:
+    if overview.first is None or overview.last is None:
+        return "no sessions yet"
+    return f"{overview.first.date().isoformat()} to {overview.last.date().isoformat()}"
+
+
+def _pain(value: float | None) -> str:
+    return "not recorded" if value is None else f"{value:.1f}/10"
+
+
+def _credit_words(credits: Sequence[str]) -> str:
+    return "Some exercises were imported from open data, reviewed by the person: " + "; ".join(
+        credits
+    )
+
+
+def _exercise_rows(overview: Overview) -> list[ExerciseTally]:
+    """Each exercise reached, most attempted first."""
+    return sorted(overview.exercises, key=lambda row: (-row.tried, row.name))
+
+
+def _clinician_lines(overview: Overview) -> list[str]:
+    """Each answer to the see-a-clinician items, with the clearance and its date."""
+    out = []
+    for check in overview.clinician_checks:
+        items = "; ".join(_FLAGS[c].text if c in _FLAGS else c for c in check.codes)
+        if not check.codes:
+            verdict = "none applied"
+        elif check.cleared:
+            verdict = f"applied: {items}. A clinician had said exercise is fine"
+        else:
+            verdict = f"applied: {items}. No clinician clearance yet: no session"
+        out.append(f"{check.checked_at.date().isoformat()}: {verdict}")
+    return out
+
+
+def _red_flag_answers(overview: Overview) -> list[tuple[date, str, str]]:
+    out = []
+    for answer in overview.red_flags:
+        for code in answer.codes:
+            flag = _FLAGS.get(code)
+            tier = flag.tier.value if flag else (answer.tier or "")
+            out.append((answer.started_at.date(), tier, flag.text if flag else code))
+    return out
+
+
+def markdown(overview: Overview, stats: Stats, generated: date, credits: Sequence[str] = ()) -> str:
+    lines = [
+        "# backcoach summary",
+        "",
+        f"Period: {_period(overview)} · generated {generated.isoformat()}",
+        "",
+        f"_{NOT_A_DIAGNOSIS} This summary is what the person recorded in backcoach._",
+        "",
+        "## Adherence",
+        "",
+        f"- Sessions: {stats.sessions}, of which completed: {stats.completed}",
+        f"- Current streak: {stats.current_streak} day(s); longest: {stats.longest_streak} day(s)",
+        "",
+        "| week of | sessions | minutes |",
+        "| --- | --- | --- |",
+    ]
+    lines += [f"| {w.start.isoformat()} | {w.sessions} | {w.minutes:.0f} |" for w in stats.weeks]
+    lines += [
+        "",
+        "## Pain (0-10)",
+        "",
+        f"- Average before a session: {_pain(stats.pain_before_average)}",
+        f"- Average after a session: {_pain(stats.pain_after_average)}",
+        "",
+    ]
+    if stats.pain:
+        lines += ["| date | before | after |", "| --- | --- | --- |"]
+        lines += [f"| {p.day.isoformat()} | {p.before} | {p.after} |" for p in stats.pain]
+    else:
+        lines.append("No session has both scores yet.")
+    lines += ["", "## Exercises and doses", ""]
+    rows = _exercise_rows(overview)
+    if rows:
+        lines += ["| exercise | done in full / attempted | latest dose |", "| --- | --- | --- |"]
+        lines += [
+            f"| {md(row.name)} ({md(row.id)}) | {row.done} / {row.tried} | {md(row.latest_dose)} |"
+            for row in rows
+        ]
+    else:
+        lines.append("None yet.")
+    lines += [f"\n{md(_credit_words(credits))}"] if credits else []
+    lines += ["", "## Dose changes (newest first)", ""]
+    if overview.dose_changes:
+        lines += [
+            f"- {c.at.astimezone().date().isoformat()}: {md(c.name)} ({md(c.id)}), {md(c.reason)}"
+            for c in overview.dose_changes
+        ]
+    else:
+        lines.append("None yet: doses are the catalogue's.")
+    lines += ["", "## Desk breaks against reminders (last 7 days)", ""]
+    if stats.desk_breaks:
+        lines += ["| day | breaks taken | reminders |", "| --- | --- | --- |"]
+        lines += [f"| {d.isoformat()} | {t} | {g} |" for d, t, g in stats.desk_breaks]
+    else:
+        lines.append("None.")
+    lines += ["", "## Skipped or stopped most often", ""]
+    if stats.most_skipped:
+        lines += [f"- {md(name)} ({md(i)}): {n} time(s)" for i, name, n in stats.most_skipped]
+    else:
+        lines.append("Nothing skipped.")
+    lines += ["", "## Stopped because leg symptoms spread", ""]
+    if stats.stopped_for_symptoms:
+        lines += [
+            f"- {md(name)} ({md(ident)}): {times} time(s)"
+            for ident, name, times in stats.stopped_for_symptoms
+        ]
+    else:
+        lines.append("None.")
+    lines += ["", "## See-a-clinician items (asked once per episode)", ""]
+    checks = _clinician_lines(overview)
+    lines += [f"- {md(line)}" for line in checks] if checks else ["Not asked yet."]
+    lines += ["", "## Red-flag screen", ""]
+    answers = _red_flag_answers(overview)
+    if answers:
+        lines += [f"- {day.isoformat()} ({md(tier)}): {md(text)}" for day, tier, text in answers]
+    else:
+        lines.append("No red flags reported at any session.")
+    return "\n".join(lines) + "\n"
+
+
+def pain_svg(stats: Stats, width: int = 640, height: int = 240) -> str:
+    """An inline SVG line chart of pain before (dashed) and after (solid) each session."""
+    points = stats.pain
+    left, right, top, bottom = 40, 10, 10, 30
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x(index: int) -> float:
+        return left + (plot_w * index / (len(points) - 1) if len(points) > 1 else plot_w / 2)
+
+    def y(value: int) -> float:
+        return top + plot_h * (1 - value / 10)
+
+    grid = "".join(
+        f'<line x1="{left}" y1="{y(v):.1f}" x2="{width - right}" y2="{y(v):.1f}" class="grid"/>'
+        f'<text x="{left - 8}" y="{y(v) + 4:.1f}" text-anchor="end">{v}</text>'
+        for v in range(0, 11, 2)
+    )
+
+    def line(values: list[int], css: str) -> str:
+        coords = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
+        dots = "".join(
+            f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" class="{css}"/>'
+            for i, v in enumerate(values)
+        )
+        return f'<polyline points="{coords}" class="{css}"/>{dots}'
+
+    labels = ""
+    if points:
+        labels = (
+            f'<text x="{x(0):.1f}" y="{height - 8}" text-anchor="start">'
+            f"{points[0].day.isoformat()}</text>"
+            f'<text x="{x(len(points) - 1):.1f}" y="{height - 8}" text-anchor="end">'
+            f"{points[-1].day.isoformat()}</text>"
+        )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="Pain before and after each session, 0 to 10">{grid}'
+        f"{line([p.before for p in points], 'before')}{line([p.after for p in points], 'after')}"
+        f"{labels}</svg>"
+    )
+
+
+_CSS = """
+body { font: 15px/1.45 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; color: #222; }
+h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 1.6rem; }
+table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: .2rem .6rem; }
+.note { color: #555; font-style: italic; }
+svg { width: 100%; height: auto; } svg text { font-size: 11px; fill: #555; }
+.grid { stroke: #e5e5e5; } polyline { fill: none; stroke-width: 2; }
+polyline.before { stroke: #c0392b; stroke-dasharray: 6 4; } circle.before { fill: #c0392b; }
+polyline.after { stroke: #2471a3; } circle.after { fill: #2471a3; }
+@media print { body { margin: 0; } }
+"""
+
+
+def _html_list(items: list[str], empty: str) -> str:
+    """Items already escaped, as a list; `empty` when there are none."""
+    if not items:
+        return f"<p>{h(empty)}</p>"
+    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+
+def html(
+    overview: Overview,
+    stats: Stats,
+    generated: date,
+    positions: Mapping[str, Position] | None = None,
+    credits: Sequence[str] = (),
+) -> str:
+    """The report as one HTML file; each exercise with its starting position drawn
+    (figures.py: the same figure `show` prints), its words as the text alternative."""
+    from backcoach.render.figures import svg
+
+    e = h
+    positions = positions or {}
+    weeks = "".join(
+        f"<tr><td>{w.start.isoformat()}</td><td>{w.sessions}</td><td>{w.minutes:.0f}</td></tr>"
+        for w in stats.weeks
+    )
+    rows = _exercise_rows(overview)
+    exercises = (
+        "<table><tr><th>starts</th><th>exercise</th><th>done in full / attempted</th>"
+        "<th>latest dose</th></tr>"
+        + "".join(
+            f"<tr><td>{svg(positions[row.id]) if row.id in positions else ''}</td>"
+            f"<td>{e(row.name)} (<code>{e(row.id)}</code>)</td>"
+            f"<td>{row.done} / {row.tried}</td><td>{e(row.latest_dose)}</td></tr>"
+            for row in rows
+        )
+        + "</table>"
+        if rows
+        else "<p>None yet.</p>"
+    )
+    stopped = _html_list(
+        [f"{e(name)} (<code>{e(i)}</code>): {n} time(s)" for i, name, n in
+         stats.stopped_for_symptoms],
+        "None.",
+    )  # fmt: skip
+    changes = _html_list(
+        [f"{c.at.astimezone().date().isoformat()}: {e(c.name)} (<code>{e(c.id)}</code>), "
+         f"{e(c.reason)}" for c in overview.dose_changes],
+        "None yet: doses are the catalogue's.",
+    )  # fmt: skip
+    desk = _html_list(
+        [f"{d.isoformat()}: {t} break(s), {g} reminder(s)" for d, t, g in stats.desk_breaks],
+        "None.",
+    )
+    skipped = _html_list(
+        [f"{e(name)} (<code>{e(i)}</code>): {n} time(s)" for i, name, n in stats.most_skipped],
+        "Nothing skipped.",
+    )
+    flags = _html_list(
+        [f"{day.isoformat()} ({e(tier)}): {e(text)}"
+         for day, tier, text in _red_flag_answers(overview)],
+        "No red flags reported at any session.",
+    )  # fmt: skip
+    clinician = _html_list([e(line) for line in _clinician_lines(overview)], "Not asked yet.")
+    chart = (
+        f"<figure>{pain_svg(stats)}<figcaption>Pain 0–10: before each session "
+        "(dashed, red) and after "
+        "(solid, blue).</figcaption></figure>"
+        if len(stats.pain) >= 2
+        else "<p>A chart needs at least two sessions with pain recorded before and after.</p>"
+    )
+    return f"""<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>backcoach summary</title><style>{_CSS}</style></head>
+<body>
+<h1>backcoach summary</h1>
+<p>Period: {e(_period(overview))} · generated {generated.isoformat()}</p>
+<p class="note">{e(NOT_A_DIAGNOSIS)} This summary is what the person recorded in backcoach.</p>
+<h2>Adherence</h2>
+<p>Sessions: {stats.sessions}, of which completed: {stats.completed}.
+Current streak: {stats.current_streak} day(s); longest: {stats.longest_streak} day(s).</p>
+<table><tr><th>week of</th><th>sessions</th><th>minutes</th></tr>{weeks}</table>
+<h2>Pain (0–10)</h2>
+<p>Average before a session: {_pain(stats.pain_before_average)};
+after: {_pain(stats.pain_after_average)}.</p>
+{chart}
+<h2>Exercises and doses</h2>
+{exercises}
+{f'<p class="note">{e(_credit_words(credits))}</p>' if credits else ""}
+<h2>Dose changes (newest first)</h2>
+{changes}
+<h2>Desk breaks against reminders (last 7 days)</h2>
+{desk}
+<h2>Skipped or stopped most often</h2>
+{skipped}
+<h2>Stopped because leg symptoms spread</h2>
+{stopped}
+<h2>See-a-clinician items (asked once per episode)</h2>
+{clinician}
+<h2>Red-flag screen</h2>
+{flags}
+</body>
+</html>
+"""

@@ -1,0 +1,198 @@
+"""The shapes of what backcoach writes for programs: JSON objects and CSV rows.
+
+One home for each shape, so `--json`, `--csv`, the catalogue cache and the
+tests agree. DESIGN.md ("Output and exit codes") is the contract: fields may
+be added, never removed or renamed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from backcoach.history.routines import RoutineFacts
+    from backcoach.history.stats import Stats
+    from backcoach.models import Exercise, Plan, SessionRecord
+
+
+def exercise_json(exercise: Exercise) -> dict[str, Any]:
+    data = exercise.model_dump(mode="json")
+    data["dose_text"] = exercise.dose.describe()
+    return data
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    data = plan.model_dump(mode="json")
+    for step, model in zip(data["steps"], plan.steps, strict=True):
+        step["dose_text"] = model.dose.describe()
+    return data
+
+
+def session_json(record: SessionRecord) -> dict[str, Any]:
+    """The session object of DESIGN.md, plus a few fields people find useful."""
+    return {
+        "id": record.id,
+        "started_at": record.started_at.isoformat(),
+        "ended_at": record.ended_at.isoformat() if record.ended_at else None,
+        "focus": record.focus,
+        "completed": record.completed,
+        "outcome": record.outcome,
+        "planned_seconds": record.planned_seconds,
+        "active_seconds": record.active_seconds,
+        "pain_before": record.pain_before,
+        "pain_after": record.pain_after,
+        "effort": record.effort,
+        "flare_up": record.flare_up,
+        "snack": record.snack,
+        "leg_pain_before": record.leg_pain_before,
+        "leg_pain_after": record.leg_pain_after,
+        "next_morning": record.next_morning,
+        "red_flags": list(record.red_flags),
+        "exercises": [
+            {
+                "id": exercise.id,
+                "completed": exercise.completed,
+                "status": exercise.status,
+                "dose": exercise.dose.describe(),
+                "work_seconds": exercise.work_seconds,
+            }
+            for exercise in record.exercises
+        ],
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def stats_json(stats: Stats) -> dict[str, Any]:
+    return {
+        "today": stats.today.isoformat(),
+        "sessions": stats.sessions,
+        "completed_sessions": stats.completed,
+        "current_streak_days": stats.current_streak,
+        "longest_streak_days": stats.longest_streak,
+        "weeks": [
+            {"week_of": w.start.isoformat(), "sessions": w.sessions, "minutes": round(w.minutes, 1)}
+            for w in stats.weeks
+        ],
+        "pain_before_average": _round(stats.pain_before_average),
+        "pain_after_average": _round(stats.pain_after_average),
+        "pain": [
+            {
+                "date": p.day.isoformat(),
+                "session": p.session_id,
+                "before": p.before,
+                "after": p.after,
+            }
+            for p in stats.pain
+        ],
+        "most_skipped": [{"id": i, "name": n, "times": c} for i, n, c in stats.most_skipped],
+        "desk_breaks": [
+            {"day": day.isoformat(), "breaks": taken, "reminders": given}
+            for day, taken, given in stats.desk_breaks
+        ],
+        "stopped_for_symptoms": [
+            {"id": i, "name": n, "times": c} for i, n, c in stats.stopped_for_symptoms
+        ],
+    }
+
+
+CSV_COLUMNS = (
+    "id", "started_at", "ended_at", "focus", "outcome", "completed", "planned_seconds",
+    "active_seconds", "pain_before", "pain_after", "effort", "exercises_done",
+    "exercises_planned", "flare_up", "symptoms_spread", "red_flags",
+)  # fmt: skip
+
+
+def history_csv(sessions: Sequence[SessionRecord]) -> str:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for record in sessions:
+        writer.writerow(
+            (
+                record.id,
+                record.started_at.isoformat(),
+                record.ended_at.isoformat() if record.ended_at else "",
+                record.focus,
+                record.outcome,
+                int(record.completed),
+                record.planned_seconds,
+                "" if record.active_seconds is None else record.active_seconds,
+                "" if record.pain_before is None else record.pain_before,
+                "" if record.pain_after is None else record.pain_after,
+                record.effort or "",
+                sum(e.completed for e in record.exercises),
+                len(record.exercises),
+                int(record.flare_up),
+                int(record.symptoms_spread),
+                " ".join(record.red_flags),
+            )
+        )
+    return buffer.getvalue()
+
+
+def routine_json(
+    facts: RoutineFacts, focus_words: str, exercises: Mapping[str, Exercise]
+) -> dict[str, Any]:
+    """`routine --json`: the routine, and each exercise's dose story."""
+    routine = facts.routine
+
+    def story(exercise_id: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "date": change.at.isoformat(),
+                "dose": change.dose.model_dump(mode="json"),
+                "dose_text": change.dose.describe(),
+                "reason": change.reason,
+            }
+            for change in facts.stories.get(exercise_id, [])
+        ]
+
+    return {
+        "focus": focus_words,
+        "since": routine.started_at.isoformat(),
+        "refreshed": routine.refreshed_at.isoformat(),
+        "minutes": routine.minutes,
+        "level": routine.level.value,
+        "equipment": [e.value for e in routine.equipment],
+        "exercises": [
+            {
+                "id": exercise_id,
+                "name": exercises[exercise_id].name if exercise_id in exercises else None,
+                "phase": phase,
+                "doses": story(exercise_id),
+            }
+            for exercise_id, phase in routine.entries
+        ],
+        "changes": [{"date": at.isoformat(), "reason": why} for at, why in facts.changes],
+        "dropped": [
+            {"id": exercise_id, "since": since.isoformat()}
+            for exercise_id, since in sorted(facts.dropped.items())
+        ],
+    }
+
+
+def write_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def write_json_array(items: Iterator[str]) -> None:
+    """A JSON array of items already rendered, written a few hundred at a time (not all held)."""
+    import itertools
+
+    first = next(items, None)
+    if first is None:
+        sys.stdout.write("[]\n")
+        return
+    sys.stdout.write("[\n" + first)
+    while chunk := list(itertools.islice(items, 256)):
+        sys.stdout.write(",\n" + ",\n".join(chunk))
+    sys.stdout.write("\n]\n")
