@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from backcoach.errors import CatalogueError, Problem
 
 if TYPE_CHECKING:
-    from backcoach.catalogue.yamlstream import Top
+    from pydantic import ValidationError
+
+    from backcoach.catalogue.yamlstream import Lines, Top
     from backcoach.models import Catalogue, Exercise
 
 BUNDLED_NAME = "exercises.yaml"
@@ -172,7 +174,7 @@ def exercises(
     from pydantic import ValidationError
 
     from backcoach.catalogue.yamlstream import Top, exercise_items, line_of
-    from backcoach.models import Exercise, reference_problems
+    from backcoach.models import Exercise
 
     top = Top(line=1)
     problems: list[Problem] = []
@@ -183,58 +185,92 @@ def exercises(
         index, count = count, count + 1
         if isinstance(item, dict):
             where = _ident(item, index)
-            refused = [key for key in _LOADER_ONLY if key in item]
-            problems += [
-                Problem(
-                    filename, "unknown field (is it a typo?)", line_of(lines, (key,)), where, key
-                )
-                for key in refused
-            ]
             unwritten = todo_fields(item)
-            if unwritten and item.get("reviewed") is not False:
-                problems += [
-                    Problem(
-                        filename,
-                        "still TODO: write it (from a reputable source) before "
-                        "'reviewed: true', or set 'reviewed: false'",
-                        line_of(lines, (field,)),
-                        where,
-                        field,
-                    )
-                    for field in unwritten
-                ]
-                continue
+            refused = _refusals(item, unwritten, lines, filename, where)
             if refused:
+                problems += refused
                 continue
-            if unwritten:
-                if todos is not None:
-                    todos += [Todo(filename, line_of(lines, (f,)), where, f) for f in unwritten]
-                stand_ins = {f: _STAND_INS[f] for f in unwritten if f in _STAND_INS}
-                item = {**item, **stand_ins, "todos": tuple(unwritten)}
-            if personal:
-                item = {**item, "personal": True}
+            if unwritten and todos is not None:
+                todos += [Todo(filename, line_of(lines, (f,)), where, f) for f in unwritten]
+            item = _as_read(item, unwritten, personal)
         try:
             exercise = validate(item)
         except ValidationError as exc:
-            where = _ident(item, index)
-            for error in exc.errors(include_url=False, include_input=False):
-                loc = error["loc"]
-                # Discriminated unions add the tag ("hold"/"reps") to the path.
-                if len(loc) >= 2 and loc[0] == "dose" and loc[1] in ("hold", "reps"):
-                    loc = (loc[0], *loc[2:])
-                problems.append(
-                    Problem(
-                        filename,
-                        _message(error),
-                        line=line_of(lines, loc),
-                        exercise=where,
-                        field=".".join(str(part) for part in loc) or None,
-                    )
-                )
+            problems += _invalid(exc, lines, filename, _ident(item, index))
             continue
         references.append(_References(exercise, lines.line, lines.keys))
         yield exercise
     problems[:0] = _top_problems(top, filename, count)
+    problems += _reference_problems(references, filename)
+    if problems:
+        raise CatalogueError(problems)
+
+
+def _refusals(
+    item: dict[Any, Any], unwritten: list[str], lines: Lines, filename: str, where: str
+) -> list[Problem]:
+    """What keeps an exercise from being read at all: a field only the loader sets, or a
+    TODO in an exercise that does not say it is a draft."""
+    from backcoach.catalogue.yamlstream import line_of
+
+    problems = [
+        Problem(filename, "unknown field (is it a typo?)", line_of(lines, (key,)), where, key)
+        for key in _LOADER_ONLY
+        if key in item
+    ]
+    if unwritten and item.get("reviewed") is not False:
+        problems += [
+            Problem(
+                filename,
+                "still TODO: write it (from a reputable source) before "
+                "'reviewed: true', or set 'reviewed: false'",
+                line_of(lines, (field,)),
+                where,
+                field,
+            )
+            for field in unwritten
+        ]
+    return problems
+
+
+def _as_read(item: dict[Any, Any], unwritten: list[str], personal: bool) -> dict[Any, Any]:
+    """The item with what the loader adds: stand-ins for a draft's TODOs (and which they
+    are), and the mark of the person's own catalogue."""
+    if unwritten:
+        stand_ins = {f: _STAND_INS[f] for f in unwritten if f in _STAND_INS}
+        item = {**item, **stand_ins, "todos": tuple(unwritten)}
+    if personal:
+        item = {**item, "personal": True}
+    return item
+
+
+def _invalid(exc: ValidationError, lines: Lines, filename: str, where: str) -> list[Problem]:
+    """Each validation error of one exercise, with its line and field."""
+    from backcoach.catalogue.yamlstream import line_of
+
+    problems = []
+    for error in exc.errors(include_url=False, include_input=False):
+        loc = error["loc"]
+        # Discriminated unions add the tag ("hold"/"reps") to the path.
+        if len(loc) >= 2 and loc[0] == "dose" and loc[1] in ("hold", "reps"):
+            loc = (loc[0], *loc[2:])
+        problems.append(
+            Problem(
+                filename,
+                _message(error),
+                line=line_of(lines, loc),
+                exercise=where,
+                field=".".join(str(part) for part in loc) or None,
+            )
+        )
+    return problems
+
+
+def _reference_problems(references: list[_References], filename: str) -> list[Problem]:
+    """Repeated ids, and easier or harder ids that name no exercise, each at its line."""
+    from backcoach.models import reference_problems
+
+    problems = []
     for position, field, message in reference_problems(references):
         record = references[position]
         problems.append(
@@ -246,8 +282,7 @@ def exercises(
                 field=field,
             )
         )
-    if problems:
-        raise CatalogueError(problems)
+    return problems
 
 
 def read_all(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -121,62 +120,6 @@ def remind_command(
     ] = None,
 ) -> None:
     """Remind you to stand up and take a desk break, every hour (p pauses, q stops)."""
-    from backcoach.coach.remind import Reminders, configured_notifier, notifier_command
-    from backcoach.config import parse_between, parse_every
-    from backcoach.errors import UsageError
-    from backcoach.plan import prepare as coaching
-    from backcoach.timer.clock import SystemClock, time_scale
-    from backcoach.timer.keys import for_terminal
+    from backcoach.coach.remind import remind
 
-    defaults = coaching.settings()
-    minutes = parse_every(every if every is not None else defaults["remind_every"])
-    hours = parse_between(between if between is not None else defaults["remind_between"])
-    if times is not None and times < 1:
-        raise UsageError(f"--times must be a whole number of at least 1, not {times}")
-    command = notifier_command(configured_notifier() or defaults["notify"] or None)
-    out = out_console()
-    if command is None:
-        out.print("No desktop notifier found: reminders ring the terminal bell here.")
-    clock = SystemClock(time_scale())
-
-    def say(line: str) -> None:
-        out.print(line, markup=False, highlight=False)
-
-    given = 0
-    with for_terminal(clock) as keys:
-        reminders = Reminders(
-            minutes, hours, command, clock, keys, say, _last_break, _record_reminder, out.bell
-        )
-        out.print(f"Reminding every {minutes} min between {hours}.", markup=False)
-        try:
-            given = reminders.run(times)
-        except KeyboardInterrupt:
-            from backcoach.errors import Interrupted
-
-            say(f"Reminders stopped: {reminders.given} given.")
-            raise Interrupted("reminders stopped by Ctrl-C") from None
-    say(f"Reminders stopped: {given} given.")
-
-
-def _last_break() -> datetime | None:
-    from backcoach.history.routines import last_break
-    from backcoach.history.store import existing_history
-
-    history = existing_history()
-    if history is None:
-        return None
-    with history:
-        return last_break(history)
-
-
-def _record_reminder(at: datetime) -> None:
-    """Kept for stats; a history that cannot be written does not stop the reminders."""
-    from backcoach.errors import StorageError
-    from backcoach.history.routines import record_reminder
-    from backcoach.history.store import open_history
-
-    try:
-        with open_history() as history:
-            record_reminder(history, at)
-    except StorageError:
-        pass
+    remind(every, between, times, out_console())

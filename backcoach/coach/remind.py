@@ -18,12 +18,14 @@ import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from backcoach.config import Hours
 from backcoach.errors import UsageError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from backcoach.timer.clock import Clock
     from backcoach.timer.keys import KeySource
 
@@ -79,24 +81,39 @@ def send(command: Sequence[str], message: str) -> subprocess.Popen[bytes] | None
         return None
 
 
+class Schedule(NamedTuple):
+    """When to remind: every so many minutes, within the hours of the day."""
+
+    every: int  # minutes
+    hours: Hours
+
+
+class Nudge(NamedTuple):
+    """How a reminder reaches the person: the notifier (None: none to be had, so the
+    bell), the line said for each, and the terminal bell."""
+
+    command: list[str] | None
+    say: Callable[[str], None]
+    bell: Callable[[], None] = lambda: None
+
+
+class Breaks(NamedTuple):
+    """The history's part: when the newest desk break began, and keeping each reminder."""
+
+    last: Callable[[], datetime | None]
+    record: Callable[[datetime], None]
+
+
 class Reminders:
     """The loop: wait, nudge, repeat; a key pauses; a break taken restarts the wait."""
 
     def __init__(
-        self,
-        every: int,
-        hours: Hours,
-        command: list[str] | None,
-        clock: Clock,
-        keys: KeySource,
-        say: Callable[[str], None],
-        last_break: Callable[[], datetime | None],
-        record: Callable[[datetime], None],
-        bell: Callable[[], None] = lambda: None,
+        self, schedule: Schedule, clock: Clock, keys: KeySource, nudge: Nudge, breaks: Breaks
     ) -> None:
-        self.every = timedelta(minutes=every)
-        self.hours, self.command, self.clock, self.keys = hours, command, clock, keys
-        self.say, self.last_break, self.record, self.bell = say, last_break, record, bell
+        self.every = timedelta(minutes=schedule.every)
+        self.hours, self.command, self.clock, self.keys = schedule.hours, nudge.command, clock, keys
+        self.say, self.last_break, self.record = nudge.say, breaks.last, breaks.record
+        self.bell = nudge.bell
         self.started_wall = datetime.now().astimezone()
         self.started_clock = clock.now()
         self.given = 0
@@ -176,3 +193,64 @@ class _Quit(Exception):
 
 def configured_notifier() -> str | None:
     return os.environ.get("BACKCOACH_NOTIFY") or None
+
+
+def remind(every: int | None, between: str | None, times: int | None, out: Console) -> None:
+    """`backcoach remind`: the options over config's defaults, then a reminder at each due
+    time until `times` were given (None: until q or Ctrl-C), and how many were."""
+    from backcoach.config import parse_between, parse_every
+    from backcoach.plan import prepare as coaching
+    from backcoach.timer.clock import SystemClock, time_scale
+    from backcoach.timer.keys import for_terminal
+
+    defaults = coaching.settings()
+    minutes = parse_every(every if every is not None else defaults["remind_every"])
+    hours = parse_between(between if between is not None else defaults["remind_between"])
+    if times is not None and times < 1:
+        raise UsageError(f"--times must be a whole number of at least 1, not {times}")
+    command = notifier_command(configured_notifier() or defaults["notify"] or None)
+    if command is None:
+        out.print("No desktop notifier found: reminders ring the terminal bell here.")
+    clock = SystemClock(time_scale())
+
+    def say(line: str) -> None:
+        out.print(line, markup=False, highlight=False)
+
+    given = 0
+    with for_terminal(clock) as keys:
+        nudge = Nudge(command, say, out.bell)
+        breaks = Breaks(_last_break, _record_reminder)
+        reminders = Reminders(Schedule(minutes, hours), clock, keys, nudge, breaks)
+        out.print(f"Reminding every {minutes} min between {hours}.", markup=False)
+        try:
+            given = reminders.run(times)
+        except KeyboardInterrupt:
+            from backcoach.errors import Interrupted
+
+            say(f"Reminders stopped: {reminders.given} given.")
+            raise Interrupted("reminders stopped by Ctrl-C") from None
+    say(f"Reminders stopped: {given} given.")
+
+
+def _last_break() -> datetime | None:
+    from backcoach.history.routines import last_break
+    from backcoach.history.store import existing_history
+
+    history = existing_history()
+    if history is None:
+        return None
+    with history:
+        return last_break(history)
+
+
+def _record_reminder(at: datetime) -> None:
+    """Kept for stats; a history that cannot be written does not stop the reminders."""
+    from backcoach.errors import StorageError
+    from backcoach.history.routines import record_reminder
+    from backcoach.history.store import open_history
+
+    try:
+        with open_history() as history:
+            record_reminder(history, at)
+    except StorageError:
+        pass

@@ -20,71 +20,55 @@ BREAKS_DAYS = timedelta(days=15)
 DOSE_CHANGES_SHOWN = 50  # the newest
 
 
+# Each session's facts; a red-flag stop is no session.
+_SESSIONS = """SELECT id, started_at, completed,
+    COALESCE(active_seconds, (SELECT COALESCE(SUM(work_seconds), 0)
+        FROM session_exercises WHERE session_id = sessions.id)),
+    pain_before, pain_after
+   FROM sessions WHERE outcome != 'red flag' ORDER BY started_at, id"""
+# Each exercise reached: how often tried, done, skipped and stopped, and its latest name
+# and dose.
+_TALLIES = """SELECT t.exercise_id, latest.name, t.tried, t.done, t.skipped, t.stopped,
+    latest.dose
+   FROM (SELECT exercise_id, COUNT(*) AS tried,
+            SUM(status = 'done') AS done,
+            SUM(status IN ('skipped', 'stopped')) AS skipped,
+            SUM(status = 'stopped') AS stopped,
+            MAX(session_id) AS last_session
+         FROM session_exercises WHERE status != 'pending'
+         GROUP BY exercise_id) AS t
+   JOIN session_exercises AS latest
+     ON latest.exercise_id = t.exercise_id
+    AND latest.session_id = t.last_session
+   GROUP BY t.exercise_id"""
+_RED_FLAGS = (
+    "SELECT id, started_at, red_flags, red_flag_tier FROM sessions "
+    "WHERE red_flags != '[]' ORDER BY started_at, id"
+)
+_CLINICIAN_CHECKS = (
+    "SELECT checked_at, flags, cleared FROM safety_checks "
+    "WHERE kind = 'clinician' ORDER BY checked_at, id"
+)
+# The newest dose changes first.
+_DOSE_CHANGES = """SELECT s.started_at, e.exercise_id, e.name, e.saved_dose, e.dose_reason
+   FROM session_exercises e JOIN sessions s ON s.id = e.session_id
+   WHERE e.dose_reason IS NOT NULL AND e.status != 'pending'
+   ORDER BY e.session_id DESC, e.position LIMIT ?"""
+_BREAKS = "SELECT started_at FROM sessions WHERE snack = 1 AND started_at >= ?"
+_REMINDERS = "SELECT given_at FROM reminders WHERE given_at >= ?"
+
+
 def overview_of(history: History) -> Overview:
     """Sessions, each exercise's tally, red flags and clinician checks, in brief."""
     try:
-        facts = _converted(
-            history,
-            """SELECT id, started_at, completed,
-                COALESCE(active_seconds, (SELECT COALESCE(SUM(work_seconds), 0)
-                    FROM session_exercises WHERE session_id = sessions.id)),
-                pain_before, pain_after
-               FROM sessions WHERE outcome != 'red flag' ORDER BY started_at, id""",
-            session_facts,
-        )
-        tallies = tuple(
-            ExerciseTally(row[0], row[1], row[2], row[3], row[4], row[5], dose_text(row[6]))
-            for row in history.db.execute(
-                """SELECT t.exercise_id, latest.name, t.tried, t.done, t.skipped, t.stopped,
-                    latest.dose
-                   FROM (SELECT exercise_id, COUNT(*) AS tried,
-                            SUM(status = 'done') AS done,
-                            SUM(status IN ('skipped', 'stopped')) AS skipped,
-                            SUM(status = 'stopped') AS stopped,
-                            MAX(session_id) AS last_session
-                         FROM session_exercises WHERE status != 'pending'
-                         GROUP BY exercise_id) AS t
-                   JOIN session_exercises AS latest
-                     ON latest.exercise_id = t.exercise_id
-                    AND latest.session_id = t.last_session
-                   GROUP BY t.exercise_id"""
-            )
-        )
-        flags = _converted(
-            history,
-            "SELECT id, started_at, red_flags, red_flag_tier FROM sessions "
-            "WHERE red_flags != '[]' ORDER BY started_at, id",
-            red_flag_answer,
-        )
-        checks = _converted(
-            history,
-            "SELECT checked_at, flags, cleared FROM safety_checks "
-            "WHERE kind = 'clinician' ORDER BY checked_at, id",
-            clinician_check,
-        )
-        dose_changes = tuple(
-            DoseChangeFact(datetime.fromisoformat(r[0]), r[1], r[2], dose_text(r[3]), r[4])
-            for r in history.db.execute(
-                """SELECT s.started_at, e.exercise_id, e.name, e.saved_dose, e.dose_reason
-                   FROM session_exercises e JOIN sessions s ON s.id = e.session_id
-                   WHERE e.dose_reason IS NOT NULL AND e.status != 'pending'
-                   ORDER BY e.session_id DESC, e.position LIMIT ?""",
-                (DOSE_CHANGES_SHOWN,),
-            )
-        )
+        facts = _converted(history, _SESSIONS, session_facts)
+        tallies = _tallies(history)
+        flags = _converted(history, _RED_FLAGS, red_flag_answer)
+        checks = _converted(history, _CLINICIAN_CHECKS, clinician_check)
+        dose_changes = _dose_changes(history)
         since = (datetime.now(UTC) - BREAKS_DAYS).isoformat()
-        breaks = tuple(
-            datetime.fromisoformat(row[0])
-            for row in history.db.execute(
-                "SELECT started_at FROM sessions WHERE snack = 1 AND started_at >= ?", (since,)
-            )
-        )
-        reminders = tuple(
-            datetime.fromisoformat(row[0])
-            for row in history.db.execute(
-                "SELECT given_at FROM reminders WHERE given_at >= ?", (since,)
-            )
-        )
+        breaks = _moments(history, _BREAKS, since)
+        reminders = _moments(history, _REMINDERS, since)
     except sqlite3.Error as exc:
         raise StorageError(f"could not read the history {history.path}: {exc}") from exc
     moments = [fact.started_at for fact in facts] + [answer.started_at for answer in flags]
@@ -99,6 +83,25 @@ def overview_of(history: History) -> Overview:
         breaks=breaks,
         reminders=reminders,
     )
+
+
+def _tallies(history: History) -> tuple[ExerciseTally, ...]:
+    return tuple(
+        ExerciseTally(row[0], row[1], row[2], row[3], row[4], row[5], dose_text(row[6]))
+        for row in history.db.execute(_TALLIES)
+    )
+
+
+def _dose_changes(history: History) -> tuple[DoseChangeFact, ...]:
+    return tuple(
+        DoseChangeFact(datetime.fromisoformat(r[0]), r[1], r[2], dose_text(r[3]), r[4])
+        for r in history.db.execute(_DOSE_CHANGES, (DOSE_CHANGES_SHOWN,))
+    )
+
+
+def _moments(history: History, query: str, since: str) -> tuple[datetime, ...]:
+    """The moments a query gives, from `since` on."""
+    return tuple(datetime.fromisoformat(row[0]) for row in history.db.execute(query, (since,)))
 
 
 def _converted(

@@ -183,41 +183,71 @@ def _snack_choices(
 def _select(allowed: Pools, request: Request, budget: int, rng: random.Random) -> list[Choice]:
     """One greedy pass: warm-up, then a main block of at most 6 exercises alternating
     kinds (a routine small enough to progress), then the cool-down."""
-    chosen: list[Choice] = []
-    used: set[str] = set()
-    spent = 0
-
-    def cost(exercise: Exercise) -> int:
-        # Worst case get-ready (a change of position), so the ordered plan never overruns.
-        return dose_seconds(allowed.doses[exercise.id], GET_READY_MOST)
-
-    def take(exercise: Exercise, phase: Phase, reason: str, limit: int) -> bool:
-        nonlocal spent
-        if exercise.id in used or spent + cost(exercise) > limit:
-            return False
-        chosen.append(Choice(exercise, phase, allowed.doses[exercise.id], reason))
-        used.add(exercise.id)
-        spent += cost(exercise)
-        return True
-
+    picks = _Picks(allowed)
     warmup_count = 1 if request.minutes < 20 else 2
     for exercise in shuffled(allowed.warmup, rng):
-        if sum(c.phase == "warm-up" for c in chosen) >= warmup_count:
+        if sum(c.phase == "warm-up" for c in picks.chosen) >= warmup_count:
             break
-        take(exercise, "warm-up", "gentle mobility to warm up", budget)
+        picks.take(exercise, "warm-up", "gentle mobility to warm up", budget)
 
     # Keep room for a cool-down stretch, lying down if possible, before the main block.
+    cooldowns = _cool_downs(allowed, picks.used, rng)
+    reserved = cooldowns[0] if cooldowns else None
+    reserve = picks.cost(reserved) if reserved is not None else 0
+    _main_block(picks, request, budget - reserve, reserved, rng)
+
+    if reserved is not None:
+        picks.take(reserved, "cool-down", "a calm stretch to finish", budget)
+    for exercise in cooldowns[1:COOL_DOWN_MOST]:
+        if picks.spent >= budget * FILL_TARGET:
+            break
+        picks.take(exercise, "cool-down", "another calm stretch to finish", budget)
+    return picks.chosen
+
+
+class _Picks:
+    """What one greedy pass has chosen so far, and the most time it can take."""
+
+    __slots__ = ("allowed", "chosen", "used", "spent")
+
+    def __init__(self, allowed: Pools) -> None:
+        self.allowed = allowed
+        self.chosen: list[Choice] = []
+        self.used: set[str] = set()
+        self.spent = 0
+
+    def cost(self, exercise: Exercise) -> int:
+        # Worst case get-ready (a change of position), so the ordered plan never overruns.
+        return dose_seconds(self.allowed.doses[exercise.id], GET_READY_MOST)
+
+    def take(self, exercise: Exercise, phase: Phase, reason: str, limit: int) -> bool:
+        """Choose the exercise if it is new and fits within `limit` seconds."""
+        if exercise.id in self.used or self.spent + self.cost(exercise) > limit:
+            return False
+        self.chosen.append(Choice(exercise, phase, self.allowed.doses[exercise.id], reason))
+        self.used.add(exercise.id)
+        self.spent += self.cost(exercise)
+        return True
+
+
+def _cool_downs(allowed: Pools, used: set[str], rng: random.Random) -> list[Exercise]:
+    """Stretches to finish with, lying down first."""
     cooldowns = [e for e in shuffled(allowed.stretch, rng) if e.id not in used and not e.warmup]
     cooldowns.sort(key=lambda e: -e.position.rank)
     # Cool-downs come from the last position group (the floor), so that a session goes
     # between upright and the floor at most once.
-    cooldowns = [e for e in cooldowns if e.position not in UPRIGHT] or cooldowns
-    reserved = cooldowns[0] if cooldowns else None
-    reserve = cost(reserved) if reserved is not None else 0
+    return [e for e in cooldowns if e.position not in UPRIGHT] or cooldowns
 
+
+def _main_block(
+    picks: _Picks, request: Request, limit: int, reserved: Exercise | None, rng: random.Random
+) -> None:
+    """At most 6 exercises of the kinds asked for, in turn, within `limit` seconds."""
     stretch_only = request.kinds == frozenset({Kind.STRETCH})
     by_kind = {
-        kind: iter(shuffled([e for e in allowed.main if e.kind is kind and e is not reserved], rng))
+        kind: iter(
+            shuffled([e for e in picks.allowed.main if e.kind is kind and e is not reserved], rng)
+        )
         for kind in sorted(request.kinds, key=lambda k: k.value)
     }
     counts = dict.fromkeys(by_kind, 0)
@@ -227,7 +257,7 @@ def _select(allowed: Pools, request: Request, budget: int, rng: random.Random) -
         kind = min((k for k in by_kind if k not in stuck), key=lambda k: (counts[k], k.value))
         added = False
         for exercise in by_kind[kind]:  # an exercise that does not fit is not tried again
-            if take(exercise, "main", main_reason(exercise, stretch_only), budget - reserve):
+            if picks.take(exercise, "main", main_reason(exercise, stretch_only), limit):
                 added = True
                 break
         if added:
@@ -236,14 +266,6 @@ def _select(allowed: Pools, request: Request, budget: int, rng: random.Random) -
             stuck.add(kind)
             if any(counts[kind] < counts[other] for other in by_kind if other is not kind):
                 break  # the lagging kind is out: stop rather than unbalance the block
-
-    if reserved is not None:
-        take(reserved, "cool-down", "a calm stretch to finish", budget)
-    for exercise in cooldowns[1:COOL_DOWN_MOST]:
-        if spent >= budget * FILL_TARGET:
-            break
-        take(exercise, "cool-down", "another calm stretch to finish", budget)
-    return chosen
 
 
 def _upright_warm_up(chosen: list[Choice], allowed: Pools, budget: int) -> list[Choice]:

@@ -63,68 +63,78 @@ def review(
         return Review(None, (f"a new routine: {changed}",))
     # Left out today only (a clinical rule) is not a reason to change the routine.
     allowed = pools(catalogue, request._replace(excluded={}))
-    by_id = catalogue.by_id()
-    available = {exercise.id for exercise in allowed.region}
     # Never in: what is dropped, and what progression would swap out again at once.
     avoid = {exercise_id for exercise_id, _ in saved.entries} | set(dropped) | set(swap)
-    changes: list[str] = []
-    kept: list[tuple[str, Phase]] = []
+    rework = _Rework(allowed, catalogue.by_id(), avoid)
     for exercise_id, phase in saved.entries:
-        exercise = by_id.get(exercise_id)
-        if exercise_id in dropped:
-            why = "you dropped it"
-        elif exercise is None or exercise_id not in available:
-            why = "it no longer fits your level and equipment (or left the catalogue)"
-        elif exercise_id in swap:
-            why = swap[exercise_id]
+        why = rework.leaves_because(exercise_id, dropped, swap)
+        if why is None:
+            rework.kept.append((exercise_id, phase))
         else:
-            kept.append((exercise_id, phase))
-            continue
+            rework.replace(exercise_id, phase, why, easier_first=exercise_id in swap)
+    refreshed = now - saved.refreshed_at >= REFRESH_AFTER and _refresh(rework, saved, now)
+    had_main = any(phase == "main" for _, phase in saved.entries)
+    if had_main and not any(phase == "main" for _, phase in rework.kept):
+        return Review(None, (*rework.changes, "a new routine: none of its main exercises is left"))
+    return Review(tuple(rework.kept), tuple(rework.changes), refreshed)
+
+
+class _Rework:
+    """The saved routine as it is being changed: the entries kept so far, the exercises
+    that may not come in, and the reason for each change; what is allowed now."""
+
+    __slots__ = ("allowed", "by_id", "available", "avoid", "kept", "changes")
+
+    def __init__(self, allowed: Pools, by_id: Mapping[str, Exercise], avoid: set[str]) -> None:
+        self.allowed, self.by_id, self.avoid = allowed, by_id, avoid
+        self.available = {exercise.id for exercise in allowed.region}
+        self.kept: list[tuple[str, Phase]] = []
+        self.changes: list[str] = []
+
+    def leaves_because(
+        self, exercise_id: str, dropped: Mapping[str, object], swap: Mapping[str, str]
+    ) -> str | None:
+        """Why the exercise leaves the routine, or None: it stays."""
+        if exercise_id in dropped:
+            return "you dropped it"
+        if exercise_id not in self.by_id or exercise_id not in self.available:
+            return "it no longer fits your level and equipment (or left the catalogue)"
+        return swap.get(exercise_id)
+
+    def replace(self, exercise_id: str, phase: Phase, why: str, *, easier_first: bool) -> None:
+        """One like it takes the exercise's place, or else it just leaves; either is said."""
+        exercise = self.by_id.get(exercise_id)
         name = exercise.name if exercise is not None else exercise_id
         stand_in = (
-            like(exercise, allowed, avoid, easier_first=exercise_id in swap)
+            like(exercise, self.allowed, self.avoid, easier_first=easier_first)
             if exercise is not None
             else None
         )
         if stand_in is None:
-            changes.append(
+            self.changes.append(
                 f"{name} leaves your routine: {why}; nothing like it is left to take its place"
             )
-            continue
-        kept.append((stand_in.id, phase))
-        avoid.add(stand_in.id)
-        changes.append(f"{stand_in.name} takes the place of {name} in your routine: {why}")
-    refreshed = False
-    if now - saved.refreshed_at >= REFRESH_AFTER:
-        refreshed = _refresh(kept, saved, allowed, by_id, avoid, changes, now)
-    had_main = any(phase == "main" for _, phase in saved.entries)
-    if had_main and not any(phase == "main" for _, phase in kept):
-        return Review(None, (*changes, "a new routine: none of its main exercises is left"))
-    return Review(tuple(kept), tuple(changes), refreshed)
+            return
+        self.kept.append((stand_in.id, phase))
+        self.avoid.add(stand_in.id)
+        self.changes.append(f"{stand_in.name} takes the place of {name} in your routine: {why}")
 
 
-def _refresh(
-    entries: list[tuple[str, Phase]],
-    saved: Routine,
-    allowed: Pools,
-    by_id: Mapping[str, Exercise],
-    avoid: set[str],
-    changes: list[str],
-    now: datetime,
-) -> bool:
+def _refresh(rework: _Rework, saved: Routine, now: datetime) -> bool:
     """Every 4 weeks one main exercise makes way for one like it, in turn."""
+    entries = rework.kept
     mains = [index for index, (_, phase) in enumerate(entries) if phase == "main"]
     if not mains:
         return False
     turn = (now - saved.started_at) // REFRESH_AFTER
     index = mains[int(turn) % len(mains)]
-    exercise = by_id[entries[index][0]]
-    fresh = like(exercise, allowed, avoid)
+    exercise = rework.by_id[entries[index][0]]
+    fresh = like(exercise, rework.allowed, rework.avoid)
     if fresh is None:
         return False
     entries[index] = (fresh.id, "main")
-    avoid.add(fresh.id)
-    changes.append(
+    rework.avoid.add(fresh.id)
+    rework.changes.append(
         f"{fresh.name} takes the place of {exercise.name} in your routine: "
         "4 weeks with the same exercises"
     )

@@ -104,20 +104,17 @@ def _where(exercise: Exercise) -> str:
     }[exercise.source_mark]
 
 
-def exercise_panel(
-    exercise: Exercise, names: dict[str, str], *, figure: bool = False
-) -> RenderableType:
-    """One exercise in full. Cautions come right after the dose, never buried.
+_MISSING = "TODO: to write from a reputable source"
 
-    With `figure`, the starting position drawn too (its words are always there)."""
-    from rich.panel import Panel
 
-    todo = set(exercise.todos)
-    missing = "TODO: to write from a reputable source"
+def _written(exercise: Exercise, field: str, values: Sequence[str]) -> Sequence[str]:
+    """A field's text, or the TODO a draft still has in its place."""
+    return [_MISSING] if field in exercise.todos else values
 
-    def text_or_todo(field: str, values: Sequence[str]) -> Sequence[str]:
-        return [missing] if field in todo else values
 
+def _facts(exercise: Exercise) -> Grid:
+    """The short facts, a label and a value a line: id, where from, region, level, dose..."""
+    todo = exercise.todos
     rows = [("id", exercise.id), ("from", _where(exercise))]
     if exercise.aliases:
         rows.append(("also called", ", ".join(exercise.aliases)))
@@ -125,11 +122,11 @@ def exercise_panel(
         ("for", f"{' and '.join(r.value for r in exercise.regions)} back · {exercise.kind.value}"),
         ("level", exercise.level.value),
         ("position", exercise.position.words),
-        ("equipment", missing if "equipment" in todo else
+        ("equipment", _MISSING if "equipment" in todo else
          ", ".join(e.value for e in exercise.equipment) or "none"),
-        ("dose", missing if "dose" in todo else dose_detail(exercise.dose)),
+        ("dose", _MISSING if "dose" in todo else dose_detail(exercise.dose)),
     ]  # fmt: skip
-    facts = Grid(
+    return Grid(
         Layout(
             ["", ""],
             [[((label, "bold"),), ((value, ""),)] for label, value in rows],
@@ -138,64 +135,74 @@ def exercise_panel(
         )
     )
 
-    def variant(ids: Sequence[str]) -> str:
+
+def _draft_notice(exercise: Exercise) -> list[RenderableType]:
+    if exercise.reviewed:
+        return []
+    still = ", ".join(exercise.todos) or "nothing"
+    return [
+        Text(
+            f"DRAFT, not reviewed: never planned. Still TODO: {still}. "
+            f"backcoach edit {exercise.id}",
+            style="bold yellow",
+        ),
+        Text(""),
+    ]
+
+
+def _cautions(exercise: Exercise) -> RenderableType:
+    from rich.panel import Panel
+
+    return Panel(
+        bullets(_written(exercise, "cautions", exercise.cautions), "!"),
+        title="Cautions: when not to do it, when to stop",
+        title_align="left",
+        border_style="yellow",
+    )
+
+
+def _mistakes(exercise: Exercise) -> list[RenderableType]:
+    if not exercise.mistakes:
+        return []
+    return [Text(""), Text("Common mistakes", style="bold underline"), bullets(exercise.mistakes)]
+
+
+def _variants(exercise: Exercise, names: dict[str, str]) -> list[RenderableType]:
+    """The easier and harder exercises, each by name and id."""
+
+    def named(ids: Sequence[str]) -> str:
         return one_line(", ".join(f"{names.get(i, i)} ({i})" for i in ids))
 
-    parts: list[RenderableType] = []
-    if not exercise.reviewed:
-        still = ", ".join(exercise.todos) or "nothing"
-        parts += [
-            Text(
-                f"DRAFT, not reviewed: never planned. Still TODO: {still}. "
-                f"backcoach edit {exercise.id}",
-                style="bold yellow",
-            ),
-            Text(""),
-        ]
-    parts += [
-        Text(clean(text_or_todo("purpose", [exercise.purpose])[0]), style="italic"),
+    if not (exercise.easier or exercise.harder):
+        return []
+    parts: list[RenderableType] = [Text("")]
+    if exercise.easier:
+        parts.append(Text.assemble(("Easier: ", "bold"), named(exercise.easier)))
+    if exercise.harder:
+        parts.append(Text.assemble(("Harder: ", "bold"), named(exercise.harder)))
+    return parts
+
+
+def _leg_question(exercise: Exercise) -> list[RenderableType]:
+    if not (exercise.extension or exercise.nerve_tension):
+        return []
+    return [
         Text(""),
-        facts,
-        Text(""),
-        Panel(
-            bullets(text_or_todo("cautions", exercise.cautions), "!"),
-            title="Cautions: when not to do it, when to stop",
-            title_align="left",
-            border_style="yellow",
+        Text(
+            "After this one backcoach asks whether leg symptoms moved further down the leg.",
+            style="dim",
         ),
-        Text("How to do it", style="bold underline"),
-        *_figure(exercise, figure),
-        numbered(text_or_todo("steps", exercise.steps)),
-        Text(""),
-        Text("Cues", style="bold underline"),
-        bullets(text_or_todo("cues", exercise.cues)),
     ]
-    if exercise.mistakes:
-        parts += [
-            Text(""),
-            Text("Common mistakes", style="bold underline"),
-            bullets(exercise.mistakes),
-        ]
-    if exercise.easier or exercise.harder:
-        parts.append(Text(""))
-        if exercise.easier:
-            parts.append(Text.assemble(("Easier: ", "bold"), variant(exercise.easier)))
-        if exercise.harder:
-            parts.append(Text.assemble(("Harder: ", "bold"), variant(exercise.harder)))
-    if exercise.extension or exercise.nerve_tension:
-        parts += [
-            Text(""),
-            Text(
-                "After this one backcoach asks whether leg symptoms moved further down the leg.",
-                style="dim",
-            ),
-        ]
-    parts += [
+
+
+def _sources(exercise: Exercise) -> list[RenderableType]:
+    """The sources, then the open data an imported exercise came from, with its licence."""
+    parts: list[RenderableType] = [
         Text(""),
         Text("Sources", style="bold underline"),
         bullets(
-            [missing]
-            if "sources" in todo
+            [_MISSING]
+            if "sources" in exercise.todos
             else [
                 f"{source.title}" + (f" — {source.url}" if source.url else "")
                 for source in exercise.sources
@@ -206,29 +213,76 @@ def exercise_panel(
         origin = exercise.origin
         credit = f"Imported from {origin.dataset} (record {origin.record}), {origin.licence}"
         parts.append(Text(credit + (f" — {origin.url}" if origin.url else ""), style="dim"))
-    if exercise.evidence == "low":
-        parts += [
-            Text(""),
-            Text(
-                "Evidence: low. These sources are not a guideline, a professional body, a "
-                "study or a recognised clinician's book; ask a physiotherapist whether it "
-                "suits you.",
-                style="yellow",
-            ),
-        ]
+    return parts
+
+
+def _low_evidence(exercise: Exercise) -> list[RenderableType]:
+    if exercise.evidence != "low":
+        return []
+    return [
+        Text(""),
+        Text(
+            "Evidence: low. These sources are not a guideline, a professional body, a "
+            "study or a recognised clinician's book; ask a physiotherapist whether it "
+            "suits you.",
+            style="yellow",
+        ),
+    ]
+
+
+def exercise_panel(
+    exercise: Exercise, names: dict[str, str], *, figure: bool = False
+) -> RenderableType:
+    """One exercise in full. Cautions come right after the dose, never buried.
+
+    With `figure`, the starting position drawn too (its words are always there)."""
+    from rich.panel import Panel
+
+    parts: list[RenderableType] = [
+        *_draft_notice(exercise),
+        Text(clean(_written(exercise, "purpose", [exercise.purpose])[0]), style="italic"),
+        Text(""),
+        _facts(exercise),
+        Text(""),
+        _cautions(exercise),
+        Text("How to do it", style="bold underline"),
+        *_figure(exercise, figure),
+        numbered(_written(exercise, "steps", exercise.steps)),
+        Text(""),
+        Text("Cues", style="bold underline"),
+        bullets(_written(exercise, "cues", exercise.cues)),
+        *_mistakes(exercise),
+        *_variants(exercise, names),
+        *_leg_question(exercise),
+        *_sources(exercise),
+        *_low_evidence(exercise),
+    ]
     return Panel(
         Group(*parts), title=Text(one_line(exercise.name), style="bold"), title_align="left"
     )
 
 
 def plan_view(plan: Plan) -> RenderableType:
+    """A plan: what it is for, a row per exercise, the total, its notes, how to have it again."""
+    parts: list[RenderableType] = [_plan_header(plan), _step_table(plan), _plan_total(plan)]
+    for note in plan.notes:
+        parts.append(Text(f"Note: {one_line(note)}", style="yellow"))
+    parts.append(_plan_again(plan))
+    return Group(*parts)
+
+
+def _plan_header(plan: Plan) -> Text:
     focus = focus_words(plan.regions, plan.kinds)
-    header = Text.assemble(
+    return Text.assemble(
         ("Plan: ", "bold"),
         f"desk break · {plan.minutes} min" if plan.snack else
         f"{focus} · {plan.minutes} min · {plan.level.value}",
         (" · your routine", "dim") if plan.routine else (f" · seed {plan.seed}", "dim"),
     )  # fmt: skip
+
+
+def _step_table(plan: Plan) -> Grid:
+    """The steps: a row each if it fits, the reason under the name if not, else a block each."""
     wide: list[list[Cell]] = []
     stacked: list[list[Cell]] = []
     blocks: list[list[Cell]] = []
@@ -257,7 +311,7 @@ def plan_view(plan: Plan) -> RenderableType:
             [((f"{number}. {marked(step.name, step.source)}", "bold"),
               (f"{step.phase} · {dose} · {time}", ""), (step.reason, "dim"))]
         )  # fmt: skip
-    table = Grid(
+    return Grid(
         Layout(["#", "phase", "exercise", "dose", "time", "why"], wide, right=frozenset({0, 4})),
         Layout(
             ["#", "phase", "exercise / why", "dose", "time"],
@@ -267,33 +321,31 @@ def plan_view(plan: Plan) -> RenderableType:
         ),
         Layout(["exercise"], blocks, flexible={0: 1}, spaced=True),
     )
-    total = Text.assemble(
+
+
+def _plan_total(plan: Plan) -> Text:
+    return Text.assemble(
         ("Total: ", "bold"),
         f"{minutes_text(plan.total_seconds)} of {plan.minutes} min",
         (" (includes getting ready, switching sides and rests)", "dim"),
     )
-    parts: list[RenderableType] = [header, table, total]
-    for note in plan.notes:
-        parts.append(Text(f"Note: {one_line(note)}", style="yellow"))
+
+
+def _plan_again(plan: Plan) -> Text:
+    """How to have this plan again: the routine, or the seed that makes it."""
     if plan.routine:
-        parts.append(
-            Text(
-                "Your routine: the same exercises each session, doses that progress. "
-                "backcoach routine shows it; --new makes a new one.",
-                style="dim",
-            )
+        return Text(
+            "Your routine: the same exercises each session, doses that progress. "
+            "backcoach routine shows it; --new makes a new one.",
+            style="dim",
         )
-    else:
-        parts.append(
-            Text(
-                f"Same break again: backcoach snack --seed {plan.seed}"
-                if plan.snack
-                else f"Same plan again: --seed {plan.seed}{' --flare-up' if plan.flare_up else ''}"
-                " (the same exercises; doses follow your progress since)",
-                style="dim",
-            )
-        )
-    return Group(*parts)
+    return Text(
+        f"Same break again: backcoach snack --seed {plan.seed}"
+        if plan.snack
+        else f"Same plan again: --seed {plan.seed}{' --flare-up' if plan.flare_up else ''}"
+        " (the same exercises; doses follow your progress since)",
+        style="dim",
+    )
 
 
 def import_summary(

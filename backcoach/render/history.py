@@ -110,18 +110,34 @@ def _minutes(minutes: float) -> str:
 
 
 def stats_view(stats: Stats, width: int) -> RenderableType:
-    parts: list[RenderableType] = []
+    """`stats`: the streak, the last 8 weeks, pain and its chart, desk breaks, what is skipped."""
     if not stats.sessions:
         return Text("No sessions yet. Start one with: backcoach start")
-    parts.append(
-        Text.assemble(
-            ("Streak: ", "bold"),
-            f"{stats.current_streak} day(s) now, longest {stats.longest_streak}",
-            ("  ·  ", "dim"),
-            ("Sessions: ", "bold"),
-            f"{stats.sessions} ({stats.completed} complete)",
-        )
+    parts: list[RenderableType] = [
+        _streak_line(stats),
+        Text(""),
+        Text("Last 8 weeks", style="bold"),
+        _week_table(stats),
+        Text(""),
+        *_pain_parts(stats, width),
+        *_desk_breaks(stats),
+        *_most_skipped(stats),
+    ]
+    return Group(*parts)
+
+
+def _streak_line(stats: Stats) -> Text:
+    return Text.assemble(
+        ("Streak: ", "bold"),
+        f"{stats.current_streak} day(s) now, longest {stats.longest_streak}",
+        ("  ·  ", "dim"),
+        ("Sessions: ", "bold"),
+        f"{stats.sessions} ({stats.completed} complete)",
     )
+
+
+def _week_table(stats: Stats) -> Grid:
+    """Each week's sessions and minutes, with a bar."""
     # A full bar is at least a usual session (10 min): a week of a few seconds is not full.
     most = max(10.0, *(week.minutes for week in stats.weeks))
     rows: list[list[Cell]] = [
@@ -133,46 +149,49 @@ def stats_view(stats: Stats, width: int) -> RenderableType:
         ]
         for week in stats.weeks
     ]
-    parts += [
-        Text(""),
-        Text("Last 8 weeks", style="bold"),
-        Grid(Layout(["week of", "sessions", "minutes", ""], rows, right=frozenset({1, 2}))),
-        Text(""),
-    ]
+    return Grid(Layout(["week of", "sessions", "minutes", ""], rows, right=frozenset({1, 2})))
+
+
+def _pain_parts(stats: Stats, width: int) -> list[RenderableType]:
+    """The average pain before and after, and the chart once there are two sessions to draw."""
 
     def average(value: float | None) -> str:
         return "–" if value is None else f"{value:.1f}"
 
-    parts.append(
-        Text.assemble(
-            ("Average pain: ", "bold"),
-            f"{average(stats.pain_before_average)} before, "
-            f"{average(stats.pain_after_average)} after",
-            " (0-10)",
-        )
+    averages = Text.assemble(
+        ("Average pain: ", "bold"),
+        f"{average(stats.pain_before_average)} before, {average(stats.pain_after_average)} after",
+        " (0-10)",
     )
     if len(stats.pain) >= 2:
-        parts += [Text(""), pain_chart(stats.pain, width)]
-    else:
-        parts.append(
-            Text("A pain chart appears once two sessions have pain before and after.", style="dim")
-        )
-    if stats.desk_breaks:
-        parts.append(Text(""))
-        parts.append(Text("Desk breaks (backcoach snack) against reminders:", style="bold"))
-        parts.append(
-            bullets(
-                f"{day:%a %d %b}: {taken} break(s), {given} reminder(s)"
-                for day, taken, given in stats.desk_breaks
-            )
-        )
-    if stats.most_skipped:
-        parts.append(Text(""))
-        parts.append(Text("Most often skipped or stopped:", style="bold"))
-        parts.append(
-            bullets(f"{one_line(name)} ({count}×)" for _, name, count in stats.most_skipped)
-        )
-    return Group(*parts)
+        return [averages, Text(""), pain_chart(stats.pain, width)]
+    return [
+        averages,
+        Text("A pain chart appears once two sessions have pain before and after.", style="dim"),
+    ]
+
+
+def _desk_breaks(stats: Stats) -> list[RenderableType]:
+    if not stats.desk_breaks:
+        return []
+    return [
+        Text(""),
+        Text("Desk breaks (backcoach snack) against reminders:", style="bold"),
+        bullets(
+            f"{day:%a %d %b}: {taken} break(s), {given} reminder(s)"
+            for day, taken, given in stats.desk_breaks
+        ),
+    ]
+
+
+def _most_skipped(stats: Stats) -> list[RenderableType]:
+    if not stats.most_skipped:
+        return []
+    return [
+        Text(""),
+        Text("Most often skipped or stopped:", style="bold"),
+        bullets(f"{one_line(name)} ({count}×)" for _, name, count in stats.most_skipped),
+    ]
 
 
 # --- the end of a session -------------------------------------------------------

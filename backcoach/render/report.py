@@ -141,83 +141,105 @@ def _red_flag_answers(overview: Overview) -> list[tuple[date, str, str]]:
 
 
 def markdown(overview: Overview, stats: Stats, generated: date, credits: Sequence[str] = ()) -> str:
+    """The report as Markdown: a heading, then each section's table or list."""
     lines = [
         "# backcoach summary",
         "",
         f"Period: {_period(overview)} · generated {generated.isoformat()}",
         "",
         f"_{NOT_A_DIAGNOSIS} This summary is what the person recorded in backcoach._",
-        "",
-        "## Adherence",
-        "",
+    ]
+    for title, body in _markdown_sections(overview, stats, credits):
+        lines += ["", f"## {title}", "", *body]
+    return "\n".join(lines) + "\n"
+
+
+def _md_table(columns: Sequence[str], rows: list[str]) -> list[str]:
+    return [f"| {' | '.join(columns)} |", f"|{' --- |' * len(columns)}", *rows]
+
+
+def _md_table_or(columns: Sequence[str], rows: list[str], empty: str) -> list[str]:
+    """A table of the rows, or a line that says there are none."""
+    return _md_table(columns, rows) if rows else [empty]
+
+
+def _or(lines: list[str], empty: str) -> list[str]:
+    """The lines, or one that says there are none."""
+    return lines or [empty]
+
+
+def _markdown_sections(
+    overview: Overview, stats: Stats, credits: Sequence[str]
+) -> list[tuple[str, list[str]]]:
+    """Each section's title and lines, in the report's order."""
+    return [
+        ("Adherence", _md_adherence(stats)),
+        ("Pain (0-10)", _md_pain(stats)),
+        ("Exercises and doses", _md_exercises(overview, credits)),
+        ("Dose changes (newest first)", _or(
+            [f"- {c.at.astimezone().date().isoformat()}: {md(c.name)} ({md(c.id)}), {md(c.reason)}"
+             for c in overview.dose_changes],
+            "None yet: doses are the catalogue's.",
+        )),
+        ("Desk breaks against reminders (last 7 days)", _md_table_or(
+            ("day", "breaks taken", "reminders"),
+            [f"| {d.isoformat()} | {t} | {g} |" for d, t, g in stats.desk_breaks],
+            "None.",
+        )),
+        ("Skipped or stopped most often", _or(
+            [f"- {md(name)} ({md(i)}): {n} time(s)" for i, name, n in stats.most_skipped],
+            "Nothing skipped.",
+        )),
+        ("Stopped because leg symptoms spread", _or(
+            [f"- {md(name)} ({md(ident)}): {times} time(s)"
+             for ident, name, times in stats.stopped_for_symptoms],
+            "None.",
+        )),
+        ("See-a-clinician items (asked once per episode)", _or(
+            [f"- {md(line)}" for line in _clinician_lines(overview)], "Not asked yet."
+        )),
+        ("Red-flag screen", _or(
+            [f"- {day.isoformat()} ({md(tier)}): {md(text)}"
+             for day, tier, text in _red_flag_answers(overview)],
+            "No red flags reported at any session.",
+        )),
+    ]  # fmt: skip
+
+
+def _md_adherence(stats: Stats) -> list[str]:
+    return [
         f"- Sessions: {stats.sessions}, of which completed: {stats.completed}",
         f"- Current streak: {stats.current_streak} day(s); longest: {stats.longest_streak} day(s)",
         "",
-        "| week of | sessions | minutes |",
-        "| --- | --- | --- |",
+        *_md_table(
+            ("week of", "sessions", "minutes"),
+            [f"| {w.start.isoformat()} | {w.sessions} | {w.minutes:.0f} |" for w in stats.weeks],
+        ),
     ]
-    lines += [f"| {w.start.isoformat()} | {w.sessions} | {w.minutes:.0f} |" for w in stats.weeks]
-    lines += [
-        "",
-        "## Pain (0-10)",
-        "",
+
+
+def _md_pain(stats: Stats) -> list[str]:
+    return [
         f"- Average before a session: {_pain(stats.pain_before_average)}",
         f"- Average after a session: {_pain(stats.pain_after_average)}",
         "",
+        *_md_table_or(
+            ("date", "before", "after"),
+            [f"| {p.day.isoformat()} | {p.before} | {p.after} |" for p in stats.pain],
+            "No session has both scores yet.",
+        ),
     ]
-    if stats.pain:
-        lines += ["| date | before | after |", "| --- | --- | --- |"]
-        lines += [f"| {p.day.isoformat()} | {p.before} | {p.after} |" for p in stats.pain]
-    else:
-        lines.append("No session has both scores yet.")
-    lines += ["", "## Exercises and doses", ""]
-    rows = _exercise_rows(overview)
-    if rows:
-        lines += ["| exercise | done in full / attempted | latest dose |", "| --- | --- | --- |"]
-        lines += [
-            f"| {md(row.name)} ({md(row.id)}) | {row.done} / {row.tried} | {md(row.latest_dose)} |"
-            for row in rows
-        ]
-    else:
-        lines.append("None yet.")
-    lines += [f"\n{md(_credit_words(credits))}"] if credits else []
-    lines += ["", "## Dose changes (newest first)", ""]
-    if overview.dose_changes:
-        lines += [
-            f"- {c.at.astimezone().date().isoformat()}: {md(c.name)} ({md(c.id)}), {md(c.reason)}"
-            for c in overview.dose_changes
-        ]
-    else:
-        lines.append("None yet: doses are the catalogue's.")
-    lines += ["", "## Desk breaks against reminders (last 7 days)", ""]
-    if stats.desk_breaks:
-        lines += ["| day | breaks taken | reminders |", "| --- | --- | --- |"]
-        lines += [f"| {d.isoformat()} | {t} | {g} |" for d, t, g in stats.desk_breaks]
-    else:
-        lines.append("None.")
-    lines += ["", "## Skipped or stopped most often", ""]
-    if stats.most_skipped:
-        lines += [f"- {md(name)} ({md(i)}): {n} time(s)" for i, name, n in stats.most_skipped]
-    else:
-        lines.append("Nothing skipped.")
-    lines += ["", "## Stopped because leg symptoms spread", ""]
-    if stats.stopped_for_symptoms:
-        lines += [
-            f"- {md(name)} ({md(ident)}): {times} time(s)"
-            for ident, name, times in stats.stopped_for_symptoms
-        ]
-    else:
-        lines.append("None.")
-    lines += ["", "## See-a-clinician items (asked once per episode)", ""]
-    checks = _clinician_lines(overview)
-    lines += [f"- {md(line)}" for line in checks] if checks else ["Not asked yet."]
-    lines += ["", "## Red-flag screen", ""]
-    answers = _red_flag_answers(overview)
-    if answers:
-        lines += [f"- {day.isoformat()} ({md(tier)}): {md(text)}" for day, tier, text in answers]
-    else:
-        lines.append("No red flags reported at any session.")
-    return "\n".join(lines) + "\n"
+
+
+def _md_exercises(overview: Overview, credits: Sequence[str]) -> list[str]:
+    """Each exercise reached, and the open data some came from."""
+    rows = [
+        f"| {md(row.name)} ({md(row.id)}) | {row.done} / {row.tried} | {md(row.latest_dose)} |"
+        for row in _exercise_rows(overview)
+    ]
+    columns = ("exercise", "done in full / attempted", "latest dose")
+    lines = _md_table_or(columns, rows, "None yet.")
+    return lines + ([f"\n{md(_credit_words(credits))}"] if credits else [])
 
 
 def pain_svg(stats: Stats, width: int = 640, height: int = 240) -> str:
@@ -291,52 +313,73 @@ def html(
 ) -> str:
     """The report as one HTML file; each exercise with its starting position drawn
     (figures.py: the same figure `show` prints), its words as the text alternative."""
-    from backcoach.render.figures import svg
+    sections = _html_sections(overview, stats, positions or {}, credits)
+    body = "".join(f"<h2>{title}</h2>\n{content}\n" for title, content in sections)
+    return f"""<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>backcoach summary</title><style>{_CSS}</style></head>
+<body>
+<h1>backcoach summary</h1>
+<p>Period: {h(_period(overview))} · generated {generated.isoformat()}</p>
+<p class="note">{h(NOT_A_DIAGNOSIS)} This summary is what the person recorded in backcoach.</p>
+{body}</body>
+</html>
+"""
 
-    e = h
-    positions = positions or {}
+
+def _html_sections(
+    overview: Overview, stats: Stats, positions: Mapping[str, Position], credits: Sequence[str]
+) -> list[tuple[str, str]]:
+    """Each section's title and HTML, in the report's order."""
+    credit = f'<p class="note">{h(_credit_words(credits))}</p>' if credits else ""
+    return [
+        ("Adherence", _html_adherence(stats)),
+        ("Pain (0–10)", _html_pain(stats)),
+        ("Exercises and doses", f"{_html_exercises(overview, positions)}\n{credit}"),
+        ("Dose changes (newest first)", _html_list(
+            [f"{c.at.astimezone().date().isoformat()}: {h(c.name)} (<code>{h(c.id)}</code>), "
+             f"{h(c.reason)}" for c in overview.dose_changes],
+            "None yet: doses are the catalogue's.",
+        )),
+        ("Desk breaks against reminders (last 7 days)", _html_list(
+            [f"{d.isoformat()}: {t} break(s), {g} reminder(s)" for d, t, g in stats.desk_breaks],
+            "None.",
+        )),
+        ("Skipped or stopped most often", _html_list(
+            [f"{h(name)} (<code>{h(i)}</code>): {n} time(s)" for i, name, n in stats.most_skipped],
+            "Nothing skipped.",
+        )),
+        ("Stopped because leg symptoms spread", _html_list(
+            [f"{h(name)} (<code>{h(i)}</code>): {n} time(s)"
+             for i, name, n in stats.stopped_for_symptoms],
+            "None.",
+        )),
+        ("See-a-clinician items (asked once per episode)", _html_list(
+            [h(line) for line in _clinician_lines(overview)], "Not asked yet."
+        )),
+        ("Red-flag screen", _html_list(
+            [f"{day.isoformat()} ({h(tier)}): {h(text)}"
+             for day, tier, text in _red_flag_answers(overview)],
+            "No red flags reported at any session.",
+        )),
+    ]  # fmt: skip
+
+
+def _html_adherence(stats: Stats) -> str:
     weeks = "".join(
         f"<tr><td>{w.start.isoformat()}</td><td>{w.sessions}</td><td>{w.minutes:.0f}</td></tr>"
         for w in stats.weeks
     )
-    rows = _exercise_rows(overview)
-    exercises = (
-        "<table><tr><th>starts</th><th>exercise</th><th>done in full / attempted</th>"
-        "<th>latest dose</th></tr>"
-        + "".join(
-            f"<tr><td>{svg(positions[row.id]) if row.id in positions else ''}</td>"
-            f"<td>{e(row.name)} (<code>{e(row.id)}</code>)</td>"
-            f"<td>{row.done} / {row.tried}</td><td>{e(row.latest_dose)}</td></tr>"
-            for row in rows
-        )
-        + "</table>"
-        if rows
-        else "<p>None yet.</p>"
+    return (
+        f"<p>Sessions: {stats.sessions}, of which completed: {stats.completed}.\n"
+        f"Current streak: {stats.current_streak} day(s); "
+        f"longest: {stats.longest_streak} day(s).</p>\n"
+        f"<table><tr><th>week of</th><th>sessions</th><th>minutes</th></tr>{weeks}</table>"
     )
-    stopped = _html_list(
-        [f"{e(name)} (<code>{e(i)}</code>): {n} time(s)" for i, name, n in
-         stats.stopped_for_symptoms],
-        "None.",
-    )  # fmt: skip
-    changes = _html_list(
-        [f"{c.at.astimezone().date().isoformat()}: {e(c.name)} (<code>{e(c.id)}</code>), "
-         f"{e(c.reason)}" for c in overview.dose_changes],
-        "None yet: doses are the catalogue's.",
-    )  # fmt: skip
-    desk = _html_list(
-        [f"{d.isoformat()}: {t} break(s), {g} reminder(s)" for d, t, g in stats.desk_breaks],
-        "None.",
-    )
-    skipped = _html_list(
-        [f"{e(name)} (<code>{e(i)}</code>): {n} time(s)" for i, name, n in stats.most_skipped],
-        "Nothing skipped.",
-    )
-    flags = _html_list(
-        [f"{day.isoformat()} ({e(tier)}): {e(text)}"
-         for day, tier, text in _red_flag_answers(overview)],
-        "No red flags reported at any session.",
-    )  # fmt: skip
-    clinician = _html_list([e(line) for line in _clinician_lines(overview)], "Not asked yet.")
+
+
+def _html_pain(stats: Stats) -> str:
+    """The average pain before and after, and the chart when there are two sessions to draw."""
     chart = (
         f"<figure>{pain_svg(stats)}<figcaption>Pain 0–10: before each session "
         "(dashed, red) and after "
@@ -344,36 +387,27 @@ def html(
         if len(stats.pain) >= 2
         else "<p>A chart needs at least two sessions with pain recorded before and after.</p>"
     )
-    return f"""<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>backcoach summary</title><style>{_CSS}</style></head>
-<body>
-<h1>backcoach summary</h1>
-<p>Period: {e(_period(overview))} · generated {generated.isoformat()}</p>
-<p class="note">{e(NOT_A_DIAGNOSIS)} This summary is what the person recorded in backcoach.</p>
-<h2>Adherence</h2>
-<p>Sessions: {stats.sessions}, of which completed: {stats.completed}.
-Current streak: {stats.current_streak} day(s); longest: {stats.longest_streak} day(s).</p>
-<table><tr><th>week of</th><th>sessions</th><th>minutes</th></tr>{weeks}</table>
-<h2>Pain (0–10)</h2>
-<p>Average before a session: {_pain(stats.pain_before_average)};
-after: {_pain(stats.pain_after_average)}.</p>
-{chart}
-<h2>Exercises and doses</h2>
-{exercises}
-{f'<p class="note">{e(_credit_words(credits))}</p>' if credits else ""}
-<h2>Dose changes (newest first)</h2>
-{changes}
-<h2>Desk breaks against reminders (last 7 days)</h2>
-{desk}
-<h2>Skipped or stopped most often</h2>
-{skipped}
-<h2>Stopped because leg symptoms spread</h2>
-{stopped}
-<h2>See-a-clinician items (asked once per episode)</h2>
-{clinician}
-<h2>Red-flag screen</h2>
-{flags}
-</body>
-</html>
-"""
+    return (
+        f"<p>Average before a session: {_pain(stats.pain_before_average)};\n"
+        f"after: {_pain(stats.pain_after_average)}.</p>\n{chart}"
+    )
+
+
+def _html_exercises(overview: Overview, positions: Mapping[str, Position]) -> str:
+    """A row per exercise reached, its starting position drawn when it is known."""
+    from backcoach.render.figures import svg
+
+    rows = _exercise_rows(overview)
+    if not rows:
+        return "<p>None yet.</p>"
+    return (
+        "<table><tr><th>starts</th><th>exercise</th><th>done in full / attempted</th>"
+        "<th>latest dose</th></tr>"
+        + "".join(
+            f"<tr><td>{svg(positions[row.id]) if row.id in positions else ''}</td>"
+            f"<td>{h(row.name)} (<code>{h(row.id)}</code>)</td>"
+            f"<td>{row.done} / {row.tried}</td><td>{h(row.latest_dose)}</td></tr>"
+            for row in rows
+        )
+        + "</table>"
+    )

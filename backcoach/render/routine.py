@@ -13,7 +13,7 @@ from backcoach.render.grid import Cell, Grid, Layout
 from backcoach.render.words import one_line
 
 if TYPE_CHECKING:
-    from backcoach.history.routines import DoseChange, RoutineFacts
+    from backcoach.history.routines import DoseChange, Routine, RoutineFacts
     from backcoach.models import Dose, Exercise
 
 # The last few changes of a dose, so that each exercise stays one line.
@@ -65,43 +65,11 @@ def _why(reason: str | None) -> str:
 def routine_view(
     facts: RoutineFacts, focus_words: str, exercises: dict[str, Exercise]
 ) -> RenderableType:
-    routine = facts.routine
-    equipment = ", ".join(e.value for e in routine.equipment) or "no equipment"
-    header = Text.assemble(
-        ("Your routine: ", "bold"),
-        focus_words,
-        (
-            f" · since {day(routine.started_at)} · made for {routine.minutes} min, "
-            f"{routine.level.value}, {equipment}",
-            "dim",
-        ),
-    )
-    wide: list[list[Cell]] = []
-    blocks: list[list[Cell]] = []
-    for number, (exercise_id, phase) in enumerate(routine.entries, start=1):
-        exercise = exercises.get(exercise_id)
-        name = exercise.name if exercise is not None else exercise_id
-        story = facts.stories.get(exercise_id, [])
-        dose = current_dose(story, exercise)
-        dose_words = dose.describe() if dose is not None else "?"
-        line = dose_line(story)
-        wide.append(
-            [((str(number), ""),), ((phase, ""),), ((name, ""),),
-             ((dose_words, ""),), ((line, "dim"),)]
-        )  # fmt: skip
-        blocks.append(
-            [((f"{number}. {name}", "bold"), (f"{phase} · {dose_words}", ""), (line, "dim"))]
-        )
-    table = Grid(
-        Layout(
-            ["#", "phase", "exercise", "dose now", "how the dose changed"],
-            wide,
-            flexible={2: 16, 4: 24},
-            right=frozenset({0}),
-        ),
-        Layout(["exercise"], blocks, flexible={0: 1}, spaced=True),
-    )
-    parts: list[RenderableType] = [header, table]
+    """`routine`: what it is made for, each exercise's dose and its story, the changes."""
+    parts: list[RenderableType] = [
+        _routine_header(facts.routine, focus_words),
+        _entry_table(facts, exercises),
+    ]
     if facts.changes:
         parts.append(Text("Changes to the routine:", style="bold"))
         for moment, reason in facts.changes[-5:]:
@@ -123,3 +91,45 @@ def routine_view(
         )
     )
     return Group(*parts)
+
+
+def _routine_header(routine: Routine, focus_words: str) -> Text:
+    equipment = ", ".join(e.value for e in routine.equipment) or "no equipment"
+    return Text.assemble(
+        ("Your routine: ", "bold"),
+        focus_words,
+        (
+            f" · since {day(routine.started_at)} · made for {routine.minutes} min, "
+            f"{routine.level.value}, {equipment}",
+            "dim",
+        ),
+    )
+
+
+def _entry_table(facts: RoutineFacts, exercises: dict[str, Exercise]) -> Grid:
+    """A row per exercise: its phase, name, dose now and how the dose changed."""
+    wide: list[list[Cell]] = []
+    blocks: list[list[Cell]] = []
+    for number, (exercise_id, phase) in enumerate(facts.routine.entries, start=1):
+        exercise = exercises.get(exercise_id)
+        name = exercise.name if exercise is not None else exercise_id
+        story = facts.stories.get(exercise_id, [])
+        dose = current_dose(story, exercise)
+        dose_words = dose.describe() if dose is not None else "?"
+        line = dose_line(story)
+        wide.append(
+            [((str(number), ""),), ((phase, ""),), ((name, ""),),
+             ((dose_words, ""),), ((line, "dim"),)]
+        )  # fmt: skip
+        blocks.append(
+            [((f"{number}. {name}", "bold"), (f"{phase} · {dose_words}", ""), (line, "dim"))]
+        )
+    return Grid(
+        Layout(
+            ["#", "phase", "exercise", "dose now", "how the dose changed"],
+            wide,
+            flexible={2: 16, 4: 24},
+            right=frozenset({0}),
+        ),
+        Layout(["exercise"], blocks, flexible={0: 1}, spaced=True),
+    )
