@@ -26,6 +26,9 @@ def imported(run: RunCli) -> str:
     return " ".join(plain(result.output).split())  # as one line, whatever the wrapping
 
 
+FLAGS = ("extension", "nerve_tension", "loaded", "loaded_flexion", "end_range")
+
+
 def review(text: str, exercise_id: str) -> str:
     """A person's review of one draft: every TODO written, then reviewed: true."""
     start = text.index(f"  - id: {exercise_id}\n")
@@ -44,6 +47,9 @@ def review(text: str, exercise_id: str) -> str:
             skipping = False
         if skipping:
             continue
+        if key in FLAGS and "TODO" in line:
+            lines.append(f"    {key}: false\n")  # the reviewer's judgement
+            continue
         if key in ("purpose", "cues", "cautions", "dose", "sources", "reviewed"):
             skipping = key in ("cues", "cautions", "sources")
             lines.append(
@@ -53,7 +59,8 @@ def review(text: str, exercise_id: str) -> str:
                     "cues": "    cues: [Move slowly with your breath]\n",
                     "cautions": "    cautions: [Stay in a comfortable range; stop if sharp.]\n",
                     "dose": "    dose: {type: hold, seconds: 15, reps: 3}\n",
-                    "sources": "    sources: [{title: 'My physiotherapist, 2026 handout'}]\n",
+                    "sources": "    sources: [{type: leaflet, title: 'Exercises for your back', "
+                    "publisher: 'My physiotherapist', year: 2026}]\n",
                 }[key]
             )
             continue
