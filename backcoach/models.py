@@ -177,8 +177,6 @@ class RepsDose(_Frozen):
 
 
 Dose = Annotated[HoldDose | RepsDose, Field(discriminator="type")]
-
-
 Url = Annotated[str, Field(pattern=r"^https?://[!-~]+$", max_length=500)]
 
 
@@ -198,13 +196,10 @@ class Source(_Frozen):
 
     @model_validator(mode="after")
     def _complete(self) -> "Source":
-        if self.type == "web":
-            missing = [] if self.url else ["its address (url)"]
-        elif self.type == "leaflet":  # printed, from a clinic or a physiotherapist
-            missing = [] if self.year else ["its year"]
-        else:
-            missing = [] if self.year else ["its year"]
-            missing += [] if self.isbn or self.doi else ["its ISBN or DOI"]
+        missing = ["its address (url)"] if self.type == "web" and not self.url else []
+        missing += ["its year"] if self.type != "web" and not self.year else []
+        if self.type in ("book", "paper") and not (self.isbn or self.doi):
+            missing.append("its ISBN or DOI")  # a leaflet, printed by a clinic, has neither
         if missing:
             raise ValueError(f"a {self.type} source needs {' and '.join(missing)}")
         return self

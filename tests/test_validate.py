@@ -322,6 +322,8 @@ SOURCE = '{title: Test source, publisher: Test publisher, url: "https://example.
          "a book source needs its year and its ISBN or DOI"),
         ("{type: book, title: A book, publisher: A press, year: 2016}", "sources.0",
          "a book source needs its ISBN or DOI"),
+        ("{type: leaflet, title: Back exercises, publisher: My physiotherapist}", "sources.0",
+         "a leaflet source needs its year"),
         ("{type: paper, title: A paper, publisher: A journal, doi: 10.1093/ptj/78.7.754}",
          "sources.0", "a paper source needs its year"),
         ("{type: book, title: A book, publisher: A press, year: 2016, isbn: '12345'}",
