@@ -22,11 +22,77 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 NOT_A_DIAGNOSIS = "backcoach gives self-care support, not a diagnosis."
 CLEARANCE_LASTS = timedelta(weeks=6)
 NONE_WORDS = frozenset({"none", "0", "no", "n"})
 NEW_EPISODE = "new"
+
+# The caution each exclusion flag of an exercise needs ("Cautions every catalogue must
+# carry"): the words one of its cautions must hold, and why. Checked by `validate`.
+FLAG_CAUTIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "extension": (
+        ("stenosis", "spondylolisthesis"),
+        "an extension exercise (extension: true) is left out with spinal stenosis or "
+        "spondylolisthesis: say so",
+    ),
+    "end_range": (
+        ("hypermobil",),
+        "an end-range stretch or twist (end_range: true) is left out with hypermobility: say so",
+    ),
+    "loaded_flexion": (
+        ("osteoporosis",),
+        "loaded bending (loaded_flexion: true) is left out with osteoporosis: say so",
+    ),
+    "nerve_tension": (
+        ("leg",),
+        "after a nerve-tensioning exercise (nerve_tension: true) symptoms spreading down "
+        "the leg are a reason to stop: say so",
+    ),
+}
+
+
+def exercise_problems(exercise: Any) -> list[str]:
+    """What an exercise (models.Exercise) breaks of the rules a checker can check
+    (docs/safety.md says why). A draft's cautions and sources still TODO are not judged."""
+    from backcoach.vocabulary import Equipment, Level, Position
+
+    problems = []
+    if exercise.extension and exercise.warmup:
+        problems.append(
+            "an extension exercise cannot be a warm-up: warm up with direction-neutral "
+            "movement (warmup: false)"
+        )
+    if "cautions" not in exercise.todos:
+        text = [caution.lower() for caution in exercise.cautions]
+        problems += [
+            why
+            for flag, (words, why) in FLAG_CAUTIONS.items()
+            if getattr(exercise, flag) and not all(any(w in c for c in text) for w in words)
+        ]
+    if exercise.loaded_flexion and not exercise.loaded:
+        problems.append("loaded bending (loaded_flexion: true) is loaded: set loaded: true")
+    if exercise.loaded and exercise.level is Level.BEGINNER:
+        problems.append("a loaded exercise cannot be a beginner's (level: intermediate or up)")
+    if exercise.desk and not (
+        exercise.position in (Position.STANDING, Position.SITTING)
+        and exercise.level is Level.BEGINNER
+        and not exercise.loaded
+        and exercise.needs <= {Equipment.CHAIR, Equipment.WALL}
+    ):
+        problems.append(
+            "a desk exercise (desk: true) is a beginner's, standing or sitting, not "
+            "loaded, and needs nothing but a chair or a wall"
+        )
+    sources = exercise.sources
+    if exercise.evidence is None and "sources" not in exercise.todos:
+        if all(source.evidence == "low" for source in sources):
+            problems.append(
+                "every source is of low authority (evidence: low): say so with "
+                "evidence: low on the exercise, which `show` tells the person"
+            )
+    return problems
 
 
 class Tier(StrEnum):

@@ -25,6 +25,7 @@ from pydantic import (  # noqa: E402
     model_validator,
 )
 
+from backcoach.clinical import exercise_problems  # noqa: E402
 from backcoach.vocabulary import Equipment, Kind, Level, Position, Region  # noqa: E402
 
 KEBAB_CASE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -176,11 +177,32 @@ class RepsDose(_Frozen):
 
 
 Dose = Annotated[HoldDose | RepsDose, Field(discriminator="type")]
+Url = Annotated[str, Field(pattern=r"^https?://[!-~]+$", max_length=500)]
 
 
 class Source(_Frozen):
+    """Where the facts and the dose come from. A web page needs its address; a book or a
+    paper its year and its ISBN or DOI; a printed leaflet its year (docs/catalogue.md)."""
+
+    type: Literal["web", "book", "paper", "leaflet"] = "web"
     title: ShortText
-    url: str | None = Field(default=None, pattern=r"^https?://[!-~]+$", max_length=500)
+    publisher: ShortText
+    url: Url | None = None
+    year: Count | None = Field(default=None, ge=1800, le=2100)
+    isbn: str | None = Field(default=None, pattern=r"^(97[89]-?)?(\d-?){9}[\dX]$")
+    doi: str | None = Field(default=None, pattern=r"^10\.\d{4,9}/[!-~]+$", max_length=200)
+    # A source of low authority (a vendor's page, a Q&A article, a summary): CLINICAL.md.
+    evidence: Literal["low"] | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Source":
+        missing = ["its address (url)"] if self.type == "web" and not self.url else []
+        missing += ["its year"] if self.type != "web" and not self.year else []
+        if self.type in ("book", "paper") and not (self.isbn or self.doi):
+            missing.append("its ISBN or DOI")  # a leaflet, printed by a clinic, has neither
+        if missing:
+            raise ValueError(f"a {self.type} source needs {' and '.join(missing)}")
+        return self
 
 
 class Origin(_Frozen):
@@ -190,7 +212,7 @@ class Origin(_Frozen):
     record: ShortText
     licence: ShortText
     author: ShortText | None = None
-    url: str | None = Field(default=None, pattern=r"^https?://[!-~]+$", max_length=500)
+    url: Url | None = None
 
 
 # A field still to be written by a person: "TODO ..." (a draft from `backcoach import`).
@@ -213,9 +235,13 @@ class Exercise(_Frozen):
     cautions: tuple[LongText, ...] = Field(min_length=1, max_length=MAX_ITEMS)
     dose: Dose
     warmup: Flag = False
-    extension: Flag = False
-    nerve_tension: Flag = False
-    loaded: Flag = False
+    # What keeps an exercise out of a plan (CLINICAL.md, "Conditions that change the
+    # plan"): required, so that every catalogue says each one (docs/catalogue.md).
+    extension: Flag
+    nerve_tension: Flag
+    loaded: Flag
+    loaded_flexion: Flag
+    end_range: Flag
     # Fit for a break at the desk (`backcoach snack`): upright, gentle, a chair or a wall.
     desk: Flag = False
     evidence: Literal["low"] | None = None
@@ -247,29 +273,9 @@ class Exercise(_Frozen):
 
     @model_validator(mode="after")
     def _clinical_rules(self) -> "Exercise":
-        """The rules of CLINICAL.md a checker can check (docs/safety.md says why)."""
-        if self.extension and self.warmup:
-            raise ValueError(
-                "an extension exercise cannot be a warm-up: warm up with direction-neutral "
-                "movement (warmup: false)"
-            )
-        if self.extension and not any("stenosis" in c.lower() for c in self.cautions):
-            raise ValueError(
-                "an extension exercise must carry a caution about spinal stenosis "
-                "(and spondylolisthesis)"
-            )
-        if self.loaded and self.level is Level.BEGINNER:
-            raise ValueError("a loaded exercise cannot be a beginner's (level: intermediate or up)")
-        if self.desk and not (
-            self.position in (Position.STANDING, Position.SITTING)
-            and self.level is Level.BEGINNER
-            and not self.loaded
-            and self.needs <= {Equipment.CHAIR, Equipment.WALL}
-        ):
-            raise ValueError(
-                "a desk exercise (desk: true) is a beginner's, standing or sitting, not "
-                "loaded, and needs nothing but a chair or a wall"
-            )
+        """The rules of CLINICAL.md a checker can check (clinical.exercise_problems)."""
+        if problems := exercise_problems(self):
+            raise ValueError("; ".join(problems))
         return self
 
     @property
@@ -295,14 +301,9 @@ class Exercise(_Frozen):
 
     @classmethod
     def trusted(cls, data: dict[str, Any]) -> "Exercise":
-        """An exercise from JSON this program validated and wrote itself (the cache), as is.
-
-        Building Exercise's validator costs more, on first use, than the rest of
-        `show` or `plan` together; the cache's rows were validated when it was
-        written, and it is keyed by the code that defines these models. So the
-        fields are converted to what validation would give, and not checked again.
-        (tests/test_library.py compares the two for every bundled exercise.)
-        """
+        """An exercise from JSON this program validated and wrote itself (the cache), as is:
+        converted to what validation would give, not checked again (building the validator
+        costs more than `show` itself; tests/test_library.py compares the two)."""
         values = dict(data)
         for name in _TEXT_TUPLES:
             values[name] = tuple(data[name])

@@ -26,6 +26,9 @@ def imported(run: RunCli) -> str:
     return " ".join(plain(result.output).split())  # as one line, whatever the wrapping
 
 
+FLAGS = ("extension", "nerve_tension", "loaded", "loaded_flexion", "end_range")
+
+
 def review(text: str, exercise_id: str) -> str:
     """A person's review of one draft: every TODO written, then reviewed: true."""
     start = text.index(f"  - id: {exercise_id}\n")
@@ -44,6 +47,9 @@ def review(text: str, exercise_id: str) -> str:
             skipping = False
         if skipping:
             continue
+        if key in FLAGS and "TODO" in line:
+            lines.append(f"    {key}: false\n")  # the reviewer's judgement
+            continue
         if key in ("purpose", "cues", "cautions", "dose", "sources", "reviewed"):
             skipping = key in ("cues", "cautions", "sources")
             lines.append(
@@ -53,7 +59,8 @@ def review(text: str, exercise_id: str) -> str:
                     "cues": "    cues: [Move slowly with your breath]\n",
                     "cautions": "    cautions: [Stay in a comfortable range; stop if sharp.]\n",
                     "dose": "    dose: {type: hold, seconds: 15, reps: 3}\n",
-                    "sources": "    sources: [{title: 'My physiotherapist, 2026 handout'}]\n",
+                    "sources": "    sources: [{type: leaflet, title: 'Exercises for your back', "
+                    "publisher: 'My physiotherapist', year: 2026}]\n",
                 }[key]
             )
             continue
@@ -253,6 +260,109 @@ def test_add_starts_from_a_template_that_is_a_valid_draft(
     assert result.exit_code == 0, result.output
     text = personal_path().read_text()
     assert "- id: wall-sit" in text and "name: Wall sit" in text
-    assert "to review" in plain(result.output)
+    for flag in ("extension", "nerve_tension", "loaded", "loaded_flexion", "end_range"):
+        assert f"    {flag}: TODO true/false" in text  # asked, never a guessed false
+    assert "to review" in " ".join(plain(result.output).split())  # however it wraps
     assert "Wall sit (yours, draft)" in plain(run("list", "--unreviewed").output)
     assert run("add", "wall-sit").exit_code == 2  # already there: edit it instead
+
+
+# --- back extension and the other exclusion flags (issue 23) --------------------------
+
+RECORDS = {record["id"]: record for record in json.loads(SAMPLE.read_text())}
+
+
+def draft_of(record: dict[str, object]) -> dict[str, object]:
+    from backcoach.catalogue.importer import convert
+
+    outcome = convert([record])
+    assert len(outcome.drafts) == 1, outcome.refused
+    return outcome.drafts[0].data
+
+
+def shaped(name: str, steps: list[str], **fields: object) -> dict[str, object]:
+    """A record shaped like free-exercise-db's (its fields and their spelling)."""
+    record: dict[str, object] = {
+        "id": name.replace(" ", "_"), "name": name, "force": "static", "level": "beginner",
+        "mechanic": None, "equipment": "body only", "primaryMuscles": ["lower back"],
+        "secondaryMuscles": [], "instructions": steps, "category": "strength", "images": [],
+    }  # fmt: skip
+    record.update(fields)
+    return record
+
+
+def test_the_superman_imports_as_extension_and_never_a_beginners() -> None:
+    record = RECORDS["Superman"]
+    assert record["level"] == "beginner"  # what the dataset says
+    draft = draft_of(record)
+    assert draft["extension"] is True
+    assert draft["level"] == "intermediate"
+    assert draft["loaded"] is False  # nothing held: body weight only
+
+
+def test_a_weighted_bench_back_extension_is_extension_loaded_and_loaded_bending() -> None:
+    draft = draft_of(RECORDS["Hyperextensions_Back_Extensions"])
+    assert draft["extension"] is True
+    assert draft["loaded"] is True  # "hold a weight plate for extra resistance"
+    assert draft["loaded_flexion"] is True  # "bending forward slowly at the waist"
+    assert draft["nerve_tension"] is True  # "a nice stretch on the hamstrings"
+    assert draft["level"] == "intermediate"
+
+
+@pytest.mark.parametrize(
+    ("name", "steps"),
+    [
+        ("Prone Cobra", ["Lie face down with your arms by your sides."]),
+        ("Floor Y Lift", ["Lie face down on a mat, arms overhead.",
+                          "Lift your chest and arms off the floor and hold."]),
+        ("Bird Hold", ["Get on your hands and knees.", "Arch your lower back slowly."]),
+        ("Prone Hold", ["Lie face down on the floor.",
+                        "Squeeze your lower back and glutes for 3 seconds."]),
+    ],
+)  # fmt: skip
+def test_names_and_steps_that_describe_back_extension_mark_it(name: str, steps: list[str]) -> None:
+    draft = draft_of(shaped(name, steps))
+    assert draft["extension"] is True, name
+    assert draft["level"] != "beginner"
+
+
+@pytest.mark.parametrize(
+    ("name", "steps"),
+    [
+        ("Knee Plank", ["Lie face down, then rise onto your forearms and knees.",
+                        "Hold a straight line; do not arch your back."]),
+        ("Floor Press Up", ["Lie on the floor face down with hands under shoulders.",
+                            "Press your upper body up until your arms are straight."]),
+        ("Dead Bug", ["Lie on your back with arms up.",
+                      "Lower one leg slowly without arching your lower back."]),
+    ],
+)  # fmt: skip
+def test_advice_against_arching_and_push_ups_are_not_extension(name: str, steps: list[str]) -> None:
+    draft = draft_of(shaped(name, steps))
+    assert draft["extension"] != True  # noqa: E712 - a TODO for the reviewer, never false
+    assert str(draft["extension"]).startswith("TODO")
+
+
+def test_every_draft_says_each_flag_and_validate_accepts_the_import(run: RunCli) -> None:
+    imported(run)
+    import yaml
+
+    drafts = yaml.safe_load(personal_path().read_text())["exercises"]
+    for item in drafts:
+        for flag in ("extension", "nerve_tension", "loaded", "loaded_flexion", "end_range"):
+            assert flag in item, (item["id"], flag)
+            assert isinstance(item[flag], bool) or item[flag].startswith("TODO"), item["id"]
+    assert run("validate").exit_code == 0
+
+
+def test_a_flag_left_as_todo_keeps_a_draft_from_being_reviewed(run: RunCli) -> None:
+    imported(run)
+    path = personal_path()
+    text = review(path.read_text(), "cat-stretch")
+    start = text.index("  - id: cat-stretch\n")
+    block_end = text.index("\n  - id: ", start)
+    block = text[start:block_end].replace("    extension: false", "    extension: TODO decide")
+    path.write_text(text[:start] + block + text[block_end:])
+    refused = run("validate")
+    assert refused.exit_code == 2
+    assert "cat-stretch: extension: still TODO" in " ".join(plain(refused.output).split())

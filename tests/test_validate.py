@@ -213,26 +213,55 @@ def test_problems_in_several_places_keep_their_own_lines(run: RunCli, tmp_path: 
     assert f"{path}:{line}: Side_Hold: id:" in err
 
 
+def first(text: str, old: str, new: str) -> str:
+    """`text` with the first `old` replaced (the first exercise, easy-roll, a warm-up)."""
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+STRETCH = "    kind: stretch\n"  # easy-roll's line; lying-stretch has one too
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
         (
-            lambda text: text.replace(
-                "    warmup: true\n", "    warmup: true\n    extension: true\n"
-            ),
+            lambda text: first(text, "extension: false", "extension: true"),
             "an extension exercise cannot be a warm-up",
         ),
         (
-            lambda text: text.replace(
-                "    kind: stretch\n", "    kind: stretch\n    extension: true\n", 1
-            ).replace("    warmup: true\n", ""),
-            "must carry a caution about spinal stenosis",
+            lambda text: first(
+                text.replace("    warmup: true\n", ""), "extension: false", "extension: true"
+            ),
+            "is left out with spinal stenosis or spondylolisthesis: say so",
         ),
         (
-            lambda text: text.replace(
-                "    kind: strengthen\n", "    kind: strengthen\n    loaded: true\n", 1
+            lambda text: first(
+                text,
+                "side-lying\n    extension: false\n    nerve_tension: false\n    loaded: false",
+                "side-lying\n    extension: false\n    nerve_tension: false\n    loaded: true",
             ),
             "a loaded exercise cannot be a beginner's",
+        ),
+        (
+            lambda text: first(text, "end_range: false", "end_range: true"),
+            "an end-range stretch or twist (end_range: true) is left out with hypermobility",
+        ),
+        (
+            lambda text: first(text, "nerve_tension: false", "nerve_tension: true"),
+            "symptoms spreading down the leg are a reason to stop",
+        ),
+        (
+            lambda text: first(
+                first(text, "loaded_flexion: false", "loaded_flexion: true"),
+                "level: beginner",
+                "level: intermediate",
+            ),
+            "loaded bending (loaded_flexion: true) is left out with osteoporosis",
+        ),
+        (
+            lambda text: first(text, "loaded_flexion: false", "loaded_flexion: true"),
+            "loaded bending (loaded_flexion: true) is loaded: set loaded: true",
         ),
     ],
 )
@@ -242,3 +271,80 @@ def test_the_clinical_rules_validate_checks(
     changed = change(TINY)  # type: ignore[operator]
     assert changed != TINY
     assert message in invalid(run, write(tmp_path, changed))
+
+
+def line_of(text: str, words: str) -> int:
+    return next(n for n, row in enumerate(text.splitlines(), 1) if words in row)
+
+
+@pytest.mark.parametrize(
+    "flag", ["extension", "nerve_tension", "loaded", "loaded_flexion", "end_range"]
+)
+def test_a_catalogue_that_leaves_out_an_exclusion_flag_is_told_which(
+    run: RunCli, tmp_path: Path, flag: str
+) -> None:
+    text = first(TINY, f"    {flag}: false\n", "")
+    path = write(tmp_path, text)
+    err = invalid(run, path)
+    assert (
+        f"{path}:{line_of(text, 'id: easy-roll')}: easy-roll: {flag}: required field is missing"
+        in err
+    )
+
+
+def test_a_reviewed_import_must_say_extension_and_nerve_tension(
+    run: RunCli, tmp_path: Path
+) -> None:
+    origin = (
+        "    origin: {dataset: free-exercise-db, record: Easy_Roll, "
+        "licence: Unlicense (public domain)}\n    reviewed: true\n"
+    )
+    text = first(TINY, "    warmup: true\n", "    warmup: true\n" + origin)
+    text = first(first(text, "    extension: false\n", ""), "    nerve_tension: false\n", "")
+    err = invalid(run, write(tmp_path, text))
+    assert "easy-roll: extension: required field is missing" in err
+    assert "easy-roll: nerve_tension: required field is missing" in err
+
+
+SOURCE = '{title: Test source, publisher: Test publisher, url: "https://example.org/test"}'
+
+
+@pytest.mark.parametrize(
+    ("source", "field", "message"),
+    [
+        ("{title: A page, url: https://example.org/a}", "sources.0.publisher",
+         "required field is missing"),
+        ("{publisher: NHS, url: https://example.org/a}", "sources.0.title",
+         "required field is missing"),
+        ("{title: A page, publisher: NHS}", "sources.0",
+         "a web source needs its address (url)"),
+        ("{type: book, title: A book, publisher: A press}", "sources.0",
+         "a book source needs its year and its ISBN or DOI"),
+        ("{type: book, title: A book, publisher: A press, year: 2016}", "sources.0",
+         "a book source needs its ISBN or DOI"),
+        ("{type: leaflet, title: Back exercises, publisher: My physiotherapist}", "sources.0",
+         "a leaflet source needs its year"),
+        ("{type: paper, title: A paper, publisher: A journal, doi: 10.1093/ptj/78.7.754}",
+         "sources.0", "a paper source needs its year"),
+        ("{type: book, title: A book, publisher: A press, year: 2016, isbn: '12345'}",
+         "sources.0.isbn", "String should match pattern"),
+        ("{title: A page, publisher: A vendor, url: https://example.org/a, evidence: low}",
+         None, "every source is of low authority (evidence: low): say so with evidence: low"),
+    ],
+)  # fmt: skip
+def test_validate_says_what_each_source_is_missing_and_where(
+    run: RunCli, tmp_path: Path, source: str, field: str | None, message: str
+) -> None:
+    text = first(TINY, f"sources: [{SOURCE}]", f"sources: [{source}]")
+    path = write(tmp_path, text)
+    err = invalid(run, path)
+    place = f"{path}:{line_of(text, source if field else 'id: easy-roll')}: easy-roll: "
+    assert place + (f"{field}: " if field else "") + message in err, err
+
+
+def test_a_low_authority_source_beside_a_reputable_one_needs_no_evidence_mark(
+    run: RunCli, tmp_path: Path
+) -> None:
+    vendor = "{title: A page, publisher: A vendor, url: https://example.org/a, evidence: low}"
+    text = first(TINY, f"sources: [{SOURCE}]", f"sources: [{SOURCE}, {vendor}]")
+    assert run("validate", str(write(tmp_path, text))).exit_code == 0

@@ -54,6 +54,46 @@ POSITIONS = (
     ("sitting", r"\bsit\b|\bsitting\b|\bseated\b|\bsit down\b|\bon a chair"),
     ("standing", r"\bstand\b|\bstanding\b|step under the bar|feet (shoulder|hip)[- ]width"),
 )
+# Back extension (CLINICAL.md): by name, or steps that arch the back, squeeze the lower
+# back, or lift the chest or legs off the floor lying face down. Such drafts are
+# `extension: true`, loaded where a weight is held, and never a beginner's.
+EXTENSION_NAME = re.compile(
+    r"superman|hyper ?extension|back extension|back raise|cobra|\bswimmers?\b", re.IGNORECASE
+)
+EXTENSION_STEP = re.compile(
+    r"\barch(es|ing)? (your |the )?(lower |upper )?back"
+    r"|(squeez|contract|tighten)\w* (your |the )?lower back"
+    r"|\b(raise|lift)\w*\b[^.]*\b(chest|legs?|torso|trunk|upper body)\b[^.]*"
+    r"\b(off|from) (of )?the (floor|ground|mat)",
+    re.IGNORECASE,
+)
+FACE_DOWN = re.compile(r"face ?down|\bprone\b|on your (stomach|belly)", re.IGNORECASE)
+# "Avoid arching your back", "do not arch": advice against it, not extension.
+NEGATED = re.compile(r"\b(avoid|don't|do not|never|without|not)\b[^.]{0,30}$", re.IGNORECASE)
+WEIGHTED = re.compile(
+    r"weight plate|extra resistance|\bhold(ing)? (a|the) (weight|plate|dumbbell|kettlebell)",
+    re.IGNORECASE,
+)
+# The sciatic nerve is tensioned by a stretch behind the thigh or a straight leg with the
+# hip bent (CLINICAL.md: knee to chest, legs up the wall, straight-leg positions).
+NERVE = re.compile(
+    r"hamstring|straight[- ]leg|legs? (fully )?(extended|straight)|touch (your )?toes"
+    r"|knees? (in )?to(wards)? (your |the )?chest|legs up the wall",
+    re.IGNORECASE,
+)
+# A bend under load: crunches, sit-ups, good mornings, deadlifts, bending over with weight.
+FLEXION = re.compile(
+    r"crunch|sit[- ]?up|good ?morning|deadlift|bent[- ]over|bend\w* (forward|over)",
+    re.IGNORECASE,
+)
+END_RANGE = re.compile(r"as far as (you can|possible)|\btwist|\brotat", re.IGNORECASE)
+# One line each in the draft, so that an editor shows the whole question.
+TODO_FLAG = {
+    "extension": "TODO true/false: does it bend the back backwards?",
+    "nerve_tension": "TODO true/false: does it pull behind the thigh?",
+    "loaded_flexion": "TODO true/false: does it bend forwards under load?",
+    "end_range": "TODO true/false: held at the end of the range, or a twist?",
+}
 FILLER = re.compile(
     r"^(repeat|perform|do)\b.*\b(recommended|desired|prescribed|required)\b|^repeat\.?$",
     re.IGNORECASE,
@@ -97,6 +137,46 @@ def position_of(instructions: Iterable[str]) -> str | None:
         if re.search(pattern, opening, re.IGNORECASE):
             return position
     return None
+
+
+def extends_the_back(name: str, steps: Iterable[str]) -> bool:
+    """Whether a record describes back extension, by its name or by its steps."""
+    if EXTENSION_NAME.search(name):
+        return True
+    lines = list(steps)
+    for line in lines:
+        for found in EXTENSION_STEP.finditer(line):
+            if NEGATED.search(line[: found.start()]):
+                continue
+            if not found.group().lower().startswith(("raise", "lift")):
+                return True
+            if FACE_DOWN.search(" ".join(lines[:2])):
+                return True
+    return False
+
+
+def flags(record: Mapping[str, Any], name: str, steps: list[str], loaded: bool) -> dict[str, Any]:
+    """The five exclusion flags, each explicit: true where the record shows it, false only
+    where it cannot be (no load, no loaded bending), else a TODO for the reviewer."""
+    text = " ".join([name, *steps])
+    extension = extends_the_back(name, steps)
+    loaded = loaded or (extension and bool(WEIGHTED.search(text)))
+    stretch = str(record.get("category")).lower() == "stretching"
+    muscles = {str(m).lower() for m in [*record["primaryMuscles"], *record["secondaryMuscles"]]}
+    nerve = bool(NERVE.search(text)) or (stretch and "hamstrings" in muscles)
+    values: dict[str, Any] = {
+        "extension": extension,
+        "nerve_tension": nerve,
+        "loaded": loaded,
+        "loaded_flexion": loaded and bool(FLEXION.search(text)),
+        "end_range": bool(END_RANGE.search(text)),
+    }
+    for flag in ("extension", "nerve_tension", "end_range"):
+        if not values[flag] and (flag != "end_range" or stretch):
+            values[flag] = TODO_FLAG[flag]
+    if loaded and not values["loaded_flexion"]:
+        values["loaded_flexion"] = TODO_FLAG["loaded_flexion"]
+    return values
 
 
 def convert(records: Iterable[Mapping[str, Any]], taken: Iterable[str] = ()) -> Outcome:
@@ -153,16 +233,18 @@ def _draft(record: Mapping[str, Any]) -> Draft:
         [] if mapped is None else [mapped] if mapped != "TODO" else
         f"TODO: the record says {equipment_word!r}; name it from the catalogue's list or []"
     )  # fmt: skip
-    loaded = mapped in LOADED
-    level = LEVELS.get(str(record.get("level")).lower(), "intermediate")
-    raised = level == "beginner" and (loaded or bool(NEVER_BEGINNER.search(name)))
-    if raised:
-        level = "intermediate"
     steps = [
         " ".join(str(line).split())[:1000]
         for line in record["instructions"]
         if str(line).strip() and not FILLER.search(str(line).strip())
     ][:50]
+    marked = flags(record, name, steps, loaded=mapped in LOADED)
+    level = LEVELS.get(str(record.get("level")).lower(), "intermediate")
+    raised = level == "beginner" and (
+        marked["loaded"] is True or marked["extension"] is True or bool(NEVER_BEGINNER.search(name))
+    )
+    if raised:
+        level = "intermediate"
     data: dict[str, Any] = {
         "id": kebab(str(record["id"])),
         "name": name,
@@ -174,6 +256,7 @@ def _draft(record: Mapping[str, Any]) -> Draft:
         "level": level,
         "position": position_of(record["instructions"]),
         "equipment": equipment,
+        **marked,
         "purpose": TODO_PURPOSE,
         "steps": steps or ["TODO: the steps, in your own words"],
         "cues": [TODO_CUE],
@@ -181,6 +264,4 @@ def _draft(record: Mapping[str, Any]) -> Draft:
         "dose": TODO_DOSE,
         "sources": [{"title": TODO_SOURCE}],
     }  # fmt: skip
-    if loaded:
-        data["loaded"] = True
     return Draft(str(record["id"]), data, raised)

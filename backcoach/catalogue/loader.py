@@ -90,8 +90,11 @@ _STAND_INS: dict[str, object] = {
     "cues": ["to review"],
     "cautions": ["to review"],
     "dose": {"type": "hold", "seconds": 10},
-    "sources": [{"title": "to review"}],
+    "sources": [
+        {"title": "to review", "publisher": "to review", "url": "https://to-review.invalid/"}
+    ],
     "equipment": [],
+    **dict.fromkeys(("extension", "nerve_tension", "loaded", "loaded_flexion", "end_range"), False),
 }
 # Set by the loader: a catalogue that writes them is refused, as any unknown field is.
 _LOADER_ONLY = ("personal", "todos")

@@ -161,6 +161,12 @@ TEMPLATE = """\
     level: beginner             # beginner, intermediate, advanced
     position: supine            # standing, sitting, kneeling, all-fours, prone, side-lying, supine
     equipment: []               # e.g. [band], [chair]
+    # Each decides who it is left out for (docs/catalogue.md): true or false, never guessed.
+    extension: TODO true/false, does it bend the back backwards?
+    nerve_tension: TODO true/false, does it pull behind the thigh?
+    loaded: TODO true/false, does it load the spine heavily (a weight, a bench)?
+    loaded_flexion: TODO true/false, does it bend forwards under load?
+    end_range: TODO true/false, held at the end of the range, or a twist?
     purpose: TODO one sentence on what it does for the back
     steps:
       - TODO the first step
@@ -170,8 +176,10 @@ TEMPLATE = """\
       - TODO when not to do it, and when to stop
     # dose: e.g. {{type: hold, seconds: 20, reps: 3}} or {{type: reps, reps: 10, tempo: {{up: 2}}}}
     dose: TODO a dose from a reputable source
-    sources:
+    sources:                    # a web page needs url; a book or paper year and isbn or doi
       - title: TODO where the dose and the cautions come from
+        publisher: TODO who published it (NHS, NICE, a professional body, a journal)
+        url: TODO the page's address
 """
 
 
