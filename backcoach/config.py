@@ -38,18 +38,28 @@ LIMIT = 64 * 1024  # bytes: a config.toml is a few lines; anything larger is not
 
 
 class Hours(NamedTuple):
+    """The hours of the day to remind in; an end before the start crosses midnight
+    (22:00-06:00, a night shift)."""
+
     start: time
     end: time
 
     def contain(self, moment: datetime) -> bool:
-        return self.start <= moment.time() < self.end
+        at = moment.time()
+        if self.start < self.end:
+            return self.start <= at < self.end
+        return at >= self.start or at < self.end  # across midnight
 
     def next_start(self, moment: datetime) -> datetime:
-        """The next moment the hours begin, from `moment` (today's start, or tomorrow's)."""
-        today = moment.replace(
-            hour=self.start.hour, minute=self.start.minute, second=0, microsecond=0
-        )
-        return today if today > moment else today + timedelta(days=1)
+        """The next moment the hours begin after `moment` (today's start, or tomorrow's),
+        counted on the local clock: an aware `moment` gives the local time then, so a
+        change to or from summer time between the two is counted right."""
+        local = moment.replace(tzinfo=None)
+        start = local.replace(hour=self.start.hour, minute=self.start.minute, second=0)
+        start = start.replace(microsecond=0)
+        if start <= local:
+            start += timedelta(days=1)
+        return start.astimezone() if moment.tzinfo is not None else start
 
     def __str__(self) -> str:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
@@ -68,7 +78,8 @@ def parse_every(value: int | str, source: str = "--every") -> int:
 
 
 def parse_between(text: str, source: str = "--between") -> Hours:
-    """'09:00-17:30' → Hours; anything else is one clear message."""
+    """'09:00-17:30' → Hours, and '22:00-06:00' across midnight; anything else is one
+    clear message."""
     parts = text.strip().split("-")
     example = f"{source} takes two times of day such as 09:00-17:30, not {text!r}".strip()
     if len(parts) != 2:
@@ -77,9 +88,12 @@ def parse_between(text: str, source: str = "--between") -> Hours:
         start, end = (datetime.strptime(part.strip(), "%H:%M").time() for part in parts)
     except ValueError:
         raise UsageError(example) from None
-    if not start < end:
+    if start == end:
         lead = f"{source}: " if source else ""
-        raise UsageError(f"{lead}the first time must be before the second, not {text!r}")
+        raise UsageError(
+            f"{lead}the two times must differ, not {text!r} (hours that cross midnight, "
+            "such as 22:00-06:00, are fine; 00:00-23:59 is the whole day)"
+        )
     return Hours(start, end)
 
 

@@ -86,7 +86,7 @@ def test_without_a_notifier_the_bell_rings(isolated_home: Path, tmp_path: Path) 
         (["--every", "0"], "--every must be a whole number of minutes from 1 to 480"),
         (["--every", "600"], "--every must be a whole number of minutes from 1 to 480"),
         (["--between", "9-5"], "--between takes two times of day such as 09:00-17:30"),
-        (["--between", "17:30-09:00"], "the first time must be before the second"),
+        (["--between", "09:00-09:00"], "--between: the two times must differ"),
         (["--times", "0"], "--times must be a whole number of at least 1"),
     ],
 )
@@ -151,3 +151,33 @@ def test_the_documented_systemd_unit_verifies(tmp_path: Path) -> None:
     )
     assert checked.returncode == 0, checked.stderr
     assert "ExecStart=%h/.local/bin/backcoach remind" in UNIT.read_text(encoding="utf-8")
+
+
+def test_hours_may_cross_midnight() -> None:
+    from datetime import time
+
+    from backcoach.config import Hours, parse_between
+    from backcoach.errors import UsageError
+
+    night = parse_between("17:30-09:00")
+    assert night == Hours(time(17, 30), time(9, 0))
+    inside = ("17:30", "23:59", "00:00", "08:59")
+    outside = ("09:00", "12:00", "17:29")
+    day = datetime(2026, 3, 2)
+    for at in inside:
+        assert night.contain(datetime.combine(day, time.fromisoformat(at))), at
+    for at in outside:
+        assert not night.contain(datetime.combine(day, time.fromisoformat(at))), at
+    noon = datetime(2026, 3, 2, 12, 0)
+    assert night.next_start(noon) == datetime(2026, 3, 2, 17, 30)
+    assert night.next_start(datetime(2026, 3, 2, 18, 0)) == datetime(2026, 3, 3, 17, 30)
+    with pytest.raises(UsageError, match="the two times must differ"):
+        parse_between("09:00-09:00")
+
+
+def test_night_hours_are_accepted_by_the_command(isolated_home: Path, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = remind(isolated_home, str(tmp_path / "empty"), "--every", "1", "--between",
+                    "17:30-09:00", "--times", "1")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Reminding every 1 min between 17:30-09:00." in result.stdout
