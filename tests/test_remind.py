@@ -204,21 +204,24 @@ class FakeProcess:
 
     count = 0
 
-    def __init__(self, status: int | None = None, obeys: bool = False) -> None:
+    def __init__(self, status: int | None = None, obeys: bool = False, stuck: bool = False) -> None:
         FakeProcess.count += 1
         self.pid, self.status, self.obeys = FakeProcess.count, status, obeys
+        self.stuck = stuck  # not even SIGKILL ends it (stuck in the kernel)
         self.signals: list[str] = []
 
     def poll(self) -> int | None:
         return self.status
 
     def wait(self, timeout: float | None = None) -> int:
-        assert self.status is not None, "waited for a notifier still running"
+        if self.status is None:
+            assert timeout is not None, "waited without a timeout for a notifier still running"
+            raise subprocess.TimeoutExpired("notifier", timeout)
         return self.status
 
     def signal(self, kill: bool) -> None:
         self.signals.append("KILL" if kill else "TERM")
-        if kill or self.obeys:
+        if (kill and not self.stuck) or self.obeys:
             self.status = -9 if kill else -15
 
 
@@ -328,6 +331,17 @@ def test_hanging_notifiers_are_stopped_and_collected(utc: None) -> None:
         reminding._Started(last, run.clock.now())
     ]
     assert run.bells == 0 and not any("failed" in line for line in run.said)
+
+
+def test_a_notifier_that_cannot_be_killed_never_makes_the_loop_spin(utc: None) -> None:
+    run = Run("2026-03-02T09:00", 5, "00:00-23:59", ["notify-send"])
+    run.next_process = lambda: FakeProcess(stuck=True)
+    assert run.reminders.run(times=2) == 2
+    first = run.processes[0]
+    # SIGTERM a minute after it started (09:06), then SIGKILL every 5 s until the end
+    # (09:10): 48 times, and once more when remind ends. No spin: each is 5 s apart.
+    assert first.signals == ["TERM"] + ["KILL"] * 49
+    assert run.given_at() == ["09:05", "09:10"]
 
 
 def test_a_notifier_that_always_fails_is_said_once_and_the_bell_takes_over(utc: None) -> None:

@@ -113,12 +113,14 @@ class Process(Protocol):
 
 def stop_group(process: Process, kill: bool) -> None:
     """SIGTERM (or SIGKILL) to the notifier's whole process group (its own session)."""
-    if sys.platform == "win32":
-        import signal
-
-        os.kill(process.pid, signal.SIGTERM)
-        return
     import signal
+
+    if sys.platform == "win32":
+        try:
+            os.kill(process.pid, signal.SIGTERM)  # TerminateProcess
+        except OSError:
+            pass  # already gone
+        return
 
     try:
         os.killpg(process.pid, signal.SIGKILL if kill else signal.SIGTERM)
@@ -170,6 +172,7 @@ class Notifiers:
                 started = started._replace(stopped=now)
             elif started.stopped is not None and now - started.stopped >= NOTIFIER_GRACE:
                 self.stop(started.process, True)
+                started = started._replace(stopped=now)  # again in a while, never in a spin
             still.append(started)
         self.running = still
 
