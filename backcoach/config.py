@@ -35,6 +35,7 @@ from backcoach.vocabulary import (
 
 EVERY_RANGE = (1, 480)  # minutes between reminders
 LIMIT = 64 * 1024  # bytes: a config.toml is a few lines; anything larger is not one
+LONGEST = 1000  # characters in one value: the file must stay far below LIMIT
 
 
 class Hours(NamedTuple):
@@ -184,6 +185,8 @@ def check_text(value: Any) -> None:
     for item in value if isinstance(value, list) else [value]:
         if not isinstance(item, str):
             continue
+        if len(item) > LONGEST:
+            raise ValueError(f"is longer than {LONGEST:,} characters")
         if any("\ud800" <= char <= "\udfff" for char in item):
             raise ValueError("is not valid UTF-8 text; type it again")
         hidden = hidden_character(item)

@@ -166,6 +166,13 @@ def test_values_are_shown_cleaned() -> None:
     assert config.shown(["a\u2069", "b"]) == "a, b"
 
 
+def test_a_value_too_long_to_read_back_is_refused(run: RunCli, isolated_home: Path) -> None:
+    result = run("config", "set", "notify", "notify-send " + "x" * 100_000)
+    assert result.exit_code == 2
+    assert "notify: is longer than 1,000 characters" in result.stderr
+    assert not (isolated_home / "config.toml").exists()
+
+
 def test_a_byte_order_mark_is_skipped(run: RunCli, isolated_home: Path) -> None:
     isolated_home.mkdir(parents=True, exist_ok=True)
     (isolated_home / "config.toml").write_bytes(b"\xef\xbb\xbfminutes = 15\n")
