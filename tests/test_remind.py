@@ -276,6 +276,23 @@ def test_hours_may_cross_midnight() -> None:
         parse_between("09:00-09:00")
 
 
+@pytest.mark.skipif(not Path("/usr/share/zoneinfo/Europe/Paris").exists(), reason="no tzdata")
+def test_the_next_start_is_counted_on_the_local_clock_across_summer_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time as systime
+
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    systime.tzset()
+    try:
+        evening = datetime(2026, 3, 28, 20, 0).astimezone()  # winter time, +01:00
+        start = parse_between("09:00-17:30").next_start(evening)
+        assert (start.hour, start.minute, start.utcoffset()) == (9, 0, timedelta(hours=2))
+    finally:
+        monkeypatch.undo()
+        systime.tzset()
+
+
 def test_a_night_shift_is_reminded_through_midnight(utc: None) -> None:
     run = Run("2026-03-02T22:30", 60, "22:00-06:00", None)
     run.reminders.run(times=9)

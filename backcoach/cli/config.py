@@ -42,7 +42,7 @@ def config_show(ctx: typer.Context) -> None:
             ]
         )
     )
-    out.print(f"file: {config.path()}", style="dim")
+    out.print(f"file: {config.shown(str(config.path()))}", style="dim")
     out.print("Options on the command line win over these.", style="dim")
 
 
