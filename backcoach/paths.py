@@ -177,8 +177,13 @@ def hold_lock(path: Path) -> Iterator[None]:
     holder's process id is written in it, to be named. Raises OSError if it cannot be
     made."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+    flags |= getattr(os, "O_NONBLOCK", 0)  # a FIFO put there must not hang the open
+    descriptor = os.open(path, flags, 0o600)  # a link is refused: its target is not ours
     try:
+        kind = _kind(os.fstat(descriptor).st_mode)
+        if kind is not None:
+            raise _not_regular(path, kind)
         if not _try_lock(descriptor):
             try:
                 holder = os.read(descriptor, 32).decode("ascii", "replace").strip()

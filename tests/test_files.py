@@ -78,6 +78,20 @@ def test_a_lock_has_one_holder_at_a_time(tmp_path: Path) -> None:
         pass
 
 
+def test_a_lock_file_is_never_a_link_or_a_fifo(tmp_path: Path) -> None:
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me")
+    link = tmp_path / "a.lock"
+    link.symlink_to(precious)
+    with pytest.raises(OSError), hold_lock(link):
+        pass
+    assert precious.read_text() == "keep me"
+    fifo = tmp_path / "b.lock"
+    os.mkfifo(fifo)
+    with pytest.raises(UsageError, match="is a FIFO"), hold_lock(fifo):
+        pass
+
+
 def test_a_crashed_holder_never_leaves_the_lock_stuck(tmp_path: Path) -> None:
     lock = tmp_path / "a.lock"
     code = (
