@@ -3,17 +3,22 @@
 Options on the command line win over the file; the file wins over built-in
 defaults. The file is validated as a whole (every problem names its key and
 what is allowed) and written atomically, so a crash never leaves half a file.
+Only a regular file of at most 64 KiB is read; one writer at a time changes it
+(a lock beside it), and a change is not saved over a file that changed since it
+was read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from backcoach.errors import StorageError, UsageError
-from backcoach.paths import write_text_atomically
+from backcoach.paths import read_regular_file, write_text_atomically
 from backcoach.vocabulary import (
     DEFAULT_MINUTES,
     EQUIPMENT_WORDS,
@@ -23,25 +28,39 @@ from backcoach.vocabulary import (
     MIN_MINUTES,
     SOUNDS,
     did_you_mean,
+    hidden_character,
+    printable,
     unknown,
 )
 
 EVERY_RANGE = (1, 480)  # minutes between reminders
+LIMIT = 64 * 1024  # bytes: a config.toml is a few lines; anything larger is not one
+LONGEST = 1000  # characters in one value: the file must stay far below LIMIT
 
 
 class Hours(NamedTuple):
+    """The hours of the day to remind in; an end before the start crosses midnight
+    (22:00-06:00, a night shift)."""
+
     start: time
     end: time
 
     def contain(self, moment: datetime) -> bool:
-        return self.start <= moment.time() < self.end
+        at = moment.time()
+        if self.start < self.end:
+            return self.start <= at < self.end
+        return at >= self.start or at < self.end  # across midnight
 
     def next_start(self, moment: datetime) -> datetime:
-        """The next moment the hours begin, from `moment` (today's start, or tomorrow's)."""
-        today = moment.replace(
-            hour=self.start.hour, minute=self.start.minute, second=0, microsecond=0
-        )
-        return today if today > moment else today + timedelta(days=1)
+        """The next moment the hours begin after `moment` (today's start, or tomorrow's),
+        counted on the local clock: an aware `moment` gives the local time then, so a
+        change to or from summer time between the two is counted right."""
+        local = moment.replace(tzinfo=None)
+        start = local.replace(hour=self.start.hour, minute=self.start.minute, second=0)
+        start = start.replace(microsecond=0)
+        if start <= local:
+            start += timedelta(days=1)
+        return start.astimezone() if moment.tzinfo is not None else start
 
     def __str__(self) -> str:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
@@ -60,7 +79,8 @@ def parse_every(value: int | str, source: str = "--every") -> int:
 
 
 def parse_between(text: str, source: str = "--between") -> Hours:
-    """'09:00-17:30' → Hours; anything else is one clear message."""
+    """'09:00-17:30' → Hours, and '22:00-06:00' across midnight; anything else is one
+    clear message."""
     parts = text.strip().split("-")
     example = f"{source} takes two times of day such as 09:00-17:30, not {text!r}".strip()
     if len(parts) != 2:
@@ -69,9 +89,12 @@ def parse_between(text: str, source: str = "--between") -> Hours:
         start, end = (datetime.strptime(part.strip(), "%H:%M").time() for part in parts)
     except ValueError:
         raise UsageError(example) from None
-    if not start < end:
+    if start == end:
         lead = f"{source}: " if source else ""
-        raise UsageError(f"{lead}the first time must be before the second, not {text!r}")
+        raise UsageError(
+            f"{lead}the two times must differ, not {text!r} (hours that cross midnight, "
+            "such as 22:00-06:00, are fine; 00:00-23:59 is the whole day)"
+        )
     return Hours(start, end)
 
 
@@ -137,7 +160,41 @@ def _remind_between(value: Any) -> str:
 def _notify(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError(f"must be a command, not {value!r}")
+    split_command(value)
     return value.strip()
+
+
+def split_command(text: str) -> list[str]:
+    """A command split into words as a shell would (never run by one); ValueError with
+    what is wrong when it cannot be (an unclosed quote, a trailing backslash)."""
+    import shlex
+
+    try:
+        return shlex.split(text)
+    except ValueError as exc:
+        reason = str(exc).lower()
+        raise ValueError(
+            f"cannot be split into a command ({reason}): quote it as a shell would, not {text!r}"
+        ) from None
+
+
+def check_text(value: Any) -> None:
+    """ValueError for text that would not show as it is: bytes that were not UTF-8,
+    control characters (an escape sequence retitles the window or worse), bidi
+    overrides and isolates, zero-width characters. Lists are checked item by item."""
+    for item in value if isinstance(value, list) else [value]:
+        if not isinstance(item, str):
+            continue
+        if len(item) > LONGEST:
+            raise ValueError(f"is longer than {LONGEST:,} characters")
+        if any("\ud800" <= char <= "\udfff" for char in item):
+            raise ValueError("is not valid UTF-8 text; type it again")
+        hidden = hidden_character(item)
+        if hidden is not None:
+            raise ValueError(
+                f"holds a control or invisible character ({hidden}); settings are "
+                "plain text on one line"
+            )
 
 
 class Setting(NamedTuple):
@@ -184,14 +241,29 @@ def path() -> Path:
 
 
 def _read_raw(file: Path) -> dict[str, Any]:
+    return _load(file)[0]
+
+
+def _load(file: Path) -> tuple[dict[str, Any], bytes | None]:
+    """The file's settings as written, and its bytes (None: there is no file)."""
+    data = _bytes(file)
+    return ({} if data is None else _parse(file, data)), data
+
+
+def _bytes(file: Path) -> bytes | None:
     try:
-        text = file.read_text(encoding="utf-8")
+        return read_regular_file(file, LIMIT)
     except (FileNotFoundError, NotADirectoryError):
-        return {}  # no config file (its folder may not exist): the defaults apply
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{file} is not UTF-8 text: {exc}") from exc
+        return None  # no config file (its folder may not exist): the defaults apply
     except OSError as exc:
         raise StorageError(f"cannot read {file}: {exc.strerror or exc}") from exc
+
+
+def _parse(file: Path, data: bytes) -> dict[str, Any]:
+    try:
+        text = data.decode("utf-8-sig")  # a byte-order mark (Notepad writes one) is skipped
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{file} is not UTF-8 text: {exc}") from None
     import tomllib  # only when there is a file: most runs have none
 
     try:
@@ -200,6 +272,11 @@ def _read_raw(file: Path) -> dict[str, Any]:
         raise UsageError(
             f"{file} is not valid TOML: {exc}", hint="fix it, or remove it to use the defaults"
         ) from exc
+    except RecursionError:
+        raise UsageError(
+            f"{file} nests its values too deeply to be a backcoach config",
+            hint="fix it, or remove it to use the defaults",
+        ) from None
 
 
 def read(file: Path | None = None) -> dict[str, Any]:
@@ -208,9 +285,8 @@ def read(file: Path | None = None) -> dict[str, Any]:
     return validate(_read_raw(file), str(file))
 
 
-def _others(file: Path, key: str) -> dict[str, Any]:
+def _others(raw: Mapping[str, Any], file: Path, key: str) -> dict[str, Any]:
     """The file's other settings, validated: changing one key may repair that key alone."""
-    raw = _read_raw(file)
     return validate({k: v for k, v in raw.items() if k != key}, str(file))
 
 
@@ -220,9 +296,10 @@ def validate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
     for key, value in raw.items():
         setting = SETTINGS.get(key)
         if setting is None:
-            problems.append(f"{key}: unknown setting (known: {', '.join(SETTINGS)})")
+            problems.append(f"{printable(key)!r}: unknown setting (known: {', '.join(SETTINGS)})")
             continue
         try:
+            check_text(value)
             out[key] = setting.check(value)
         except ValueError as exc:
             problems.append(f"{key}: {exc}")
@@ -247,13 +324,16 @@ def set_value(key: str, value: str, file: Path | None = None) -> Any:
     if setting is None:
         raise unknown("setting", key, SETTINGS)
     try:
+        check_text(value)
         checked = setting.check(value)
     except ValueError as exc:
         raise UsageError(f"{key}: {exc}") from None
     file = file or path()
-    values = _others(file, key)
-    values[key] = checked
-    write(values, file)
+    with _one_writer(file):
+        raw, seen = _load(file)
+        values = _others(raw, file, key)
+        values[key] = checked
+        _save(values, file, seen)
     return checked
 
 
@@ -261,11 +341,46 @@ def unset(key: str, file: Path | None = None) -> bool:
     if key not in SETTINGS:
         raise unknown("setting", key, SETTINGS)
     file = file or path()
-    present = key in _read_raw(file)
-    if not present:
-        return False
-    write(_others(file, key), file)
+    if key not in _read_raw(file):
+        return False  # nothing to change: no lock needed
+    with _one_writer(file):
+        raw, seen = _load(file)
+        if key not in raw:
+            return False
+        _save(_others(raw, file, key), file, seen)
     return True
+
+
+@contextmanager
+def _one_writer(file: Path) -> Iterator[None]:
+    """Hold the lock beside the file (beside the file a link points to): one backcoach
+    changes config.toml at a time; another is refused at once, and says so."""
+    from backcoach.paths import LockHeld, hold_lock
+
+    target = Path(os.path.realpath(file))
+    with ExitStack() as holding:
+        try:
+            holding.enter_context(hold_lock(target.with_name(f".{target.name}.lock")))
+        except LockHeld as held:
+            who = f" (process {held.holder})" if held.holder else ""
+            raise StorageError(
+                f"another backcoach{who} is changing {file} right now; nothing was written",
+                hint="run the command again when it is done",
+            ) from None
+        except OSError as exc:
+            raise StorageError(f"cannot lock {file} to change it: {exc.strerror or exc}") from exc
+        yield
+
+
+def _save(values: Mapping[str, Any], file: Path, seen: bytes | None) -> None:
+    """Write `values` unless the file changed since it was read as `seen`."""
+    if _bytes(file) != seen:
+        raise StorageError(
+            f"{file} changed while backcoach was changing it (another program wrote it); "
+            "nothing was written",
+            hint="look at it, then run the command again",
+        )
+    write(values, file)
 
 
 def _toml_value(value: Any) -> str:
@@ -293,7 +408,7 @@ def render(values: Mapping[str, Any]) -> str:
 def shown(value: Any, empty: str = "(none)") -> str:
     """A setting's value as people read it: lists with commas, nothing as `empty`."""
     text = ", ".join(value) if isinstance(value, list) else str(value)
-    return text or empty
+    return printable(text) or empty
 
 
 def write(values: Mapping[str, Any], file: Path) -> None:

@@ -225,3 +225,35 @@ def parse_equipment(values: Iterable[str]) -> frozenset[Equipment]:
 def normal(text: str) -> str:
     """How names are matched: any case, spaces, hyphens and apostrophes alike."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("'", "").replace("’", "")).strip("-")
+
+
+# --- text a terminal will show as text ------------------------------------------------
+
+# What a terminal acts on, or what changes how text reads, instead of being shown:
+# C0 controls (tab and line feed apart), DEL and C1; the bidirectional marks,
+# embeddings, overrides and isolates (U+061C, U+200E-F, U+202A-E, U+2066-9), which can
+# make a value read backwards; the zero-width characters (U+200B-D, U+2060, U+FEFF),
+# which hide inside a word.
+_HIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
+
+
+def hidden_character(text: str, *, newlines: bool = False) -> str | None:
+    """The first character `printable` would drop (tab and line feed count unless
+    `newlines`), as U+XXXX; None when the text shows as it is."""
+    found = _HIDDEN.search(text) or (None if newlines else re.search(r"[\t\n]", text))
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def printable(text: str, *, newlines: bool = False) -> str:
+    """Text from outside (a setting, a file, a catalogue) safe to print: controls,
+    bidi overrides and isolates and zero-width characters dropped, and unless
+    `newlines`, tabs and line breaks as spaces. Lone surrogates (bytes that were not
+    UTF-8) become U+FFFD, so printing never fails on them."""
+    if not newlines:
+        text = text.replace("\n", " ").replace("\t", " ")
+    return _SURROGATE.sub("\ufffd", _HIDDEN.sub("", text))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")

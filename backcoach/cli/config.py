@@ -36,13 +36,13 @@ def config_show(ctx: typer.Context) -> None:
     out = out_console()
     out.print(
         settings_table(
-            [
+            [  # shown: cleaned of controls, bidi overrides and zero-width characters
                 (key, config.shown(value), source, config.SETTINGS[key].help)
                 for key, (value, source) in values.items()
             ]
         )
     )
-    out.print(f"file: {config.path()}", style="dim")
+    out.print(f"file: {config.shown(str(config.path()))}", style="dim")
     out.print("Options on the command line win over these.", style="dim")
 
 
@@ -59,8 +59,9 @@ def config_set(
     """Set a default; it is checked before anything is written."""
     from backcoach import config
 
-    checked = config.set_value(key.strip().lower(), value)
-    out_console().print(f"{key} = {config.shown(checked)}")
+    key = key.strip().lower()
+    checked = config.set_value(key, value)
+    out_console().print(f"{key} = {config.shown(checked)}", markup=False, highlight=False)
 
 
 @config_app.command("unset")
@@ -72,10 +73,11 @@ def config_unset(
     """Remove a default from config.toml, so the built-in default applies again."""
     from backcoach import config
 
-    removed = config.unset(key.strip().lower())
-    default = config.shown(config.SETTINGS[key.strip().lower()].default, empty="none")
+    key = key.strip().lower()
+    removed = config.unset(key)
+    default = config.shown(config.SETTINGS[key].default, empty="none")
     message = "back to the default" if removed else "was not set; the default applies"
-    out_console().print(f"{key}: {message} ({default})")
+    out_console().print(f"{key}: {message} ({default})", markup=False, highlight=False)
 
 
 @config_app.command("path")

@@ -4,9 +4,16 @@ take a desk break (`backcoach snack`).
 Notifications go through the platform's own notifier (notify-send on Linux,
 osascript on macOS, a PowerShell toast on Windows) or the command in
 BACKCOACH_NOTIFY / config's `notify`, run without a shell and never waited for:
-a notifier that hangs is left behind. With none, the terminal bell and a line.
-Time is the scaled clock's (BACKCOACH_TIME_SCALE), so tests and demos run
-hours in seconds: "now" is the wall clock at the start plus scaled time since.
+each is looked at whenever the loop wakes, collected when it has finished, and
+stopped when it still runs a minute later; three failures in a row are said once,
+and the bell takes over. With no notifier, the terminal bell and a line.
+
+Times are the wall clock's, read again at every wake-up: a suspended laptop or a
+time-zone change never leaves the reminders behind the clock on the wall. With
+BACKCOACH_TIME_SCALE the wall clock runs as fast as the scaled clock, so tests
+and demos run hours in seconds. One `remind` runs at a time (a lock file in the
+data folder, released by the system however the process ends); a stop signal
+gives the terminal back like Ctrl-C.
 """
 
 from __future__ import annotations
@@ -16,12 +23,16 @@ import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, NamedTuple
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from backcoach.config import Hours
 from backcoach.errors import UsageError
+from backcoach.vocabulary import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -32,15 +43,24 @@ if TYPE_CHECKING:
 MESSAGE = "Time to stand up: a desk break, 2-3 minutes (backcoach snack)"
 PAUSE_KEYS = (" ", "p")
 QUIT_KEYS = ("q",)
-# How often (scaled minutes) the history is looked at for a break taken meanwhile.
+# How often (scaled minutes) the wall clock and the history (a break taken meanwhile)
+# are looked at, at the longest.
 LOOK_EVERY = timedelta(minutes=1)
+NOTIFIER_LIMIT = 60.0  # scaled seconds a notifier may run before it is stopped
+NOTIFIER_GRACE = 5.0  # scaled seconds between SIGTERM and SIGKILL
+FAILURES_IN_A_ROW = 3  # failed notifiers before the bell takes over
 
 
-def notifier_command(configured: str | None) -> list[str] | None:
+def notifier_command(configured: str | None, source: str = "the notifier") -> list[str] | None:
     """The notifier: the one named (BACKCOACH_NOTIFY, or config's notify), split like a
     shell would but never run by one; else the platform's; else None (the bell)."""
     if configured:
-        words = shlex.split(configured)
+        from backcoach.config import split_command
+
+        try:
+            words = split_command(configured)
+        except ValueError as exc:
+            raise UsageError(f"{source} {exc}") from None
         if not words or shutil.which(words[0]) is None:
             raise UsageError(
                 f"the notifier {configured!r} cannot be found",
@@ -81,6 +101,108 @@ def send(command: Sequence[str], message: str) -> subprocess.Popen[bytes] | None
         return None
 
 
+class Process(Protocol):
+    """A started notifier (subprocess.Popen, or a stand-in in the tests)."""
+
+    pid: int
+
+    def poll(self) -> int | None: ...
+
+    def wait(self, timeout: float | None = None) -> int: ...
+
+
+def stop_group(process: Process, kill: bool) -> None:
+    """SIGTERM (or SIGKILL) to the notifier's whole process group (its own session)."""
+    import signal
+
+    if sys.platform == "win32":
+        try:
+            os.kill(process.pid, signal.SIGTERM)  # TerminateProcess
+        except OSError:
+            pass  # already gone
+        return
+
+    try:
+        os.killpg(process.pid, signal.SIGKILL if kill else signal.SIGTERM)
+    except (ProcessLookupError, PermissionError):
+        pass  # already gone
+
+
+class _Started(NamedTuple):
+    process: Process
+    at: float  # clock seconds when it was started
+    stopped: float | None = None  # when it was sent SIGTERM
+
+
+class Notifiers:
+    """The notifiers started and not collected yet. Never waited for: each is polled at
+    every wake-up; one still running NOTIFIER_LIMIT seconds after it started is stopped
+    (SIGTERM to its group, SIGKILL after NOTIFIER_GRACE) and collected; failures in a
+    row (a status other than 0, or one that could not be started) are counted."""
+
+    def __init__(self, stop: Callable[[Process, bool], None] = stop_group) -> None:
+        self.running: list[_Started] = []
+        self.stop = stop
+        self.failures = 0  # in a row
+        self.why = ""  # the last failure, in words
+
+    def started(self, process: Process | None, now: float) -> None:
+        if process is None:
+            self.failed("it could not be started")
+        else:
+            self.running.append(_Started(process, now))
+
+    def failed(self, why: str) -> None:
+        self.failures += 1
+        self.why = why
+
+    def check(self, now: float) -> None:
+        still: list[_Started] = []
+        for started in self.running:
+            status = started.process.poll()
+            if status is not None:
+                if started.stopped is None:  # ended by itself: a success or a failure
+                    if status == 0:
+                        self.failures = 0
+                    else:
+                        self.failed(_status_words(status))
+                continue
+            if started.stopped is None and now - started.at >= NOTIFIER_LIMIT:
+                self.stop(started.process, False)
+                started = started._replace(stopped=now)
+            elif started.stopped is not None and now - started.stopped >= NOTIFIER_GRACE:
+                self.stop(started.process, True)
+                started = started._replace(stopped=now)  # again in a while, never in a spin
+            still.append(started)
+        self.running = still
+
+    def next_check(self, now: float) -> float | None:
+        """Seconds until a notifier is due to be stopped (or killed); None: none is."""
+        moments = [
+            (s.at + NOTIFIER_LIMIT) if s.stopped is None else (s.stopped + NOTIFIER_GRACE)
+            for s in self.running
+        ]
+        return max(0.0, min(moments) - now) if moments else None
+
+    def close(self, now: float) -> None:
+        """At the end: those past their time stopped and collected (SIGKILL is not
+        refused, so the wait is short); one started less than NOTIFIER_LIMIT ago is
+        left to show its notification."""
+        self.check(now)
+        for started in self.running:
+            if started.stopped is not None:
+                self.stop(started.process, True)
+                try:
+                    started.process.wait(timeout=1.0)
+                except subprocess.TimeoutExpired:
+                    pass  # stuck in the kernel: nothing more to do
+        self.running = [s for s in self.running if s.stopped is None]
+
+
+def _status_words(status: int) -> str:
+    return f"exit status {status}" if status > 0 else f"stopped by signal {-status}"
+
+
 class Schedule(NamedTuple):
     """When to remind: every so many minutes, within the hours of the day."""
 
@@ -90,11 +212,12 @@ class Schedule(NamedTuple):
 
 class Nudge(NamedTuple):
     """How a reminder reaches the person: the notifier (None: none to be had, so the
-    bell), the line said for each, and the terminal bell."""
+    bell), the line said for each, the terminal bell, and how a notifier is started."""
 
     command: list[str] | None
     say: Callable[[str], None]
     bell: Callable[[], None] = lambda: None
+    start: Callable[[Sequence[str], str], Process | None] = send
 
 
 class Breaks(NamedTuple):
@@ -104,23 +227,50 @@ class Breaks(NamedTuple):
     record: Callable[[datetime], None]
 
 
+class WallClock:
+    """The wall clock, local time, read afresh each time (a suspend, a time-zone or a
+    summer-time change shows at once); with a scale, it runs 1/scale times as fast
+    from the moment it was made, as the scaled session clock does (timer/clock.py)."""
+
+    def __init__(self, scale: float = 1.0, real: Callable[[], float] = time.time) -> None:
+        self.scale, self.real = scale, real
+        self.origin = real()
+
+    def __call__(self) -> datetime:
+        moment = self.origin + (self.real() - self.origin) / self.scale
+        return datetime.fromtimestamp(moment, UTC).astimezone()
+
+
+def _hm(moment: datetime) -> str:
+    return f"{moment.astimezone():%H:%M}"
+
+
 class Reminders:
-    """The loop: wait, nudge, repeat; a key pauses; a break taken restarts the wait."""
+    """The loop: wait, nudge, repeat; a key pauses; a break taken restarts the wait.
+
+    Every wake-up reads the wall clock and computes the next reminder from the moment
+    the wait began (the last reminder, a pause's end, a break): never a count of
+    seconds slept, which a suspend or a time-zone change would leave behind."""
 
     def __init__(
-        self, schedule: Schedule, clock: Clock, keys: KeySource, nudge: Nudge, breaks: Breaks
+        self,
+        schedule: Schedule,
+        clock: Clock,
+        keys: KeySource,
+        nudge: Nudge,
+        breaks: Breaks,
+        wall: Callable[[], datetime] | None = None,
     ) -> None:
         self.every = timedelta(minutes=schedule.every)
         self.hours, self.command, self.clock, self.keys = schedule.hours, nudge.command, clock, keys
         self.say, self.last_break, self.record = nudge.say, breaks.last, breaks.record
-        self.bell = nudge.bell
-        self.started_wall = datetime.now().astimezone()
-        self.started_clock = clock.now()
+        self.bell, self.start = nudge.bell, nudge.start
+        self.wall = wall or WallClock(clock.scale)
         self.given = 0
-        self.running: list[subprocess.Popen[bytes]] = []
+        self.notifiers = Notifiers()
 
     def now(self) -> datetime:
-        return self.started_wall + timedelta(seconds=self.clock.now() - self.started_clock)
+        return self.wall()
 
     def run(self, times: int | None) -> int:
         """Remind until `times` reminders were given (None: until q or Ctrl-C)."""
@@ -128,63 +278,90 @@ class Reminders:
             self._loop(times)
         except _Quit:
             pass
+        finally:
+            self.notifiers.close(self.clock.now())
         return self.given
 
     def _loop(self, times: int | None) -> None:
-        due = self._next(self.now())
-        self.say(f"Next reminder at {due:%H:%M}. p pauses, q stops.")
-        seen_break = self.last_break()
+        since = self.now()  # when the wait began
+        due = self._next(since)
+        self.say(f"Next reminder at {_hm(due)}. p pauses, q stops.")
+        announced, seen_break = due, self.last_break()
         while times is None or self.given < times:
+            self._look_at_notifiers()
             now = self.now()
+            since = min(since, now)  # a clock set back: count from now
+            due = self._next(since)
             if now >= due:
-                self._remind(now)
-                due = self._next(now)
+                if self.hours.contain(now.astimezone()) or now - due < LOOK_EVERY:
+                    self._remind(now)
+                since = now  # after a suspend out of hours: no reminder, just the next
+                due = announced = self._next(since)
                 if times is None or self.given < times:
-                    self.say(f"Next reminder at {due:%H:%M}.")
+                    self.say(f"Next reminder at {_hm(due)}.")
                 continue
-            wait = min(due - now, LOOK_EVERY).total_seconds()
-            key = self.keys.read(wait)
+            if due != announced:  # the clock or its time zone moved
+                announced = due
+                self.say(f"Next reminder at {_hm(due)}.")
+            key = self.keys.read(self._wait(due - now))
             if key is not None and key.name in QUIT_KEYS:
                 return
             if key is not None and key.name in PAUSE_KEYS:
                 self._pause()
-                due = self._next(self.now())
-                self.say(f"Going on. Next reminder at {due:%H:%M}.")
+                since = self.now()
+                due = announced = self._next(since)
+                self.say(f"Going on. Next reminder at {_hm(due)}.")
                 continue
             taken = self.last_break()
             if taken is not None and taken != seen_break:
                 seen_break = taken
-                due = self._next(max(taken, self.now()))
-                self.say(f"Break taken: well done. Next reminder at {due:%H:%M}.")
-            self._reap()
+                since = max(taken, self.now())
+                due = announced = self._next(since)
+                self.say(f"Break taken: well done. Next reminder at {_hm(due)}.")
+
+    def _wait(self, until_due: timedelta) -> float:
+        """Seconds to wait for a key: until the reminder, the next look at the clock
+        and the history, or the next notifier to stop, whichever is first."""
+        wait = min(until_due, LOOK_EVERY).total_seconds()
+        notifier = self.notifiers.next_check(self.clock.now())
+        return wait if notifier is None else min(wait, notifier)
 
     def _next(self, after: datetime) -> datetime:
-        due = after + self.every
+        due = (after + self.every).astimezone()  # local time then (summer time counted)
         return due if self.hours.contain(due) else self.hours.next_start(due)
 
     def _remind(self, now: datetime) -> None:
         self.given += 1
-        started = send(self.command, MESSAGE) if self.command else None
-        if started is not None:
-            self.running.append(started)
-            self.say(f"{now:%H:%M} {MESSAGE}")
+        if self.command:
+            self.notifiers.started(self.start(self.command, MESSAGE), self.clock.now())
         else:  # no notifier to be had: the terminal bell
             self.bell()
-            self.say(f"{now:%H:%M} {MESSAGE}")
+        self.say(f"{_hm(now)} {MESSAGE}")
         self.record(now)
+        self._look_at_notifiers()
+
+    def _look_at_notifiers(self) -> None:
+        """Collect finished notifiers, stop hanging ones; after FAILURES_IN_A_ROW
+        failures, say so once and ring the bell from then on."""
+        self.notifiers.check(self.clock.now())
+        if self.command and self.notifiers.failures >= FAILURES_IN_A_ROW:
+            shown = printable(shlex.join(self.command))
+            self.say(
+                f"The notifier ({shown}) failed {self.notifiers.failures} times in a row "
+                f"({self.notifiers.why}): reminders ring the terminal bell from now on."
+            )
+            self.command = None
+            self.bell()
 
     def _pause(self) -> None:
         self.say("Paused: press p (or space) to go on, q to stop.")
         while True:
-            key = self.keys.read(None)
+            key = self.keys.read(LOOK_EVERY.total_seconds())
+            self.notifiers.check(self.clock.now())
             if key is not None and key.name in QUIT_KEYS:
                 raise _Quit
             if key is not None and key.name in PAUSE_KEYS:
                 return
-
-    def _reap(self) -> None:
-        """Forget notifiers that have finished; one that hangs is left running."""
-        self.running = [process for process in self.running if process.poll() is None]
 
 
 class _Quit(Exception):
@@ -197,7 +374,8 @@ def configured_notifier() -> str | None:
 
 def remind(every: int | None, between: str | None, times: int | None, out: Console) -> None:
     """`backcoach remind`: the options over config's defaults, then a reminder at each due
-    time until `times` were given (None: until q or Ctrl-C), and how many were."""
+    time until `times` were given (None: until q, Ctrl-C or a stop signal), and how many
+    were. A second `remind` while one runs is refused."""
     from backcoach.config import parse_between, parse_every
     from backcoach.plan import prepare as coaching
     from backcoach.timer.clock import SystemClock, time_scale
@@ -208,28 +386,69 @@ def remind(every: int | None, between: str | None, times: int | None, out: Conso
     hours = parse_between(between if between is not None else defaults["remind_between"])
     if times is not None and times < 1:
         raise UsageError(f"--times must be a whole number of at least 1, not {times}")
-    command = notifier_command(configured_notifier() or defaults["notify"] or None)
-    if command is None:
-        out.print("No desktop notifier found: reminders ring the terminal bell here.")
+    named = configured_notifier()
+    source = "BACKCOACH_NOTIFY" if named else "config's notify"
+    command = notifier_command(named or defaults["notify"] or None, source)
     clock = SystemClock(time_scale())
 
     def say(line: str) -> None:
-        out.print(line, markup=False, highlight=False)
+        out.print(line, markup=False, highlight=False, soft_wrap=True)  # one line each, for logs
 
-    given = 0
-    with for_terminal(clock) as keys:
+    with _only_one(say):
+        if command is None:
+            out.print("No desktop notifier found: reminders ring the terminal bell here.")
         nudge = Nudge(command, say, out.bell)
         breaks = Breaks(_last_break, _record_reminder)
-        reminders = Reminders(Schedule(minutes, hours), clock, keys, nudge, breaks)
+        reminders = Reminders(Schedule(minutes, hours), clock, for_terminal(clock), nudge, breaks)
         out.print(f"Reminding every {minutes} min between {hours}.", markup=False)
-        try:
-            given = reminders.run(times)
-        except KeyboardInterrupt:
-            from backcoach.errors import Interrupted
-
-            say(f"Reminders stopped: {reminders.given} given.")
-            raise Interrupted("reminders stopped by Ctrl-C") from None
+        given = _run(reminders, times, say)
     say(f"Reminders stopped: {given} given.")
+
+
+def _run(reminders: Reminders, times: int | None, say: Callable[[str], None]) -> int:
+    """The loop with the terminal in cbreak mode, given back on every way out: q, Ctrl-C
+    and the stop signals (SIGTERM, SIGHUP, SIGQUIT), whatever the parent shell does."""
+    from backcoach.errors import Interrupted, Terminated
+    from backcoach.timer.signals import Stopped, stop_signals_raise
+
+    try:
+        with stop_signals_raise(), reminders.keys:
+            return reminders.run(times)
+    except KeyboardInterrupt:
+        say(f"Reminders stopped: {reminders.given} given.")
+        raise Interrupted("reminders stopped by Ctrl-C") from None
+    except Stopped as stop:
+        say(f"Reminders stopped: {reminders.given} given.")
+        raise Terminated(
+            "reminders stopped by a signal", signal_number=stop.signal_number
+        ) from None
+
+
+def lock_path() -> Path:
+    """remind's lock file, in the data folder (beside the history)."""
+    from backcoach.paths import data_dir
+
+    return data_dir() / "remind.lock"
+
+
+@contextmanager
+def _only_one(say: Callable[[str], None]) -> Iterator[None]:
+    """Hold remind's lock while it runs; a second `remind` is refused (exit 2). A lock
+    that cannot be made (a read-only folder) is said, and the reminders go on."""
+    from backcoach.paths import LockHeld, hold_lock
+
+    with ExitStack() as holding:
+        try:
+            holding.enter_context(hold_lock(lock_path()))
+        except LockHeld as held:
+            who = f" (process {held.holder})" if held.holder else ""
+            raise UsageError(
+                f"backcoach remind is already running{who}; one is enough",
+                hint="stop that one first (q in its terminal), or let it remind you",
+            ) from None
+        except OSError as exc:
+            say(f"(cannot lock {lock_path()}: {exc.strerror or exc}; going on)")
+        yield
 
 
 def _last_break() -> datetime | None:
