@@ -45,12 +45,6 @@ def bundled_path() -> Path:
     )
 
 
-def chosen_path(option: str | None) -> Path:
-    """--catalogue wins, then BACKCOACH_CATALOGUE, then the bundled one."""
-    value = option or os.environ.get("BACKCOACH_CATALOGUE", "").strip()
-    return Path(value).expanduser() if value else bundled_path()
-
-
 def personal_path() -> Path:
     """The person's own exercises (imported drafts among them), beside the bundled ones."""
     from backcoach.paths import data_dir
