@@ -44,10 +44,11 @@ from backcoach.cli.routine import routine_app
 from backcoach.cli.session import remind_command, snack_command, start_command
 from backcoach.errors import EXIT_FAILURE, BackcoachError, UsageError
 from backcoach.plan.prepare import Choices
+from backcoach.render.console import err_console as _err_console
+from backcoach.render.console import flushed, output_failed, print_error, print_internal_error
+from backcoach.render.console import out_console as _out_console
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from backcoach.catalogue.library import Library
 
 
@@ -55,24 +56,6 @@ WORKFLOW = (
     "start", "snack", "remind", "plan", "routine", "list", "show", "history", "stats", "report",
     "import", "add", "edit", "validate", "config",
 )  # fmt: skip
-
-
-def _print_error(error: BackcoachError) -> None:
-    from backcoach.render.console import print_error
-
-    print_error(error)
-
-
-def _out_console() -> Console:
-    from backcoach.render.console import out_console
-
-    return out_console()
-
-
-def _err_console() -> Console:
-    from backcoach.render.console import err_console
-
-    return err_console()
 
 
 def _debug() -> bool:
@@ -88,11 +71,9 @@ class _Group(TyperGroup):
         except BackcoachError as error:
             if _debug():
                 raise
-            _print_error(error)
+            print_error(error)
             raise typer.Exit(error.exit_code) from None
         except OSError as error:
-            from backcoach.render.console import output_failed
-
             code = output_failed(error)
             if code is None or _debug():
                 raise
@@ -101,8 +82,6 @@ class _Group(TyperGroup):
             # Typer's own signals (usage errors, Exit, Abort) pass through untouched.
             if type(error).__module__.startswith("typer") or _debug():
                 raise
-            from backcoach.render.console import print_internal_error
-
             print_internal_error(error)
             raise typer.Exit(EXIT_FAILURE) from None
 
@@ -467,8 +446,6 @@ def main() -> NoReturn:
     except BackcoachError as error:  # raised outside a command (should not happen)
         if _debug():
             raise
-        _print_error(error)
+        print_error(error)
         code = error.exit_code
-    from backcoach.render.console import flushed
-
     sys.exit(flushed(code))
