@@ -12,13 +12,13 @@ nothing the person did or typed is lost.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from backcoach.errors import HistoryBusy, StorageError
 from backcoach.history.store import History, now
 from backcoach.models import ExerciseStatus, Plan
+from backcoach.timer.clock import Clock, SystemClock
 
 # While a session runs, a write waits this long for another process's lock.
 LIVE_BUSY_TIMEOUT_MS = 50
@@ -32,8 +32,11 @@ class Recorder:
         history: History | None,
         say: Callable[[str], None],
         why_not: str | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.history = history
+        # Waiting for another process's lock is real time, whatever the session's scale.
+        self.clock = clock if clock is not None else SystemClock()
         self.say = say  # one line to the person; used once, when saving becomes impossible
         self.session_id: int | None = None
         self.unsaved_because: str | None = None if history is not None else why_not
@@ -155,7 +158,7 @@ class Recorder:
         while self.pending and not self._flush() and waited < FINAL_WAIT_SECONDS:
             if waited == 0.0:
                 self.say("Waiting for the history: another backcoach is using it…")
-            time.sleep(pause)
+            self.clock.sleep(pause)
             waited += pause
             pause = min(pause * 2, 2.0)
         if self.pending:
