@@ -3,8 +3,8 @@
 Heavy modules (pydantic models, yaml, sqlite3, rich.live) are imported inside
 the commands that need them, so `backcoach --help` and `list` start fast.
 The one place that turns a BackcoachError into a message and an exit code is
-`_Group.invoke`. Commands are registered in the order a person uses them,
-which is the order `--help` lists them in.
+`_Group.invoke`. `--help` lists the commands in the order a person uses them
+(`WORKFLOW`), whatever order they are registered in.
 """
 
 from __future__ import annotations

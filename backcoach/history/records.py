@@ -1,4 +1,4 @@
-"""Rows of the history database as records: what storage.py reads, converted."""
+"""Rows of the history database as records: what history/store.py reads, converted."""
 
 from __future__ import annotations
 
