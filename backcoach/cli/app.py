@@ -221,23 +221,11 @@ def list_command(
     ] = False,
 ) -> None:
     """List the exercises in the catalogue, with their dose and equipment."""
-    from backcoach.vocabulary import parse_equipment, parse_focus, parse_level
+    from backcoach.catalogue.listing import Filters
 
-    regions, kinds = parse_focus(focus or ())
-    region_words = {region.value for region in regions}
-    kind_words = {kind.value for kind in kinds}
-    wanted_level = parse_level(level).value if level is not None else None
-    have = {item.value for item in parse_equipment(equipment)} if equipment else None
+    filters = Filters.parse(focus or (), level, equipment, unreviewed=unreviewed)
     library = _library(ctx)
-    found = [
-        summary
-        for summary in library.summaries()
-        if region_words & set(summary.regions)
-        and summary.kind in kind_words
-        and (wanted_level is None or summary.level == wanted_level)
-        and (have is None or summary.needs <= have)
-        and summary.reviewed != unreviewed  # drafts only with --unreviewed, and only then
-    ]
+    found = filters.matching(library)
     if as_json:
         from backcoach.render.shapes import write_json_array
 
