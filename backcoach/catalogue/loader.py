@@ -362,3 +362,21 @@ def _decode(data: bytes, filename: str) -> str:
     if not text.strip():
         raise CatalogueError([Problem(filename, "is empty")])
     return text
+
+
+class Validated(NamedTuple):
+    """What `validate` found: the exercises read, from which files, and drafts' TODOs."""
+
+    total: int  # exercises read
+    files: list[Path]
+    todos: list[Todo]
+
+
+def validate(path: Path | None, option: str | None = None) -> Validated:
+    """Check one file, or (no path) the catalogue in use as `sources` finds it; every
+    problem is raised at once as a CatalogueError."""
+    files = [(path, False)] if path is not None else sources(option)
+    todos: list[Todo] = []
+    contents = [(str(file), read_bytes(file), mine) for file, mine in files]
+    count = sum(1 for _ in read_all(contents, todos))
+    return Validated(count, [file for file, _ in files], todos)

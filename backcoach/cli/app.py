@@ -362,15 +362,10 @@ def validate_command(
     path: CatalogueArgument = None,
 ) -> None:
     """Check a catalogue file and list every problem with its location."""
-    from backcoach.catalogue import loader as catalogue
+    from backcoach.catalogue.loader import validate
 
-    files = (
-        [(path, False)] if path is not None else catalogue.sources((ctx.obj or {}).get("catalogue"))
-    )
-    todos: list[catalogue.Todo] = []
-    contents = [(str(file), catalogue.read_bytes(file), mine) for file, mine in files]
-    count = sum(1 for _ in catalogue.read_all(contents, todos))
-    where = " and ".join(str(file) for file, _ in files)
+    count, files, todos = validate(path, (ctx.obj or {}).get("catalogue"))
+    where = " and ".join(str(file) for file in files)
     out = _out_console()
     out.print(f"ok: {count} exercise{'s' if count != 1 else ''} in {where}")
     if todos:
