@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from backcoach.cli.catalogue import add_command, edit_command, import_command, report_facts
+from backcoach.cli.catalogue import add_command, edit_command, import_command
 from backcoach.cli.config import config_app
 from backcoach.cli.options import (
     CatalogueArgument,
@@ -332,18 +332,10 @@ def report_command(
     """A one-page summary to show a physiotherapist or doctor."""
     from datetime import date
 
-    from backcoach.history import stats
-    from backcoach.history.overview import read_overview
     from backcoach.render import report
+    from backcoach.render.reporting import clinician_report
 
-    chosen = report.format_for(report_format, output)
-    overview = read_overview()
-    summary = stats.compute(overview, date.today())
-    if chosen == "html":
-        positions, credits = report_facts(ctx, overview)
-        text = report.html(overview, summary, date.today(), positions, credits)
-    else:
-        text = report.markdown(overview, summary, date.today(), report_facts(ctx, overview)[1])
+    chosen, text = clinician_report(report_format, output, lambda: _library(ctx), date.today())
     if output is None:
         sys.stdout.write(text)
         return

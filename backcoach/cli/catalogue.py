@@ -5,15 +5,11 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from backcoach.errors import BackcoachError, CatalogueError, NotFoundError, UsageError
-
-if TYPE_CHECKING:
-    from backcoach.history.facts import Overview
-    from backcoach.vocabulary import Position
 
 DATASETS = ("free-exercise-db",)
 # Editors that open a file at a line given as +N before it.
@@ -182,26 +178,3 @@ def _run_editor(file: Path, line: int | None) -> int:
             f"cannot start the editor {args[0]!r}: {exc.strerror}",
             hint="set VISUAL or EDITOR, e.g. export EDITOR=nano",
         ) from None
-
-
-def report_facts(ctx: typer.Context, overview: Overview) -> tuple[dict[str, Position], list[str]]:
-    """Each reported exercise's starting position (for its figure), and the credit of each
-    dataset an exercise was imported from; none if the catalogue cannot be read (the
-    report is the history's, not the catalogue's)."""
-    from backcoach.cli.options import library_for
-
-    try:
-        library = library_for(ctx)
-        found = [library.get(row.id) for row in overview.exercises]
-    except BackcoachError:
-        return {}, []
-    exercises = [exercise for exercise in found if exercise is not None]
-    credits = sorted(
-        {
-            f"{e.origin.dataset} ({e.origin.licence})"
-            + (f", {e.origin.url}" if e.origin.url else "")
-            for e in exercises
-            if e.origin is not None
-        }
-    )
-    return {exercise.id: exercise.position for exercise in exercises}, credits
