@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -62,8 +62,60 @@ def _debug() -> bool:
     return os.environ.get("BACKCOACH_DEBUG", "") not in ("", "0")
 
 
+class _Commands(MutableMapping[str, Any]):
+    """The commands by name, each built (its signature read, its options made) the first
+    time it is asked for. Typer builds every command on every run, 12 ms for backcoach's
+    (a fifth of what `plan` adds to a bare Typer app); so a run builds only the command
+    it runs, and --help, a typo's "did you mean" and completion build them all."""
+
+    def __init__(self, apps: Mapping[str, typer.Typer]) -> None:
+        self._apps = dict(apps)  # each a command (or group) of its own, not yet built
+        self._built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            command = typer.main.get_command(self._apps[name])
+            command.name = name
+            self._built[name] = command
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._apps.pop(name, None)
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self:
+            raise KeyError(name)
+        self._apps.pop(name, None)
+        self._built.pop(name, None)
+
+    def __contains__(self, name: object) -> bool:  # without building it
+        return name in self._apps or name in self._built
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**self._built, **self._apps})
+
+    def __len__(self) -> int:
+        return len({**self._built, **self._apps})
+
+
+# Each command is a Typer app of its own until it is built (`_Commands`).
+_COMMANDS: dict[str, typer.Typer] = {}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _command(name: str) -> Callable[[F], F]:
+    one = typer.Typer(add_completion=False, rich_markup_mode=None)
+    _COMMANDS[name] = one
+    return one.command(name)
+
+
 class _Group(TyperGroup):
-    """Runs every command inside the single error handler."""
+    """Runs every command inside the single error handler; builds only the one it runs."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _Commands(_COMMANDS)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -86,7 +138,7 @@ class _Group(TyperGroup):
             raise typer.Exit(EXIT_FAILURE) from None
 
     def list_commands(self, ctx: Any) -> list[str]:
-        """Commands in the order people use them (Typer puts groups such as routine last)."""
+        """Commands in the order people use them (Click's is by name)."""
         names = super().list_commands(ctx)
         return sorted(names, key=lambda n: WORKFLOW.index(n) if n in WORKFLOW else len(WORKFLOW))
 
@@ -113,9 +165,6 @@ app = typer.Typer(
     add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-# The global options that take a value: `main` must step over them to find the command.
-GLOBAL_OPTIONS_WITH_VALUE = ("--catalogue",)
 
 
 def _version(value: bool) -> None:
@@ -157,15 +206,15 @@ def _library(ctx: typer.Context) -> Library:
 # --- a session ------------------------------------------------------------------
 
 
-app.command("start")(start_command)
-app.command("import")(import_command)
-app.command("add")(add_command)
-app.command("edit")(edit_command)
-app.command("snack")(snack_command)
-app.command("remind")(remind_command)
+_command("start")(start_command)
+_command("import")(import_command)
+_command("add")(add_command)
+_command("edit")(edit_command)
+_command("snack")(snack_command)
+_command("remind")(remind_command)
 
 
-@app.command("plan")
+@_command("plan")
 def plan_command(
     ctx: typer.Context,
     focus: FocusOption = None,
@@ -200,13 +249,13 @@ def plan_command(
     _out_console().print(plan_view(plan))
 
 
-app.add_typer(routine_app, name="routine")
+_COMMANDS["routine"] = routine_app
 
 
 # --- the catalogue --------------------------------------------------------------
 
 
-@app.command("list")
+@_command("list")
 def list_command(
     ctx: typer.Context,
     focus: FocusOption = None,
@@ -243,7 +292,7 @@ def list_command(
     out.print(f"\n{len(found)} {noun}. Details: backcoach show ID", style="dim")
 
 
-@app.command("show")
+@_command("show")
 def show_command(
     ctx: typer.Context,
     exercise: ExerciseArgument,
@@ -269,7 +318,7 @@ def show_command(
 # --- looking back ---------------------------------------------------------------
 
 
-@app.command("history")
+@_command("history")
 def history_command(
     limit: LimitOption = 20,
     as_json: JsonOption = False,
@@ -302,7 +351,7 @@ def history_command(
     out.print(history_table(sessions))
 
 
-@app.command("stats")
+@_command("stats")
 def stats_command(as_json: JsonOption = False) -> None:
     """Streaks, sessions and minutes per week, and how pain is moving."""
     from datetime import date
@@ -322,7 +371,7 @@ def stats_command(as_json: JsonOption = False) -> None:
     out.print(stats_view(summary, out.size.width))
 
 
-@app.command("report")
+@_command("report")
 def report_command(
     ctx: typer.Context,
     report_format: FormatOption = None,
@@ -345,10 +394,10 @@ def report_command(
 
 # --- settings and catalogues ----------------------------------------------------
 
-app.add_typer(config_app, name="config")
+_COMMANDS["config"] = config_app
 
 
-@app.command("validate")
+@_command("validate")
 def validate_command(
     ctx: typer.Context,
     path: CatalogueArgument = None,
@@ -367,29 +416,6 @@ def validate_command(
 
 
 # --- the entry point ------------------------------------------------------------
-
-
-def _only_the_command_asked_for(args: Sequence[str]) -> None:
-    """Register only the command on the command line, when it names one of ours.
-
-    Typer inspects every command's signature and builds all their options on
-    every run, whichever command was asked for: 12 ms for backcoach's, a fifth of
-    what `plan` adds to a bare Typer app. When the first word after the global
-    options is a command, the others are left out; anything else (no command,
-    --help, a typo to suggest a fix for) keeps them all.
-    """
-    index = 0
-    while index < len(args) and args[index].startswith("-"):
-        index += 2 if args[index] in GLOBAL_OPTIONS_WITH_VALUE else 1
-    if index >= len(args):
-        return
-    name = args[index]
-    if name in {group.name for group in app.registered_groups}:
-        app.registered_commands = []
-        app.registered_groups = [group for group in app.registered_groups if group.name == name]
-    elif name in {command.name for command in app.registered_commands}:
-        app.registered_commands = [c for c in app.registered_commands if c.name == name]
-        app.registered_groups = []
 
 
 def _warnings_as_lines() -> None:
@@ -412,7 +438,6 @@ def main() -> NoReturn:
         # A terminal or file that cannot show a character gets "?" instead of a crash.
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
-    _only_the_command_asked_for(sys.argv[1:])
     _warnings_as_lines()
     try:
         app()

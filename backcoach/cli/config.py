@@ -13,6 +13,8 @@ config_app = typer.Typer(
     help="Your defaults for plan and start (minutes, focus, level, equipment, sound).",
     invoke_without_command=True,
     no_args_is_help=False,
+    add_completion=False,  # the top-level app offers completion
+    rich_markup_mode=None,
 )
 
 

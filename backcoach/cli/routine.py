@@ -10,6 +10,8 @@ routine_app = typer.Typer(
     help="Your routine for a focus: its exercises, since when, and how each dose changed.",
     invoke_without_command=True,
     no_args_is_help=False,
+    add_completion=False,  # the top-level app offers completion
+    rich_markup_mode=None,
 )
 
 
