@@ -1,7 +1,10 @@
 """The one error type backcoach raises on purpose, and its kinds.
 
 Every kind carries the exit code the contract gives it (DESIGN.md, "Output and
-exit codes"); `cli.py` is the only place that turns them into a message.
+exit codes"). One function prints them (`render/console.print_error`); one handler
+turns them into that message and an exit code (`cli/app.py`, `_Group.invoke`). The
+only other callers: `edit`, which shows a catalogue's problems and asks again, and
+`main`, for one raised outside a command.
 """
 
 from __future__ import annotations

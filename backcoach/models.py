@@ -428,6 +428,7 @@ def has_equipment(exercise: Exercise, available: Iterable[Equipment]) -> bool:
 # --- history ------------------------------------------------------------------
 
 SessionOutcome = Literal["in progress", "done", "quit", "stopped", "interrupted", "red flag"]
+# An exercise's status in a session: the same word while the engine runs it and in the history.
 ExerciseStatus = Literal["pending", "done", "partial", "skipped", "stopped"]
 
 

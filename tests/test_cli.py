@@ -379,15 +379,12 @@ def _command(name: str) -> typer.core.TyperCommand:
     return typer.main.get_command(app).commands[name]  # type: ignore[attr-defined, no-any-return]
 
 
-def test_the_global_options_with_a_value_are_the_ones_main_steps_over() -> None:
-    from backcoach.cli.app import GLOBAL_OPTIONS_WITH_VALUE
-
+def test_a_run_builds_only_the_command_it_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    # Start-up: Typer would read every command's signature and build its options.
     group = typer.main.get_command(app)
-    with_value = {
-        option for param in group.params if not getattr(param, "is_flag", True)
-        for option in param.opts
-    }  # fmt: skip
-    assert with_value == set(GLOBAL_OPTIONS_WITH_VALUE)
+    group.main(["config", "path"], standalone_mode=False)
+    assert capsys.readouterr().out.strip().endswith("config.toml")
+    assert list(group.commands._built) == ["config"]  # type: ignore[attr-defined]
 
 
 def test_show_says_when_an_exercises_evidence_is_low(run: RunCli) -> None:

@@ -12,6 +12,7 @@ import pytest
 import backcoach.catalogue.library as library_module
 from backcoach.catalogue import loader as catalogue
 from backcoach.catalogue.library import Library, cache_file_for, in_memory, open_library
+from backcoach.errors import UsageError
 from backcoach.models import Exercise
 from backcoach.vocabulary import Equipment, Level, Region
 
@@ -163,3 +164,23 @@ def test_a_home_whose_name_holds_uri_characters_stays_inside_it(
     assert run("list").exit_code == 0  # served from the cache this time
     assert [p.name for p in tmp_path.iterdir()] == [home.name]
     assert list((home / "cache").glob("catalogue-*.sqlite3"))
+
+
+def test_list_filters_match_what_each_exercise_is() -> None:
+    from backcoach.catalogue.listing import Filters
+
+    library = open_library(BUNDLED)
+    exercises = every_exercise(library)
+    found = Filters.parse(["lower,stretch"], "beginner", ["none"]).matching(library)
+    assert [summary.id for summary in found] == [
+        exercise.id
+        for exercise in exercises
+        if Region.LOWER in exercise.regions
+        and exercise.kind.value == "stretch"
+        and exercise.level == Level.BEGINNER
+        and not exercise.needs
+        and exercise.reviewed
+    ]
+    assert found  # the bundled catalogue has some
+    with pytest.raises(UsageError, match="unknown level"):
+        Filters.parse(level="beginer")

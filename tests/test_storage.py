@@ -17,6 +17,7 @@ import pytest
 from backcoach.catalogue import loader as catalogue
 from backcoach.errors import StorageError
 from backcoach.history.migrations import SCHEMA_VERSION
+from backcoach.history.records import begun
 from backcoach.history.store import open_history
 from backcoach.plan import planner
 from backcoach.render.shapes import session_json
@@ -76,6 +77,22 @@ def test_a_history_from_the_first_release_is_migrated_with_its_sessions(tmp_path
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert "exercises_by_id_and_session" in indexes and "exercises_by_id" not in indexes
+
+
+def test_the_record_a_session_begins_with_is_the_one_the_history_reads_back(
+    tmp_path: Path,
+) -> None:
+    # The recorder keeps `begun`'s record (and shows it if the history cannot be written).
+    history = open_history(tmp_path / "h.sqlite3")
+    plan = a_plan()
+    started = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+    work = [10.0 + order for order in range(len(plan.steps))]
+    session_id = history.begin(
+        plan, "whole back", 4, work, started_at=started, flare_up=True, leg_pain_before=3
+    )
+    (read,) = history.sessions(at=started)  # still running, as the recorder has it
+    kept = begun(plan, "whole back", 4, work, started_at=started, flare_up=True, leg_pain_before=3)
+    assert kept.model_copy(update={"id": session_id}) == read
 
 
 def test_a_session_round_trips(tmp_path: Path) -> None:

@@ -19,9 +19,6 @@ LICENCE = "Unlicense (public domain)"
 # Licences a record may carry (the dataset's own when it names none).
 ALLOWED_LICENCES = frozenset({"unlicense", "unlicense (public domain)", "public domain", "cc0-1.0"})
 
-NOT_BACK_CARE = frozenset(
-    {"powerlifting", "olympic weightlifting", "strongman", "plyometrics", "cardio"}
-)
 KINDS = {"stretching": "stretch", "strength": "strengthen"}
 LEVELS = {"beginner": "beginner", "intermediate": "intermediate", "expert": "advanced"}
 # The back's muscles, and for stretches the hips' (a tight hamstring or glute pulls on it).

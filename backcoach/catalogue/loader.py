@@ -47,12 +47,6 @@ def bundled_path() -> Path:
     )
 
 
-def chosen_path(option: str | None) -> Path:
-    """--catalogue wins, then BACKCOACH_CATALOGUE, then the bundled one."""
-    value = option or os.environ.get("BACKCOACH_CATALOGUE", "").strip()
-    return Path(value).expanduser() if value else bundled_path()
-
-
 def personal_path() -> Path:
     """The person's own exercises (imported drafts among them), beside the bundled ones."""
     from backcoach.paths import data_dir
@@ -406,3 +400,21 @@ def _decode(data: bytes, filename: str) -> str:
     if not text.strip():
         raise CatalogueError([Problem(filename, "is empty")])
     return text
+
+
+class Validated(NamedTuple):
+    """What `validate` found: the exercises read, from which files, and drafts' TODOs."""
+
+    total: int  # exercises read
+    files: list[Path]
+    todos: list[Todo]
+
+
+def validate(path: Path | None, option: str | None = None) -> Validated:
+    """Check one file, or (no path) the catalogue in use as `sources` finds it; every
+    problem is raised at once as a CatalogueError."""
+    files = [(path, False)] if path is not None else sources(option)
+    todos: list[Todo] = []
+    contents = [(str(file), read_bytes(file), mine) for file, mine in files]
+    count = sum(1 for _ in read_all(contents, todos))
+    return Validated(count, [file for file, _ in files], todos)

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from backcoach.errors import UsageError
 
 if TYPE_CHECKING:
-    from backcoach.catalogue.importer import Draft
+    from backcoach.catalogue.importer import Draft, Outcome
     from backcoach.catalogue.loader import Todo
 
 HEADER = """\
@@ -219,3 +219,48 @@ def save(path: Path, text: str) -> None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomically(path, text)
+
+
+# --- import: the whole of it -----------------------------------------------------
+
+
+class Imported(NamedTuple):
+    outcome: Outcome  # the drafts made and the records refused
+    merged: Merged
+    records: int  # read from the dataset's file
+    todos: int  # fields still to write in the saved file's drafts
+    path: Path  # the person's catalogue
+
+
+def import_file(
+    file: Path,
+    shown: Callable[[list[dict[str, Any]]], Iterable[dict[str, Any]]] | None = None,
+) -> Imported:
+    """A dataset's JSON (free-exercise-db) into the person's catalogue: its records
+    converted to drafts, merged into the file (read once), checked beside the bundled
+    catalogue, saved. A CatalogueError writes nothing; nothing to write makes no file.
+    `shown` passes the records through a progress display before they are converted."""
+    from backcoach.catalogue import importer
+    from backcoach.catalogue.library import open_library
+    from backcoach.catalogue.loader import bundled_path, personal_path
+
+    records = read_records(file)
+    path = personal_path()
+    text = path.read_text(encoding="utf-8") if path.exists() else HEADER
+    layout = blocks(text, path)  # read once: for the ids in use and for the merge
+    incoming = {str(record["id"]) for record in records}
+    mine = [
+        str(item.get("id"))
+        for item in layout.parsed
+        if (item.get("origin") or {}).get("record") not in incoming
+    ]
+    bundled = [summary.id for summary in open_library(bundled_path()).summaries()]
+    if shown is not None:
+        records = list(shown(records))
+    outcome = importer.convert(records, [*bundled, *mine])
+    merged = merge(layout, outcome.drafts)
+    todos: list[Todo] = []
+    if outcome.drafts or path.exists():  # nothing to write: no file made just to hold none
+        todos = check(merged.text, path, bundled_path())
+        save(path, merged.text)
+    return Imported(outcome, merged, len(records), len(todos), path)

@@ -3,21 +3,21 @@
 Heavy modules (pydantic models, yaml, sqlite3, rich.live) are imported inside
 the commands that need them, so `backcoach --help` and `list` start fast.
 The one place that turns a BackcoachError into a message and an exit code is
-`_Group.invoke`. Commands are registered in the order a person uses them,
-which is the order `--help` lists them in.
+`_Group.invoke`. `--help` lists the commands in the order a person uses them
+(`WORKFLOW`), whatever order they are registered in.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from typer.core import TyperGroup
 
-from backcoach.cli.catalogue import add_command, edit_command, import_command, report_facts
+from backcoach.cli.catalogue import add_command, edit_command, import_command
 from backcoach.cli.config import config_app
 from backcoach.cli.options import (
     CatalogueArgument,
@@ -44,10 +44,11 @@ from backcoach.cli.routine import routine_app
 from backcoach.cli.session import remind_command, snack_command, start_command
 from backcoach.errors import EXIT_FAILURE, BackcoachError, UsageError
 from backcoach.plan.prepare import Choices
+from backcoach.render.console import err_console as _err_console
+from backcoach.render.console import flushed, output_failed, print_error, print_internal_error
+from backcoach.render.console import out_console as _out_console
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from backcoach.catalogue.library import Library
 
 
@@ -57,30 +58,64 @@ WORKFLOW = (
 )  # fmt: skip
 
 
-def _print_error(error: BackcoachError) -> None:
-    from backcoach.render.console import print_error
-
-    print_error(error)
-
-
-def _out_console() -> Console:
-    from backcoach.render.console import out_console
-
-    return out_console()
-
-
-def _err_console() -> Console:
-    from backcoach.render.console import err_console
-
-    return err_console()
-
-
 def _debug() -> bool:
     return os.environ.get("BACKCOACH_DEBUG", "") not in ("", "0")
 
 
+class _Commands(MutableMapping[str, Any]):
+    """The commands by name, each built (its signature read, its options made) the first
+    time it is asked for. Typer builds every command on every run, 12 ms for backcoach's
+    (a fifth of what `plan` adds to a bare Typer app); so a run builds only the command
+    it runs, and --help, a typo's "did you mean" and completion build them all."""
+
+    def __init__(self, apps: Mapping[str, typer.Typer]) -> None:
+        self._apps = dict(apps)  # each a command (or group) of its own, not yet built
+        self._built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            command = typer.main.get_command(self._apps[name])
+            command.name = name
+            self._built[name] = command
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._apps.pop(name, None)
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self:
+            raise KeyError(name)
+        self._apps.pop(name, None)
+        self._built.pop(name, None)
+
+    def __contains__(self, name: object) -> bool:  # without building it
+        return name in self._apps or name in self._built
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**self._built, **self._apps})
+
+    def __len__(self) -> int:
+        return len({**self._built, **self._apps})
+
+
+# Each command is a Typer app of its own until it is built (`_Commands`).
+_COMMANDS: dict[str, typer.Typer] = {}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _command(name: str) -> Callable[[F], F]:
+    one = typer.Typer(add_completion=False, rich_markup_mode=None)
+    _COMMANDS[name] = one
+    return one.command(name)
+
+
 class _Group(TyperGroup):
-    """Runs every command inside the single error handler."""
+    """Runs every command inside the single error handler; builds only the one it runs."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _Commands(_COMMANDS)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -88,11 +123,9 @@ class _Group(TyperGroup):
         except BackcoachError as error:
             if _debug():
                 raise
-            _print_error(error)
+            print_error(error)
             raise typer.Exit(error.exit_code) from None
         except OSError as error:
-            from backcoach.render.console import output_failed
-
             code = output_failed(error)
             if code is None or _debug():
                 raise
@@ -101,13 +134,11 @@ class _Group(TyperGroup):
             # Typer's own signals (usage errors, Exit, Abort) pass through untouched.
             if type(error).__module__.startswith("typer") or _debug():
                 raise
-            from backcoach.render.console import print_internal_error
-
             print_internal_error(error)
             raise typer.Exit(EXIT_FAILURE) from None
 
     def list_commands(self, ctx: Any) -> list[str]:
-        """Commands in the order people use them (Typer puts groups such as routine last)."""
+        """Commands in the order people use them (Click's is by name)."""
         names = super().list_commands(ctx)
         return sorted(names, key=lambda n: WORKFLOW.index(n) if n in WORKFLOW else len(WORKFLOW))
 
@@ -134,9 +165,6 @@ app = typer.Typer(
     add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-# The global options that take a value: `main` must step over them to find the command.
-GLOBAL_OPTIONS_WITH_VALUE = ("--catalogue",)
 
 
 def _version(value: bool) -> None:
@@ -178,15 +206,15 @@ def _library(ctx: typer.Context) -> Library:
 # --- a session ------------------------------------------------------------------
 
 
-app.command("start")(start_command)
-app.command("import")(import_command)
-app.command("add")(add_command)
-app.command("edit")(edit_command)
-app.command("snack")(snack_command)
-app.command("remind")(remind_command)
+_command("start")(start_command)
+_command("import")(import_command)
+_command("add")(add_command)
+_command("edit")(edit_command)
+_command("snack")(snack_command)
+_command("remind")(remind_command)
 
 
-@app.command("plan")
+@_command("plan")
 def plan_command(
     ctx: typer.Context,
     focus: FocusOption = None,
@@ -221,13 +249,13 @@ def plan_command(
     _out_console().print(plan_view(plan))
 
 
-app.add_typer(routine_app, name="routine")
+_COMMANDS["routine"] = routine_app
 
 
 # --- the catalogue --------------------------------------------------------------
 
 
-@app.command("list")
+@_command("list")
 def list_command(
     ctx: typer.Context,
     focus: FocusOption = None,
@@ -242,23 +270,11 @@ def list_command(
     ] = False,
 ) -> None:
     """List the exercises in the catalogue, with their dose and equipment."""
-    from backcoach.vocabulary import parse_equipment, parse_focus, parse_level
+    from backcoach.catalogue.listing import Filters
 
-    regions, kinds = parse_focus(focus or ())
-    region_words = {region.value for region in regions}
-    kind_words = {kind.value for kind in kinds}
-    wanted_level = parse_level(level).value if level is not None else None
-    have = {item.value for item in parse_equipment(equipment)} if equipment else None
+    filters = Filters.parse(focus or (), level, equipment, unreviewed=unreviewed)
     library = _library(ctx)
-    found = [
-        summary
-        for summary in library.summaries()
-        if region_words & set(summary.regions)
-        and summary.kind in kind_words
-        and (wanted_level is None or summary.level == wanted_level)
-        and (have is None or summary.needs <= have)
-        and summary.reviewed != unreviewed  # drafts only with --unreviewed, and only then
-    ]
+    found = filters.matching(library)
     if as_json:
         from backcoach.render.shapes import write_json_array
 
@@ -276,7 +292,7 @@ def list_command(
     out.print(f"\n{len(found)} {noun}. Details: backcoach show ID", style="dim")
 
 
-@app.command("show")
+@_command("show")
 def show_command(
     ctx: typer.Context,
     exercise: ExerciseArgument,
@@ -302,7 +318,7 @@ def show_command(
 # --- looking back ---------------------------------------------------------------
 
 
-@app.command("history")
+@_command("history")
 def history_command(
     limit: LimitOption = 20,
     as_json: JsonOption = False,
@@ -335,7 +351,7 @@ def history_command(
     out.print(history_table(sessions))
 
 
-@app.command("stats")
+@_command("stats")
 def stats_command(as_json: JsonOption = False) -> None:
     """Streaks, sessions and minutes per week, and how pain is moving."""
     from datetime import date
@@ -355,7 +371,7 @@ def stats_command(as_json: JsonOption = False) -> None:
     out.print(stats_view(summary, out.size.width))
 
 
-@app.command("report")
+@_command("report")
 def report_command(
     ctx: typer.Context,
     report_format: FormatOption = None,
@@ -365,18 +381,10 @@ def report_command(
     """A one-page summary to show a physiotherapist or doctor."""
     from datetime import date
 
-    from backcoach.history import stats
-    from backcoach.history.overview import read_overview
     from backcoach.render import report
+    from backcoach.render.reporting import clinician_report
 
-    chosen = report.format_for(report_format, output)
-    overview = read_overview()
-    summary = stats.compute(overview, date.today())
-    if chosen == "html":
-        positions, credits = report_facts(ctx, overview)
-        text = report.html(overview, summary, date.today(), positions, credits)
-    else:
-        text = report.markdown(overview, summary, date.today(), report_facts(ctx, overview)[1])
+    chosen, text = clinician_report(report_format, output, lambda: _library(ctx), date.today())
     if output is None:
         sys.stdout.write(text)
         return
@@ -386,24 +394,19 @@ def report_command(
 
 # --- settings and catalogues ----------------------------------------------------
 
-app.add_typer(config_app, name="config")
+_COMMANDS["config"] = config_app
 
 
-@app.command("validate")
+@_command("validate")
 def validate_command(
     ctx: typer.Context,
     path: CatalogueArgument = None,
 ) -> None:
     """Check a catalogue file and list every problem with its location."""
-    from backcoach.catalogue import loader as catalogue
+    from backcoach.catalogue.loader import validate
 
-    files = (
-        [(path, False)] if path is not None else catalogue.sources((ctx.obj or {}).get("catalogue"))
-    )
-    todos: list[catalogue.Todo] = []
-    contents = [(str(file), catalogue.read_bytes(file), mine) for file, mine in files]
-    count = sum(1 for _ in catalogue.read_all(contents, todos))
-    where = " and ".join(str(file) for file, _ in files)
+    count, files, todos = validate(path, (ctx.obj or {}).get("catalogue"))
+    where = " and ".join(str(file) for file in files)
     out = _out_console()
     out.print(f"ok: {count} exercise{'s' if count != 1 else ''} in {where}")
     if todos:
@@ -413,29 +416,6 @@ def validate_command(
 
 
 # --- the entry point ------------------------------------------------------------
-
-
-def _only_the_command_asked_for(args: Sequence[str]) -> None:
-    """Register only the command on the command line, when it names one of ours.
-
-    Typer inspects every command's signature and builds all their options on
-    every run, whichever command was asked for: 12 ms for backcoach's, a fifth of
-    what `plan` adds to a bare Typer app. When the first word after the global
-    options is a command, the others are left out; anything else (no command,
-    --help, a typo to suggest a fix for) keeps them all.
-    """
-    index = 0
-    while index < len(args) and args[index].startswith("-"):
-        index += 2 if args[index] in GLOBAL_OPTIONS_WITH_VALUE else 1
-    if index >= len(args):
-        return
-    name = args[index]
-    if name in {group.name for group in app.registered_groups}:
-        app.registered_commands = []
-        app.registered_groups = [group for group in app.registered_groups if group.name == name]
-    elif name in {command.name for command in app.registered_commands}:
-        app.registered_commands = [c for c in app.registered_commands if c.name == name]
-        app.registered_groups = []
 
 
 def _warnings_as_lines() -> None:
@@ -458,7 +438,6 @@ def main() -> NoReturn:
         # A terminal or file that cannot show a character gets "?" instead of a crash.
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
-    _only_the_command_asked_for(sys.argv[1:])
     _warnings_as_lines()
     try:
         app()
@@ -467,8 +446,6 @@ def main() -> NoReturn:
     except BackcoachError as error:  # raised outside a command (should not happen)
         if _debug():
             raise
-        _print_error(error)
+        print_error(error)
         code = error.exit_code
-    from backcoach.render.console import flushed
-
     sys.exit(flushed(code))

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any
 
 import typer
 
 from backcoach.errors import BackcoachError, CatalogueError, NotFoundError, UsageError
-
-if TYPE_CHECKING:
-    from backcoach.history.facts import Overview
-    from backcoach.vocabulary import Position
 
 DATASETS = ("free-exercise-db",)
 # Editors that open a file at a line given as +N before it.
@@ -32,44 +29,25 @@ def import_command(
     ],
 ) -> None:
     """Bring in exercises from open data as drafts to review (never planned until reviewed)."""
-    from backcoach.catalogue import importer
-    from backcoach.catalogue.loader import bundled_path, personal_path
-    from backcoach.catalogue.personal import HEADER, blocks, check, merge, read_records, save
+    from backcoach.catalogue.personal import import_file
+    from backcoach.render.catalogue import import_summary
     from backcoach.render.console import err_console, out_console
 
     if dataset not in DATASETS:
         raise UsageError(f"unknown dataset {dataset!r}", hint=f"known: {', '.join(DATASETS)}")
-    records = read_records(file)
-    path = personal_path()
-    text = path.read_text(encoding="utf-8") if path.exists() else HEADER
-    layout = blocks(text, path)  # read once: for the ids in use and for the merge
-    incoming = {str(record["id"]) for record in records}
-    mine = [
-        str(item.get("id"))
-        for item in layout.parsed
-        if (item.get("origin") or {}).get("record") not in incoming
-    ]
-    taken = [*_bundled_ids(bundled_path()), *mine]
     err = err_console()
-    if len(records) >= _PROGRESS_FROM and err.is_terminal:
+
+    def shown(records: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+        if len(records) < _PROGRESS_FROM or not err.is_terminal:
+            return records
         from rich.progress import track
 
-        records = list(track(records, description="Reading records", console=err, transient=True))
-    outcome = importer.convert(records, taken)
-    merged = merge(layout, outcome.drafts)
-    todos = []
-    if outcome.drafts or path.exists():  # nothing to write: no file made just to hold none
-        todos = check(merged.text, path, bundled_path())  # a CatalogueError writes nothing
-        save(path, merged.text)
-    from backcoach.render.catalogue import import_summary
+        return track(records, description="Reading records", console=err, transient=True)
 
-    out_console().print(import_summary(outcome, merged, len(records), len(todos), path))
-
-
-def _bundled_ids(bundled: Path) -> list[str]:
-    from backcoach.catalogue.library import open_library
-
-    return [summary.id for summary in open_library(bundled).summaries()]
+    done = import_file(file, shown)
+    out_console().print(
+        import_summary(done.outcome, done.merged, done.records, done.todos, done.path)
+    )
 
 
 def add_command(
@@ -182,26 +160,3 @@ def _run_editor(file: Path, line: int | None) -> int:
             f"cannot start the editor {args[0]!r}: {exc.strerror}",
             hint="set VISUAL or EDITOR, e.g. export EDITOR=nano",
         ) from None
-
-
-def report_facts(ctx: typer.Context, overview: Overview) -> tuple[dict[str, Position], list[str]]:
-    """Each reported exercise's starting position (for its figure), and the credit of each
-    dataset an exercise was imported from; none if the catalogue cannot be read (the
-    report is the history's, not the catalogue's)."""
-    from backcoach.cli.options import library_for
-
-    try:
-        library = library_for(ctx)
-        found = [library.get(row.id) for row in overview.exercises]
-    except BackcoachError:
-        return {}, []
-    exercises = [exercise for exercise in found if exercise is not None]
-    credits = sorted(
-        {
-            f"{e.origin.dataset} ({e.origin.licence})"
-            + (f", {e.origin.url}" if e.origin.url else "")
-            for e in exercises
-            if e.origin is not None
-        }
-    )
-    return {exercise.id: exercise.position for exercise in exercises}, credits

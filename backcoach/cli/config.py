@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    from rich.console import Console
-
-
-def out_console() -> Console:
-    from backcoach.render.console import out_console as make
-
-    return make()
-
+from backcoach.render.console import out_console
 
 config_app = typer.Typer(
     help="Your defaults for plan and start (minutes, focus, level, equipment, sound).",
     invoke_without_command=True,
     no_args_is_help=False,
+    add_completion=False,  # the top-level app offers completion
+    rich_markup_mode=None,
 )
 
 

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
-
 import typer
 
-from backcoach.cli.options import FocusOption, JsonOption, library_for
-
-if TYPE_CHECKING:
-    pass
+from backcoach.cli.options import ExerciseArgument, FocusOption, JsonOption, library_for
 
 routine_app = typer.Typer(
     help="Your routine for a focus: its exercises, since when, and how each dose changed.",
     invoke_without_command=True,
     no_args_is_help=False,
+    add_completion=False,  # the top-level app offers completion
+    rich_markup_mode=None,
 )
-
-IdArgument = Annotated[
-    str,
-    typer.Argument(
-        metavar="EXERCISE", help='An exercise id, name or alias, e.g. bird-dog or "child\'s pose".'
-    ),
-]
 
 
 @routine_app.callback()
@@ -73,7 +63,7 @@ def routine_show(
 
 
 @routine_app.command("drop")
-def routine_drop(ctx: typer.Context, exercise: IdArgument) -> None:
+def routine_drop(ctx: typer.Context, exercise: ExerciseArgument) -> None:
     """Never plan this exercise for you again; your routine takes a like one instead."""
     from backcoach.history.routines import drop
     from backcoach.history.store import open_history
@@ -96,7 +86,7 @@ def routine_drop(ctx: typer.Context, exercise: IdArgument) -> None:
 
 
 @routine_app.command("keep")
-def routine_keep(ctx: typer.Context, exercise: IdArgument) -> None:
+def routine_keep(ctx: typer.Context, exercise: ExerciseArgument) -> None:
     """Let a dropped exercise be planned again."""
     from backcoach.history.routines import keep
     from backcoach.history.store import existing_history

@@ -12,13 +12,13 @@ nothing the person did or typed is lost.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from backcoach.errors import HistoryBusy, StorageError
+from backcoach.history.records import begun
 from backcoach.history.store import History, now
-from backcoach.models import ExerciseStatus, Plan
+from backcoach.models import ExerciseStatus, Plan, SessionRecord
+from backcoach.timer.clock import Clock, SystemClock
 
 # While a session runs, a write waits this long for another process's lock.
 LIVE_BUSY_TIMEOUT_MS = 50
@@ -32,13 +32,16 @@ class Recorder:
         history: History | None,
         say: Callable[[str], None],
         why_not: str | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.history = history
+        # Waiting for another process's lock is real time, whatever the session's scale.
+        self.clock = clock if clock is not None else SystemClock()
         self.say = say  # one line to the person; used once, when saving becomes impossible
         self.session_id: int | None = None
         self.unsaved_because: str | None = None if history is not None else why_not
         self._queue: list[Callable[[History], None]] = []
-        self._record: dict[str, Any] = {}
+        self._record: SessionRecord | None = None
         if history is not None:
             history.set_busy_timeout(LIVE_BUSY_TIMEOUT_MS)
 
@@ -55,27 +58,15 @@ class Recorder:
         leg_pain_before: int | None = None,
     ) -> None:
         started_at = now()
-        self._record = {
-            "started_at": started_at.isoformat(),
-            "ended_at": None,
-            "focus": focus,
-            "completed": False,
-            "outcome": "in progress",
-            "planned_seconds": plan.total_seconds,
-            "active_seconds": None,
-            "pain_before": pain_before,
-            "pain_after": None,
-            "leg_pain_before": leg_pain_before,
-            "leg_pain_after": None,
-            "effort": None,
-            "flare_up": flare_up,
-            "seed": plan.seed,
-            "symptoms_spread": False,
-            "exercises": [
-                {"id": step.exercise, "name": step.name, "status": "pending", "work_seconds": 0.0}
-                for step in plan.steps
-            ],
-        }
+        self._record = begun(
+            plan,
+            focus,
+            pain_before,
+            planned_work,
+            started_at=started_at,
+            flare_up=flare_up,
+            leg_pain_before=leg_pain_before,
+        )
 
         if self.unsaved_because is not None:  # known before the start: say it now
             self._tell(self.unsaved_because)
@@ -96,8 +87,11 @@ class Recorder:
     def exercise(
         self, order: int, status: ExerciseStatus, work_seconds: float, active_seconds: float
     ) -> None:
-        self._record["exercises"][order].update(status=status, work_seconds=work_seconds)
-        self._record["active_seconds"] = round(active_seconds, 3)
+        exercises = list(self._begun().exercises)
+        exercises[order] = exercises[order].model_copy(
+            update={"status": status, "work_seconds": work_seconds}
+        )
+        self._update(exercises=tuple(exercises), active_seconds=round(active_seconds, 3))
         self._add(
             lambda history: history.record_exercise(
                 self._id(), order, status, work_seconds, active_seconds
@@ -105,19 +99,19 @@ class Recorder:
         )
 
     def symptoms_spread(self) -> None:
-        self._record["symptoms_spread"] = True
+        self._update(symptoms_spread=True)
         self._add(lambda history: history.record_symptoms_spread(self._id()))
 
     def red_flag(self, code: str, tier: str) -> None:
         """A red flag during the session (new numbness or weakness): the session ends."""
-        self._record["red_flags"] = [code]
+        self._update(red_flags=(code,), red_flag_tier=tier)
         self._add(lambda history: history.record_session_flag(self._id(), code, tier))
 
     def finish(self, outcome: str, completed: bool, active_seconds: float) -> None:
         """The end of the session: written before any closing question is asked."""
         ended_at = now()
-        self._record.update(
-            ended_at=ended_at.isoformat(),
+        self._update(
+            ended_at=ended_at,
             outcome=outcome,
             completed=completed,
             active_seconds=round(active_seconds, 3),
@@ -135,7 +129,7 @@ class Recorder:
     def answer(self, **answers: int | str | None) -> None:
         """A closing answer (pain_after, leg_pain_after, effort), stored the moment it is
         given."""
-        self._record.update((key, value) for key, value in answers.items() if value is not None)
+        self._update(**{key: value for key, value in answers.items() if value is not None})
         self._add(lambda history: history.record_answers(self._id(), **answers))
 
     # --- writing -----------------------------------------------------------------
@@ -155,14 +149,26 @@ class Recorder:
         while self.pending and not self._flush() and waited < FINAL_WAIT_SECONDS:
             if waited == 0.0:
                 self.say("Waiting for the history: another backcoach is using it…")
-            time.sleep(pause)
+            self.clock.sleep(pause)
             waited += pause
             pause = min(pause * 2, 2.0)
         if self.pending:
             self._give_up("the history stayed locked by another process")
         if self.unsaved_because is None:
             return None
-        return json.dumps(self._record, indent=2, ensure_ascii=False)
+        from backcoach.render.shapes import unsaved_session_json
+
+        shown = unsaved_session_json(self._record) if self._record is not None else {}
+        return json.dumps(shown, indent=2, ensure_ascii=False)
+
+    def _update(self, **changes: object) -> None:
+        """The record as it now stands (a frozen SessionRecord, replaced)."""
+        self._record = self._begun().model_copy(update=changes)
+
+    def _begun(self) -> SessionRecord:
+        if self._record is None:
+            raise StorageError("the session's start was not recorded")
+        return self._record
 
     def _id(self) -> int:
         if self.session_id is None:

@@ -1,13 +1,11 @@
 """What `stats` and `report` read: the few facts they need, computed in SQL
-(storage.overview), never a record per session."""
+(history/overview.py), never a record per session (ten years of daily sessions is
+3,650 sessions and 77,000 exercises)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import NamedTuple
-
-# What stats and the report read: the few facts they need, from SQL, without building a
-# record per session (ten years of daily sessions is 3,650 sessions and 77,000 exercises).
 
 
 class SessionFacts(NamedTuple):

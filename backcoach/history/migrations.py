@@ -164,6 +164,11 @@ def check_and_migrate(connection: sqlite3.Connection, path: Path) -> None:
         raise _refuse(path, f"could not be prepared ({exc})") from exc
 
 
+def read_error(path: Path, exc: sqlite3.Error) -> StorageError:
+    """What a failed read means, said one way for every read of the history."""
+    return StorageError(f"could not read the history {path}: {exc}")
+
+
 def write_error(path: Path, exc: sqlite3.Error) -> StorageError:
     """What a failed write means: busy (try again), or cannot be written (and why)."""
     text = str(exc)

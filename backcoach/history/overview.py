@@ -8,8 +8,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from backcoach.errors import StorageError
 from backcoach.history.facts import DoseChangeFact, ExerciseTally, Overview
+from backcoach.history.migrations import read_error
 from backcoach.history.records import clinician_check, dose_text, red_flag_answer, session_facts
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def overview_of(history: History) -> Overview:
         breaks = _moments(history, _BREAKS, since)
         reminders = _moments(history, _REMINDERS, since)
     except sqlite3.Error as exc:
-        raise StorageError(f"could not read the history {history.path}: {exc}") from exc
+        raise read_error(history.path, exc) from exc
     moments = [fact.started_at for fact in facts] + [answer.started_at for answer in flags]
     return Overview(
         facts,

@@ -1,4 +1,4 @@
-"""Rows of the history database as records: what storage.py reads, converted."""
+"""Rows of the history database as records: what history/store.py reads, converted."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ import functools
 import json
 import os
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
 
-from backcoach.models import Dose, ExerciseRecord, SessionRecord
+from backcoach.models import Dose, ExerciseRecord, Plan, SessionRecord
 
 if TYPE_CHECKING:  # stats' and the report's facts: imported only by the commands that read them
     from backcoach.clinical import Memory
@@ -49,6 +50,57 @@ def _alive(pid: int | None) -> bool:
     except (PermissionError, OSError):
         return True  # it exists, or we cannot tell: assume it still runs
     return True
+
+
+def begun(
+    plan: Plan,
+    focus: str,
+    pain_before: int | None,
+    planned_work: Sequence[float],
+    *,
+    started_at: datetime,
+    flare_up: bool,
+    leg_pain_before: int | None = None,
+) -> SessionRecord:
+    """A session as it begins: what History.begin writes, as the record it reads back
+    (id 0: not in the history yet). The recorder keeps it up to date as things happen."""
+    return SessionRecord(
+        id=0,
+        started_at=started_at,
+        ended_at=None,
+        focus=focus,
+        minutes=plan.minutes,
+        level=plan.level,
+        seed=plan.seed,
+        flare_up=flare_up,
+        planned_seconds=plan.total_seconds,
+        active_seconds=None,
+        pain_before=pain_before,
+        pain_after=None,
+        effort=None,
+        completed=False,
+        outcome="in progress",
+        red_flags=(),
+        red_flag_tier=None,
+        symptoms_spread=False,
+        leg_pain_before=leg_pain_before,
+        snack=plan.snack,
+        exercises=tuple(
+            ExerciseRecord(
+                order=order,
+                id=step.exercise,
+                name=step.name,
+                phase=step.phase,
+                status="pending",
+                dose=step.dose,
+                work_seconds=0.0,
+                planned_work_seconds=planned_work[order],
+                saved_dose=step.saved_dose or step.dose,
+                dose_change=step.dose_change,
+            )
+            for order, step in enumerate(plan.steps)
+        ),
+    )
 
 
 def session_record(

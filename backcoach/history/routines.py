@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from backcoach.errors import StorageError
+from backcoach.history.migrations import read_error
 from backcoach.history.records import parse_dose
 from backcoach.history.store import History, iso, now
 from backcoach.models import Dose, Phase
@@ -43,7 +43,7 @@ def _read(history: History, query: str, parameters: Sequence[object] = ()) -> li
     try:
         return history.db.execute(query, parameters).fetchall()
     except sqlite3.Error as exc:
-        raise StorageError(f"could not read the history {history.path}: {exc}") from exc
+        raise read_error(history.path, exc) from exc
 
 
 def read_routine(history: History, focus: str) -> Routine | None:

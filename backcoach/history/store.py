@@ -22,7 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from backcoach.errors import HistoryUnwritable, StorageError
-from backcoach.history.migrations import BUSY_TIMEOUT_MS, check_and_migrate, write_error
+from backcoach.history.migrations import (
+    BUSY_TIMEOUT_MS,
+    check_and_migrate,
+    read_error,
+    write_error,
+)
 
 if TYPE_CHECKING:
     from backcoach.clinical import Memory
@@ -228,7 +233,7 @@ class History:
                 "ORDER BY checked_at DESC, id DESC LIMIT 1"
             ).fetchone()
         except sqlite3.Error as exc:
-            raise self._read_error(exc) from exc
+            raise read_error(self.path, exc) from exc
         return screening_memory(full, clinician)
 
     def record_session_flag(self, session_id: int, code: str, tier: str) -> None:
@@ -316,7 +321,7 @@ class History:
             ):
                 wanted.update(row[0] for row in self.db.execute(query, (iso(moment - since),)))
         except sqlite3.Error as exc:
-            raise self._read_error(exc) from exc
+            raise read_error(self.path, exc) from exc
         if not wanted:
             return []
         ids = sorted(wanted)
@@ -333,7 +338,7 @@ class History:
                 list(exercise_ids),
             ).fetchall()
         except sqlite3.Error as exc:
-            raise self._read_error(exc) from exc
+            raise read_error(self.path, exc) from exc
         return {str(exercise): int(count) for exercise, count in rows}
 
     def _records(
@@ -352,7 +357,7 @@ class History:
                 ):
                     exercises[row["session_id"]].append(row)
         except sqlite3.Error as exc:
-            raise self._read_error(exc) from exc
+            raise read_error(self.path, exc) from exc
         moment = at or now()
         records = []
         for row in rows:
@@ -361,9 +366,6 @@ class History:
             except (ValueError, TypeError, KeyError) as exc:  # pydantic's errors are ValueErrors
                 skipped(f"session {row['id']}", exc)
         return records
-
-    def _read_error(self, exc: sqlite3.Error) -> StorageError:
-        return StorageError(f"could not read the history {self.path}: {exc}")
 
     def close(self) -> None:
         self.db.close()
@@ -402,7 +404,7 @@ def _read_only(path: Path) -> History:
             return History(connection, path)
         except sqlite3.Error as exc:
             error = exc
-    raise StorageError(f"cannot read the history {path}: {error}")
+    raise read_error(path, error)
 
 
 def writable_history() -> tuple[History | None, str | None]:

@@ -3,7 +3,7 @@ history and routines; the JSON and CSV shapes of the contract; the clinician's r
 the position figures. Never times, never asks.
 
 Owns: `catalogue`, `live`, `digits`, `guide`, `history`, `routine`, `safety`, `words`,
-`grid`, `console`, `shapes`, `report`, `figures`.
+`grid`, `console`, `shapes`, `report`, `reporting`, `figures`.
 
 May import: the foundations, `catalogue`, `history`, `plan` and `timer`.
 """

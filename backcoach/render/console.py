@@ -1,32 +1,45 @@
-"""The two consoles (data on stdout, messages on stderr) and how an error is printed."""
+"""The two consoles (data on stdout, messages on stderr) and how an error is printed.
+
+Rich is imported when a console is first made, not with this module, so the command
+line imports it at start-up and `backcoach --help` still never loads Rich.
+"""
 
 from __future__ import annotations
 
 import errno
-
-from rich.console import Console
+import functools
+from typing import TYPE_CHECKING
 
 from backcoach.errors import EXIT_FAILURE, BackcoachError, CatalogueError
 
+if TYPE_CHECKING:
+    from rich.console import Console
 
-class _Console(Console):
-    def on_broken_pipe(self) -> None:
-        """The reader went away (`| head`): stop quietly with status 0, as other tools do.
 
-        (Rich's own choice is status 1.)
-        """
-        self.quiet = True
-        closed_pipe()
-        raise SystemExit(0)
+@functools.cache
+def _console_class() -> type[Console]:
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            """The reader went away (`| head`): stop quietly with status 0, as other tools do.
+
+            (Rich's own choice is status 1.)
+            """
+            self.quiet = True
+            closed_pipe()
+            raise SystemExit(0)
+
+    return _Console
 
 
 def err_console() -> Console:
-    return _Console(stderr=True, highlight=False)
+    return _console_class()(stderr=True, highlight=False)
 
 
 def out_console() -> Console:
     # Data never holds markup or :emoji: codes; not parsing for them saves time per cell.
-    return _Console(highlight=False, markup=False, emoji=False)
+    return _console_class()(highlight=False, markup=False, emoji=False)
 
 
 def closed_pipe() -> int:

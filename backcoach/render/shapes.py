@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -31,26 +32,38 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     return data
 
 
+# A session's JSON objects are SessionRecord's fields, picked in the order shown.
+# `history --json`: the session object of DESIGN.md, plus a few fields people find useful.
+SESSION_FIELDS = (
+    "id", "started_at", "ended_at", "focus", "completed", "outcome", "planned_seconds",
+    "active_seconds", "pain_before", "pain_after", "effort", "flare_up", "snack",
+    "leg_pain_before", "leg_pain_after", "next_morning", "red_flags",
+)  # fmt: skip
+# A session that could not be saved shows this at its end (coach/recorder.py).
+UNSAVED_FIELDS = (
+    "started_at", "ended_at", "focus", "completed", "outcome", "planned_seconds",
+    "active_seconds", "pain_before", "pain_after", "leg_pain_before", "leg_pain_after",
+    "effort", "flare_up", "seed", "symptoms_spread",
+)  # fmt: skip
+
+
+def _picked(record: SessionRecord, names: Sequence[str]) -> dict[str, Any]:
+    """Fields of a record as JSON values: moments in ISO 8601, tuples as lists."""
+    data: dict[str, Any] = {}
+    for name in names:
+        value = getattr(record, name)
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = list(value)
+        data[name] = value
+    return data
+
+
 def session_json(record: SessionRecord) -> dict[str, Any]:
     """The session object of DESIGN.md, plus a few fields people find useful."""
     return {
-        "id": record.id,
-        "started_at": record.started_at.isoformat(),
-        "ended_at": record.ended_at.isoformat() if record.ended_at else None,
-        "focus": record.focus,
-        "completed": record.completed,
-        "outcome": record.outcome,
-        "planned_seconds": record.planned_seconds,
-        "active_seconds": record.active_seconds,
-        "pain_before": record.pain_before,
-        "pain_after": record.pain_after,
-        "effort": record.effort,
-        "flare_up": record.flare_up,
-        "snack": record.snack,
-        "leg_pain_before": record.leg_pain_before,
-        "leg_pain_after": record.leg_pain_after,
-        "next_morning": record.next_morning,
-        "red_flags": list(record.red_flags),
+        **_picked(record, SESSION_FIELDS),
         "exercises": [
             {
                 "id": exercise.id,
@@ -62,6 +75,25 @@ def session_json(record: SessionRecord) -> dict[str, Any]:
             for exercise in record.exercises
         ],
     }
+
+
+def unsaved_session_json(record: SessionRecord) -> dict[str, Any]:
+    """The record of a session the history could not keep, so nothing is lost."""
+    data = {
+        **_picked(record, UNSAVED_FIELDS),
+        "exercises": [
+            {
+                "id": exercise.id,
+                "name": exercise.name,
+                "status": exercise.status,
+                "work_seconds": exercise.work_seconds,
+            }
+            for exercise in record.exercises
+        ],
+    }
+    if record.red_flags:
+        data["red_flags"] = list(record.red_flags)
+    return data
 
 
 def _round(value: float | None) -> float | None:

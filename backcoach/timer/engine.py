@@ -15,13 +15,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from backcoach.plan.timeline import Segment, step_count
 from backcoach.timer.clock import Clock
 from backcoach.timer.keys import RESIZED, SUSPENDED, Key, KeySource
 
-StepStatus = Literal["pending", "done", "skipped", "partial", "stopped"]
+if TYPE_CHECKING:
+    from backcoach.models import ExerciseStatus
+
 EndReason = Literal["done", "quit", "stopped"]
 
 
@@ -87,7 +89,7 @@ class StepDone:
     """An exercise has ended, with what the history keeps of it."""
 
     step_index: int
-    status: StepStatus
+    status: ExerciseStatus
     work_seconds: float  # holds and tempo phases finished in this exercise
     active_seconds: float  # the session's time so far, less pauses and questions
 
@@ -139,7 +141,7 @@ OnSymptoms = Callable[[int], StepDecision | None]
 class Outcome:
     """What happened, kept current as the session runs (so Ctrl-C can save it)."""
 
-    statuses: list[StepStatus]
+    statuses: list[ExerciseStatus]
     # Work seconds actually done per step (holds and tempo phases that finished).
     work_done: list[float]
     started_at: float = 0.0
@@ -271,14 +273,14 @@ class Engine:
         if outcome.statuses[step_index] != "pending":
             return
         if not partial:
-            status: StepStatus = "done"
+            status: ExerciseStatus = "done"
         elif skipped or outcome.work_done[step_index] <= 0:
             status = "skipped"
         else:
             status = "partial"
         self.set_status(step_index, status)
 
-    def set_status(self, step_index: int, status: StepStatus) -> None:
+    def set_status(self, step_index: int, status: ExerciseStatus) -> None:
         """Say how an exercise ended (also from outside: "stopped" when symptoms spread)."""
         outcome = self.outcome
         outcome.statuses[step_index] = status

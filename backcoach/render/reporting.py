@@ -1,0 +1,59 @@
+"""`report` put together: the history's overview and stats, the catalogue's figures and
+credits, rendered in the format asked for (report.py writes each format)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from backcoach.errors import BackcoachError
+
+if TYPE_CHECKING:
+    from backcoach.catalogue.library import Library
+    from backcoach.history.facts import Overview
+    from backcoach.vocabulary import Position
+
+
+def clinician_report(
+    asked: str | None, output: Path | None, library: Callable[[], Library], today: date
+) -> tuple[str, str]:
+    """The report's format (from `asked`, else the output's extension) and its text.
+
+    `library` opens the catalogue in use; the report is the history's, so a catalogue
+    that cannot be read only leaves out the figures and the credits.
+    """
+    from backcoach.history import stats
+    from backcoach.history.overview import read_overview
+    from backcoach.render import report
+
+    chosen = report.format_for(asked, output)
+    overview = read_overview()
+    summary = stats.compute(overview, today)
+    positions, credits = catalogue_facts(library, overview)
+    if chosen == "html":
+        return chosen, report.html(overview, summary, today, positions, credits)
+    return chosen, report.markdown(overview, summary, today, credits)
+
+
+def catalogue_facts(
+    library: Callable[[], Library], overview: Overview
+) -> tuple[dict[str, Position], list[str]]:
+    """Each reported exercise's starting position (for its figure), and the credit of each
+    dataset an exercise was imported from; none if the catalogue cannot be read."""
+    try:
+        opened = library()
+        found = [opened.get(row.id) for row in overview.exercises]
+    except BackcoachError:
+        return {}, []
+    exercises = [exercise for exercise in found if exercise is not None]
+    credits = sorted(
+        {
+            f"{e.origin.dataset} ({e.origin.licence})"
+            + (f", {e.origin.url}" if e.origin.url else "")
+            for e in exercises
+            if e.origin is not None
+        }
+    )
+    return {exercise.id: exercise.position for exercise in exercises}, credits
