@@ -29,9 +29,11 @@ from backcoach.gate import (
 )
 from backcoach.history.flags import close_all_of, gate_record, raise_flags
 from backcoach.history.store import open_history
+from backcoach.timer.keys import Key
 
 from .builders import one_step_plan
 from .conftest import RunCli
+from .fakes import FakeClock, ScriptedKeys
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 EARLIER_TODAY = NOW - timedelta(hours=2)
@@ -261,3 +263,139 @@ def _nerve_or_extension() -> frozenset[str]:
 
 
 NERVE_OR_EXTENSION = _nerve_or_extension()
+
+
+# --- the interactive way in, over generated records and answers ---------------------
+
+
+class Person:
+    """Answers a session's questions from what was generated; keeps what was asked."""
+
+    def __init__(self, answers: dict[str, object], uncleared: tuple[str, ...]) -> None:
+        self.answers, self.uncleared = answers, uncleared
+        self.asked: list[str] = []
+
+    def ask(self, question: str) -> str:
+        self.asked.append(question)
+        said = self.answers
+
+        def yn(key: str) -> str:
+            return "y" if said[key] else "n"
+
+        if "assessed this" in question:
+            return yn("assessed")
+        if "Does it still apply" in question:
+            return yn("still_applies")
+        if "(1-15)" in question:
+            return "0"
+        if "(1-5)" in question:  # the same items again, when some were uncleared
+            numbers = [str(ONCE.index(BY_CODE[code]) + 1) for code in self.uncleared]
+            return " ".join(numbers) or "0"
+        if "Is that right" in question:
+            return "y"
+        if "told you that exercise is fine" in question:
+            return yn("cleared")
+        if "Pain now, from 0" in question:
+            return str(said["pain"])
+        if "so severe that painkillers" in question:
+            return yn("severe")
+        if "flare-up session" in question:
+            return yn("flare_up")
+        return ""  # Anything new? no; leg symptoms: no; next morning, Ready, after: skip
+
+
+ONCE = tuple(flag for flag in BY_CODE.values() if flag.tier is Tier.CLINICIAN)
+
+
+class NoSpreadKeys(ScriptedKeys):
+    """No key pressed during the session; a question on the live screen is answered n."""
+
+    def read(self, timeout: float | None) -> Key | None:
+        if timeout is None:
+            return Key("n", self.clock.now())
+        return super().read(timeout)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    flags=flag_rows,
+    clinician=clinician_rows,
+    answers=st.fixed_dictionaries(
+        {
+            "assessed": st.booleans(),
+            "still_applies": st.booleans(),
+            "cleared": st.booleans(),
+            "pain": st.integers(0, 10),
+            "severe": st.booleans(),
+            "flare_up": st.booleans(),
+        }
+    ),
+)
+def test_a_session_obeys_the_gate_whatever_the_answers(
+    flags: list[tuple[str, timedelta, bool]],
+    clinician: tuple[tuple[str, ...], bool, timedelta] | None,
+    answers: dict[str, object],
+) -> None:
+    """The rules written out plainly (CLINICAL.md), checked against what a session does."""
+    import io
+
+    from rich.console import Console
+
+    from backcoach.catalogue.library import open_library
+    from backcoach.catalogue.loader import bundled_path
+    from backcoach.coach.session import Options, coach
+    from backcoach.errors import NoExerciseToday
+    from backcoach.plan.prepare import Choices
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    today = now.astimezone().date()
+    still_open = [(code, age) for code, age, closed in flags if not closed]
+    stopped_by_flag = any(
+        (not answers["assessed"])
+        if code in EMERGENCY
+        else ((now - age).astimezone().date() == today or bool(answers["still_applies"]))
+        for code, age in still_open
+    )
+    uncleared = clinician[0] if clinician is not None and not clinician[1] else ()
+    stopped_by_item = bool(uncleared) and not answers["cleared"]
+    pain = int(str(answers["pain"]))
+    severe = pain >= 9 and bool(answers["severe"])
+    stops = stopped_by_flag or stopped_by_item or severe
+    declined = not stops and pain >= 9 and not answers["flare_up"]
+    flare_up = not stops and pain >= 7 and bool(answers["flare_up"])
+
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        write_record(home, flags, clinician, False, now)
+        person = Person(answers, tuple(uncleared))
+        clock = FakeClock()
+        defaults = {"minutes": 2, "focus": ["upper"], "level": "beginner", "equipment": [],
+                    "sound": "off"}  # fmt: skip
+        out = Console(file=io.StringIO(), width=100, color_system=None)
+        with open_history(home / "history.sqlite3") as history:
+            before = len(history.sessions())
+            try:
+                outcome = coach(
+                    open_library(bundled_path()), Choices(seed=4), defaults,
+                    Options(sound="off", plain=True), out, clock, NoSpreadKeys(clock), history,
+                    person.ask, moment=now,
+                )  # fmt: skip
+            except NoExerciseToday:
+                outcome, exit_3 = None, True
+            else:
+                exit_3 = False
+            sessions = history.sessions()
+    assert exit_3 == stops, person.asked
+    if stops:  # a stop row at most; nothing ran
+        assert all(s.outcome == "red flag" for s in sessions[: len(sessions) - before])
+        return
+    if declined:
+        assert outcome is None and len(sessions) == before
+        return
+    assert outcome is not None and sessions[0].flare_up == flare_up
+    if pain >= 9:
+        assert sessions[0].flare_up  # only the flare-up session at 9 or 10
