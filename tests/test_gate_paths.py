@@ -26,6 +26,7 @@ from backcoach.history.store import open_history
 from backcoach.plan import prepare as coaching
 from backcoach.plan.prepare import Choices
 
+from .test_record_safety import read_only_history  # noqa: F401 (a fixture)
 from .test_terminal import BIN, env, finish, no_leg_symptoms, pass_the_screen, spawn
 
 pytestmark = [
@@ -290,3 +291,23 @@ def test_7_cancer_with_new_leg_weakness_is_an_emergency(isolated_home: Path) -> 
     assert finish(child) == 3
     (record,) = history_json(isolated_home)
     assert "cancer-legs" in record["red_flags"]  # type: ignore[operator]
+
+
+def test_3_a_flag_that_cannot_be_saved_ends_the_session_with_its_record(
+    read_only_history: Path,  # noqa: F811 (the fixture imported above)
+) -> None:
+    child = spawn(read_only_history, "start --focus upper --minutes 3 --seed 4 --plain", "0.05")
+    pass_the_screen(child)
+    no_leg_symptoms(child)
+    child.expect("Pain now, from 0")
+    child.sendline("3")
+    child.expect("Ready")
+    child.sendline("")
+    child.expect("get ready")
+    child.send("s")
+    child.expect("2 new numbness or weakness")
+    child.send("2")
+    child.expect("Stop here")
+    child.expect("What you reported could not be saved")
+    child.expect('"red_flags": \\[\\s*"new-weakness"')  # the record, as JSON, to keep
+    assert finish(child) == 3
