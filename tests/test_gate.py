@@ -399,3 +399,15 @@ def test_a_session_obeys_the_gate_whatever_the_answers(
     assert outcome is not None and sessions[0].flare_up == flare_up
     if pain >= 9:
         assert sessions[0].flare_up  # only the flare-up session at 9 or 10
+
+
+def test_a_no_to_the_next_morning_question_is_one_step_back_at_most() -> None:
+    """Too hard, pain up by 3, and not settled by the next morning: still one step."""
+    from backcoach.plan.progression import next_doses, step_back
+
+    from .test_progression import cat, session
+
+    exercise = cat().by_id()["cat-cow"]
+    everything = session(1, "cat-cow", "done", pain=(3, 6), effort="too hard", next_morning=False)
+    dose = next_doses([everything], cat().exercises, NOW).doses["cat-cow"]
+    assert dose == step_back(exercise, exercise.dose)
