@@ -40,8 +40,8 @@ NO_QUESTIONS_EXTENSION = (
     "(answer the questions to include them)"
 )
 NO_QUESTIONS_NERVE = (
-    "--yes asks nothing, so no question about leg symptoms can follow this nerve-tensioning "
-    "exercise (answer the questions to include it)"
+    "--yes asks nothing, so no question about leg symptoms can follow nerve-tensioning "
+    "exercises (answer the questions to include them)"
 )
 NO_QUESTIONS = (("extension", NO_QUESTIONS_EXTENSION), ("nerve_tension", NO_QUESTIONS_NERVE))
 DECLINED = "You chose no session today. That is fine: keep moving gently, and come back later."

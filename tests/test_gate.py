@@ -411,3 +411,19 @@ def test_a_no_to_the_next_morning_question_is_one_step_back_at_most() -> None:
     everything = session(1, "cat-cow", "done", pain=(3, 6), effort="too hard", next_morning=False)
     dose = next_doses([everything], cat().exercises, NOW).doses["cat-cow"]
     assert dose == step_back(exercise, exercise.dose)
+
+
+def test_safety_shows_what_backcoach_holds(run: RunCli, isolated_home: Path) -> None:
+    empty = run("safety", "--json")
+    assert empty.exit_code == 0 and json.loads(empty.stdout)["open_flags"] == []
+    with open_history(isolated_home / "history.sqlite3") as history:
+        raise_flags(history, [BY_CODE["fever"]], "screen", datetime.now(UTC))
+        history.record_safety_check("clinician", ["weeks"], cleared=False)
+    held = json.loads(run("safety", "--json").stdout)
+    assert [(f["code"], f["tier"]) for f in held["open_flags"]] == [("fever", "urgent")]
+    assert "on a later day" in held["open_flags"][0]["closes"]
+    assert held["clinician"]["items"] == ["weeks"] and held["clinician"]["cleared"] is False
+    assert held["verdict"]["allowed"] == "none" and held["asks"][0] == "open flags"
+    shown = run("safety")
+    assert "a temperature of 38" in shown.stdout and "no clearance yet" in shown.stdout
+    assert "Now: no exercise" in shown.stdout
