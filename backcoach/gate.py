@@ -282,6 +282,9 @@ def decide(record: Record, moment: Moment, answers: Answers | None = None) -> Ve
         stopping = (*stopping, BY_CODE["severe"])
     if stopping:
         return _none(tuple(dict.fromkeys(stopping)), _remaining(asks, answers))
+    if answers.flags_asked and not answers.screened:  # between the open flags and the screen
+        allowed = Allowed.FLARE_UP if moment.flare_up else Allowed.SESSION
+        return Verdict(allowed, _remaining(asks, answers), exclusions=exclusions)
     uncleared = (
         (answers.clinician if not answers.cleared else ())
         if answers.clinician is not None

@@ -427,3 +427,14 @@ def test_safety_shows_what_backcoach_holds(run: RunCli, isolated_home: Path) -> 
     shown = run("safety")
     assert "a temperature of 38" in shown.stdout and "no clearance yet" in shown.stdout
     assert "Now: no exercise" in shown.stdout
+
+
+def test_closing_the_open_flags_leaves_an_uncleared_item_to_its_own_question() -> None:
+    """Found by the property test: an urgent flag closed the next day, with an uncleared
+    clinician item, stopped the session before the clinician tier was asked."""
+    memory = Memory(clinician_checked=YESTERDAY, clinician_flags=("weeks",))
+    record = Record((OpenFlag("fever", Tier.URGENT, YESTERDAY),), memory)
+    closed = decide(record, Moment(NOW), Answers(flags_asked=True))
+    assert not closed.stops and closed.asks[:2] == (Question.SCREEN, Question.CLINICIAN)
+    cleared = Answers(flags_asked=True, screened=True, clinician=(BY_CODE["weeks"],), cleared=True)
+    assert decide(record, Moment(NOW), cleared).allowed is Allowed.SESSION
