@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from backcoach.clinical import BY_CODE, CANCER_LEGS, DURING_SESSION, Memory, Tier
@@ -308,11 +308,15 @@ ONCE = tuple(flag for flag in BY_CODE.values() if flag.tier is Tier.CLINICIAN)
 
 
 class NoSpreadKeys(ScriptedKeys):
-    """No key pressed during the session; a question on the live screen is answered n."""
+    """Keys as scripted; a question on the live screen gets "2" then "n" in turn, each
+    taken by the question it answers (symptoms: 2 new numbness or weakness; spread: n)."""
+
+    turn = 0
 
     def read(self, timeout: float | None) -> Key | None:
         if timeout is None:
-            return Key("n", self.clock.now())
+            self.turn += 1
+            return Key("2" if self.turn % 2 else "n", self.clock.now())
         return super().read(timeout)
 
 
@@ -334,11 +338,17 @@ class NoSpreadKeys(ScriptedKeys):
             "flare_up": st.booleans(),
         }
     ),
+    snack=st.booleans(),
+    flare_up_asked=st.booleans(),  # --flare-up
+    during=st.booleans(),  # s pressed mid-session, then 2: new numbness or weakness
 )
 def test_a_session_obeys_the_gate_whatever_the_answers(
     flags: list[tuple[str, timedelta, bool]],
     clinician: tuple[tuple[str, ...], bool, timedelta] | None,
     answers: dict[str, object],
+    snack: bool,
+    flare_up_asked: bool,
+    during: bool,
 ) -> None:
     """The rules written out plainly (CLINICAL.md), checked against what a session does."""
     import io
@@ -362,11 +372,13 @@ def test_a_session_obeys_the_gate_whatever_the_answers(
     )
     uncleared = clinician[0] if clinician is not None and not clinician[1] else ()
     stopped_by_item = bool(uncleared) and not answers["cleared"]
-    pain = int(str(answers["pain"]))
+    flare_up_asked = flare_up_asked and not snack  # snack has no --flare-up
+    pain = 0 if snack else int(str(answers["pain"]))  # a desk break asks no pain
     severe = pain >= 9 and bool(answers["severe"])
     stops = stopped_by_flag or stopped_by_item or severe
-    declined = not stops and pain >= 9 and not answers["flare_up"]
-    flare_up = not stops and pain >= 7 and bool(answers["flare_up"])
+    declined = not stops and pain >= 9 and not flare_up_asked and not answers["flare_up"]
+    offered = pain >= 7 and not flare_up_asked
+    flare_up = flare_up_asked or (offered and bool(answers["flare_up"]))
 
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder)
@@ -379,9 +391,11 @@ def test_a_session_obeys_the_gate_whatever_the_answers(
         with open_history(home / "history.sqlite3") as history:
             before = len(history.sessions())
             try:
+                choices = Choices(seed=4, flare_up=flare_up_asked, snack=snack)
+                keys = NoSpreadKeys(clock, [(40.0, "s")] if during else [])
                 outcome = coach(
-                    open_library(bundled_path()), Choices(seed=4), defaults,
-                    Options(sound="off", plain=True), out, clock, NoSpreadKeys(clock), history,
+                    open_library(bundled_path()), choices, defaults,
+                    Options(sound="off", plain=True), out, clock, keys, history,
                     person.ask, moment=now,
                 )  # fmt: skip
             except NoExerciseToday:
@@ -389,16 +403,26 @@ def test_a_session_obeys_the_gate_whatever_the_answers(
             else:
                 exit_3 = False
             sessions = history.sessions()
-    assert exit_3 == stops, person.asked
+            held_after = [flag.code for flag in gate_record(history).open_flags]
     if stops:  # a stop row at most; nothing ran
+        assert exit_3, person.asked
         assert all(s.outcome == "red flag" for s in sessions[: len(sessions) - before])
         return
     if declined:
-        assert outcome is None and len(sessions) == before
+        assert outcome is None and not exit_3 and len(sessions) == before
         return
-    assert outcome is not None and sessions[0].flare_up == flare_up
+    assert sessions[0].flare_up == flare_up and sessions[0].snack == snack
     if pain >= 9:
         assert sessions[0].flare_up  # only the flare-up session at 9 or 10
+    event("ran" + (", s then 2 mid-session" if during else ""))
+    if during:  # recorded like a screen answer; nothing after the advice
+        assert exit_3 and sessions[0].red_flags == ("new-weakness",)
+        assert "new-weakness" in held_after
+        text = out.file.getvalue()  # type: ignore[attr-defined]
+        after = text[text.index("Stop here") :]
+        assert not any(words in after for words in ("in a row", "Tip:", "Next time"))
+    else:
+        assert not exit_3 and outcome is not None
 
 
 def test_a_no_to_the_next_morning_question_is_one_step_back_at_most() -> None:
