@@ -221,6 +221,12 @@ def closing_question(flag: OpenFlag, now: datetime) -> tuple[str, str] | None:
     return None
 
 
+def leg_symptoms_due(record: Record, answers: Answers) -> bool:
+    """Once per episode: never answered, or the clinician tier (a new episode's check)
+    was asked in this session."""
+    return record.leg_symptoms is None or answers.clinician is not None
+
+
 def _exclusions(moment: Moment) -> tuple[tuple[str, str], ...]:
     if moment.yes:  # no symptom question can follow them
         return NO_QUESTIONS

@@ -68,7 +68,7 @@ class Questions:
         from backcoach.coach import questions
 
         leg = record.leg_symptoms
-        if leg is None or answers.clinician is not None:  # once per episode
+        if gate.leg_symptoms_due(record, answers):  # once per episode
             leg = questions.ask_leg_symptoms(self.out, ask, self.history)
         answers = replace(answers, leg_symptoms=leg)
         last = record.last_counting
@@ -130,6 +130,7 @@ class Questions:
             yes=came_in.yes,
             check_time=last.astimezone().strftime("%H:%M") if last else "",
             brief=Question.BRIEF in asks,
+            clinician_asked=Question.CLINICIAN in asks,
         )
         for note in answered.notes:
             self.out.print(note, style="dim", markup=False, highlight=False)

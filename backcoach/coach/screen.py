@@ -79,9 +79,11 @@ def screen(
     yes: bool = False,
     check_time: str = "",
     brief: bool | None = None,
+    clinician_asked: bool | None = None,
 ) -> Screening:
     """Ask what applies today. `show` draws a numbered list; `say` prints one line.
-    `brief`: the one-line check of a later session the same day (None: from `memory`)."""
+    `brief`: the one-line check of a later session the same day; `clinician`: the
+    see-a-clinician tier is due (both as the gate says; None: from `memory`)."""
     if yes or ask is None:
         show(RED_FLAGS, "")
         say("--yes: you confirm that none of these apply to you today.")
@@ -92,7 +94,7 @@ def screen(
             memory.last_full_check is not None
             and memory.last_full_check.astimezone().date() == now.astimezone().date()
         )
-    due = clinician_due(memory, now)
+    due = clinician_due(memory, now) if clinician_asked is None else clinician_asked
     new_episode = False
     flags: tuple[RedFlag, ...] = ()
     question = (
