@@ -241,7 +241,7 @@ def plan_command(
     from backcoach.render.catalogue import plan_view
 
     _out_console().print(plan_view(plan))
-    _out_console().print(verdict_line(verdict))
+    _out_console().print(verdict_line(verdict, "a desk break" if snack else "a session"))
 
 
 app.add_typer(routine_app, name="routine")

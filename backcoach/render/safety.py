@@ -106,7 +106,7 @@ def _day(moment: datetime) -> str:
     return f"{moment.astimezone():%a %d %b %H:%M}"
 
 
-def verdict_line(verdict: Verdict) -> Text:
+def verdict_line(verdict: Verdict, thing: str = "a session") -> Text:
     """The gate's verdict in one line, with the questions still to come."""
     asks = ", ".join(ask.value for ask in verdict.asks)
     after = f"; first: {asks}" if asks else ""
@@ -119,7 +119,7 @@ def verdict_line(verdict: Verdict) -> Text:
     what = (
         "only the gentle flare-up session"
         if verdict.allowed is Allowed.FLARE_UP
-        else "a session (the questions may still change what runs)"
+        else f"{thing} (the questions may still change what runs)"
     )
     left_out = "; ".join(reason for _, reason in verdict.exclusions)
     extra = f"; left out: {left_out}" if left_out else ""
