@@ -216,7 +216,8 @@ def plan_command(
     verdict = plan_verdict(snack, flare_up)  # the safety gate: what start would be allowed
     prepared = coaching.prepare(library, choices, exclusions=verdict.exclusions)
     plan = prepared.plan()
-    unsaved = coaching.keep_routine(prepared, plan)  # the first plan for a focus makes it
+    # The first plan for a focus makes its routine (not while nothing is allowed).
+    unsaved = None if verdict.stops else coaching.keep_routine(prepared, plan)
     if unsaved is not None:
         _err_console().print(f"({unsaved}.)", style="yellow", markup=False, highlight=False)
     from backcoach.errors import NoExerciseToday
