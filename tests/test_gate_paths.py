@@ -9,6 +9,7 @@ times (a session yesterday); BACKCOACH_TIME_SCALE runs the sessions fast.
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -321,3 +322,46 @@ def test_3_a_flag_that_cannot_be_saved_ends_the_session_with_its_record(
     child.expect("What you reported could not be saved")
     child.expect('"red_flags": \\[\\s*"new-weakness"')  # the record, as JSON, to keep
     assert finish(child) == 3
+
+
+FAKETIME = shutil.which("faketime")  # libfaketime's own wrapper
+
+
+def at(home: Path, when: str, args: str) -> pexpect.spawn:
+    """The program at a faked wall-clock time (libfaketime), as the issue saw it."""
+    assert FAKETIME is not None
+    return pexpect.spawn(
+        FAKETIME, ["-f", f"@{when}", str(BIN), *args.split()], env=env(home, "0.01"),
+        encoding="utf-8", dimensions=(30, 100), timeout=30,
+    )  # fmt: skip
+
+
+@pytest.mark.skipif(FAKETIME is None, reason="libfaketime (faketime) is not installed")
+def test_1_and_2_at_the_times_the_issue_gives(isolated_home: Path) -> None:
+    """08:00 saddle numbness, 10:00 --yes; 08:00 an uncleared item, 09:00 start."""
+    morning = at(isolated_home, "2026-11-23 08:00:00", "start --focus lower --plain")
+    report_at_the_screen(morning, "saddle")
+    assert finish(morning) == 3
+    ten = at(isolated_home, "2026-11-23 10:00:00", "start --focus lower --yes --plain")
+    ten.expect("--yes cannot be used now")
+    assert finish(ten) == 2
+    other = isolated_home / "other"
+    first = at(other, "2026-11-23 08:00:00", "start --plain")
+    first.expect("\\(1-15\\)")
+    first.sendline("0")
+    first.expect("\\(1-5\\)")
+    first.sendline("4")
+    say_yes_to(first, "Is that right\\?")
+    first.expect("told you that exercise is fine")
+    first.sendline("n")
+    assert finish(first) == 3
+    nine = at(other, "2026-11-23 09:00:00", "start --plain")
+    nine.expect("Anything new or worse since your safety check at 08:00\\?")
+    nine.sendline("n")
+    nine.expect("\\(1-5\\)")  # the uncleared item is asked again, not skipped
+    nine.sendline("4")
+    say_yes_to(nine, "Is that right\\?")
+    nine.expect("told you that exercise is fine")
+    nine.sendline("n")
+    nine.expect("No session today")
+    assert finish(nine) == 3
