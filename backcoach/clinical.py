@@ -114,6 +114,7 @@ class RedFlag:
     tier: Tier
     text: str
     reason: str = ""  # emergency items: why it is an emergency
+    advice: str = ""  # what to do, when it is not its tier's usual advice
 
 
 RED_FLAGS: tuple[RedFlag, ...] = (
@@ -197,6 +198,23 @@ RED_FLAGS: tuple[RedFlag, ...] = (
 NEW_WEAKNESS = "new-weakness"
 DURING_SESSION = RedFlag(
     NEW_WEAKNESS, Tier.EMERGENCY, "new numbness or weakness, reported during a session", NERVES
+)
+# Asked at once when the person has had cancer (NICE NG234, spinal metastases and
+# metastatic spinal cord compression, which replaced CG75 in 2023): any of these is
+# an emergency, not urgent.
+CANCER_LEGS_QUESTION = (
+    "You have had cancer: since this back pain began, any new weakness, numbness or "
+    "difficulty walking, or new nerve pain in the legs?"
+)
+CANCER_LEGS = RedFlag(
+    "cancer-legs",
+    Tier.EMERGENCY,
+    "back pain after cancer, with new weakness, numbness, difficulty walking or nerve pain "
+    "in the legs",
+    "a possible pressure on the spinal cord (metastatic spinal cord compression, NICE NG234)",
+    "Please get help now: call your emergency number (999 in the UK, 112 in Europe, 911 "
+    "in North America), or your cancer team's acute oncology line, straight away. Tell "
+    "them you have had cancer and what you noticed in your legs.",
 )
 BY_CODE = {flag.code: flag for flag in RED_FLAGS}
 EVERY_SESSION = tuple(flag for flag in RED_FLAGS if flag.tier is not Tier.CLINICIAN)

@@ -12,6 +12,7 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+EXIT_NO_EXERCISE = 3
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
 
@@ -74,6 +75,13 @@ class CatalogueError(UsageError):
         noun = "problem" if count == 1 else "problems"
         super().__init__(f"{count} {noun} in the catalogue")
         self.problems = problems
+
+
+class NoExerciseToday(BackcoachError):
+    """The safety gate allows no exercise now (a red flag, an uncleared item): the advice
+    has been shown."""
+
+    exit_code = EXIT_NO_EXERCISE
 
 
 class StorageError(BackcoachError):

@@ -31,6 +31,7 @@ PURE = (
     "history.stats",
     "catalogue.importer",
     "clinical",
+    "gate",
 )
 IO_MODULES = {"os", "sys", "time", "sqlite3", "rich", "subprocess", "pathlib", "select"}
 

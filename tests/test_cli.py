@@ -332,7 +332,7 @@ def test_help_is_h_too_and_lists_commands_in_the_order_they_are_used(
     listed = text.split("Commands:")[1]
     names = [line.split()[0] for line in listed.splitlines() if line.startswith("  ") and
              not line.startswith("   ")]  # fmt: skip
-    assert names[:7] == ["start", "snack", "remind", "plan", "routine", "list", "show"]
+    assert names[:8] == ["start", "snack", "remind", "plan", "safety", "routine", "list", "show"]
     assert "..." not in listed  # summaries are whole, wrapped rather than cut
     assert run("plan", "-h").exit_code == 0
 

@@ -314,10 +314,10 @@ def test_the_end_of_a_session_shows_pain_streak_week_and_next_time(isolated_home
         else:
             child.expect("Anything new or worse since your safety check")
             child.sendline("n")
+        if session == 1:  # once per episode: before pain (issue 22's one order)
+            no_leg_symptoms(child)
         child.expect("Pain now, from 0")
         child.sendline(str(before))
-        if session == 1:
-            no_leg_symptoms(child)
         child.expect("Ready\\? Press Enter")
         child.sendline("")
         child.expect("Pain now, after the session")

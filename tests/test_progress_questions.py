@@ -48,16 +48,17 @@ def test_pain_not_settled_by_the_next_morning_steps_todays_doses_back(
     yesterday_session(isolated_home)
     child = spawn(isolated_home, "start --focus upper --minutes 3 --plain", "0.005")
     pass_the_screen(child)
+    no_leg_symptoms(child)  # once per episode: before the next-morning question
     child.expect("was your pain back to its usual level by the next morning\\?")
     child.sendline("maybe")
     child.expect("Please answer y or n, or press Enter to skip")
     child.sendline("n")
     child.expect("today's doses are a step easier \\(the 24-hour rule\\)")
-    # The plan again, with each step back and its reason (wrapped lines restart the style).
-    child.expect("down(\\s|\x1b\\[[0-9;]*m)+from")
     child.expect("Pain now, from 0")
     child.sendline("3")
-    no_leg_symptoms(child)
+    # The plan, built once after the answers: each step back and its reason (wrapped
+    # lines restart the style).
+    child.expect("down(\\s|\x1b\\[[0-9;]*m)+from")
     child.expect("Ready")
     child.sendline("")
     child.expect("Pain now, after the session")
@@ -81,11 +82,11 @@ def test_leg_symptoms_are_asked_once_and_then_leg_pain_each_time(isolated_home: 
         else:  # the same day: the one-line check
             child.expect("Anything new or worse since your safety check")
             child.sendline("n")
-        child.expect("Pain now, from 0")
-        child.sendline("4")
-        if first_time:
+        if first_time:  # once per episode, before pain now
             child.expect("Do you have pain, tingling or numbness down a leg")
             child.sendline("y")
+        child.expect("Pain now, from 0")
+        child.sendline("4")
         child.expect("Pain in your leg now")
         child.sendline("6")
         child.expect("Ready")
@@ -109,6 +110,7 @@ def test_the_24_hour_answer_waits_for_a_busy_history_and_is_kept(isolated_home: 
     yesterday_session(isolated_home)
     child = spawn(isolated_home, "start --focus upper --minutes 3 --plain", "0.005")
     pass_the_screen(child)
+    no_leg_symptoms(child)
     child.expect("was your pain back to its usual level by the next morning\\?")
     # Another process holds the lock for longer than SQLite's 5 s busy timeout.
     with lock_held(isolated_home / "history.sqlite3", 7):

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from backcoach import clinical as screening
 from backcoach.clinical import EVERY_SESSION, ONCE_PER_EPISODE, Memory, Screening, Tier
-from backcoach.coach.screen import screen
+from backcoach.coach.screen import ask_open_flags, screen
+from backcoach.gate import OpenFlag
 from backcoach.history.overview import overview_of
 from backcoach.history.store import open_history
 
@@ -54,7 +55,8 @@ def test_emergency_items_carry_their_reason() -> None:
 
 def test_a_clearance_lasts_six_weeks(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
-    first = Person("0", "1", "y").run(Memory(), MONDAY)  # over 50, first episode; cleared
+    # over 50, first episode (said back: "is that right?" y); cleared
+    first = Person("0", "1", "y", "y").run(Memory(), MONDAY)
     assert first.tier is None and first.cleared
     with open_history(path) as history:
         history.record_safety_check("full", [], at=MONDAY)
@@ -67,7 +69,7 @@ def test_a_clearance_lasts_six_weeks(tmp_path: Path) -> None:
     assert later.shown == [len(EVERY_SESSION)]
     assert "a clinician has said exercise is fine" in checked.notes[0]
     assert "asks again on 28 Dec" in checked.notes[0]
-    expired = Person("0", "1", "n")
+    expired = Person("0", "1", "y", "n")
     result = expired.run(memory, MONDAY + timedelta(weeks=6))
     assert expired.shown == [len(EVERY_SESSION), len(ONCE_PER_EPISODE)]
     assert result.tier is Tier.CLINICIAN  # not cleared this time: no session
@@ -82,7 +84,7 @@ def test_a_new_episode_asks_the_clinician_items_again() -> None:
 
 def test_an_item_not_cleared_is_asked_every_time() -> None:
     memory = Memory(last_full_check=MONDAY, clinician_checked=MONDAY, clinician_flags=("weeks",))
-    person = Person("0", "4", "n")
+    person = Person("0", "4", "y", "n")
     assert person.run(memory, MONDAY + timedelta(days=1)).tier is Tier.CLINICIAN
 
 
@@ -93,21 +95,50 @@ def test_a_later_session_the_same_day_asks_one_line() -> None:
     assert brief.asked == ["Anything new or worse since your safety check at 08:10? "
                            "(y shows the list again) [y/n]"]  # fmt: skip
     assert brief.shown == []
-    again = Person("y", "5")
+    again = Person("y", "5", "y")
     assert again.run(memory, MONDAY + timedelta(hours=4)).tier is Tier.EMERGENCY
     next_day = Person("0")
     next_day.run(memory, MONDAY + timedelta(days=1))
     assert next_day.shown == [len(EVERY_SESSION)]  # the full list on a new day
 
 
-def test_a_red_flag_reported_last_time_is_asked_about_first() -> None:
-    memory = Memory(last_full_check=MONDAY, flags_last_time=("fever",), clinician_checked=MONDAY)
-    still = Person("y")
-    result = still.run(memory, MONDAY + timedelta(days=1))
-    assert "38 °C" in still.asked[0] and result.tier is Tier.URGENT
-    gone = Person("n", "0")
-    assert gone.run(memory, MONDAY + timedelta(hours=2)).tier is None
-    assert gone.shown == [len(EVERY_SESSION)]  # then the whole list, not the one line
+def test_a_red_flag_stays_open_until_a_later_answer_closes_it() -> None:
+    """Emergency: closed only by a clinician's assessment; urgent: only on a later day."""
+    fever = OpenFlag("fever", Tier.URGENT, MONDAY)
+    saddle = OpenFlag("saddle", Tier.EMERGENCY, MONDAY, during_session=True)
+    same_day = Person()
+    closed, still = ask_open_flags((fever,), MONDAY + timedelta(hours=2), same_day.ask,
+                                   same_day.said.append)  # fmt: skip
+    assert closed == () and still == (fever.flag,) and same_day.asked == []
+    assert "stays in place for today" in same_day.said[0]
+    next_day = Person("n", "n")
+    closed, still = ask_open_flags((fever, saddle), MONDAY + timedelta(days=1), next_day.ask,
+                                   next_day.said.append)  # fmt: skip
+    assert closed == ((fever, "gone"),) and still == (saddle.flag,)
+    assert "On Monday 16 Nov at 08:10 you told backcoach: a temperature" in next_day.asked[0]
+    assert "during a session" in next_day.asked[1] and "assessed" in next_day.asked[1]
+    assessed = Person("y")
+    closed, still = ask_open_flags((saddle,), MONDAY + timedelta(days=1), assessed.ask,
+                                   assessed.said.append)  # fmt: skip
+    assert closed == ((saddle, "assessed"),) and still == ()
+
+
+def test_chosen_items_are_said_back_before_a_stop() -> None:
+    mistyped = Person("6", "n", "0")  # 6 is chest pain: "no, that is not right", then none
+    result = mistyped.run(Memory(last_full_check=MONDAY - timedelta(days=1),
+                                 clinician_checked=MONDAY), MONDAY)  # fmt: skip
+    assert result.tier is None
+    said_back = "You chose:\n  • chest pain along with the back pain\nIs that right?"
+    assert said_back in mistyped.asked[1]
+
+
+def test_cancer_in_the_history_asks_about_the_legs_at_once() -> None:
+    cancer = EVERY_SESSION.index(screening.BY_CODE["cancer"]) + 1
+    person = Person(str(cancer), "y", "y")
+    result = person.run(Memory(clinician_checked=MONDAY), MONDAY)
+    assert "new weakness, numbness or difficulty walking" in person.asked[2]
+    assert result.tier is Tier.EMERGENCY and screening.CANCER_LEGS in result.flags
+    assert "acute oncology line" in screening.CANCER_LEGS.advice
 
 
 def test_yes_prints_every_list_and_confirms_none() -> None:

@@ -85,12 +85,12 @@ def test_a_snack_changes_no_dose(isolated_home: Path) -> None:
 def test_snack_runs_to_the_end_and_a_second_asks_one_line(isolated_home: Path) -> None:
     for first in (True, False):
         child = spawn(isolated_home, "snack --minutes 2 --seed 4 --plain", "0.005")
-        child.expect("desk break · 2 min")
         if first:
             pass_the_screen(child)
         else:  # the day's check was done: one line
             child.expect("Anything new or worse since your safety check")
             child.sendline("n")
+        child.expect("desk break · 2 min")  # the plan: built once, after the questions
         child.expect("Ready\\? Press Enter")
         child.sendline("")
         child.expect("Session complete")

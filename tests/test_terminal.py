@@ -65,11 +65,11 @@ def test_a_session_runs_to_the_end_with_its_questions(isolated_home: Path) -> No
     child.sendline("none")
     child.expect("Once per episode of back pain")
     child.sendline("none")
+    no_leg_symptoms(child)
     child.expect("Pain now, from 0")
     child.sendline("11")
     child.expect("Please type a whole number from 0 to 10")
     child.sendline("4")
-    no_leg_symptoms(child)
     child.expect("Ready\\? Press Enter")
     child.sendline("")
     child.expect("time runs ×100")
@@ -86,9 +86,9 @@ def test_a_session_runs_to_the_end_with_its_questions(isolated_home: Path) -> No
 @pytest.mark.parametrize(
     ("answers", "advice"),
     [
-        (["2"], "call your emergency number"),
-        (["9"], "Please do not exercise today"),
-        (["none", "1", "n"], "check with a doctor or physiotherapist before"),
+        (["2", "y"], "call your emergency number"),  # said back: "is that right?" y
+        (["9", "y"], "Please do not exercise today"),
+        (["none", "1", "y", "n"], "check with a doctor or physiotherapist before"),
     ],
 )
 def test_each_red_flag_tier_stops_the_session(
@@ -96,11 +96,13 @@ def test_each_red_flag_tier_stops_the_session(
 ) -> None:
     child = spawn(isolated_home, "start --minutes 2 --seed 4")
     for answer in answers:
-        child.expect("Type the numbers of any that apply|told you that exercise is fine")
+        child.expect(
+            "Type the numbers of any that apply|Is that right|told you that exercise is fine"
+        )
         child.sendline(answer)
     child.expect("No session today")
     child.expect(advice)
-    assert finish(child) == 0
+    assert finish(child) == 3  # no exercise today
     assert "GET READY" not in (child.before or "")
     import json
     import subprocess
@@ -120,9 +122,9 @@ def test_leg_symptoms_spreading_stops_the_extension_exercises(isolated_home: Pat
         isolated_home, "start --focus lower,stretch --minutes 4 --seed 13 --plain", "0.02"
     )
     pass_the_screen(child)
+    no_leg_symptoms(child)
     child.expect("Pain now")
     child.sendline("")
-    no_leg_symptoms(child)
     child.expect("Ready")
     child.sendline("")
     child.expect("get ready: Prone press-up")
@@ -213,15 +215,15 @@ def test_without_yes_and_without_a_terminal_start_refuses(isolated_home: Path) -
 def test_pain_of_seven_or_more_offers_a_flare_up_session(isolated_home: Path) -> None:
     child = spawn(isolated_home, "start --focus upper --minutes 2 --seed 4 --plain", "0.01")
     pass_the_screen(child)
+    child.expect("Do you have pain, tingling or numbness down a leg")
+    child.sendline("y")
     child.expect("Pain now")
     child.sendline("8")
+    child.expect("Pain in your leg now")
+    child.sendline("5")
     child.expect("Your pain is 8/10. Switch to a gentler flare-up session")
     child.sendline("")  # the default is yes
     child.expect("flare-up day: a few gentle exercises lying down")
-    child.expect("Do you have pain, tingling or numbness down a leg")
-    child.sendline("y")
-    child.expect("Pain in your leg now")
-    child.sendline("5")
     child.expect("Ready")
     child.sendline("")
     child.expect("get ready: ")

@@ -41,7 +41,13 @@ from backcoach.cli.options import (
     library_for,
 )
 from backcoach.cli.routine import routine_app
-from backcoach.cli.session import remind_command, snack_command, start_command
+from backcoach.cli.session import (
+    plan_verdict,
+    remind_command,
+    safety_command,
+    snack_command,
+    start_command,
+)
 from backcoach.errors import EXIT_FAILURE, BackcoachError, UsageError
 from backcoach.plan.prepare import Choices
 from backcoach.render.console import err_console as _err_console
@@ -53,8 +59,8 @@ if TYPE_CHECKING:
 
 
 WORKFLOW = (
-    "start", "snack", "remind", "plan", "routine", "list", "show", "history", "stats", "report",
-    "import", "add", "edit", "validate", "config",
+    "start", "snack", "remind", "plan", "safety", "routine", "list", "show", "history", "stats",
+    "report", "import", "add", "edit", "validate", "config",
 )  # fmt: skip
 
 
@@ -212,6 +218,7 @@ _command("add")(add_command)
 _command("edit")(edit_command)
 _command("snack")(snack_command)
 _command("remind")(remind_command)
+_command("safety")(safety_command)
 
 
 @_command("plan")
@@ -234,19 +241,36 @@ def plan_command(
     if snack and (focus or level or new or flare_up):
         raise UsageError("--snack takes only --minutes (2-5), --equipment and --seed")
     choices = Choices(focus, minutes, level, equipment, seed, flare_up, new=new, snack=snack)
-    prepared = coaching.prepare(library, choices)
+    verdict = plan_verdict(snack, flare_up)  # the safety gate: what start would be allowed
+    prepared = coaching.prepare(library, choices, exclusions=verdict.exclusions)
     plan = prepared.plan()
-    unsaved = coaching.keep_routine(prepared, plan)  # the first plan for a focus makes it
+    # The first plan for a focus makes its routine (not while nothing is allowed).
+    unsaved = None if verdict.stops else coaching.keep_routine(prepared, plan)
     if unsaved is not None:
         _err_console().print(f"({unsaved}.)", style="yellow", markup=False, highlight=False)
+    from backcoach.errors import NoExerciseToday
+    from backcoach.render.safety import stop_panel, verdict_json, verdict_line
+
+    stop = NoExerciseToday(
+        "no exercise today: backcoach holds something to ask about first",
+        hint="backcoach safety shows it; start asks about it",
+    )
     if as_json:
         from backcoach.render.shapes import plan_json, write_json
 
-        write_json(plan_json(plan))
+        write_json({**plan_json(plan), **verdict_json(verdict)})
+        if verdict.stops:
+            raise stop
         return
+    if verdict.stops:
+        assert verdict.tier is not None
+        _out_console().print(stop_panel(verdict.flags, verdict.tier))
+        _out_console().print(verdict_line(verdict))
+        raise stop
     from backcoach.render.catalogue import plan_view
 
     _out_console().print(plan_view(plan))
+    _out_console().print(verdict_line(verdict, "a desk break" if snack else "a session"))
 
 
 _COMMANDS["routine"] = routine_app

@@ -91,8 +91,11 @@ YesOption = Annotated[
         "--yes",
         "-y",
         help="Ask nothing: the safety list is printed and --yes confirms that none of it "
-        "applies; back-bending (extension) exercises are left out, since no question about "
-        "leg symptoms can follow them; pain and effort are not recorded, so no dose steps up.",
+        "applies. Refused (exit 2) while backcoach holds something to ask about: a warning "
+        "sign still open, or a see-a-clinician item with no clearance (run without --yes and "
+        "answer). Back-bending and nerve-tensioning exercises are left out, since no question "
+        "about leg symptoms can follow them; pain and effort are not recorded, so no dose "
+        "steps up.",
     ),
 ]
 SoundOption = Annotated[

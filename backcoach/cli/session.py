@@ -1,4 +1,6 @@
-"""`backcoach start` and `backcoach snack`: a session, or a desk break, coached live."""
+"""`backcoach start` and `backcoach snack`: a session, or a desk break, coached live;
+`backcoach safety`: what the safety gate reads, and updating it (a clearance, a flag
+closed) under the gate's rules."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from backcoach.cli.options import (
     EquipmentOption,
     FlareUpOption,
     FocusOption,
+    JsonOption,
     LevelOption,
     MinutesOption,
     NewOption,
@@ -20,17 +23,14 @@ from backcoach.cli.options import (
     YesOption,
     library_for,
 )
+from backcoach.render.console import out_console
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from datetime import datetime
 
+    from backcoach.gate import Verdict
+    from backcoach.history.store import History
     from backcoach.plan.prepare import Choices
-
-
-def out_console() -> Console:
-    from backcoach.render.console import out_console as make
-
-    return make()
 
 
 def start_command(
@@ -91,9 +91,11 @@ def _coach(ctx: typer.Context, choices: Choices, yes: bool, sound: str | None, p
     library = library_for(ctx)
     history, why_unsaved = writable_history()  # None: the session runs, shown at the end
     try:
-        prepared = coaching.prepare(library, choices, history, defaults)
         keys = for_terminal(clock)
-        session.coach(prepared, options, out_console(), clock, keys, history, None, why_unsaved)
+        session.coach(
+            library, choices, defaults, options, out_console(), clock, keys, history,
+            None, why_unsaved,
+        )  # fmt: skip
     finally:
         if history is not None:
             history.close()
@@ -111,7 +113,8 @@ def remind_command(
         typer.Option(
             "--between",
             metavar="HH:MM-HH:MM",
-            help="Remind only between these times of day (default 09:00-17:30).",
+            help="Remind only between these times of day; an end before the start crosses "
+            "midnight, e.g. 22:00-06:00 (default 09:00-17:30).",
         ),
     ] = None,
     times: Annotated[
@@ -122,4 +125,94 @@ def remind_command(
     """Remind you to stand up and take a desk break, every hour (p pauses, q stops)."""
     from backcoach.coach.remind import remind
 
+    _gate_allows_a_break()
     remind(every, between, times, out_console())
+
+
+def plan_verdict(snack: bool, flare_up: bool) -> Verdict:
+    """`plan`'s question to the safety gate: what would `start` (or `snack`) be allowed?"""
+    from backcoach import gate
+    from backcoach.history.flags import existing_record
+    from backcoach.history.store import now
+
+    way = gate.Way.SNACK if snack else gate.Way.PLAN
+    return gate.decide(existing_record(), gate.Moment(now(), way, flare_up=flare_up))
+
+
+def _gate_allows_a_break() -> None:
+    """remind never announces a desk break the safety gate would refuse (exit 3)."""
+    from backcoach import gate
+    from backcoach.errors import NoExerciseToday
+    from backcoach.history.flags import existing_record
+    from backcoach.history.store import now
+
+    verdict = gate.decide(existing_record(), gate.Moment(now(), gate.Way.REMIND))
+    if verdict.stops:
+        from backcoach.render.safety import stop_panel
+
+        assert verdict.tier is not None
+        out_console().print(stop_panel(verdict.flags, verdict.tier, "No reminders today"))
+        raise NoExerciseToday(
+            "no reminders: backcoach holds something to ask about before any exercise",
+            hint="run backcoach safety to see it and answer, then remind again",
+        )
+
+
+def safety_command(as_json: JsonOption = False) -> None:
+    """What backcoach holds for your safety (open flags, clearances, spreads); update it."""
+    from backcoach import gate
+    from backcoach.history.store import existing_history, now, open_history
+
+    at = now()
+    found = existing_history()  # read-only when it cannot be written
+    if found is None:
+        _show_safety(None, at, as_json)
+        return
+    with found:
+        _show_safety(found, at, as_json)
+    if as_json or not _stdin_is_terminal():
+        return
+    from backcoach.coach.prompts import console_asker, console_say
+    from backcoach.coach.screen import update_record
+    from backcoach.history.flags import gate_record
+
+    out = out_console()
+    with open_history() as history:
+        update_record(history, gate_record(history), at, console_asker(out), console_say(out))
+        _show_verdict(gate.decide(gate_record(history), gate.Moment(at)))
+
+
+def _stdin_is_terminal() -> bool:
+    import sys
+
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _show_safety(history: History | None, at: datetime, as_json: bool) -> None:
+    from backcoach import gate
+    from backcoach.history.flags import SPREADS_SHOWN, closed_flags, gate_record, spreads
+    from backcoach.render.safety import SafetyFacts, safety_json, safety_view
+
+    record = gate_record(history)
+    facts = SafetyFacts(
+        record,
+        spreads(history, at - SPREADS_SHOWN) if history is not None else [],
+        closed_flags(history) if history is not None else [],
+        gate.decide(record, gate.Moment(at)),
+        at,
+    )
+    if as_json:
+        from backcoach.render.shapes import write_json
+
+        write_json(safety_json(facts))
+        return
+    out_console().print(safety_view(facts))
+
+
+def _show_verdict(verdict: Verdict) -> None:
+    from backcoach.render.safety import verdict_line
+
+    out_console().print(verdict_line(verdict))

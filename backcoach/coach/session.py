@@ -1,12 +1,14 @@
-"""One coached session, in the order a person goes through it.
+"""One coached session, in the order a person goes through it (DESIGN.md, "A session").
 
-plan shown → red-flag screen → pain now (and a flare-up offer) → Ready? →
-the session live (LiveSession: engine → view, cues, the history) → pain
-after, effort → saved → summary.
+the safety gate asked (gate.py) → flags still open → the red-flag screen → the
+once-per-episode questions → the next-morning question → pain now (and leg pain),
+pain 9-10's question, the flare-up offer → the plan, built ONCE from the answers,
+and shown → Ready? → the session live (LiveSession: engine → view, cues, the
+history) → pain after, effort → saved → summary.
 
-`coaching.py` prepares the plan; this module owns the order, the questions
-and the terminal's state around the live part. The engine never prints and
-never asks: the symptom-spread question is asked here, from its after-step hook.
+The same order on every way in (`start`, `start --yes`, `start --flare-up`, `snack`):
+each step asks the gate again with the answers so far and obeys it. A stop shows
+the advice and exits 3; nothing else follows it.
 """
 
 from __future__ import annotations
@@ -14,20 +16,29 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from rich.console import Console
 
-from backcoach import clinical
+from backcoach import clinical, gate
 from backcoach.coach.cues import Speaker
-from backcoach.coach.prompts import Ask, ask_effort, ask_pain, console_asker, yes_no
+from backcoach.coach.prompts import Ask, ask_effort, ask_pain, console_asker
 from backcoach.coach.prompts import console_say as _say
 from backcoach.coach.recorder import Recorder
-from backcoach.coach.screen import screen
-from backcoach.errors import EndOfInput, Interrupted, StorageError, Terminated, UsageError
+from backcoach.errors import (
+    EndOfInput,
+    Interrupted,
+    NoExerciseToday,
+    StorageError,
+    Terminated,
+    UsageError,
+)
+from backcoach.gate import Allowed, Answers, Moment, Verdict, Way
 from backcoach.history.store import History
 from backcoach.models import Catalogue, Exercise, Plan
 from backcoach.plan.outlook import Outlook
-from backcoach.plan.prepare import Prepared
+from backcoach.plan.prepare import Choices, prepare
 from backcoach.plan.timeline import segments
 from backcoach.render.catalogue import plan_view
 from backcoach.render.guide import FIRST_TIMES, Guide
@@ -35,9 +46,22 @@ from backcoach.render.history import end_screen, session_summary
 from backcoach.render.live import LiveRenderer, PlainRenderer, SessionView
 from backcoach.timer.clock import Clock
 from backcoach.timer.engine import Engine, Event, Listener, Outcome, StepDecision, StepDone, Tick
-from backcoach.timer.keys import KeySource
+from backcoach.timer.keys import KeySource, NoKeys
 from backcoach.timer.signals import Stopped, stop_signals_raise
 from backcoach.vocabulary import focus_words
+
+if TYPE_CHECKING:
+    from backcoach.catalogue.library import Library
+
+NO_KEYBOARD = (
+    "No keyboard: standard input is not a terminal, so symptoms cannot be reported with "
+    "the s key during this session. If leg symptoms spread, or you notice numbness or "
+    "weakness, stop (Ctrl-C) and see the advice in: backcoach safety."
+)
+YES_REFUSED_HINT = (
+    "run it without --yes and answer the questions (backcoach safety shows what backcoach "
+    "holds, and lets you update it)"
+)
 
 
 @dataclass(frozen=True)
@@ -60,8 +84,16 @@ def check_can_ask(options: Options) -> None:
         )
 
 
+def refuse_yes(verdict: Verdict) -> None:
+    """--yes never overrides what the record holds (exit 2, saying what to do)."""
+    if verdict.refuse_yes is not None:
+        raise UsageError(f"--yes cannot be used now: {verdict.refuse_yes}", hint=YES_REFUSED_HINT)
+
+
 def coach(
-    prepared: Prepared,
+    library: Library,
+    choices: Choices,
+    defaults: Mapping[str, Any],
     options: Options,
     out: Console,
     clock: Clock,
@@ -69,33 +101,50 @@ def coach(
     history: History | None,
     ask: Ask | None = None,
     why_unsaved: str | None = None,
+    moment: datetime | None = None,
 ) -> Outcome | None:
-    """Run the whole session flow. Returns None when the safety screen stopped it.
+    """Run the whole session flow. Returns None when the person declined what the gate
+    offered; raises NoExerciseToday (exit 3) when the gate allows no exercise.
 
     With no `history` (it cannot be written: `why_unsaved`), the session still runs
     and its record is shown at the end.
     """
+    from backcoach.history.flags import gate_record, readable_record
+    from backcoach.history.store import now
+    from backcoach.plan.prepare import request_for
+
+    request_for(choices, dict(defaults))  # the options checked before any question
     ask = None if options.yes else (ask or console_asker(out))
-    plan = prepared.plan()
+    at = moment or now()
+    # The whole record, read even when the history cannot be written now.
+    record = gate_record(history) if history is not None else readable_record()
+    way = Way.SNACK if choices.snack else Way.START
+    has_keys = not isinstance(keys, NoKeys)
+    came_in = Moment(at, way, yes=options.yes, keys=has_keys, flare_up=choices.flare_up)
+    verdict = gate.decide(record, came_in)
+    refuse_yes(verdict)
+    from backcoach.coach.before import Questions
+
+    questions = Questions(record, came_in, out, ask, history, choices, defaults, why_unsaved)
+    answers = questions.run(verdict)
+    if answers is None:
+        return None  # declined what was offered
+    verdict = gate.decide(record, came_in, answers)
+    assert verdict.allowed is not Allowed.NONE
+    prepared = prepare(
+        library,
+        choices._replace(flare_up=verdict.flare_up),
+        history,
+        defaults,
+        at,
+        unsettled=verdict.step_back,
+        exclusions=verdict.exclusions,
+    )
+    plan = prepared.plan()  # built once, from the answers
     out.print(plan_view(plan))
     out.print()
-
-    answered = _screen(out, ask, options.yes, history)
-    if answered.tier is not None:
-        from backcoach.render.safety import advice_panel
-
-        out.print(advice_panel(answered))
-        try:
-            if history is None:
-                raise StorageError(why_unsaved or "the history cannot be written")
-            history.record_red_flags(plan, _focus(plan), answered.codes, answered.tier.value)
-        except StorageError as error:
-            out.print(f"(Your answer could not be saved: {error.message}.)", style="yellow")
-        return None
-
-    pain_before = leg_before = None
-    if not plan.snack:  # a desk break asks nothing more: it changes no dose
-        prepared, plan, pain_before, leg_before = _before_session(prepared, plan, out, ask, history)
+    if not has_keys:
+        out.print(NO_KEYBOARD, style="yellow", markup=False, highlight=False)
     from backcoach.render.safety import advice
     from backcoach.vocabulary import Kind, Region
 
@@ -112,88 +161,12 @@ def coach(
     live = LiveSession(
         plan, prepared.candidates, options, out, clock, keys, history, ask, why_unsaved
     )
-    return live.run(pain_before, leg_before)
+    return live.run(questions.pain, questions.leg_pain)
 
 
 def _focus(plan: Plan) -> str:
     """The focus as the history keeps it: "lower back, stretch", or "desk break"."""
     return "desk break" if plan.snack else focus_words(plan.regions, plan.kinds)
-
-
-def _before_session(
-    prepared: Prepared,
-    plan: Plan,
-    out: Console,
-    ask: Ask | None,
-    history: History | None,
-) -> tuple[Prepared, Plan, int | None, int | None]:
-    """The questions before a session: the 24-hour rule, pain now (and the flare-up offer),
-    leg symptoms. Returns the plan as the answers leave it, and pain and leg pain now."""
-    if ask is not None and history is not None:
-        from backcoach.coach.questions import ask_next_morning
-        from backcoach.history.store import now
-
-        unsettled = ask_next_morning(out, ask, history, now())
-        if unsettled is not None:  # the 24-hour rule: a step back
-            prepared = prepared.again(history, unsettled)
-            plan = prepared.plan()
-            out.print(plan_view(plan))
-    pain_before = None if ask is None else ask_pain(ask, _say(out), "now")
-    if (
-        ask is not None
-        and pain_before is not None
-        and pain_before >= clinical.FLARE_UP_OFFER_AT
-        and not prepared.request.flare_up
-    ):
-        gentler = yes_no(
-            ask,
-            _say(out),
-            f"Your pain is {pain_before}/10. Switch to a gentler flare-up session "
-            "(a few gentle exercises lying down, about 5 repetitions each)?",
-            default=True,
-        )
-        if gentler:
-            plan = prepared.plan(flare_up=True)
-            out.print(plan_view(plan))
-    leg_before = None
-    if ask is not None:
-        from backcoach.coach.questions import ask_leg_pain_before
-
-        leg_before = ask_leg_pain_before(out, ask, history)
-    return prepared, plan, pain_before, leg_before
-
-
-def _screen(
-    out: Console, ask: Ask | None, yes: bool, history: History | None
-) -> clinical.Screening:
-    """The red-flag screen (coach/screen.py), with what earlier checks said, recorded."""
-    from backcoach.history.store import now
-    from backcoach.render.safety import red_flag_list
-
-    memory = history.screening_memory() if history is not None else clinical.Memory()
-    last = memory.last_full_check
-    answered = screen(
-        memory,
-        now(),
-        ask,
-        show=lambda flags, heading: out.print(red_flag_list(flags, heading)),
-        say=lambda line: out.print(line, markup=False, highlight=False),
-        yes=yes,
-        check_time=last.astimezone().strftime("%H:%M") if last else "",
-    )
-    for note in answered.notes:
-        out.print(note, style="dim", markup=False, highlight=False)
-    if history is not None:
-        try:
-            if answered.full_check:
-                every = [flag.code for flag in answered.flags]
-                history.record_safety_check("full", every)
-            if answered.clinician is not None:
-                codes = [flag.code for flag in answered.clinician]
-                history.record_safety_check("clinician", codes, cleared=answered.cleared)
-        except StorageError as error:
-            out.print(f"(The safety check could not be saved: {error.message}.)", style="yellow")
-    return answered
 
 
 class LiveSession:
@@ -246,7 +219,7 @@ class LiveSession:
             keys,
             listeners,
             after_step=self._after_step,
-            on_symptoms=self._on_symptoms if ask is not None else None,
+            on_symptoms=self._on_symptoms,  # `s` works in every live session, --yes too
         )
         self.emergency = False
         self.leg_before: int | None = None
@@ -276,11 +249,9 @@ class LiveSession:
                 raise _stopped(stop, "what you did is kept") from None
             if self.speaker is not None:
                 self.speaker.close(let_last_finish=True)
-            if self.emergency:
-                from backcoach.render.safety import emergency_panel
-
-                self.out.print(emergency_panel(clinical.SYMPTOM_EMERGENCY))
             recorder.finish(outcome.reason or "stopped", outcome.reason == "done", outcome.active)
+            if self.emergency:
+                self._emergency()
             try:
                 pain_after = self._closing_questions()
             except (KeyboardInterrupt, Stopped) as stop:
@@ -299,6 +270,24 @@ class LiveSession:
         self.out.print(advice(clinical.advice_after(self.plan.flare_up, pain_before, pain_after)))
         self._close_record()
         return outcome
+
+    def _emergency(self) -> NoReturn:
+        """After emergency advice nothing else follows: no closing questions, streak, tips
+        or next-time doses. A flag that could not be saved is said, with the record."""
+        from backcoach.render.safety import emergency_panel
+
+        self.out.print(emergency_panel(clinical.SYMPTOM_EMERGENCY))
+        if self.recorder.unsaved_because is not None or self.recorder.history is None:
+            self.out.print(
+                "What you reported could not be saved, so backcoach cannot ask about it next "
+                "time: keep the record below, and tell whoever you see.",
+                style="yellow",
+            )
+        self._close_record()
+        raise NoExerciseToday(
+            "no exercise today: new numbness or weakness was reported during the session",
+            hint="get help now (the advice above); backcoach asks about it at the next session",
+        )
 
     def _outlook(self) -> Outlook | None:
         """The streak, this week's minutes and next time's doses; None if unreadable."""
@@ -385,7 +374,12 @@ class LiveSession:
         if answer == "1":
             decision = self._spread(step_index)
             return StepDecision(leave_out=decision.leave_out, stop_step=True)
-        if answer == "2":
+        if (
+            answer == "2"
+            and gate.decide(
+                gate.Record(), Moment(self._now(), Way.LIVE), Answers(during_session=True)
+            ).stops
+        ):
             self.emergency = True
             self._stopped_for_symptoms(step_index)
             self.recorder.red_flag(clinical.NEW_WEAKNESS, clinical.Tier.EMERGENCY.value)
@@ -393,6 +387,12 @@ class LiveSession:
         if answer == "3":
             self.renderer.notice(clinical.SYMPTOM_GOOD)
         return None
+
+    @staticmethod
+    def _now() -> datetime:
+        from backcoach.history.store import now
+
+        return now()
 
     def _spread(self, step_index: int) -> StepDecision:
         """Leg symptoms spread: this exercise stops, and so do today's extension exercises."""

@@ -14,6 +14,14 @@ from pathlib import Path
 from backcoach.errors import HistoryBusy, HistoryUnwritable, StorageError
 
 BUSY_TIMEOUT_MS = 5000
+# The emergency tier's codes, as migration 8 carries open flags over (clinical.py).
+_EMERGENCY_CODES = ", ".join(
+    f"'{code}'"
+    for code in (
+        "both-legs", "saddle", "bladder-bowel", "erection", "leg-weakness", "chest-pain",
+        "trauma", "new-weakness", "cancer-legs",
+    )
+)  # fmt: skip
 
 # Numbered migrations, applied in order, each in its own transaction; the
 # database's PRAGMA user_version is the number of the last one applied.
@@ -119,6 +127,35 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         "CREATE TABLE reminders (id INTEGER PRIMARY KEY, given_at TEXT NOT NULL)",
         "CREATE INDEX reminders_by_time ON reminders (given_at)",
+    ),
+    # 8: red flags stay open until a later answer closes them (issue 22): one row per
+    # flag reported, in the screen or during a session; closed when the person says it
+    # no longer applies (urgent, a later day) or a clinician has assessed it (emergency).
+    # The flags of the last full check and of sessions since then are carried over open.
+    (
+        """CREATE TABLE flags (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL,
+            tier TEXT NOT NULL CHECK (tier IN ('emergency', 'urgent')),
+            raised_at TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('screen', 'session')),
+            session_id INTEGER,
+            closed_at TEXT,
+            closed_how TEXT CHECK (closed_how IN ('gone', 'assessed'))
+        )""",
+        "CREATE INDEX open_flags ON flags (closed_at, raised_at)",
+        f"""INSERT INTO flags (code, tier, raised_at, source)
+            SELECT item.value, CASE WHEN item.value IN ({_EMERGENCY_CODES})
+                THEN 'emergency' ELSE 'urgent' END, checks.checked_at, 'screen'
+            FROM safety_checks AS checks, json_each(checks.flags) AS item
+            WHERE checks.id = (SELECT id FROM safety_checks WHERE kind = 'full'
+                ORDER BY checked_at DESC, id DESC LIMIT 1)""",
+        """INSERT INTO flags (code, tier, raised_at, source, session_id)
+            SELECT item.value, 'emergency', sessions.started_at, 'session', sessions.id
+            FROM sessions, json_each(sessions.red_flags) AS item
+            WHERE sessions.outcome != 'red flag' AND sessions.red_flag_tier = 'emergency'
+            AND sessions.started_at > COALESCE(
+                (SELECT MAX(checked_at) FROM safety_checks WHERE kind = 'full'), '')""",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

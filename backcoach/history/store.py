@@ -237,11 +237,17 @@ class History:
         return screening_memory(full, clinician)
 
     def record_session_flag(self, session_id: int, code: str, tier: str) -> None:
-        """A red flag that came up during a session (new numbness or weakness)."""
+        """A red flag that came up during a session (new numbness or weakness): kept open
+        like a screen answer, so the next session asks about it first."""
         with self.write() as cursor:
             cursor.execute(
                 "UPDATE sessions SET red_flags = ?, red_flag_tier = ? WHERE id = ?",
                 (json.dumps([code]), tier, session_id),
+            )
+            cursor.execute(
+                "INSERT INTO flags (code, tier, raised_at, source, session_id) "
+                "VALUES (?, ?, ?, 'session', ?)",
+                (code, tier, iso(now()), session_id),
             )
 
     def record_symptoms_spread(self, session_id: int) -> None:

@@ -35,18 +35,13 @@ class Choices(NamedTuple):
     equipment: Sequence[str] | None = None
     seed: int | None = None
     flare_up: bool = False
-    # start --yes: no question can be asked, so no symptom question either.
+    # start --yes: no question can be asked, so no symptom question either (the gate
+    # names what that leaves out).
     no_questions: bool = False
     # --new: a new routine for this focus.
     new: bool = False
     # snack / plan --snack: a desk break instead of a session.
     snack: bool = False
-
-
-NO_QUESTIONS = (
-    "--yes asks nothing, so no question about leg symptoms can follow them "
-    "(answer the questions to include them)"
-)
 
 
 def settings() -> dict[str, Any]:
@@ -114,16 +109,13 @@ class RoutineUpdate(NamedTuple):
 
 
 class Prepared(NamedTuple):
-    """A request with its history applied, and the exercises it may draw from."""
+    """A request with its history applied, and the exercises it may draw from: built once,
+    after the questions, from their answers."""
 
     request: Request
     candidates: Catalogue
     # None: a one-off plan (--seed), which neither uses nor changes the routine.
     routine: RoutineUpdate | None = None
-    # What `refresh` needs to prepare again after an answer changes the doses.
-    choices: Choices = Choices()
-    library: Library | None = None
-    defaults: Mapping[str, Any] | None = None
 
     def plan(self, *, flare_up: bool | None = None) -> Plan:
         """The plan; `flare_up` switches to (or from) the gentle flare-up session."""
@@ -134,19 +126,6 @@ class Prepared(NamedTuple):
             request = request._replace(flare_up=flare_up)
         return planner.build(self.candidates, request)
 
-    def again(self, history: History | None, unsettled: int) -> Prepared:
-        """Prepared again after a "no" to the 24-hour question about session `unsettled`
-        (the answer counts even if it could not be saved)."""
-        assert self.library is not None
-        # The same seed makes it one-off: the routine as decided the first time is kept
-        # (a new one is not made twice), only the doses come from the history anew.
-        choices = self.choices._replace(seed=self.request.seed, new=False)
-        prepared = prepare(self.library, choices, history, self.defaults, unsettled=unsettled)
-        request = prepared.request._replace(
-            routine=self.request.routine, routine_notes=self.request.routine_notes
-        )
-        return prepared._replace(request=request, routine=self.routine)
-
 
 def prepare(
     library: Library,
@@ -155,10 +134,12 @@ def prepare(
     defaults: Mapping[str, Any] | None = None,
     moment: datetime | None = None,
     unsettled: int | None = None,
+    exclusions: Sequence[tuple[str, str]] = (),
 ) -> Prepared:
     """Everything a plan needs. Without `history`, the saved one is read if it exists;
     `moment` is now unless given (tests of rules that span days); `unsettled`: a session
-    whose pain was not settled by the next morning, whether or not that answer is saved."""
+    whose pain was not settled by the next morning, whether or not that answer is saved;
+    `exclusions`: what the safety gate leaves out, as (exercise attribute, reason)."""
     from backcoach.history.store import now
     from backcoach.vocabulary import focus_key
 
@@ -180,17 +161,24 @@ def prepare(
         known = known._replace(recent=recent)
     request, swap = _progressed(request, library, known.recent, moment, candidates)
     if choices.no_questions:  # the rule wins over the convenience (CLINICAL.md)
+        from backcoach.gate import NO_QUESTIONS
+
+        exclusions = (*exclusions, *NO_QUESTIONS)
+    if exclusions:
         excluded = dict(request.excluded)
-        excluded.update((e.id, NO_QUESTIONS) for e in candidates.exercises if e.extension)
+        for attribute, reason in exclusions:
+            excluded.update(
+                (e.id, reason) for e in candidates.exercises if getattr(e, attribute, False)
+            )
         request = request._replace(excluded=excluded)
     # Dropped exercises are never planned (`backcoach routine drop`): not even offered.
     wanted = candidates._replace(
         exercises=tuple(e for e in candidates.exercises if e.id not in known.dropped)
     )
-    base = Prepared(request, wanted, None, choices, library, defaults)
+    base = Prepared(request, wanted, None)
     if choices.seed is not None or choices.snack:  # one-off: the routine is left alone
         return base
-    return _with_routine(base, candidates, known, swap, key, moment)
+    return _with_routine(base, candidates, known, swap, key, moment, choices.new)
 
 
 class _Known(NamedTuple):
@@ -226,6 +214,7 @@ def _with_routine(
     swap: Mapping[str, str],
     key: str,
     moment: datetime,
+    new: bool,
 ) -> Prepared:
     """The routine for this focus: kept, changed for a reason, or new (routine.py)."""
     from backcoach.history.routines import Routine
@@ -238,7 +227,7 @@ def _with_routine(
         saved,
         request,
         everything,  # dropped ones included: their names, and what is like them
-        new=base.choices.new,
+        new=new,
         dropped=known.dropped,
         swap=swap,
         now=moment,

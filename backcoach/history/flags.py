@@ -1,0 +1,233 @@
+"""Red flags kept open until a later answer closes them, and the whole record the safety
+gate reads (`gate.Record`): open flags, the clinician tier and its clearance, the last
+session that counts for progression, the leg-symptoms answer.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, NamedTuple
+
+from backcoach.clinical import RedFlag, Tier
+from backcoach.errors import StorageError
+from backcoach.gate import LastSession, OpenFlag, Record
+
+if TYPE_CHECKING:
+    from backcoach.history.store import History
+
+LEG_SYMPTOMS = "leg-symptoms"
+SPREADS_SHOWN = timedelta(days=14)
+
+
+class ClosedFlag(NamedTuple):
+    code: str
+    tier: str
+    raised_at: datetime
+    closed_at: datetime
+    how: str
+
+
+def _read(history: History, query: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
+    try:
+        return list(history.db.execute(query, parameters).fetchall())
+    except sqlite3.Error as exc:
+        raise StorageError(f"could not read the history {history.path}: {exc}") from exc
+
+
+def raise_flags(
+    history: History,
+    flags: Sequence[RedFlag],
+    source: str,
+    at: datetime,
+    session_id: int | None = None,
+) -> None:
+    """Red flags reported (in the screen, or during a session): open until closed."""
+    from backcoach.history.store import iso
+
+    stopping = [flag for flag in flags if flag.tier is not Tier.CLINICIAN]
+    if not stopping:
+        return
+    with history.write() as cursor:
+        cursor.executemany(
+            "INSERT INTO flags (code, tier, raised_at, source, session_id) VALUES (?, ?, ?, ?, ?)",
+            [(flag.code, flag.tier.value, iso(at), source, session_id) for flag in stopping],
+        )
+
+
+def close_flag(history: History, flag_id: int, how: str, at: datetime) -> None:
+    """Closed by a later answer: 'gone' (urgent, a later day) or 'assessed' (emergency)."""
+    from backcoach.history.store import iso
+
+    with history.write() as cursor:
+        cursor.execute(
+            "UPDATE flags SET closed_at = ?, closed_how = ? WHERE id = ? AND closed_at IS NULL",
+            (iso(at), how, flag_id),
+        )
+
+
+def record_stop(
+    history: History,
+    focus: str,
+    minutes: int,
+    level: str,
+    seed: int,
+    flags: Sequence[RedFlag],
+    tier: Tier,
+    at: datetime,
+) -> int:
+    """A session stopped by the gate before it began: its row (history, stats, report)."""
+    from backcoach.history.store import iso
+
+    with history.write() as cursor:
+        cursor.execute(
+            """INSERT INTO sessions (started_at, ended_at, focus, minutes, level, seed,
+                planned_seconds, outcome, red_flags, red_flag_tier)
+               VALUES (?, ?, ?, ?, ?, ?, 0, 'red flag', ?, ?)""",
+            (
+                iso(at),
+                iso(at),
+                focus,
+                minutes,
+                level,
+                seed,
+                json.dumps([flag.code for flag in flags]),
+                tier.value,
+            ),
+        )
+        session_id = cursor.lastrowid
+    assert session_id is not None
+    return session_id
+
+
+def open_flags(history: History) -> tuple[OpenFlag, ...]:
+    rows = _read(
+        history,
+        "SELECT id, code, tier, raised_at, source FROM flags WHERE closed_at IS NULL "
+        "ORDER BY raised_at, id",
+    )
+    found = []
+    for row in rows:
+        try:
+            found.append(
+                OpenFlag(
+                    row["code"],
+                    Tier(row["tier"]),
+                    datetime.fromisoformat(row["raised_at"]),
+                    row["source"] == "session",
+                    int(row["id"]),
+                )
+            )
+        except (ValueError, TypeError):
+            continue  # a row this backcoach cannot read is not a flag it can ask about
+    # The same item reported twice is asked about once (the oldest row stands for it).
+    seen: dict[str, OpenFlag] = {}
+    for flag in found:
+        seen.setdefault(flag.code, flag)
+    return tuple(seen.values())
+
+
+def closed_flags(history: History, limit: int = 20) -> list[ClosedFlag]:
+    rows = _read(
+        history,
+        "SELECT code, tier, raised_at, closed_at, closed_how FROM flags "
+        "WHERE closed_at IS NOT NULL ORDER BY closed_at DESC LIMIT ?",
+        (limit,),
+    )
+    return [
+        ClosedFlag(
+            row["code"],
+            row["tier"],
+            datetime.fromisoformat(row["raised_at"]),
+            datetime.fromisoformat(row["closed_at"]),
+            row["closed_how"],
+        )
+        for row in rows
+    ]
+
+
+def close_all_of(history: History, code: str, how: str, at: datetime) -> None:
+    """Every open row of one item (an item reported twice closes once)."""
+    from backcoach.history.store import iso
+
+    with history.write() as cursor:
+        cursor.execute(
+            "UPDATE flags SET closed_at = ?, closed_how = ? WHERE code = ? AND closed_at IS NULL",
+            (iso(at), how, code),
+        )
+
+
+def last_counting(history: History) -> LastSession | None:
+    """The newest session that counts for progression: not a desk break, a flare-up or a
+    red-flag stop (from the screen or during the session)."""
+    rows = _read(
+        history,
+        "SELECT id, started_at, next_morning FROM sessions WHERE snack = 0 AND flare_up = 0 "
+        "AND outcome != 'red flag' AND red_flags = '[]' ORDER BY started_at DESC, id DESC "
+        "LIMIT 1",
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    worked = _read(
+        history,
+        "SELECT 1 FROM session_exercises WHERE session_id = ? AND work_seconds > 0 LIMIT 1",
+        (row["id"],),
+    )
+    answer = row["next_morning"]
+    return LastSession(
+        int(row["id"]),
+        datetime.fromisoformat(row["started_at"]),
+        None if answer is None else bool(answer),
+        bool(worked),
+    )
+
+
+def spreads(history: History, since: datetime) -> list[datetime]:
+    """When leg symptoms spread in a session, since a moment (newest first)."""
+    from backcoach.history.store import iso
+
+    rows = _read(
+        history,
+        "SELECT started_at FROM sessions WHERE symptoms_spread = 1 AND started_at >= ? "
+        "ORDER BY started_at DESC",
+        (iso(since),),
+    )
+    return [datetime.fromisoformat(row["started_at"]) for row in rows]
+
+
+def gate_record(history: History | None) -> Record:
+    """The whole record the gate reads (an empty one without a history)."""
+    if history is None:
+        return Record()
+    from backcoach.history.routines import episode_answer
+
+    memory = history.screening_memory()
+    answered = episode_answer(history, LEG_SYMPTOMS)
+    checked = memory.clinician_checked
+    leg: bool | None = None
+    if answered is not None and not (checked is not None and answered[0] < checked):
+        leg = answered[1] == "yes"
+    return Record(open_flags(history), memory, last_counting(history), leg)
+
+
+def readable_record() -> Record:
+    """The record for a session whose history cannot be written: read if it can be, else
+    empty (the session then says it cannot be saved)."""
+    try:
+        return existing_record()
+    except StorageError:
+        return Record()
+
+
+def existing_record() -> Record:
+    """The record from the saved history, if there is one (read-only; none: empty)."""
+    from backcoach.history.store import existing_history
+
+    found = existing_history()
+    if found is None:
+        return Record()
+    with found:
+        return gate_record(found)
