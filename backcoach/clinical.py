@@ -345,7 +345,8 @@ SYMPTOM_EMERGENCY = (
     "UK, 112 in Europe, 911 in North America) or go to an emergency department."
 )
 SYMPTOM_GOOD = (
-    "Good. If pain moves towards the middle of your back instead, that is a good sign: carry on."
+    "Good: pain moving towards the middle of your back (away from the leg) is a good sign. "
+    "Carry on."
 )
 FLARE_UP_OFFER_AT = 7
 

@@ -267,8 +267,9 @@ def decide(record: Record, moment: Moment, answers: Answers | None = None) -> Ve
         return _none((DURING_SESSION,))
     exclusions = _exclusions(moment)
     held = tuple(f.flag for f in record.open_flags)
-    if moment.yes and (held or record.uncleared):
-        said = "; ".join(flag.text for flag in (*held, *record.uncleared))
+    waiting = record.uncleared or _to_ask_again(record, moment.now)
+    if moment.yes and (held or waiting):
+        said = "; ".join(flag.text for flag in (*held, *waiting))
         why = (
             f"backcoach holds something to ask about before any exercise ({said}), "
             "and --yes cannot answer it"
@@ -276,8 +277,8 @@ def decide(record: Record, moment: Moment, answers: Answers | None = None) -> Ve
         return Verdict(
             Allowed.NONE,
             (),
-            _most_serious((*held, *record.uncleared)),
-            (*held, *record.uncleared),
+            _most_serious((*held, *waiting)),
+            (*held, *waiting),
             refuse_yes=why,
         )
     asks = before_answers(record, moment)
@@ -325,6 +326,14 @@ def decide(record: Record, moment: Moment, answers: Answers | None = None) -> Ve
         exclusions=exclusions,
         step_back=step_back,
     )
+
+
+def _to_ask_again(record: Record, now: datetime) -> tuple[RedFlag, ...]:
+    """See-a-clinician items the person named, cleared once, whose clearance is due to be
+    asked about again (6 weeks on): --yes cannot answer for them."""
+    if not clinician_due(record.memory, now):
+        return ()
+    return tuple(BY_CODE[c] for c in record.memory.clinician_flags if c in BY_CODE)
 
 
 def _remaining(asks: tuple[Question, ...], answers: Answers) -> tuple[Question, ...]:

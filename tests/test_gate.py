@@ -78,6 +78,16 @@ def test_yes_never_overrides_what_the_record_holds() -> None:
         assert set(left_out) == {"extension", "nerve_tension"}  # no symptom question after
 
 
+def test_yes_cannot_renew_a_clearance_six_weeks_on() -> None:
+    cleared = Memory(clinician_checked=NOW - timedelta(weeks=6, days=1),
+                     clinician_flags=("immune",), cleared=True)  # fmt: skip
+    verdict = decide(Record((), cleared), Moment(NOW, yes=True))
+    assert verdict.refuse_yes is not None and verdict.allowed is Allowed.NONE
+    assert "weakened immune system" in verdict.refuse_yes
+    nothing_named = Memory(clinician_checked=NOW - timedelta(weeks=7))
+    assert decide(Record((), nothing_named), Moment(NOW, yes=True)).refuse_yes is None
+
+
 def test_an_uncleared_clinician_item_is_asked_at_every_session() -> None:
     memory = Memory(
         last_full_check=EARLIER_TODAY, clinician_checked=EARLIER_TODAY, clinician_flags=("weeks",)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from backcoach import clinical as screening
-from backcoach.clinical import EVERY_SESSION, ONCE_PER_EPISODE, Memory, Screening, Tier
+from backcoach.clinical import BY_CODE, EVERY_SESSION, ONCE_PER_EPISODE, Memory, Screening, Tier
 from backcoach.coach.screen import ask_open_flags, screen
 from backcoach.gate import OpenFlag
 from backcoach.history.overview import overview_of
@@ -82,10 +82,16 @@ def test_a_new_episode_asks_the_clinician_items_again() -> None:
     assert person.shown == [len(EVERY_SESSION), len(ONCE_PER_EPISODE)]
 
 
-def test_an_item_not_cleared_is_asked_every_time() -> None:
+def test_an_item_not_cleared_is_asked_every_time_and_none_cannot_wipe_it() -> None:
     memory = Memory(last_full_check=MONDAY, clinician_checked=MONDAY, clinician_flags=("weeks",))
-    person = Person("0", "4", "y", "n")
+    person = Person("0", "n")
     assert person.run(memory, MONDAY + timedelta(days=1)).tier is Tier.CLINICIAN
+    # The clinician list is not offered again: only whether a clinician has cleared it.
+    assert person.shown == [len(EVERY_SESSION)]
+    assert any("Last time you told backcoach" in line for line in person.said)
+    cleared = Person("0", "y").run(memory, MONDAY + timedelta(days=1))
+    assert cleared.tier is None and cleared.cleared
+    assert cleared.clinician == (BY_CODE["weeks"],)  # recorded with the item it clears
 
 
 def test_a_later_session_the_same_day_asks_one_line() -> None:

@@ -35,6 +35,11 @@ from backcoach.gate import OpenFlag, Record, closing_question
 if TYPE_CHECKING:
     from backcoach.history.store import History
 
+CLEARANCE_QUESTION = (
+    "Has a doctor or physiotherapist told you that exercise is fine for you, for this "
+    "episode of back pain?"
+)
+
 
 def when_said(flag: OpenFlag, now: datetime) -> str:
     """ "Earlier today at 08:00" or "On Monday 23 Nov at 08:00"."""
@@ -120,9 +125,14 @@ def screen(
         if not new_episode and not due:
             return Screening((), "person", full_check=True, notes=(_still_checked(memory),))
 
-    if memory.clinician_flags and not memory.cleared and not new_episode:
-        listed = "; ".join(BY_CODE[c].text for c in memory.clinician_flags if c in BY_CODE)
-        say(f"Last time you told backcoach: {listed}.")
+    held = tuple(BY_CODE[c] for c in memory.clinician_flags if c in BY_CODE)
+    if held and not memory.cleared:
+        # An uncleared item stays until a clinician clears it (CLINICAL.md, "One gate"):
+        # the list is not offered again, so "none" cannot wipe what was said.
+        listed = "; ".join(flag.text for flag in held)
+        say(f"Last time you told backcoach: {listed}. That needs a clinician's OK first.")
+        cleared = yes_no(ask, say, CLEARANCE_QUESTION)
+        return Screening((), "person", full_check=not brief, clinician=held, cleared=cleared)
     show(ONCE_PER_EPISODE, "Once per episode of back pain:")
     clinician, _ = _numbers(
         ask,
@@ -130,12 +140,7 @@ def screen(
         ONCE_PER_EPISODE,
         f"Type the numbers of any that apply (1-{len(ONCE_PER_EPISODE)}), or none (0)",
     )
-    cleared = bool(clinician) and yes_no(
-        ask,
-        say,
-        "Has a doctor or physiotherapist told you that exercise is fine for you, for this "
-        "episode of back pain?",
-    )
+    cleared = bool(clinician) and yes_no(ask, say, CLEARANCE_QUESTION)
     return Screening((), "person", full_check=not brief, clinician=clinician, cleared=cleared)
 
 

@@ -381,7 +381,8 @@ class LiveSession:
             ).stops
         ):
             self.emergency = True
-            self._stopped_for_symptoms(step_index)
+            # A possible nerve emergency, not a spread: recorded as the red flag it is,
+            # so history and the report never file it under "leg symptoms spread".
             self.recorder.red_flag(clinical.NEW_WEAKNESS, clinical.Tier.EMERGENCY.value)
             return StepDecision(stop=True)
         if answer == "3":
