@@ -367,7 +367,8 @@ def test_a_session_obeys_the_gate_whatever_the_answers(
 
     from backcoach.catalogue.library import open_library
     from backcoach.catalogue.loader import bundled_path
-    from backcoach.coach.session import Options, coach
+    from backcoach.coach.before import Asked, Keeping
+    from backcoach.coach.session import Options, Terminal, coach
     from backcoach.errors import NoExerciseToday
     from backcoach.plan.prepare import Choices
 
@@ -404,9 +405,9 @@ def test_a_session_obeys_the_gate_whatever_the_answers(
                 choices = Choices(seed=4, flare_up=flare_up_asked, snack=snack)
                 keys = NoSpreadKeys(clock, [(40.0, "s")] if during else [])
                 outcome = coach(
-                    open_library(bundled_path()), choices, defaults,
-                    Options(sound="off", plain=True), out, clock, keys, history,
-                    person.ask, moment=now,
+                    Asked(open_library(bundled_path()), choices, defaults),
+                    Options(sound="off", plain=True), Terminal(out, clock, keys),
+                    Keeping(history), person.ask, moment=now,
                 )  # fmt: skip
             except NoExerciseToday:
                 outcome, exit_3 = None, True

@@ -72,6 +72,7 @@ def snack_command(
 def _coach(ctx: typer.Context, choices: Choices, yes: bool, sound: str | None, plain: bool) -> None:
     """`start` and `snack`: the options checked, then the session coached and saved."""
     from backcoach.coach import session
+    from backcoach.coach.before import Asked, Keeping
     from backcoach.history.store import writable_history
     from backcoach.plan import prepare as coaching
     from backcoach.timer.clock import SystemClock, time_scale
@@ -93,9 +94,11 @@ def _coach(ctx: typer.Context, choices: Choices, yes: bool, sound: str | None, p
     try:
         keys = for_terminal(clock)
         session.coach(
-            library, choices, defaults, options, out_console(), clock, keys, history,
-            None, why_unsaved,
-        )  # fmt: skip
+            Asked(library, choices, defaults),
+            options,
+            session.Terminal(out_console(), clock, keys),
+            Keeping(history, why_unsaved),
+        )
     finally:
         if history is not None:
             history.close()

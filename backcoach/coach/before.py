@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from backcoach import clinical, gate
 from backcoach.coach.prompts import Ask, ask_pain, yes_no
@@ -22,9 +22,25 @@ from backcoach.vocabulary import focus_words
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from backcoach.catalogue.library import Library
     from backcoach.clinical import RedFlag
     from backcoach.history.store import History
     from backcoach.plan.prepare import Choices
+
+
+class Asked(NamedTuple):
+    """What the person asked for: the catalogue in use, their options, their defaults."""
+
+    library: Library
+    choices: Choices
+    defaults: Mapping[str, Any]
+
+
+class Keeping(NamedTuple):
+    """Where the session is kept: the history, or (None) why it cannot be written."""
+
+    history: History | None
+    why_unsaved: str | None = None
 
 
 class Questions:
@@ -37,14 +53,12 @@ class Questions:
         came_in: Moment,
         out: Console,
         ask: Ask | None,
-        history: History | None,
-        choices: Choices,
-        defaults: Mapping[str, Any],
-        why_unsaved: str | None,
+        asked: Asked,
+        keeping: Keeping,
     ) -> None:
         self.record, self.came_in, self.out, self.ask = record, came_in, out, ask
-        self.history, self.choices, self.defaults = history, choices, defaults
-        self.why_unsaved = why_unsaved
+        self.choices, self.defaults = asked.choices, asked.defaults
+        self.history, self.why_unsaved = keeping
         self.say = _say(out)
         self.pain: int | None = None
         self.leg_pain: int | None = None

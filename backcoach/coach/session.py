@@ -17,11 +17,12 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
 from rich.console import Console
 
 from backcoach import clinical, gate
+from backcoach.coach.before import Asked, Keeping, Questions
 from backcoach.coach.cues import Speaker
 from backcoach.coach.prompts import Ask, ask_effort, ask_pain, console_asker
 from backcoach.coach.prompts import console_say as _say
@@ -38,7 +39,7 @@ from backcoach.gate import Allowed, Answers, Moment, Verdict, Way
 from backcoach.history.store import History
 from backcoach.models import Catalogue, Exercise, Plan
 from backcoach.plan.outlook import Outlook
-from backcoach.plan.prepare import Choices, prepare
+from backcoach.plan.prepare import prepare
 from backcoach.plan.timeline import segments
 from backcoach.render.catalogue import plan_view
 from backcoach.render.guide import FIRST_TIMES, Guide
@@ -51,7 +52,7 @@ from backcoach.timer.signals import Stopped, stop_signals_raise
 from backcoach.vocabulary import focus_words
 
 if TYPE_CHECKING:
-    from backcoach.catalogue.library import Library
+    pass
 
 NO_KEYBOARD = (
     "No keyboard: standard input is not a terminal, so symptoms cannot be reported with "
@@ -90,17 +91,20 @@ def refuse_yes(verdict: Verdict) -> None:
         raise UsageError(f"--yes cannot be used now: {verdict.refuse_yes}", hint=YES_REFUSED_HINT)
 
 
+class Terminal(NamedTuple):
+    """Where the session is coached: what it prints on, its clock and its keys."""
+
+    out: Console
+    clock: Clock
+    keys: KeySource
+
+
 def coach(
-    library: Library,
-    choices: Choices,
-    defaults: Mapping[str, Any],
+    asked: Asked,
     options: Options,
-    out: Console,
-    clock: Clock,
-    keys: KeySource,
-    history: History | None,
+    terminal: Terminal,
+    keeping: Keeping,
     ask: Ask | None = None,
-    why_unsaved: str | None = None,
     moment: datetime | None = None,
 ) -> Outcome | None:
     """Run the whole session flow. Returns None when the person declined what the gate
@@ -113,6 +117,9 @@ def coach(
     from backcoach.history.store import now
     from backcoach.plan.prepare import request_for
 
+    library, choices, defaults = asked
+    out, clock, keys = terminal
+    history, why_unsaved = keeping
     request_for(choices, dict(defaults))  # the options checked before any question
     ask = None if options.yes else (ask or console_asker(out))
     at = moment or now()
@@ -123,9 +130,7 @@ def coach(
     came_in = Moment(at, way, yes=options.yes, keys=has_keys, flare_up=choices.flare_up)
     verdict = gate.decide(record, came_in)
     refuse_yes(verdict)
-    from backcoach.coach.before import Questions
-
-    questions = Questions(record, came_in, out, ask, history, choices, defaults, why_unsaved)
+    questions = Questions(record, came_in, out, ask, asked, keeping)
     answers = questions.run(verdict)
     if answers is None:
         return None  # declined what was offered
@@ -158,9 +163,7 @@ def coach(
     unsaved = keep_routine(prepared, plan, history)  # the routine as this session uses it
     if unsaved is not None:
         out.print(f"({unsaved}.)", style="yellow", markup=False, highlight=False)
-    live = LiveSession(
-        plan, prepared.candidates, options, out, clock, keys, history, ask, why_unsaved
-    )
+    live = LiveSession(plan, prepared.candidates, options, terminal, keeping, ask)
     return live.run(questions.pain, questions.leg_pain)
 
 
@@ -185,13 +188,12 @@ class LiveSession:
         plan: Plan,
         catalogue: Catalogue,
         options: Options,
-        out: Console,
-        clock: Clock,
-        keys: KeySource,
-        history: History | None,
+        terminal: Terminal,
+        keeping: Keeping,
         ask: Ask | None,
-        why_unsaved: str | None = None,
     ) -> None:
+        out, clock, keys = terminal
+        history, why_unsaved = keeping
         self.plan, self.out, self.keys, self.ask = plan, out, keys, ask
         self.catalogue = catalogue
         timeline = segments(plan)
