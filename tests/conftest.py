@@ -29,6 +29,16 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     yield home
 
 
+@pytest.fixture(autouse=True)
+def _the_running_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Known to tests/terminals.py, which spawns a terminal only for a test marked `pty`."""
+    from . import terminals
+
+    terminals._current.append(request.node)
+    yield
+    terminals._current.pop()
+
+
 @pytest.fixture
 def run() -> RunCli:
     return RunCli()
@@ -46,3 +56,14 @@ class RunCli:
 
 def plain(text: str) -> str:
     return ANSI.sub("", text)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test marked `pty` needs a POSIX pseudo-terminal: skipped where there is none."""
+    import sys
+
+    if sys.platform == "win32":
+        skip = pytest.mark.skip(reason="POSIX pseudo-terminals")
+        for item in items:
+            if item.get_closest_marker("pty"):
+                item.add_marker(skip)

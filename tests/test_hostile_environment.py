@@ -16,7 +16,7 @@ from backcoach.coach.cues import Speaker
 from backcoach.errors import HistoryWarning
 
 from .conftest import TEST_DATA, RunCli
-from .test_terminal import BIN, env
+from .terminals import BIN, env, spawn_program
 
 TINY = (TEST_DATA / "tiny.yaml").read_text()
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX processes")
@@ -92,13 +92,13 @@ def test_a_speech_engine_that_ignores_sigterm_is_killed_not_piled_up(tmp_path: P
     assert all(not Path(f"/proc/{pid}").exists() for pid in started)
 
 
+@pytest.mark.pty
 def test_a_dumb_terminal_gets_plain_lines(isolated_home: Path) -> None:
     import pexpect
 
-    child = pexpect.spawn(
-        str(BIN), ["start", "--yes", "--minutes", "2", "--seed", "4"],
-        env=dict(env(isolated_home, "0.005"), TERM="dumb"), encoding="utf-8",
-        dimensions=(30, 100), timeout=30,
+    child = spawn_program(
+        BIN, ["start", "--yes", "--minutes", "2", "--seed", "4"],
+        dict(env(isolated_home, "0.005"), TERM="dumb"),
     )  # fmt: skip
     child.expect(pexpect.EOF)
     output = child.before or ""

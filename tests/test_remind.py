@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_terminal import BIN, env, spawn
+from .terminals import BIN, env, spawn, spawn_program
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX notifier scripts")
 
@@ -65,14 +65,14 @@ def test_reminders_come_every_n_fake_minutes_and_never_wait(
         os.kill(int(line.split()[0]), 15)
 
 
+@pytest.mark.pty
 def test_without_a_notifier_the_bell_rings(isolated_home: Path, tmp_path: Path) -> None:
     import pexpect
 
     (tmp_path / "empty").mkdir()
-    child = pexpect.spawn(
-        str(BIN), ["remind", "--every", "1", "--between", "00:00-23:59", "--times", "1"],
-        env=dict(env(isolated_home, "0.01"), PATH=str(tmp_path / "empty")),
-        encoding="utf-8", timeout=30,
+    child = spawn_program(
+        BIN, ["remind", "--every", "1", "--between", "00:00-23:59", "--times", "1"],
+        dict(env(isolated_home, "0.01"), PATH=str(tmp_path / "empty")), dimensions=(24, 80),
     )  # fmt: skip
     child.expect("No desktop notifier found: reminders ring the terminal bell here")
     child.expect("\x07")
@@ -114,6 +114,7 @@ def test_stats_set_breaks_against_reminders(isolated_home: Path, tmp_path: Path)
     assert (today["breaks"], today["reminders"]) == (1, 2)
 
 
+@pytest.mark.pty
 def test_p_pauses_and_a_break_taken_restarts_the_wait(isolated_home: Path) -> None:
     child = spawn(isolated_home, "remind --every 60 --between 00:00-23:59", "0.01")
     child.expect("Next reminder at")

@@ -19,7 +19,7 @@ from backcoach.plan import prepare as coaching
 from backcoach.plan.prepare import Choices
 
 from .conftest import RunCli
-from .test_terminal import BIN, env, finish, pass_the_screen, spawn
+from .terminals import BIN, env, finish, pass_the_screen, spawn
 
 DESK_POSITIONS = {"standing", "sitting"}
 
@@ -82,6 +82,7 @@ def test_a_snack_changes_no_dose(isolated_home: Path) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX pseudo-terminals")
+@pytest.mark.pty
 def test_snack_runs_to_the_end_and_a_second_asks_one_line(isolated_home: Path) -> None:
     for first in (True, False):
         child = spawn(isolated_home, "snack --minutes 2 --seed 4 --plain", "0.005")
