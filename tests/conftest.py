@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -56,6 +58,16 @@ class RunCli:
 
 def plain(text: str) -> str:
     return ANSI.sub("", text)
+
+
+def history_json(home: Path) -> list[dict[str, Any]]:
+    """The history in `home` as `backcoach history --json` gives it. In process: what is
+    read is the point here; the console script has tests of its own (test_entry_point)."""
+    result = CliRunner().invoke(
+        app, ["history", "--json"], env={"BACKCOACH_HOME": str(home)}, catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return list(json.loads(result.stdout))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

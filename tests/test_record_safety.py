@@ -17,6 +17,7 @@ from typing import IO
 import pexpect
 import pytest
 
+from .conftest import history_json
 from .terminals import (
     BIN,
     REAL_TIME,
@@ -29,14 +30,6 @@ from .terminals import (
 )
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and pty")
-
-
-def history_json(home: Path) -> list[dict[str, object]]:
-    listed = subprocess.run(
-        [str(BIN), "history", "--json"], capture_output=True, text=True,
-        env=env(home, "1"), check=True,
-    )  # fmt: skip
-    return list(json.loads(listed.stdout))
 
 
 def to_the_closing_questions(home: Path) -> pexpect.spawn:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import RunCli
 from .terminals import BIN, env, spawn, spawn_program
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX notifier scripts")
@@ -29,8 +30,10 @@ def fake_notifier(folder: Path) -> Path:
     return log
 
 
-def remind(home: Path, path: str, *args: str) -> subprocess.CompletedProcess[str]:
-    environment = dict(env(home, "0.01"), PATH=path)
+def remind(
+    home: Path, path: str, *args: str, scale: str = "0.01"
+) -> subprocess.CompletedProcess[str]:
+    environment = dict(env(home, scale), PATH=path)
     return subprocess.run(
         [str(BIN), "remind", *args], capture_output=True, text=True, env=environment,
         stdin=subprocess.DEVNULL, timeout=120,
@@ -90,26 +93,24 @@ def test_without_a_notifier_the_bell_rings(isolated_home: Path, tmp_path: Path) 
         (["--times", "0"], "--times must be a whole number of at least 1"),
     ],
 )
-def test_bad_values_give_one_clear_message(
-    isolated_home: Path, tmp_path: Path, args: list[str], message: str
-) -> None:
-    result = remind(isolated_home, "/usr/bin:/bin", *args)
-    assert result.returncode == 2
+def test_bad_values_give_one_clear_message(run: RunCli, args: list[str], message: str) -> None:
+    result = run("remind", *args)
+    assert result.exit_code == 2
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
-def test_stats_set_breaks_against_reminders(isolated_home: Path, tmp_path: Path) -> None:
+def test_stats_set_breaks_against_reminders(
+    run: RunCli, isolated_home: Path, tmp_path: Path
+) -> None:
     (tmp_path / "empty").mkdir()
     remind(isolated_home, str(tmp_path / "empty"), "--every", "1", "--between", "00:00-23:59",
-           "--times", "2")  # fmt: skip
+           "--times", "2", scale="0.001")  # fmt: skip
     subprocess.run(
         [str(BIN), "snack", "--yes", "--plain", "--minutes", "2"],
         env=env(isolated_home, "0.001"), capture_output=True, check=True,
     )  # fmt: skip
-    stats = subprocess.run(
-        [str(BIN), "stats", "--json"], env=env(isolated_home, "1"), capture_output=True,
-        text=True, check=True,
-    )  # fmt: skip
+    stats = run("stats", "--json")
+    assert stats.exit_code == 0
     (today,) = json.loads(stats.stdout)["desk_breaks"]
     assert (today["breaks"], today["reminders"]) == (1, 2)
 

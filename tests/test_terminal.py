@@ -15,7 +15,7 @@ from backcoach.plan.timeline import segments
 from backcoach.render.history import session_summary
 from backcoach.timer.engine import Engine
 
-from .conftest import BUNDLED
+from .conftest import BUNDLED, history_json
 from .fakes import FakeClock, ScriptedKeys
 from .terminals import (
     BIN,
@@ -79,14 +79,7 @@ def test_each_red_flag_tier_stops_the_session(
     child.expect(advice)
     assert finish(child) == 0
     assert "GET READY" not in (child.before or "")
-    import json
-    import subprocess
-
-    listed = subprocess.run(
-        [str(BIN), "history", "--json"], capture_output=True, text=True,
-        env=env(isolated_home, "1"), check=True,
-    )  # fmt: skip
-    (record,) = json.loads(listed.stdout)
+    (record,) = history_json(isolated_home)
     assert record["outcome"] == "red flag" and record["exercises"] == []
 
 
