@@ -201,7 +201,8 @@ def test_without_yes_and_without_a_terminal_start_refuses(isolated_home: Path) -
 
 @pytest.mark.pty
 def test_pain_of_seven_or_more_offers_a_flare_up_session(isolated_home: Path) -> None:
-    child = spawn(isolated_home, "start --focus upper --minutes 2 --seed 4 --plain", "0.01")
+    # Keys only answer questions the session waits on: time may run fast.
+    child = spawn(isolated_home, "start --focus upper --minutes 2 --seed 4 --plain", "0.005")
     pass_the_screen(child)
     child.expect("Pain now")
     child.sendline("8")
