@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -29,6 +31,16 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     yield home
 
 
+@pytest.fixture(autouse=True)
+def _the_running_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Known to tests/terminals.py, which spawns a terminal only for a test marked `pty`."""
+    from . import terminals
+
+    terminals._current.append(request.node)
+    yield
+    terminals._current.pop()
+
+
 @pytest.fixture
 def run() -> RunCli:
     return RunCli()
@@ -46,3 +58,24 @@ class RunCli:
 
 def plain(text: str) -> str:
     return ANSI.sub("", text)
+
+
+def history_json(home: Path) -> list[dict[str, Any]]:
+    """The history in `home` as `backcoach history --json` gives it. In process: what is
+    read is the point here; the console script has tests of its own (test_entry_point)."""
+    result = CliRunner().invoke(
+        app, ["history", "--json"], env={"BACKCOACH_HOME": str(home)}, catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return list(json.loads(result.stdout))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test marked `pty` needs a POSIX pseudo-terminal: skipped where there is none."""
+    import sys
+
+    if sys.platform == "win32":
+        skip = pytest.mark.skip(reason="POSIX pseudo-terminals")
+        for item in items:
+            if item.get_closest_marker("pty"):
+                item.add_marker(skip)

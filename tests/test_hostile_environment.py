@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import select
 import sqlite3
 import subprocess
 import sys
-import time
 import warnings
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -16,7 +17,8 @@ from backcoach.coach.cues import Speaker
 from backcoach.errors import HistoryWarning
 
 from .conftest import TEST_DATA, RunCli
-from .test_terminal import BIN, env
+from .fakes import FakeClock
+from .terminals import BIN, env, spawn_program
 
 TINY = (TEST_DATA / "tiny.yaml").read_text()
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX processes")
@@ -70,11 +72,30 @@ def test_an_unreadable_speech_command_is_said_before_any_question(
     assert "safety check" not in result.stdout  # nothing was asked or shown first
 
 
+def wait_for_line(fifo: Path) -> str:
+    """The next line a process writes to a named pipe (a minute at most, if it never does)."""
+    fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        ready, _, _ = select.select([fd], [], [], 60)
+        assert ready, f"nothing was written to {fifo}"
+        return os.read(fd, 64).decode()
+    finally:
+        os.close(fd)
+
+
 @posix_only
-def test_a_speech_engine_that_ignores_sigterm_is_killed_not_piled_up(tmp_path: Path) -> None:
+def test_a_speech_engine_that_ignores_sigterm_is_killed_not_piled_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ready = tmp_path / "ready"
+    os.mkfifo(ready)
     stubborn = tmp_path / "stubborn"
-    stubborn.write_text("#!/bin/sh\ntrap '' TERM\nsleep 30 &\nwait\n")
+    stubborn.write_text(f"#!/bin/sh\ntrap '' TERM\nsleep 30 &\necho ready > {ready}\nwait\n")
     stubborn.chmod(0o755)
+    # The grace before SIGKILL is counted on a fake clock: 0.15 s between phrases, no sleep.
+    clock = FakeClock()
+    speaking = sys.modules[Speaker.__module__]
+    monkeypatch.setattr(speaking, "time", SimpleNamespace(monotonic=clock.now))
     speaker = Speaker([str(stubborn)])
     speaker.GRACE = 0.2
     started = []
@@ -82,7 +103,8 @@ def test_a_speech_engine_that_ignores_sigterm_is_killed_not_piled_up(tmp_path: P
         speaker.say("hello")
         assert speaker.current is not None
         started.append(speaker.current.pid)
-        time.sleep(0.15)
+        assert wait_for_line(ready) == "ready\n"  # from now on this phrase ignores SIGTERM
+        clock.sleep(0.15)
     speaker.close(let_last_finish=False)
     # Every phrase's whole group (the shell and its sleep) is gone.
     alive = subprocess.run(
@@ -92,13 +114,13 @@ def test_a_speech_engine_that_ignores_sigterm_is_killed_not_piled_up(tmp_path: P
     assert all(not Path(f"/proc/{pid}").exists() for pid in started)
 
 
+@pytest.mark.pty
 def test_a_dumb_terminal_gets_plain_lines(isolated_home: Path) -> None:
     import pexpect
 
-    child = pexpect.spawn(
-        str(BIN), ["start", "--yes", "--minutes", "2", "--seed", "4"],
-        env=dict(env(isolated_home, "0.005"), TERM="dumb"), encoding="utf-8",
-        dimensions=(30, 100), timeout=30,
+    child = spawn_program(
+        BIN, ["start", "--yes", "--minutes", "2", "--seed", "4"],
+        dict(env(isolated_home, "0.005"), TERM="dumb"),
     )  # fmt: skip
     child.expect(pexpect.EOF)
     output = child.before or ""

@@ -1,8 +1,11 @@
-"""The full-screen live view, as a terminal shows it: a real pty read by a VT emulator (pyte).
+"""The full-screen live view, as a terminal shows it, read by a VT emulator (pyte).
 
 At 100x30, 80x24, 60x20 and 45x16: the big number's shape and size, the position's
-figure and the steps at "get ready", nothing cut off, and the terminal given back
-(the alternate screen left, the cursor shown) on every way out.
+figure and the steps at "get ready", nothing cut off. What the screen shows is drawn in
+process (the engine on a fake clock, scripted keys, the live renderer writing to a
+screen of that size); a real pty (marked `pty`) proves the running program lays the
+view out to the terminal it is in, and gives the terminal back (the alternate screen
+left, the cursor shown) on every way out.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import io
 import re
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pexpect
@@ -19,15 +23,21 @@ import pytest
 from rich.console import Console
 
 from backcoach.catalogue import loader as catalogue
+from backcoach.catalogue.library import open_library
+from backcoach.models import Plan
+from backcoach.plan import prepare as coaching
 from backcoach.plan.timeline import Segment, segments
 from backcoach.render import figures
 from backcoach.render.digits import _DIGITS, GLYPH_ROWS, big_rows, digit_scale
 from backcoach.render.guide import BREATHE, Guide, cue_for
 from backcoach.render.live import LiveRenderer, SessionView
+from backcoach.timer import engine as ev
+from backcoach.timer.engine import Engine
 from backcoach.vocabulary import Position
 
 from .conftest import BUNDLED, TEST_DATA
-from .test_terminal import BIN, env
+from .fakes import FakeClock, ScriptedKeys
+from .terminals import REAL_TIME, spawn
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX pseudo-terminals")
 SIZES = [(30, 100), (24, 80), (20, 60), (16, 45)]
@@ -44,14 +54,7 @@ class Terminal:
         self.screen = pyte.Screen(columns, rows)
         self.stream = pyte.Stream(self.screen)
         self.raw = io.StringIO()
-        self.child = pexpect.spawn(
-            str(BIN),
-            args.split(),
-            env=env(home, scale),
-            encoding="utf-8",
-            dimensions=(rows, columns),
-            timeout=30,
-        )
+        self.child = spawn(home, args, scale, dimensions=(rows, columns))
         self.child.logfile_read = self
 
     def write(self, data: str) -> None:
@@ -200,14 +203,86 @@ def test_an_exception_inside_the_live_view_gives_the_terminal_back() -> None:
     assert out.rfind(CURSOR_ON) > out.rfind("\x1b[?25l")
 
 
-@posix_only
+class Screen:
+    """A VT emulator's screen that a Rich console writes to, as a terminal would show it."""
+
+    def __init__(self, rows: int, columns: int) -> None:
+        self.screen = pyte.Screen(columns, rows)
+        self.stream = pyte.Stream(self.screen)
+
+    def write(self, data: str) -> int:
+        self.stream.feed(data.replace("\n", "\r\n"))  # as a terminal's driver does (onlcr)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def lines(self) -> list[str]:
+        return [line.rstrip() for line in self.screen.display]
+
+
+def cat_cow_plan() -> Plan:
+    """`start --focus lower --minutes 4 --seed 5 --yes`'s plan, built as `start` builds it."""
+    choices = coaching.Choices(focus=["lower"], minutes=4, seed=5, no_questions=True)
+    plan = coaching.prepare(open_library(BUNDLED), choices).plan()
+    first = plan.steps[0]
+    assert first.exercise == "cat-cow"
+    assert first.dose.type == "reps" and first.dose.reps == 10
+    assert dict(first.dose.tempo) == {"round": 3, "arch": 3}
+    return plan
+
+
+def paused_frame(rows: int, columns: int, pause_at: Callable[[SessionView], float]) -> list[str]:
+    """The screen of CAT_COW's live view at rows x columns, paused `pause_at(view)` session
+    seconds in (then quit): the engine on a fake clock, the keys scripted, the live
+    renderer drawing to a VT screen. Time runs x5, as in the pty tests, so the notice
+    about it is on the screen too."""
+    plan = cat_cow_plan()
+    by_id = catalogue.load(BUNDLED).by_id()
+    guides = [  # a first session: every exercise new, all its steps at "get ready"
+        Guide(e.position, e.steps, e.cues, new_to_it=True)
+        for e in (by_id[step.exercise] for step in plan.steps)
+    ]
+    timeline = segments(plan)
+    view = SessionView(plan, timeline, time_scale=0.2, guides=guides)
+    screen = Screen(rows, columns)
+    console = Console(
+        file=screen, width=columns, height=rows, force_terminal=True, highlight=False,
+        markup=False, emoji=False, _environ={"TERM": "xterm-256color"},
+    )  # fmt: skip
+    clock = FakeClock()
+    at = pause_at(view)
+    keys = ScriptedKeys(clock, [(at, " "), (at + 1, "q")])
+    frames: list[list[str]] = []
+
+    def when_paused(event: ev.Event) -> None:
+        if isinstance(event, ev.Paused):
+            frames.append(screen.lines())  # the paused frame, drawn whole
+
+    renderer = LiveRenderer(console, view)
+    with renderer:
+        outcome = Engine(timeline, clock, keys, [renderer, when_paused]).run()
+    assert outcome.reason == "quit"
+    (frame,) = frames
+    return frame
+
+
+def into_get_ready(view: SessionView) -> float:
+    assert view.timeline[0].activity == "ready"
+    return 1.0
+
+
+def into_the_first_round(view: SessionView) -> float:
+    """A second into the first rep's first tempo phase ("round")."""
+    first = next(i for i, segment in enumerate(view.timeline) if segment.activity == "work")
+    assert view.timeline[first].label == "round"
+    return view.starts[first] + 1.0
+
+
 @pytest.mark.parametrize(("rows", "columns"), SIZES)
-def test_get_ready_shows_the_position_and_the_steps(
-    isolated_home: Path, rows: int, columns: int
-) -> None:
-    term = Terminal(isolated_home, CAT_COW, rows, columns, scale="0.2")
-    term.child.expect("GET READY")
-    lines = term.paused_frame()
+def test_get_ready_shows_the_position_and_the_steps(rows: int, columns: int) -> None:
+    lines = paused_frame(rows, columns, into_get_ready)
+    assert any("PAUSED" in line for line in lines)
     exercise = catalogue.load(BUNDLED).by_id()["cat-cow"]
     assert "Cat-cow" in lines[1]  # under the time-scale notice: nothing pushed off the top
     assert any("Position: on hands and knees" in line for line in lines)
@@ -230,19 +305,11 @@ def test_get_ready_shows_the_position_and_the_steps(
         assert height >= GLYPH_ROWS
     else:  # the steps first: the seconds as a line of text
         assert any(re.fullmatch(r"\s*\d+ s", line) for line in lines)
-    term.child.sendline("q")
-    term.child.expect(pexpect.EOF)
 
 
-@posix_only
 @pytest.mark.parametrize(("rows", "columns"), SIZES)
-def test_reps_show_the_rep_count_big_with_the_tempo_beside_it(
-    isolated_home: Path, rows: int, columns: int
-) -> None:
-    term = Terminal(isolated_home, CAT_COW, rows, columns, scale="0.2")
-    term.child.expect("GET READY")
-    term.child.expect("ROUND")
-    lines = term.paused_frame()
+def test_reps_show_the_rep_count_big_with_the_tempo_beside_it(rows: int, columns: int) -> None:
+    lines = paused_frame(rows, columns, into_the_first_round)
     number, height = decode(lines)
     assert re.fullmatch(r"\d+/10", number)
     if (rows, columns) == (30, 100):
@@ -253,15 +320,29 @@ def test_reps_show_the_rep_count_big_with_the_tempo_beside_it(
     assert any("quit" in line for line in lines)
     for line in lines:
         assert len(line) <= columns
-    term.child.sendline("q")
+
+
+@posix_only
+@pytest.mark.pty
+def test_the_running_program_lays_the_view_out_to_its_terminal(isolated_home: Path) -> None:
+    # The smallest size: the short keys line, and nothing wider than the terminal.
+    term = Terminal(isolated_home, CAT_COW, 16, 45, scale=REAL_TIME)
+    term.child.expect("GET READY")
+    lines = term.paused_frame()
+    assert "Cat-cow" in lines[0]  # real time: no notice about it above the name
+    assert any("spc pause n next i steps q quit" in line for line in lines)
+    assert all(len(line) <= 45 for line in lines)
+    term.child.send("q")
     term.child.expect(pexpect.EOF)
 
 
 @posix_only
+@pytest.mark.pty
 @pytest.mark.parametrize("how", ["q", "ctrl-c", "sigterm"])
 def test_the_terminal_is_given_back_on_every_way_out(isolated_home: Path, how: str) -> None:
-    term = Terminal(isolated_home, CAT_COW, 24, 80, scale="0.2")
-    term.child.expect("GET READY")
+    # In real time, so the session is still running when the way out is taken.
+    term = Terminal(isolated_home, CAT_COW, 24, 80, scale=REAL_TIME)
+    term.child.expect("GET READY")  # drawn once cbreak is on and the handlers are in place
     if how == "q":
         term.child.send("q")
     elif how == "ctrl-c":
@@ -304,11 +385,13 @@ def test_a_familiar_exercise_gets_its_key_cue_and_i_brings_the_steps_back() -> N
 
 
 @posix_only
+@pytest.mark.pty
 def test_the_end_of_a_session_shows_pain_streak_week_and_next_time(isolated_home: Path) -> None:
-    from .test_terminal import finish, no_leg_symptoms, pass_the_screen, spawn
+    from .terminals import finish, no_leg_symptoms, pass_the_screen
 
     for session, (before, after) in enumerate([(4, 3), (3, 3)], start=1):
-        child = spawn(isolated_home, "start --focus upper --minutes 2 --plain")
+        # Keys only answer questions the session waits on: time may run fast.
+        child = spawn(isolated_home, "start --focus upper --minutes 2 --plain", "0.005")
         if session == 1:
             pass_the_screen(child)
         else:

@@ -59,14 +59,37 @@ def test_arbitrary_yaml_documents(value: object) -> None:
     parses_or_explains(yaml.safe_dump(value).encode("utf-8"))
 
 
+# libyaml's emitter where it is built in: the same YAML as the pure-Python one, faster.
+DUMPER: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def dumped(value: object) -> str:
+    return yaml.dump(value, Dumper=DUMPER, allow_unicode=True)
+
+
+# The bundled catalogue as YAML, one exercise at a time: a mutation re-dumps only the
+# exercise it changed, and the document is what dumping the whole would write (checked
+# below), so the examples spend their time in the loader, not in writing their input.
+EXERCISES_YAML = [dumped([exercise]) for exercise in BUNDLED_DATA["exercises"]]
+
+
+def catalogue_yaml(exercises_yaml: list[str]) -> str:
+    return "".join(
+        "exercises:\n" + "".join(exercises_yaml) if key == "exercises" else dumped({key: value})
+        for key, value in sorted(BUNDLED_DATA.items())
+    )
+
+
 @st.composite
-def mutated_catalogue(draw: st.DrawFn) -> object:
-    """The bundled catalogue with one field of one exercise replaced, removed or added."""
+def mutated_catalogue(draw: st.DrawFn) -> tuple[object, str]:
+    """The bundled catalogue with one field of one exercise replaced, removed or added:
+    as data, and as YAML."""
     import copy
 
-    data = copy.deepcopy(BUNDLED_DATA)
-    exercises = data["exercises"]
-    exercise = exercises[draw(st.integers(0, len(exercises) - 1))]
+    data = dict(BUNDLED_DATA)
+    exercises = data["exercises"] = list(BUNDLED_DATA["exercises"])
+    index = draw(st.integers(0, len(exercises) - 1))
+    exercise = exercises[index] = copy.deepcopy(exercises[index])
     target = exercise
     if draw(st.booleans()) and isinstance(exercise.get("dose"), dict):
         target = exercise["dose"]
@@ -76,10 +99,26 @@ def mutated_catalogue(draw: st.DrawFn) -> object:
         target.pop(key, None)
     else:
         target[key] = draw(values)
-    return data
+    chunks = list(EXERCISES_YAML)
+    chunks[index] = dumped([exercise])
+    return data, catalogue_yaml(chunks)
 
 
 @FUZZ
 @given(mutated_catalogue())
-def test_mutations_of_the_bundled_catalogue(data: object) -> None:
-    parses_or_explains(yaml.safe_dump(data, allow_unicode=True).encode("utf-8"))
+def test_mutations_of_the_bundled_catalogue(mutated: tuple[object, str]) -> None:
+    _, text = mutated
+    parses_or_explains(text.encode("utf-8"))
+
+
+def test_the_catalogue_dumped_by_exercise_is_the_catalogue_dumped_whole() -> None:
+    assert catalogue_yaml(EXERCISES_YAML) == yaml.safe_dump(BUNDLED_DATA, allow_unicode=True)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_catalogue())
+def test_a_mutated_catalogue_dumped_by_exercise_is_it_dumped_whole(
+    mutated: tuple[object, str],
+) -> None:
+    data, text = mutated
+    assert text == dumped(data)

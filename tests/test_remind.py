@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from .test_terminal import BIN, env, spawn
+from .conftest import RunCli
+from .terminals import BIN, env, spawn, spawn_program
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX notifier scripts")
 
@@ -29,8 +30,10 @@ def fake_notifier(folder: Path) -> Path:
     return log
 
 
-def remind(home: Path, path: str, *args: str) -> subprocess.CompletedProcess[str]:
-    environment = dict(env(home, "0.01"), PATH=path)
+def remind(
+    home: Path, path: str, *args: str, scale: str = "0.01"
+) -> subprocess.CompletedProcess[str]:
+    environment = dict(env(home, scale), PATH=path)
     return subprocess.run(
         [str(BIN), "remind", *args], capture_output=True, text=True, env=environment,
         stdin=subprocess.DEVNULL, timeout=120,
@@ -68,14 +71,14 @@ def test_reminders_come_every_n_fake_minutes_and_never_wait(
     os.killpg(last, 15)
 
 
+@pytest.mark.pty
 def test_without_a_notifier_the_bell_rings(isolated_home: Path, tmp_path: Path) -> None:
     import pexpect
 
     (tmp_path / "empty").mkdir()
-    child = pexpect.spawn(
-        str(BIN), ["remind", "--every", "1", "--between", "00:00-23:59", "--times", "1"],
-        env=dict(env(isolated_home, "0.01"), PATH=str(tmp_path / "empty")),
-        encoding="utf-8", timeout=30,
+    child = spawn_program(
+        BIN, ["remind", "--every", "1", "--between", "00:00-23:59", "--times", "1"],
+        dict(env(isolated_home, "0.01"), PATH=str(tmp_path / "empty")), dimensions=(24, 80),
     )  # fmt: skip
     child.expect("No desktop notifier found: reminders ring the terminal bell here")
     child.expect("\x07")
@@ -93,30 +96,29 @@ def test_without_a_notifier_the_bell_rings(isolated_home: Path, tmp_path: Path) 
         (["--times", "0"], "--times must be a whole number of at least 1"),
     ],
 )
-def test_bad_values_give_one_clear_message(
-    isolated_home: Path, tmp_path: Path, args: list[str], message: str
-) -> None:
-    result = remind(isolated_home, "/usr/bin:/bin", *args)
-    assert result.returncode == 2
+def test_bad_values_give_one_clear_message(run: RunCli, args: list[str], message: str) -> None:
+    result = run("remind", *args)
+    assert result.exit_code == 2
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
-def test_stats_set_breaks_against_reminders(isolated_home: Path, tmp_path: Path) -> None:
+def test_stats_set_breaks_against_reminders(
+    run: RunCli, isolated_home: Path, tmp_path: Path
+) -> None:
     (tmp_path / "empty").mkdir()
     remind(isolated_home, str(tmp_path / "empty"), "--every", "1", "--between", "00:00-23:59",
-           "--times", "2")  # fmt: skip
+           "--times", "2", scale="0.001")  # fmt: skip
     subprocess.run(
         [str(BIN), "snack", "--yes", "--plain", "--minutes", "2"],
         env=env(isolated_home, "0.001"), capture_output=True, check=True,
     )  # fmt: skip
-    stats = subprocess.run(
-        [str(BIN), "stats", "--json"], env=env(isolated_home, "1"), capture_output=True,
-        text=True, check=True,
-    )  # fmt: skip
+    stats = run("stats", "--json")
+    assert stats.exit_code == 0
     (today,) = json.loads(stats.stdout)["desk_breaks"]
     assert (today["breaks"], today["reminders"]) == (1, 2)
 
 
+@pytest.mark.pty
 def test_p_pauses_and_a_break_taken_restarts_the_wait(isolated_home: Path) -> None:
     child = spawn(isolated_home, "remind --every 60 --between 00:00-23:59", "0.01")
     child.expect("Next reminder at")

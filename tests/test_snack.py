@@ -4,7 +4,6 @@ dose (issue 14)."""
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,8 +17,8 @@ from backcoach.models import Exercise
 from backcoach.plan import prepare as coaching
 from backcoach.plan.prepare import Choices
 
-from .conftest import RunCli
-from .test_terminal import BIN, env, finish, pass_the_screen, spawn
+from .conftest import RunCli, history_json
+from .terminals import finish, pass_the_screen, spawn
 
 DESK_POSITIONS = {"standing", "sitting"}
 
@@ -82,6 +81,7 @@ def test_a_snack_changes_no_dose(isolated_home: Path) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX pseudo-terminals")
+@pytest.mark.pty
 def test_snack_runs_to_the_end_and_a_second_asks_one_line(isolated_home: Path) -> None:
     for first in (True, False):
         child = spawn(isolated_home, "snack --minutes 2 --seed 4 --plain", "0.005")
@@ -96,10 +96,6 @@ def test_snack_runs_to_the_end_and_a_second_asks_one_line(isolated_home: Path) -
         child.expect("Session complete")
         child.expect("Saved as session")
         assert finish(child) == 0
-    listed = subprocess.run(
-        [str(BIN), "history", "--json"], capture_output=True, text=True,
-        env=env(isolated_home, "1"), check=True,
-    )  # fmt: skip
-    records = json.loads(listed.stdout)
+    records = history_json(isolated_home)
     assert [r["focus"] for r in records] == ["desk break", "desk break"]
     assert all(r["snack"] and r["completed"] and r["pain_before"] is None for r in records)

@@ -2,60 +2,36 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 from pathlib import Path
 
 import pexpect
 import pytest
+from rich.console import Console
 
-BIN = Path(sys.executable).parent / "backcoach"
+from backcoach.catalogue.library import open_library
+from backcoach.plan.prepare import Choices, prepare
+from backcoach.plan.timeline import segments
+from backcoach.render.history import session_summary
+from backcoach.timer.engine import Engine
+
+from .conftest import BUNDLED, history_json
+from .fakes import FakeClock, ScriptedKeys
+from .terminals import (
+    BIN,
+    REAL_TIME,
+    env,
+    finish,
+    no_leg_symptoms,
+    pass_the_screen,
+    spawn,
+    spawn_in_bash,
+)
+
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX pseudo-terminals")
 
 
-def env(home: Path, scale: str) -> dict[str, str]:
-    out = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOACH_")}
-    out.update(BACKCOACH_HOME=str(home), BACKCOACH_TIME_SCALE=scale, TERM="xterm-256color")
-    out.pop("NO_COLOR", None)
-    out.pop("COLUMNS", None)
-    return out
-
-
-def spawn(home: Path, args: str, scale: str = "0.01") -> pexpect.spawn:
-    return pexpect.spawn(
-        str(BIN),
-        args.split(),
-        env=env(home, scale),
-        encoding="utf-8",
-        dimensions=(30, 100),
-        timeout=30,
-    )
-
-
-def pass_the_screen(child: pexpect.spawn, first_time: bool = True) -> None:
-    """Answer the safety screen: none of the every-session items; at a first session
-    the see-a-clinician items too."""
-    child.expect("Type the numbers of any that apply \\(1-15\\)")
-    child.sendline("none")
-    if first_time:
-        child.expect("Type the numbers of any that apply \\(1-5\\), or none")
-        child.sendline("0")
-
-
-def no_leg_symptoms(child: pexpect.spawn) -> None:
-    """Answer the leg-symptoms question (asked once per episode): none."""
-    child.expect("Do you have pain, tingling or numbness down a leg")
-    child.sendline("n")
-
-
-def finish(child: pexpect.spawn) -> int:
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus is not None
-    return int(child.exitstatus)
-
-
+@pytest.mark.pty
 def test_a_session_runs_to_the_end_with_its_questions(isolated_home: Path) -> None:
     # Upper back: no extension exercises, so no symptom question in between.
     child = spawn(isolated_home, "start --focus upper --minutes 2 --seed 4")
@@ -83,6 +59,7 @@ def test_a_session_runs_to_the_end_with_its_questions(isolated_home: Path) -> No
     assert finish(child) == 0
 
 
+@pytest.mark.pty
 @pytest.mark.parametrize(
     ("answers", "advice"),
     [
@@ -104,22 +81,17 @@ def test_each_red_flag_tier_stops_the_session(
     child.expect(advice)
     assert finish(child) == 3  # no exercise today
     assert "GET READY" not in (child.before or "")
-    import json
-    import subprocess
-
-    listed = subprocess.run(
-        [str(BIN), "history", "--json"], capture_output=True, text=True,
-        env=env(isolated_home, "1"), check=True,
-    )  # fmt: skip
-    (record,) = json.loads(listed.stdout)
+    (record,) = history_json(isolated_home)
     assert record["outcome"] == "red flag" and record["exercises"] == []
 
 
+@pytest.mark.pty
 def test_leg_symptoms_spreading_stops_the_extension_exercises(isolated_home: Path) -> None:
     # Seed 13, lower back stretching, 4 minutes: marching on the spot, the prone press-up
     # (extension), single knee to chest (it can tension the nerve).
+    # Keys go only to questions the session waits on, so time may run fast.
     child = spawn(
-        isolated_home, "start --focus lower,stretch --minutes 4 --seed 13 --plain", "0.02"
+        isolated_home, "start --focus lower,stretch --minutes 4 --seed 13 --plain", "0.005"
     )
     pass_the_screen(child)
     no_leg_symptoms(child)
@@ -142,8 +114,12 @@ def test_leg_symptoms_spreading_stops_the_extension_exercises(isolated_home: Pat
     assert finish(child) == 0
 
 
+@pytest.mark.pty
 def test_space_pauses_and_resumes(isolated_home: Path) -> None:
-    child = spawn(isolated_home, "start --minutes 2 --seed 4 --yes", scale="0.05")
+    # In real time, so the session is still running whenever each key arrives. How long
+    # it was paused is a clock's business: the summary saying so is tested below, on a
+    # fake clock, for a pause of a known length.
+    child = spawn(isolated_home, "start --minutes 2 --seed 4 --yes", REAL_TIME)
     child.expect("GET READY")
     child.send(" ")
     child.expect("PAUSED — press space to go on")
@@ -151,14 +127,34 @@ def test_space_pauses_and_resumes(isolated_home: Path) -> None:
     child.expect("going on|GET READY|REST|HOLD|RELAX|[A-Z]{2,} ")
     child.send("q")
     child.expect("Session ended early\\.")
-    child.expect("paused")
     assert finish(child) == 0
 
 
+def test_the_summary_after_a_pause_says_how_long_it_was_paused() -> None:
+    # `start --minutes 2 --seed 4 --yes`'s plan; space at 1 s, space again 3 s later, q.
+    choices = Choices(minutes=2, seed=4, no_questions=True)
+    plan = prepare(open_library(BUNDLED), choices).plan()
+    clock = FakeClock()
+    keys = ScriptedKeys(clock, [(1, " "), (4, " "), (5, "q")])
+    outcome = Engine(segments(plan), clock, keys).run()
+    console = Console(width=100, color_system=None, _environ={})
+    with console.capture() as captured:
+        console.print(session_summary(plan, outcome))
+    shown = captured.get()
+    assert "Session ended early." in shown
+    assert "paused" in shown.split("Session ended early.", 1)[1]
+    assert "(paused 3 s)" in shown
+
+
+@pytest.mark.pty
 def test_n_skips_to_the_next_exercise_and_q_quits(isolated_home: Path) -> None:
-    child = spawn(isolated_home, "start --minutes 3 --seed 4 --yes --plain", scale="0.05")
+    # In real time, so the session is still running whenever each key arrives: `n` at
+    # "get ready" skips only that, and the exercise begins at once.
+    child = spawn(isolated_home, "start --minutes 3 --seed 4 --yes --plain", REAL_TIME)
     child.expect("get ready: (.+?),")
     first = child.match.group(1)
+    child.send("n")
+    child.expect("skipped: get ready")
     child.expect(f"{first}: ")  # its first rep or hold has begun
     child.send("n")
     child.expect(f"skipped: {first}")
@@ -169,15 +165,12 @@ def test_n_skips_to_the_next_exercise_and_q_quits(isolated_home: Path) -> None:
     assert finish(child) == 0
 
 
+@pytest.mark.pty
 def test_ctrl_c_exits_130_and_restores_the_terminal(isolated_home: Path) -> None:
-    bash = shutil.which("bash")
-    assert bash
     script = f'{BIN} start --minutes 2 --seed 4 --yes; echo "exit=$?"; stty -a'
-    child = pexpect.spawn(
-        bash, ["-c", script], env=env(isolated_home, "0.05"), encoding="utf-8",
-        dimensions=(30, 100), timeout=30,
-    )  # fmt: skip
-    child.expect("GET READY")
+    # In real time, so the session cannot end before Ctrl-C arrives, however slow the machine.
+    child = spawn_in_bash(isolated_home, script, REAL_TIME)
+    child.expect("GET READY")  # drawn once cbreak is on and the handlers are in place
     child.sendintr()
     child.expect("Session stopped by Ctrl-C")
     child.expect("exit=130")
@@ -187,14 +180,10 @@ def test_ctrl_c_exits_130_and_restores_the_terminal(isolated_home: Path) -> None
     assert " echo " in settings and "-echo " not in settings
 
 
+@pytest.mark.pty
 def test_sigterm_exits_143_and_restores_the_terminal(isolated_home: Path) -> None:
-    bash = shutil.which("bash")
-    assert bash
-    child = pexpect.spawn(
-        bash, ["-c", f"{BIN} start --minutes 2 --seed 4 --yes"], env=env(isolated_home, "0.05"),
-        encoding="utf-8", dimensions=(30, 100), timeout=30,
-    )  # fmt: skip
-    child.expect("GET READY")
+    child = spawn_in_bash(isolated_home, f"{BIN} start --minutes 2 --seed 4 --yes", REAL_TIME)
+    child.expect("GET READY")  # drawn once the stop signals' handlers are in place
     child.kill(15)
     child.expect("Session stopped by a stop signal")
     assert finish(child) == 143
@@ -212,8 +201,10 @@ def test_without_yes_and_without_a_terminal_start_refuses(isolated_home: Path) -
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.pty
 def test_pain_of_seven_or_more_offers_a_flare_up_session(isolated_home: Path) -> None:
-    child = spawn(isolated_home, "start --focus upper --minutes 2 --seed 4 --plain", "0.01")
+    # Keys only answer questions the session waits on: time may run fast.
+    child = spawn(isolated_home, "start --focus upper --minutes 2 --seed 4 --plain", "0.005")
     pass_the_screen(child)
     child.expect("Do you have pain, tingling or numbness down a leg")
     child.sendline("y")
@@ -240,8 +231,9 @@ def test_pain_of_seven_or_more_offers_a_flare_up_session(isolated_home: Path) ->
     assert finish(child) == 0
 
 
+@pytest.mark.pty
 def test_advice_around_the_session_and_each_caution_at_get_ready(isolated_home: Path) -> None:
-    child = spawn(isolated_home, "start --focus upper --minutes 2 --seed 4 --yes", "0.02")
+    child = spawn(isolated_home, "start --focus upper --minutes 2 --seed 4 --yes", "0.005")
     child.expect("Mild soreness during and after exercise is normal")
     child.expect("At a desk, stand up and move at least once an hour")  # upper back
     child.expect("GET READY")
