@@ -27,6 +27,7 @@ from backcoach.history.store import open_history
 from backcoach.plan import prepare as coaching
 from backcoach.plan.prepare import Choices
 
+from .terminals import spawn_program
 from .test_record_safety import read_only_history  # noqa: F401 (a fixture)
 from .test_terminal import BIN, env, finish, no_leg_symptoms, pass_the_screen, spawn
 
@@ -330,10 +331,7 @@ FAKETIME = shutil.which("faketime")  # libfaketime's own wrapper
 def at(home: Path, when: str, args: str) -> pexpect.spawn:
     """The program at a faked wall-clock time (libfaketime), as the issue saw it."""
     assert FAKETIME is not None
-    return pexpect.spawn(
-        FAKETIME, ["-f", f"@{when}", str(BIN), *args.split()], env=env(home, "0.01"),
-        encoding="utf-8", dimensions=(30, 100), timeout=30,
-    )  # fmt: skip
+    return spawn_program(FAKETIME, ["-f", f"@{when}", str(BIN), *args.split()], env(home, "0.01"))
 
 
 @pytest.mark.skipif(FAKETIME is None, reason="libfaketime (faketime) is not installed")
