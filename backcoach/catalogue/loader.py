@@ -114,32 +114,30 @@ MAX_CATALOGUE_BYTES = 256 * 2**20
 
 
 def read_bytes(path: Path) -> bytes:
-    import stat
+    """A catalogue file's bytes: a regular file only (a FIFO or a device is refused on the
+    open handle, never waited on: paths.read_regular_file), of at most the limit."""
+    from backcoach.errors import UsageError
+    from backcoach.paths import read_regular_file
 
     shown = str(path)
-    if not path.exists():
-        raise CatalogueError([Problem(shown, "no such file")])
-    if path.is_dir():
-        raise CatalogueError([Problem(shown, "is a folder, not a catalogue file")])
     try:
-        with path.open("rb") as file:
-            info = os.fstat(file.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise CatalogueError([Problem(shown, "is not a regular file (a device or pipe?)")])
-            if info.st_size > MAX_CATALOGUE_BYTES:
-                raise CatalogueError([Problem(shown, _too_big(info.st_size))])
-            data = file.read(MAX_CATALOGUE_BYTES + 1)
+        if os.stat(path).st_size > MAX_CATALOGUE_BYTES:  # refused without reading it
+            raise CatalogueError([Problem(shown, _TOO_BIG)])
+        return read_regular_file(path, MAX_CATALOGUE_BYTES)
+    except (FileNotFoundError, NotADirectoryError):
+        raise CatalogueError([Problem(shown, "no such file")]) from None
+    except UsageError as error:
+        if error.message.startswith(f"{path} is larger"):
+            raise CatalogueError([Problem(shown, _TOO_BIG)]) from None
+        kind = error.message.removeprefix(f"{path} is ").split(",")[0]
+        raise CatalogueError(
+            [Problem(shown, f"is {kind}: is not a regular file, so not a catalogue file")]
+        ) from None
     except OSError as exc:
         raise CatalogueError([Problem(shown, f"cannot be read: {exc.strerror}")]) from exc
-    if len(data) > MAX_CATALOGUE_BYTES:  # it grew while being read
-        raise CatalogueError([Problem(shown, _too_big(len(data)))])
-    return data
 
 
-def _too_big(size: int) -> str:
-    return (
-        f"is {size / 2**20:.0f} MiB; a catalogue may be at most {MAX_CATALOGUE_BYTES // 2**20} MiB"
-    )
+_TOO_BIG = f"is too large: a catalogue may be at most {MAX_CATALOGUE_BYTES // 2**20} MiB"
 
 
 def load(path: Path) -> Catalogue:
