@@ -416,3 +416,18 @@ def validate(path: Path | None, option: str | None = None) -> Validated:
     contents = [(str(file), read_bytes(file), mine) for file, mine in files]
     count = sum(1 for _ in read_all(contents, todos))
     return Validated(count, [file for file, _ in files], todos)
+
+
+def draft_problem(item: dict[str, Any]) -> str | None:
+    """Why one exercise (an import's draft, as the catalogue would hold it) would not
+    pass validation, in one line; None if it would. Cross-references are not checked."""
+    from pydantic import ValidationError
+
+    from backcoach.models import Exercise
+
+    try:
+        Exercise.model_validate(_as_read(item, todo_fields(item), personal=True))
+    except ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[0]
+        return f"{'.'.join(str(part) for part in first['loc'])}: {first['msg']}"
+    return None

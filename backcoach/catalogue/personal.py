@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from backcoach.errors import StorageError, UsageError
+from backcoach.errors import CatalogueError, StorageError, UsageError
 
 if TYPE_CHECKING:
     from backcoach.catalogue.importer import Draft, Outcome
@@ -29,16 +29,6 @@ _ENTRY = re.compile(r"^(\s*)- id:")
 
 
 # --- reading the dataset's JSON -------------------------------------------------
-
-_RECORD_FIELDS: dict[str, type | tuple[type, ...]] = {
-    "id": str,
-    "name": str,
-    "instructions": list,
-    "category": str,
-    "primaryMuscles": list,
-    "secondaryMuscles": list,
-}
-
 
 # free-exercise-db's whole file is about 1 MiB, nested 3 deep; /dev/zero never ends, and
 # 100,000 nested brackets overflow the JSON parser's stack.
@@ -89,21 +79,6 @@ def read_records(path: Path) -> list[dict[str, Any]]:
     records = [data] if isinstance(data, dict) else data
     if not isinstance(records, list):
         raise UsageError(f"{path}: expected a list of exercise records, not {type(data).__name__}")
-    for number, record in enumerate(records, start=1):
-        where = f"{path}, record {number}"
-        if not isinstance(record, dict):
-            raise UsageError(f"{where}: a record is an object, not {type(record).__name__}")
-        for field, kind in _RECORD_FIELDS.items():
-            value = record.get(field)
-            if not isinstance(value, kind) or (kind is str and not str(value).strip()):
-                shown = record.get("id") if isinstance(record.get("id"), str) else "?"
-                raise UsageError(
-                    f"{where} ({shown}): {field!r} is missing or not "
-                    f"{'a list' if kind is list else 'text'}: is this free-exercise-db's JSON?"
-                )
-        for field in ("instructions", "primaryMuscles", "secondaryMuscles"):
-            if not all(isinstance(item, str) for item in record[field]):
-                raise UsageError(f"{where} ({record['id']}): {field!r} must be a list of text")
     return records
 
 
@@ -151,27 +126,53 @@ def draft_text(draft: Draft) -> list[str]:
 class Merged(NamedTuple):
     text: str
     added: int
-    updated: int
+    updated: int  # drafts not yet reviewed whose untouched fields were refreshed
     kept: int  # reviewed already: never touched
+    own: int = 0  # drafts not yet reviewed with fields a person wrote, kept as written
+    same: int = 0  # drafts not yet reviewed that the import would not change
+
+
+def refreshed(existing: dict[str, Any], draft: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """A draft imported again, over the one in the file: a field still a TODO, or missing,
+    takes the new value; a field a person wrote (not a TODO, and not what the import makes
+    now) is kept as written; fields the import does not make are kept. Whether any field
+    of the person's was kept."""
+    from backcoach.catalogue.loader import is_todo
+
+    entry = dict(existing)
+    own = False
+    for field, value in draft.items():
+        if field == "id" and "id" in existing:
+            continue
+        if field not in existing or is_todo(existing[field]):
+            entry[field] = value
+        elif existing[field] != value:
+            own = True
+    return entry, own
 
 
 def merge(layout: Blocks, drafts: Sequence[Draft]) -> Merged:
     """The drafts written into the file (as `blocks` read it): a new record added, a
-    draft not yet reviewed replaced, a reviewed exercise left exactly as written."""
+    draft not yet reviewed refreshed where it is untouched (`refreshed`), a reviewed
+    exercise left exactly as written."""
     by_record: dict[str, int] = {}
     for position, item in enumerate(layout.parsed):
         origin = item.get("origin")
         if isinstance(origin, dict) and "record" in origin:
             by_record[str(origin["record"])] = position
     entries = list(layout.entries)
-    added = updated = kept = 0
+    added = updated = kept = own = same = 0
     for draft in drafts:
         at = by_record.get(draft.record)
         if at is None:
             entries.append(draft_text(draft))
             added += 1
         elif layout.parsed[at].get("reviewed") is False:
-            entry = dict(draft.data, id=layout.parsed[at].get("id", draft.data["id"]))
+            entry, person = refreshed(layout.parsed[at], draft.data)
+            own += person
+            if entry == layout.parsed[at]:
+                same += 1  # left as written, comments and all
+                continue
             entries[at] = draft_text(draft._replace(data=entry))
             updated += 1
         else:
@@ -180,7 +181,7 @@ def merge(layout: Blocks, drafts: Sequence[Draft]) -> Merged:
     if not header.endswith("\n"):
         header += "\n"
     body = "".join("".join(entry) for entry in entries)
-    return Merged(header + body, added, updated, kept)
+    return Merged(header + body, added, updated, kept, own, same)
 
 
 TEMPLATE = """\
@@ -378,28 +379,78 @@ def _import(
     shown: Callable[[list[dict[str, Any]]], Iterable[dict[str, Any]]] | None,
 ) -> Imported:
     from backcoach.catalogue import importer
-    from backcoach.catalogue.library import open_library
     from backcoach.catalogue.loader import bundled_path
 
     data = read_personal(path)
     text = text_of(data, path)
     layout = blocks(text, path)  # read once: for the ids in use and for the merge
-    incoming = {str(record["id"]) for record in records}
-    mine = [
-        str(item.get("id"))
+    incoming = {str(record.get("id")) for record in records if isinstance(record, dict)}
+    others = [
+        item
         for item in layout.parsed
-        if (item.get("origin") or {}).get("record") not in incoming
+        if str((item.get("origin") or {}).get("record")) not in incoming
     ]
-    bundled = [summary.id for summary in open_library(bundled_path()).summaries()]
     if shown is not None:
         records = list(shown(records))
-    outcome = importer.convert(records, [*bundled, *mine])
+    outcome = importer.convert(records, _names(others, bundled_path()))
+    outcome = _valid_only(outcome)
     merged = merge(layout, outcome.drafts)
     todos: list[Todo] = []
     written = False
     if outcome.drafts or data is not None:  # nothing to write: no file made just to hold none
-        todos = check(merged.text, path, bundled_path())
+        try:
+            todos = check(merged.text, path, bundled_path())
+        except CatalogueError as error:
+            raise _unwritten(error, path) from None
         if merged.text != text:
             save(path, merged.text, data)
             written = True
     return Imported(outcome, merged, len(records), len(todos), path, written)
+
+
+def _names(others: list[dict[str, Any]], bundled: Path) -> set[str]:
+    """Every id, name and alias of the bundled exercises and of `others` (the person's,
+    but for drafts of the records being imported again), as `vocabulary.normal` makes them."""
+    from backcoach.catalogue.loader import exercises, read_bytes
+    from backcoach.vocabulary import normal
+
+    names: set[str] = set()
+    for exercise in exercises(read_bytes(bundled), str(bundled)):
+        names.update(normal(text) for text in (exercise.id, exercise.name, *exercise.aliases))
+    for item in others:
+        aliases = item.get("aliases")
+        for text in [
+            item.get("id"),
+            item.get("name"),
+            *(aliases if isinstance(aliases, list) else []),
+        ]:
+            if isinstance(text, str):
+                names.add(normal(text))
+    return names
+
+
+def _valid_only(outcome: Outcome) -> Outcome:
+    """The drafts that would pass validate; each other one left out, counted as invalid,
+    so one bad record never stops the rest."""
+    from backcoach.catalogue.importer import Outcome
+    from backcoach.catalogue.loader import draft_problem
+
+    kept = [draft for draft in outcome.drafts if draft_problem(draft.data) is None]
+    refused = outcome.refused.copy()
+    if len(kept) < len(outcome.drafts):
+        refused["invalid"] += len(outcome.drafts) - len(kept)
+    return Outcome(kept, refused)
+
+
+def _unwritten(error: CatalogueError, path: Path) -> CatalogueError:
+    """The problems of a merge that was not written: a line of `path` as it would have
+    been is no line of the file there is, so none is named."""
+    from backcoach.errors import Problem
+
+    shown = f"{path} (as the import would have written it; nothing was written)"
+    return CatalogueError(
+        [
+            Problem(shown, p.message, None, p.exercise, p.field) if p.file == str(path) else p
+            for p in error.problems
+        ]
+    )

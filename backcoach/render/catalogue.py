@@ -361,7 +361,12 @@ def import_summary(
         Text.assemble(
             (f"Read {records} records from {DATASET} ({LICENCE}). ", "bold"),
             f"{drafts} drafts: {merged.added} new, {merged.updated} updated, "
-            f"{merged.kept} already reviewed and left as they are.",
+            f"{merged.same} unchanged, {merged.kept} already reviewed and left as they are"
+            + (
+                f"; in {merged.own}, what you wrote was kept (only TODOs are refreshed)."
+                if merged.own
+                else "."
+            ),
         ),
         Text(f"Refused {refused}:" if refused else "Refused none."),
     ]
