@@ -324,3 +324,32 @@ def test_import_of_deeply_nested_json_is_one_message(run: RunCli, tmp_path: Path
     file.write_text("[" * 100_000 + "]" * 100_000)
     result = run("import", "free-exercise-db", str(file))
     assert result.exit_code == 2 and "nested more than" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [(28, "the disk is full"), (30, "the file system is read-only")],  # ENOSPC, EROFS
+)
+def test_an_edit_that_cannot_be_written_is_said_and_kept(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, number: int, message: str
+) -> None:
+    import errno
+
+    from backcoach import paths
+
+    assert errno.ENOSPC == 28 and errno.EROFS == 30
+    imported(run)
+    before = personal_path().read_text()
+
+    def full(file: Path, text: str) -> None:
+        raise OSError(number, os.strerror(number))
+
+    monkeypatch.setattr(paths, "write_text_atomically", full)
+    monkeypatch.setenv("VISUAL", script(tmp_path, APPEND))
+    result = run("edit")
+    assert result.exit_code == 1
+    assert message in result.stderr and "could not write all of the output" not in result.stderr
+    assert "your edit is kept in" in result.stderr
+    assert personal_path().read_text() == before
+    [kept] = kept_copies()
+    assert kept.read_text().endswith("# a comment\n")

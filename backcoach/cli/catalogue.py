@@ -165,6 +165,7 @@ def _edit(
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_new(work, start)
     except OSError as exc:
+        _remove_copy(work)
         raise write_failure(work, exc) from None
     err = err_console()
     edited: bytes | None = None
