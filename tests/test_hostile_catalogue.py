@@ -353,3 +353,45 @@ def test_an_edit_that_cannot_be_written_is_said_and_kept(
     assert personal_path().read_text() == before
     [kept] = kept_copies()
     assert kept.read_text().endswith("# a comment\n")
+
+
+# --- the personal catalogue as a whole ---------------------------------------------------
+
+
+def test_an_empty_personal_catalogue_breaks_nothing(run: RunCli) -> None:
+    personal_path().parent.mkdir(parents=True)
+    personal_path().write_text("version: 1\nexercises: []\n")
+    assert run("list").exit_code == 0
+    assert run("validate").exit_code == 0
+    assert run("plan").exit_code == 0
+
+
+def test_deleting_the_last_exercise_with_edit_is_allowed(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    imported(run)
+    body = "file.write_text(file.read_text().split('  - id:')[0] + '  []\\n')\n"
+    monkeypatch.setenv("VISUAL", script(tmp_path, body))
+    result = run("edit")
+    assert result.exit_code == 0, result.stderr
+    assert run("list").exit_code == 0
+
+
+def test_a_personal_easier_may_name_a_bundled_exercise(run: RunCli) -> None:
+    imported(run)
+    catalogue = personal_path()
+    text = catalogue.read_text().replace(
+        "    reviewed: false\n", "    reviewed: false\n    easier: [cat-cow]\n", 1
+    )
+    catalogue.write_text(text)
+    result = run("validate")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_broken_personal_catalogue_points_to_edit(run: RunCli) -> None:
+    personal_path().parent.mkdir(parents=True)
+    personal_path().write_text("version: 1\nexercises:\n  - id: [\n")
+    for command in (("plan",), ("snack", "--yes"), ("list",)):
+        result = run(*command)
+        assert result.exit_code == 2
+        assert "hint: backcoach edit opens your catalogue" in result.stderr

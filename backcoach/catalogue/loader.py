@@ -158,6 +158,7 @@ def exercises(
     *,
     personal: bool = False,
     todos: list[Todo] | None = None,
+    known: frozenset[str] = frozenset(),
 ) -> Iterator[Exercise]:
     """Each valid exercise as soon as it has been read; CatalogueError at the end if any problem.
 
@@ -195,8 +196,8 @@ def exercises(
             continue
         references.append(_References(exercise, lines.line, lines.keys))
         yield exercise
-    problems[:0] = _top_problems(top, filename, count)
-    problems += _reference_problems(references, filename)
+    problems[:0] = _top_problems(top, filename, count, personal)
+    problems += _reference_problems(references, filename, known)
     if problems:
         raise CatalogueError(problems)
 
@@ -261,10 +262,16 @@ def _invalid(exc: ValidationError, lines: Lines, filename: str, where: str) -> l
     return problems
 
 
-def _reference_problems(references: list[_References], filename: str) -> list[Problem]:
-    """Repeated ids, and easier or harder ids that name no exercise, each at its line."""
+def _reference_problems(
+    references: list[_References], filename: str, known: frozenset[str] = frozenset()
+) -> list[Problem]:
+    """Repeated ids, and easier or harder ids that name no exercise, each at its line;
+    `known`: ids of the files read before (a personal exercise's easier may be bundled)."""
     from backcoach.models import reference_problems
 
+    for record in references:
+        record.easier = tuple(ref for ref in record.easier if ref not in known)
+        record.harder = tuple(ref for ref in record.harder if ref not in known)
     problems = []
     for position, field, message in reference_problems(references):
         record = references[position]
@@ -285,35 +292,64 @@ def read_all(
 ) -> Iterator[Exercise]:
     """Every file's exercises in turn; an id or alias in a later file that an earlier one
     already uses is a problem naming both places."""
-    from backcoach.vocabulary import normal
-
     # normal(name) -> (what it is, the file, its bytes, the exercise): the first holder.
     taken: dict[str, tuple[str, str, bytes, str]] = {}
     problems: list[Problem] = []
+    earlier: set[str] = set()  # ids of the files before: a personal `easier` may name one
     for file, content, personal in files:
-        for exercise in exercises(content, file, personal=personal, todos=todos):
-            clash = False
-            for what, key in [("id", exercise.id), *(("alias", a) for a in exercise.aliases)]:
-                holder = (f"{what} {key!r} of {exercise.id!r}", file, content, exercise.id)
-                label, other_file, other_content, other_id = taken.setdefault(normal(key), holder)
-                if other_file == file:
-                    continue  # within one file, `exercises` reports repeats itself
-                clash = True
-                line = line_of_id(other_content, other_id)
-                place = f"{other_file}, line {line}" if line else other_file
-                problems.append(
-                    Problem(
-                        file,
-                        f"{what} {key!r} clashes with {label} in {place}: choose another",
-                        line=line_of_id(content, exercise.id),
-                        exercise=exercise.id,
-                        field="id" if what == "id" else "aliases",
-                    )
-                )
-            if not clash:
-                yield exercise
+        known = frozenset(earlier) if personal else frozenset()
+        try:
+            yield from _checked(file, content, personal, todos, known, taken, problems, earlier)
+        except CatalogueError as error:
+            if personal and error.hint is None:
+                error.hint = EDIT_HINT
+            raise
     if problems:
-        raise CatalogueError(problems)
+        clashes = CatalogueError(problems)
+        if any(personal for _, _, personal in files):
+            clashes.hint = EDIT_HINT
+        raise clashes
+
+
+EDIT_HINT = "backcoach edit opens your catalogue, checks it and saves it only when valid"
+
+
+def _checked(
+    file: str,
+    content: bytes,
+    personal: bool,
+    todos: list[Todo] | None,
+    known: frozenset[str],
+    taken: dict[str, tuple[str, str, bytes, str]],
+    problems: list[Problem],
+    earlier: set[str],
+) -> Iterator[Exercise]:
+    """One file's exercises, each whose id or alias an earlier file holds left out and
+    its clash added to `problems`."""
+    from backcoach.vocabulary import normal
+
+    for exercise in exercises(content, file, personal=personal, todos=todos, known=known):
+        earlier.add(exercise.id)
+        clash = False
+        for what, key in [("id", exercise.id), *(("alias", a) for a in exercise.aliases)]:
+            holder = (f"{what} {key!r} of {exercise.id!r}", file, content, exercise.id)
+            label, other_file, other_content, other_id = taken.setdefault(normal(key), holder)
+            if other_file == file:
+                continue  # within one file, `exercises` reports repeats itself
+            clash = True
+            line = line_of_id(other_content, other_id)
+            place = f"{other_file}, line {line}" if line else other_file
+            problems.append(
+                Problem(
+                    file,
+                    f"{what} {key!r} clashes with {label} in {place}: choose another",
+                    line=line_of_id(content, exercise.id),
+                    exercise=exercise.id,
+                    field="id" if what == "id" else "aliases",
+                )
+            )
+        if not clash:
+            yield exercise
 
 
 def line_of_id(content: bytes, exercise_id: str) -> int | None:
@@ -323,8 +359,9 @@ def line_of_id(content: bytes, exercise_id: str) -> int | None:
     return content.count(b"\n", 0, found.start()) + 1 if found else None
 
 
-def _top_problems(top: Top, filename: str, count: int) -> list[Problem]:
-    """What is wrong with the top level: its shape, unknown keys, the version, no exercises."""
+def _top_problems(top: Top, filename: str, count: int, personal: bool = False) -> list[Problem]:
+    """What is wrong with the top level: its shape, unknown keys, the version, no exercises
+    (the person's own catalogue may hold none: the last one deleted with `edit`)."""
     if top.shape is not None:
         message = f"the top level must be a mapping with an 'exercises' list, not {top.shape}"
         return [Problem(filename, message, line=top.line)]
@@ -343,7 +380,7 @@ def _top_problems(top: Top, filename: str, count: int) -> list[Problem]:
                 field="version",
             )
         )
-    if not count:
+    if not count and not personal:
         line = top.keys.get("exercises", top.line)
         problems.append(
             Problem(filename, "'exercises' must be a non-empty list", line=line, field="exercises")
