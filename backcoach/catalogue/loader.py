@@ -126,6 +126,8 @@ def read_bytes(path: Path) -> bytes:
         return read_regular_file(path, MAX_CATALOGUE_BYTES)
     except (FileNotFoundError, NotADirectoryError):
         raise CatalogueError([Problem(shown, "no such file")]) from None
+    except CatalogueError:
+        raise
     except UsageError as error:
         if error.message.startswith(f"{path} is larger"):
             raise CatalogueError([Problem(shown, _TOO_BIG)]) from None

@@ -103,7 +103,10 @@ def write_report(output: Path, text: str, *, force: bool) -> None:
     resolved = output.resolve()
     personal = personal_path().resolve()
     ours = [bundled_path().resolve(), personal, personal.parent / f".{personal.name}.lock"]
-    if resolved in ours or resolved.name.startswith(f".{personal.name}.edit"):
+    copies = (f".{personal.name}.edit-", f".{personal.name}.kept-")  # edit's copies
+    if resolved in ours or (
+        resolved.parent == personal.parent and resolved.name.startswith(copies)
+    ):
         raise UsageError(
             f"{shown} is one of backcoach's own files (an exercise catalogue); "
             "the report was not written",
