@@ -26,7 +26,14 @@ from pydantic import (  # noqa: E402
 )
 
 from backcoach.clinical import exercise_problems  # noqa: E402
-from backcoach.vocabulary import Equipment, Kind, Level, Position, Region  # noqa: E402
+from backcoach.vocabulary import (  # noqa: E402
+    Equipment,
+    Kind,
+    Level,
+    Position,
+    Region,
+    hidden_character,  # noqa: E402
+)
 
 KEBAB_CASE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -36,27 +43,26 @@ MAX_REPS = 50
 MAX_SETS = 10
 MAX_REST_SECONDS = 300
 MAX_TEMPO_PHASE_SECONDS = 10
-# At most this many steps, cues, cautions, sources... in one exercise: a list of a million
-# steps passed validate and then took a minute and 1.8 GB to show.
+# Items in one exercise's lists: a million steps once passed validate, then took 1.8 GB.
 MAX_ITEMS = 30
 
 # A number is a number and a yes/no is a yes/no: YAML's `seconds: true` is not 1.
 Count = Annotated[int, Strict()]
 Flag = Annotated[bool, Strict()]
 
-# Text a terminal will print: no control characters (an escape sequence in a name could
-# write the clipboard, retitle the window, clear the screen or hide a caution). Tabs and,
-# in longer text, line breaks are allowed. C0, DEL and C1.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Plain text only: no control (an escape sequence could write the clipboard or hide a
+# caution), bidi or zero-width character (hidden_character); tabs, long text's line breaks.
 
 
 def _plain(multiline: bool) -> AfterValidator:
     def check(value: str) -> str:
-        found = _CONTROL.search(value) or (None if multiline else re.search(r"\n", value))
+        found = hidden_character(value.replace("\t", " "), newlines=multiline)
         if found:
+            at = value.index(chr(int(found[2:], 16)))
+            what = "control" if ord(value[at]) < 0xA0 else "hidden (bidi or zero-width)"
             raise ValueError(
-                f"holds a control character ({found.group()!r}) at character "
-                f"{found.start() + 1}: catalogue text must be plain"
+                f"holds a {what} character ({value[at]!r}, {found}) at character "
+                f"{at + 1}: catalogue text must be plain"
                 + ("" if multiline else " and on one line")
             )
         return value

@@ -28,7 +28,7 @@ from backcoach.vocabulary import Kind, Region
 from .builders import add_session
 from .conftest import BUNDLED, TEST_DATA, RunCli
 
-CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b-\u200f]")
 ATTACKS = [
     "\x1b]52;c;cm0gLXJmIH4=\x07",  # OSC 52: write the clipboard
     "\x1b]0;pwned\x07",  # OSC 0: the window title
@@ -36,6 +36,8 @@ ATTACKS = [
     "\x1b[8m",  # hidden text: what follows is invisible
     "\x9b31m",  # C1 CSI
     "\r\x08\x00\x7f",
+    "\u202eevil\u202c",  # a right-to-left override: the text reads backwards
+    "\u2066hidden\u2069\u200b",  # an isolate and a zero-width space
 ]
 TINY = (TEST_DATA / "tiny.yaml").read_text()
 
@@ -66,7 +68,8 @@ def test_validate_refuses_control_characters_with_their_place(
         for number, row in enumerate(text.splitlines(), 1)
         if row.lstrip().startswith('name: "Side')
     )
-    assert f"{path}:{line}: side-hold: name: holds a control character" in result.stderr
+    what = "control" if ord(attack[0]) < 0xA0 else "hidden (bidi or zero-width)"
+    assert f"{path}:{line}: side-hold: name: holds a {what} character" in result.stderr
     assert not CONTROLS.search(result.stderr.replace("\n", ""))
 
 

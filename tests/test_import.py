@@ -71,9 +71,10 @@ def review(text: str, exercise_id: str) -> str:
 def test_the_sample_is_drafted_or_refused_with_reasons(run: RunCli) -> None:
     out = imported(run)
     assert "Read 60 records from free-exercise-db" in out
-    assert "34 drafts: 34 new, 0 updated, 0 already reviewed" in out
-    assert "Refused 26:" in out
+    assert "32 drafts: 32 new, 0 updated, 0 unchanged, 0 already reviewed" in out
+    assert "Refused 28:" in out
     for count, reason in [
+        (2, "already in backcoach"),  # Child's Pose and Superman: bundled names
         (12, "no clear starting position"),
         (6, "no back-related muscle"),
         (4, "needs a gym machine"),
@@ -81,10 +82,10 @@ def test_the_sample_is_drafted_or_refused_with_reasons(run: RunCli) -> None:
     ]:
         assert f"{count} {reason}" in out
     text = personal_path().read_text()
-    assert text.count("    reviewed: false") == 34
+    assert text.count("    reviewed: false") == 32
     assert "images" not in text and ".jpg" not in text  # the photos are never used
     # The dose, the cautions and the cues are never invented.
-    assert text.count("dose: 'TODO") == 34
+    assert text.count("dose: 'TODO") == 32
 
 
 def test_heavy_hinges_and_flexion_are_never_a_beginners(run: RunCli) -> None:
@@ -109,12 +110,12 @@ def test_import_is_idempotent_and_never_touches_a_reviewed_exercise(run: RunCli)
     path.write_text(reviewed)
     assert run("validate").exit_code == 0
     out = imported(run)
-    assert "34 drafts: 0 new, 33 updated, 1 already reviewed and left as they are" in out
+    assert "32 drafts: 0 new, 0 updated, 31 unchanged, 1 already reviewed and left" in out
     assert path.read_text() == reviewed
     # The reviewed one is planned now: listed without --unreviewed, marked as imported.
     listed = plain(run("list", "--focus", "lower").output)
     assert "cat-stretch" in listed and "(imported)" in listed
-    assert "childs-pose-imported" not in listed  # still a draft
+    assert "pelvic-tilt-into-bridge" not in listed  # still a draft
 
 
 def test_drafts_never_enter_a_plan(run: RunCli) -> None:
@@ -138,7 +139,7 @@ def test_validate_lists_each_todo_and_refuses_reviewed_with_todos(run: RunCli) -
     result = run("validate")
     out = plain(result.output)
     assert result.exit_code == 0
-    assert re.search(r"to review: \d+ TODOs in 34 drafts", out)
+    assert re.search(r"to review: \d+ TODOs in 32 drafts", out)
     path = personal_path()
     text = path.read_text()
     line = text.splitlines().index("    purpose: 'TODO: one sentence on what it does for the back'")
@@ -168,8 +169,6 @@ def test_an_id_that_clashes_with_a_bundled_one_names_both_files(run: RunCli) -> 
     [
         ('[{"id": "x", "name": ', "line 1, column 22: not valid JSON"),
         ("42", "expected a list of exercise records, not int"),
-        ('[{"id": "x", "name": "X"}]', "record 1 (x): 'instructions' is missing"),
-        ("[1]", "record 1: a record is an object, not int"),
     ],
 )
 def test_bad_input_is_one_located_message_and_writes_nothing(

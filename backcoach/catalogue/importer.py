@@ -104,6 +104,10 @@ TODO_DOSE = "TODO: a dose from a reputable source, e.g. {type: hold, seconds: 20
 
 # Why a record was refused, as the summary says it.
 REASONS = {
+    "already": "already in backcoach (the same id or name as another exercise)",
+    "malformed": "not a readable record (a field missing or of the wrong kind, or an id over "
+    "300 characters)",
+    "invalid": "would not pass validate (too long, or text that cannot be shown)",
     "category": "not back care (powerlifting, olympic lifts, strongman, plyometrics, cardio)",
     "machine": "needs a gym machine",
     "muscle": "no back-related muscle",
@@ -123,8 +127,33 @@ class Outcome(NamedTuple):
     refused: Counter[str]  # REASONS key → count
 
 
+_RECORD_FIELDS: dict[str, type] = {
+    "id": str,
+    "name": str,
+    "instructions": list,
+    "category": str,
+    "primaryMuscles": list,
+    "secondaryMuscles": list,
+}
+MAX_RECORD_ID = 300  # the origin's `record` is short text
+
+
 def kebab(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-") or "exercise"
+
+
+def unique(base: str, used: set[str]) -> str:
+    """`base`, or the first of base-2, base-3 ... not in `used` (cut to stay at 60
+    characters, never ending in a hyphen): stable for the same records in the same order."""
+    if base not in used:
+        return base
+    number = 2
+    while True:
+        suffix = f"-{number}"
+        candidate = base[: 60 - len(suffix)].rstrip("-") + suffix
+        if candidate not in used:
+            return candidate
+        number += 1
 
 
 def position_of(instructions: Iterable[str]) -> str | None:
@@ -177,26 +206,51 @@ def flags(record: Mapping[str, Any], name: str, steps: list[str], loaded: bool) 
 
 
 def convert(records: Iterable[Mapping[str, Any]], taken: Iterable[str] = ()) -> Outcome:
-    """Each record mapped to a draft, or refused with its reason. `taken`: ids already
-    used by other exercises (a draft's id gets "-imported" rather than clash)."""
-    used = set(taken)
+    """Each record mapped to a draft, or refused with its reason. `taken`: every id, name
+    and alias of the other exercises (bundled and the person's), as `vocabulary.normal`
+    makes them: a record whose id or name is among them is already in backcoach, left
+    out and counted. Two records of this import that make the same id: the later gets
+    "-2" (then "-3" ...)."""
+    from backcoach.vocabulary import normal
+
+    others = set(taken) - {""}
+    used: set[str] = set()
     drafts: list[Draft] = []
     refused: Counter[str] = Counter()
     for record in records:
         reason = _refusal(record)
+        if reason is None and {normal(str(record["id"])), normal(str(record["name"]))} & others:
+            reason = "already"
         if reason is not None:
             refused[reason] += 1
             continue
         draft = _draft(record)
-        exercise_id = draft.data["id"]
-        if exercise_id in used:
-            exercise_id = draft.data["id"] = f"{exercise_id[:51]}-imported"
-        used.add(exercise_id)
+        draft.data["id"] = unique(draft.data["id"], used | others)
+        used.add(draft.data["id"])
         drafts.append(draft)
     return Outcome(drafts, refused)
 
 
+def malformed(record: object) -> bool:
+    """A record without the fields a draft is made from, of their kinds."""
+    from backcoach.vocabulary import hidden_character
+
+    if not isinstance(record, Mapping):
+        return True
+    for field, kind in _RECORD_FIELDS.items():
+        value = record.get(field)
+        if not isinstance(value, kind) or (isinstance(value, str) and not value.strip()):
+            return True
+    for field in ("instructions", "primaryMuscles", "secondaryMuscles"):
+        if not all(isinstance(item, str) for item in record[field]):
+            return True
+    record_id = record["id"]
+    return len(record_id) > MAX_RECORD_ID or hidden_character(record_id) is not None
+
+
 def _refusal(record: Mapping[str, Any]) -> str | None:
+    if malformed(record):
+        return "malformed"
     licence = record.get("license", record.get("licence"))
     if licence is not None and str(licence).strip().lower() not in ALLOWED_LICENCES:
         return "licence"
@@ -223,7 +277,12 @@ def _regions(record: Mapping[str, Any]) -> list[str]:
 
 
 def _draft(record: Mapping[str, Any]) -> Draft:
-    name = " ".join(str(record["name"]).split())[:300]
+    from backcoach.models import MAX_ITEMS
+    from backcoach.vocabulary import printable
+
+    # Text shown as it is: controls, bidi and zero-width characters dropped, bytes that
+    # were not UTF-8 as U+FFFD (vocabulary.printable), lists cut to what validate allows.
+    name = " ".join(printable(str(record["name"])).split())[:300]
     equipment_word = str(record.get("equipment") or "body only").lower()
     mapped = EQUIPMENT.get(equipment_word, "TODO")
     equipment: list[str] | str = (
@@ -231,10 +290,10 @@ def _draft(record: Mapping[str, Any]) -> Draft:
         f"TODO: the record says {equipment_word!r}; name it from the catalogue's list or []"
     )  # fmt: skip
     steps = [
-        " ".join(str(line).split())[:1000]
+        " ".join(printable(str(line)).split())[:1000]
         for line in record["instructions"]
-        if str(line).strip() and not FILLER.search(str(line).strip())
-    ][:50]
+        if printable(str(line)).strip() and not FILLER.search(str(line).strip())
+    ][:MAX_ITEMS]
     marked = flags(record, name, steps, loaded=mapped in LOADED)
     level = LEVELS.get(str(record.get("level")).lower(), "intermediate")
     raised = level == "beginner" and (

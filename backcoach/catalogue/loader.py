@@ -114,32 +114,32 @@ MAX_CATALOGUE_BYTES = 256 * 2**20
 
 
 def read_bytes(path: Path) -> bytes:
-    import stat
+    """A catalogue file's bytes: a regular file only (a FIFO or a device is refused on the
+    open handle, never waited on: paths.read_regular_file), of at most the limit."""
+    from backcoach.errors import UsageError
+    from backcoach.paths import read_regular_file
 
     shown = str(path)
-    if not path.exists():
-        raise CatalogueError([Problem(shown, "no such file")])
-    if path.is_dir():
-        raise CatalogueError([Problem(shown, "is a folder, not a catalogue file")])
     try:
-        with path.open("rb") as file:
-            info = os.fstat(file.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise CatalogueError([Problem(shown, "is not a regular file (a device or pipe?)")])
-            if info.st_size > MAX_CATALOGUE_BYTES:
-                raise CatalogueError([Problem(shown, _too_big(info.st_size))])
-            data = file.read(MAX_CATALOGUE_BYTES + 1)
+        if os.stat(path).st_size > MAX_CATALOGUE_BYTES:  # refused without reading it
+            raise CatalogueError([Problem(shown, _TOO_BIG)])
+        return read_regular_file(path, MAX_CATALOGUE_BYTES)
+    except (FileNotFoundError, NotADirectoryError):
+        raise CatalogueError([Problem(shown, "no such file")]) from None
+    except CatalogueError:
+        raise
+    except UsageError as error:
+        if error.message.startswith(f"{path} is larger"):
+            raise CatalogueError([Problem(shown, _TOO_BIG)]) from None
+        kind = error.message.removeprefix(f"{path} is ").split(",")[0]
+        raise CatalogueError(
+            [Problem(shown, f"is {kind}: is not a regular file, so not a catalogue file")]
+        ) from None
     except OSError as exc:
         raise CatalogueError([Problem(shown, f"cannot be read: {exc.strerror}")]) from exc
-    if len(data) > MAX_CATALOGUE_BYTES:  # it grew while being read
-        raise CatalogueError([Problem(shown, _too_big(len(data)))])
-    return data
 
 
-def _too_big(size: int) -> str:
-    return (
-        f"is {size / 2**20:.0f} MiB; a catalogue may be at most {MAX_CATALOGUE_BYTES // 2**20} MiB"
-    )
+_TOO_BIG = f"is too large: a catalogue may be at most {MAX_CATALOGUE_BYTES // 2**20} MiB"
 
 
 def load(path: Path) -> Catalogue:
@@ -160,6 +160,7 @@ def exercises(
     *,
     personal: bool = False,
     todos: list[Todo] | None = None,
+    known: frozenset[str] = frozenset(),
 ) -> Iterator[Exercise]:
     """Each valid exercise as soon as it has been read; CatalogueError at the end if any problem.
 
@@ -197,8 +198,8 @@ def exercises(
             continue
         references.append(_References(exercise, lines.line, lines.keys))
         yield exercise
-    problems[:0] = _top_problems(top, filename, count)
-    problems += _reference_problems(references, filename)
+    problems[:0] = _top_problems(top, filename, count, personal)
+    problems += _reference_problems(references, filename, known)
     if problems:
         raise CatalogueError(problems)
 
@@ -263,10 +264,16 @@ def _invalid(exc: ValidationError, lines: Lines, filename: str, where: str) -> l
     return problems
 
 
-def _reference_problems(references: list[_References], filename: str) -> list[Problem]:
-    """Repeated ids, and easier or harder ids that name no exercise, each at its line."""
+def _reference_problems(
+    references: list[_References], filename: str, known: frozenset[str] = frozenset()
+) -> list[Problem]:
+    """Repeated ids, and easier or harder ids that name no exercise, each at its line;
+    `known`: ids of the files read before (a personal exercise's easier may be bundled)."""
     from backcoach.models import reference_problems
 
+    for record in references:
+        record.easier = tuple(ref for ref in record.easier if ref not in known)
+        record.harder = tuple(ref for ref in record.harder if ref not in known)
     problems = []
     for position, field, message in reference_problems(references):
         record = references[position]
@@ -287,35 +294,64 @@ def read_all(
 ) -> Iterator[Exercise]:
     """Every file's exercises in turn; an id or alias in a later file that an earlier one
     already uses is a problem naming both places."""
-    from backcoach.vocabulary import normal
-
     # normal(name) -> (what it is, the file, its bytes, the exercise): the first holder.
     taken: dict[str, tuple[str, str, bytes, str]] = {}
     problems: list[Problem] = []
+    earlier: set[str] = set()  # ids of the files before: a personal `easier` may name one
     for file, content, personal in files:
-        for exercise in exercises(content, file, personal=personal, todos=todos):
-            clash = False
-            for what, key in [("id", exercise.id), *(("alias", a) for a in exercise.aliases)]:
-                holder = (f"{what} {key!r} of {exercise.id!r}", file, content, exercise.id)
-                label, other_file, other_content, other_id = taken.setdefault(normal(key), holder)
-                if other_file == file:
-                    continue  # within one file, `exercises` reports repeats itself
-                clash = True
-                line = line_of_id(other_content, other_id)
-                place = f"{other_file}, line {line}" if line else other_file
-                problems.append(
-                    Problem(
-                        file,
-                        f"{what} {key!r} clashes with {label} in {place}: choose another",
-                        line=line_of_id(content, exercise.id),
-                        exercise=exercise.id,
-                        field="id" if what == "id" else "aliases",
-                    )
-                )
-            if not clash:
-                yield exercise
+        known = frozenset(earlier) if personal else frozenset()
+        try:
+            yield from _checked(file, content, personal, todos, known, taken, problems, earlier)
+        except CatalogueError as error:
+            if personal and error.hint is None:
+                error.hint = EDIT_HINT
+            raise
     if problems:
-        raise CatalogueError(problems)
+        clashes = CatalogueError(problems)
+        if any(personal for _, _, personal in files):
+            clashes.hint = EDIT_HINT
+        raise clashes
+
+
+EDIT_HINT = "backcoach edit opens your catalogue, checks it and saves it only when valid"
+
+
+def _checked(
+    file: str,
+    content: bytes,
+    personal: bool,
+    todos: list[Todo] | None,
+    known: frozenset[str],
+    taken: dict[str, tuple[str, str, bytes, str]],
+    problems: list[Problem],
+    earlier: set[str],
+) -> Iterator[Exercise]:
+    """One file's exercises, each whose id or alias an earlier file holds left out and
+    its clash added to `problems`."""
+    from backcoach.vocabulary import normal
+
+    for exercise in exercises(content, file, personal=personal, todos=todos, known=known):
+        earlier.add(exercise.id)
+        clash = False
+        for what, key in [("id", exercise.id), *(("alias", a) for a in exercise.aliases)]:
+            holder = (f"{what} {key!r} of {exercise.id!r}", file, content, exercise.id)
+            label, other_file, other_content, other_id = taken.setdefault(normal(key), holder)
+            if other_file == file:
+                continue  # within one file, `exercises` reports repeats itself
+            clash = True
+            line = line_of_id(other_content, other_id)
+            place = f"{other_file}, line {line}" if line else other_file
+            problems.append(
+                Problem(
+                    file,
+                    f"{what} {key!r} clashes with {label} in {place}: choose another",
+                    line=line_of_id(content, exercise.id),
+                    exercise=exercise.id,
+                    field="id" if what == "id" else "aliases",
+                )
+            )
+        if not clash:
+            yield exercise
 
 
 def line_of_id(content: bytes, exercise_id: str) -> int | None:
@@ -325,8 +361,9 @@ def line_of_id(content: bytes, exercise_id: str) -> int | None:
     return content.count(b"\n", 0, found.start()) + 1 if found else None
 
 
-def _top_problems(top: Top, filename: str, count: int) -> list[Problem]:
-    """What is wrong with the top level: its shape, unknown keys, the version, no exercises."""
+def _top_problems(top: Top, filename: str, count: int, personal: bool = False) -> list[Problem]:
+    """What is wrong with the top level: its shape, unknown keys, the version, no exercises
+    (the person's own catalogue may hold none: the last one deleted with `edit`)."""
     if top.shape is not None:
         message = f"the top level must be a mapping with an 'exercises' list, not {top.shape}"
         return [Problem(filename, message, line=top.line)]
@@ -345,7 +382,7 @@ def _top_problems(top: Top, filename: str, count: int) -> list[Problem]:
                 field="version",
             )
         )
-    if not count:
+    if not count and not personal:
         line = top.keys.get("exercises", top.line)
         problems.append(
             Problem(filename, "'exercises' must be a non-empty list", line=line, field="exercises")
@@ -418,3 +455,18 @@ def validate(path: Path | None, option: str | None = None) -> Validated:
     contents = [(str(file), read_bytes(file), mine) for file, mine in files]
     count = sum(1 for _ in read_all(contents, todos))
     return Validated(count, [file for file, _ in files], todos)
+
+
+def draft_problem(item: dict[str, Any]) -> str | None:
+    """Why one exercise (an import's draft, as the catalogue would hold it) would not
+    pass validation, in one line; None if it would. Cross-references are not checked."""
+    from pydantic import ValidationError
+
+    from backcoach.models import Exercise
+
+    try:
+        Exercise.model_validate(_as_read(item, todo_fields(item), personal=True))
+    except ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[0]
+        return f"{'.'.join(str(part) for part in first['loc'])}: {first['msg']}"
+    return None

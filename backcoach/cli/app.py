@@ -405,15 +405,16 @@ def report_command(
     """A one-page summary to show a physiotherapist or doctor."""
     from datetime import date
 
-    from backcoach.render import report
-    from backcoach.render.reporting import clinician_report
+    from backcoach.render.reporting import clinician_report, write_report
+    from backcoach.vocabulary import printable
 
     chosen, text = clinician_report(report_format, output, lambda: _library(ctx), date.today())
     if output is None:
         sys.stdout.write(text)
         return
-    report.write(output, text, force=force)
-    _err_console().print(f"wrote {output} ({chosen})")
+    write_report(output, text, force=force)
+    # A file name is never Rich markup: "summary [bold].md" is printed as it is.
+    _err_console().print(f"wrote {printable(str(output))} ({chosen})", markup=False)
 
 
 # --- settings and catalogues ----------------------------------------------------

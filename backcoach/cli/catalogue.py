@@ -46,7 +46,7 @@ def import_command(
 
     done = import_file(file, shown)
     out_console().print(
-        import_summary(done.outcome, done.merged, done.records, done.todos, done.path)
+        import_summary(done.outcome, done.merged, done.records, done.todos, done.path, done.written)
     )
 
 
@@ -58,19 +58,20 @@ def add_command(
 ) -> None:
     """Start a new exercise of your own from a commented template, in your editor."""
     from backcoach.catalogue.loader import personal_path
-    from backcoach.catalogue.personal import HEADER, line_of, with_template
+    from backcoach.catalogue.personal import line_of, read_personal, with_template
     from backcoach.models import KEBAB_CASE
 
     if not KEBAB_CASE.fullmatch(exercise_id):
         raise UsageError(f"{exercise_id!r} is not kebab-case", hint="for example: hip-flexor-lunge")
     path = personal_path()
-    text = path.read_text(encoding="utf-8") if path.exists() else HEADER
+    read = read_personal(path)
+    text = _shown(read)
     if line_of(text, exercise_id) is not None:
         raise UsageError(
             f"{exercise_id!r} is already in your catalogue", hint=f"backcoach edit {exercise_id}"
         )
     started, line = with_template(text, exercise_id)
-    _edit(path, text, started, line)
+    _edit(path, read, started.encode("utf-8"), line)
 
 
 def edit_command(
@@ -81,57 +82,203 @@ def edit_command(
 ) -> None:
     """Edit your own catalogue in $VISUAL or $EDITOR; it is checked before it is saved."""
     from backcoach.catalogue.loader import personal_path
-    from backcoach.catalogue.personal import HEADER, line_of
+    from backcoach.catalogue.personal import HEADER, line_of, read_personal
 
     path = personal_path()
-    text = path.read_text(encoding="utf-8") if path.exists() else HEADER
+    read = read_personal(path)
+    start = HEADER.encode("utf-8") if read is None else read
+    kept = _offer_kept(path)
+    if kept is not None:
+        start = kept.read_bytes()
     line = None
     if exercise_id is not None:
-        line = line_of(text, exercise_id)
+        line = line_of(_shown(start), exercise_id)
         if line is None:
             raise NotFoundError(
                 f"{exercise_id!r} is not in your catalogue ({path})",
                 hint=f"backcoach add {exercise_id} starts it; bundled exercises are not edited",
             )
-    _edit(path, text, text, line)
+    _edit(path, read, start, line, kept)
 
 
-def _edit(path: Path, original: str, start: str, line: int | None) -> None:
-    """The crontab -e loop: edit a copy, check it, save it over the file only if valid;
-    on problems, edit again or keep the old file. The file is never left invalid."""
+def _shown(data: bytes | None) -> str:
+    """The file as text to find an id in: bytes that are not UTF-8 kept as U+FFFD (the
+    copy given to the editor is the file's own bytes, for the person to fix)."""
+    from backcoach.catalogue.personal import HEADER
+
+    return HEADER if data is None else data.decode("utf-8", "replace")
+
+
+def _kept_name(path: Path) -> str:
+    return f".{path.name}.kept-"
+
+
+def _offer_kept(path: Path) -> Path | None:
+    """An edit kept because it could not be saved: offered again, newest first. Open it
+    (o), discard it (d) or leave it and start from the file (s, and at end of input)."""
+    import stat
+
+    from backcoach.render.console import err_console
+
+    try:
+        found = [
+            entry
+            for entry in path.parent.glob(f"{_kept_name(path)}*.yaml")
+            if stat.S_ISREG(entry.lstat().st_mode)
+        ]
+    except OSError:
+        return None
+    if not found:
+        return None
+    kept = max(found, key=lambda entry: entry.lstat().st_mtime_ns)
+    err_console().print(
+        f"An edit that could not be saved is kept in {kept}.", markup=False, highlight=False
+    )
+    try:
+        answer = input("Open it (o), discard it (d), or start from your catalogue (s)? [o/d/s] ")
+    except EOFError:
+        return None
+    answer = answer.strip().lower()
+    if answer in ("d", "discard"):
+        kept.unlink(missing_ok=True)
+        return None
+    return kept if answer in ("o", "open", "") else None
+
+
+def _edit(
+    path: Path, read: bytes | None, start: bytes, line: int | None, kept: Path | None = None
+) -> None:
+    """The crontab -e loop: edit a copy of its own (beside the file, named for this
+    process), check it, save it over the file only if valid and only if the file did not
+    change meanwhile; on problems, edit again or keep the old file. The file is never
+    left invalid, and an edit that cannot be saved is kept, its path said, and offered
+    again by the next `edit`."""
+    import time
+
     from backcoach.catalogue.loader import bundled_path
-    from backcoach.catalogue.personal import check, save
+    from backcoach.catalogue.personal import HEADER, check, one_writer, save, write_failure
     from backcoach.render.console import err_console, out_console, print_error
 
-    work = path.with_name(f".{path.name}.edit")
-    work.parent.mkdir(parents=True, exist_ok=True)
-    work.write_text(start, encoding="utf-8")
+    original = HEADER.encode("utf-8") if read is None else read
+    work = path.with_name(f".{path.name}.edit-{os.getpid()}.yaml")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_new(work, start)
+    except OSError as exc:
+        _remove_copy(work)
+        raise write_failure(work, exc) from None
     err = err_console()
+    edited: bytes | None = None
+
+    def keep(error: BackcoachError) -> BackcoachError:
+        """The edit moved aside to be offered again; the error saying where."""
+        if edited is None or edited == original:
+            return error
+        print_error(error)
+        aside = path.with_name(
+            f"{_kept_name(path)}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.yaml"
+        )
+        try:
+            os.replace(work, aside)
+        except OSError:
+            aside = work
+        if kept is not None and kept != aside:
+            kept.unlink(missing_ok=True)
+        return BackcoachError(
+            f"your edit is kept in {aside}; your catalogue is unchanged",
+            hint="backcoach edit offers it again",
+        )
+
     try:
         while True:
             status = _run_editor(work, line)
+            edited = _read_copy(work)
             if status != 0:
-                raise BackcoachError(
-                    f"the editor exited with status {status}; your catalogue is unchanged"
+                raise keep(
+                    BackcoachError(
+                        f"the editor exited with status {status}; your catalogue is unchanged"
+                    )
                 )
-            text = work.read_text(encoding="utf-8")
-            if text == original:
+            if edited == original:
                 err.print("No changes.")
+                if kept is not None:
+                    kept.unlink(missing_ok=True)
                 return
             try:
+                text = _utf8(edited, work)
                 todos = check(text, path, bundled_path())
             except CatalogueError as error:
                 print_error(error)
                 if _ask_again():
                     continue
-                raise BackcoachError("kept the old file: nothing was saved") from None
-            save(path, text)
+                raise keep(BackcoachError("kept the old file: nothing was saved")) from None
+            try:
+                with one_writer(path):
+                    save(path, text, read)
+            except BackcoachError as error:
+                raise keep(error) from None
+            if kept is not None:
+                kept.unlink(missing_ok=True)
             drafts = len({todo.exercise for todo in todos})
             review = f"; {len(todos)} TODOs in {drafts} drafts to review" if todos else ""
-            out_console().print(f"Saved {path}{review}.")
+            out_console().print(f"Saved {path}{review}.", markup=False, highlight=False)
             return
     finally:
-        work.unlink(missing_ok=True)
+        _remove_copy(work)
+
+
+def _write_new(work: Path, data: bytes) -> None:
+    """This edit's copy, made new (an old one of a dead process with this id replaced)."""
+    _remove_copy(work)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(work, flags, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+
+
+def _read_copy(work: Path) -> bytes:
+    """The copy as the editor left it; an editor that deleted it or left a folder in its
+    place is one message (the catalogue unchanged)."""
+    from backcoach.catalogue.loader import MAX_CATALOGUE_BYTES
+    from backcoach.paths import read_regular_file
+
+    try:
+        return read_regular_file(work, MAX_CATALOGUE_BYTES)
+    except FileNotFoundError:
+        raise BackcoachError(
+            f"the editor removed {work}; your catalogue is unchanged", hint="try again"
+        ) from None
+    except OSError as exc:
+        raise BackcoachError(
+            f"cannot read {work} ({exc.strerror}); your catalogue is unchanged"
+        ) from None
+    except UsageError as error:
+        raise BackcoachError(f"{error.message}; your catalogue is unchanged") from None
+
+
+def _utf8(data: bytes, work: Path) -> str:
+    """The edited text; bytes that are not UTF-8 (an editor saving Latin-1) are a problem
+    to fix in the editor, as any other."""
+    from backcoach.errors import Problem
+
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CatalogueError(
+            [Problem(str(work), "is not UTF-8 text: save it as UTF-8 (utf-8) in the editor", line)]
+        ) from None
+
+
+def _remove_copy(work: Path) -> None:
+    """This edit's copy gone: a file removed, an empty folder an editor left removed."""
+    try:
+        if work.is_dir() and not work.is_symlink():
+            work.rmdir()
+        else:
+            work.unlink(missing_ok=True)
+    except OSError:
+        pass  # a folder with things in it is the person's: left as it is
 
 
 def _ask_again() -> bool:
@@ -147,10 +294,17 @@ def _run_editor(file: Path, line: int | None) -> int:
     import shlex
     import subprocess
 
-    command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    variable = next((name for name in ("VISUAL", "EDITOR") if os.environ.get(name, "").strip()), "")
+    command = os.environ[variable] if variable else ""
     if not command:
         command = "notepad" if sys.platform == "win32" else "vi"
-    args = shlex.split(command, posix=sys.platform != "win32")
+    try:
+        args = shlex.split(command, posix=sys.platform != "win32")
+    except ValueError as exc:
+        raise UsageError(
+            f"{variable} cannot be split into a command ({exc}): {command!r}",
+            hint="fix its quotes, e.g. export EDITOR=nano",
+        ) from None
     if line is not None and Path(args[0]).name in _PLUS_LINE:
         args.append(f"+{line}")
     try:

@@ -178,7 +178,9 @@ def check_and_migrate(connection: sqlite3.Connection, path: Path) -> None:
             for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         }
     except sqlite3.DatabaseError as exc:
-        raise _refuse(path, f"is not a backcoach history or is damaged ({exc})") from exc
+        if _code(exc) in _DAMAGED:
+            raise _refuse(path, f"is not a backcoach history or is damaged ({exc})") from exc
+        raise failure(path, exc, reading=True) from exc
     if version > SCHEMA_VERSION:
         raise StorageError(
             f"the history {path} was written by a newer backcoach (schema {version}; this "
@@ -194,29 +196,92 @@ def check_and_migrate(connection: sqlite3.Connection, path: Path) -> None:
             migrate(connection)
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = FULL")
-    except sqlite3.OperationalError as exc:
-        # The header was read: the file is a healthy history that cannot be written now.
-        raise write_error(path, exc) from exc
     except sqlite3.DatabaseError as exc:
-        raise _refuse(path, f"could not be prepared ({exc})") from exc
+        # The header was read: unless SQLite calls it damaged, the file is a healthy
+        # history that cannot be written now (a full disk, read-only, locked).
+        if _code(exc) in _DAMAGED:
+            raise _refuse(path, f"could not be prepared ({exc})") from exc
+        raise write_error(path, exc) from exc
+
+
+# SQLite's primary result codes (sqlite.org/rescode.html): only these mean the file
+# itself is not a history we can read; every other failure is the place, not the file.
+_CORRUPT, _NOTADB = 11, 26
+_DAMAGED = frozenset({_CORRUPT, _NOTADB})
+_BUSY, _LOCKED, _READONLY, _IOERR, _FULL, _CANTOPEN, _PERM = 5, 6, 8, 10, 13, 14, 3
+
+
+def _code(exc: sqlite3.Error) -> int | None:
+    """The primary result code (Python 3.11+ keeps it), else one read from the words."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF
+    text = str(exc).lower()
+    for words, guess in (
+        ("not a database", _NOTADB),
+        ("malformed", _CORRUPT),
+        ("locked", _BUSY),
+        ("busy", _BUSY),
+        ("readonly", _READONLY),
+        ("read-only", _READONLY),
+        ("disk is full", _FULL),
+        ("unable to open", _CANTOPEN),
+        ("disk i/o", _IOERR),
+    ):
+        if words in text:
+            return guess
+    return None
+
+
+def failure(path: Path, exc: sqlite3.Error, *, reading: bool = False) -> StorageError:
+    """What a failed read or write of a healthy history means, each its own message and
+    advice: another program's lock, a full disk, a read-only file, folder or file system,
+    an I/O error. Never "damaged": that is only for SQLite's corrupt and not-a-database."""
+    code = _code(exc)
+    if code in (_BUSY, _LOCKED):
+        return HistoryBusy(
+            f"the history {path} is locked by another program ({exc}); it is fine, and was "
+            "left as it is",
+            hint="try again when the other program (a backcoach, or an SQLite browser) "
+            "has finished",
+        )
+    why, hint = {
+        _FULL: ("the disk is full", "free some space, then try again"),
+        _READONLY: (
+            "it, its folder or the file system is read-only",
+            "make it writable, or set BACKCOACH_HOME elsewhere",
+        ),
+        _CANTOPEN: (
+            "its folder is read-only or cannot be reached",
+            "check the folder's permissions, or set BACKCOACH_HOME elsewhere",
+        ),
+        _PERM: ("permission denied", "check the file's and its folder's permissions"),
+        _IOERR: (
+            "an input/output error (a full disk, a read-only or failing drive?)",
+            "check the disk's free space and health",
+        ),
+    }.get(
+        code or -1,
+        (str(exc), "check the disk's free space and the file's permissions, "
+         "or set BACKCOACH_HOME elsewhere"),
+    )  # fmt: skip
+    verb = "opened" if reading else "written"
+    return HistoryUnwritable(
+        f"the history {path} cannot be {verb} now: {why}; it is not damaged, and was left as it is",
+        hint=hint,
+    )
 
 
 def read_error(path: Path, exc: sqlite3.Error) -> StorageError:
     """What a failed read means, said one way for every read of the history."""
-    return StorageError(f"could not read the history {path}: {exc}")
+    if _code(exc) in _DAMAGED:
+        return StorageError(f"could not read the history {path}: it is damaged ({exc})")
+    return failure(path, exc, reading=True)
 
 
 def write_error(path: Path, exc: sqlite3.Error) -> StorageError:
     """What a failed write means: busy (try again), or cannot be written (and why)."""
-    text = str(exc)
-    if "locked" in text or "busy" in text:
-        return HistoryBusy(f"the history {path} is in use by another process ({text})")
-    why = "read-only" if "readonly" in text else text
-    return HistoryUnwritable(
-        f"the history {path} cannot be written ({why})",
-        hint="check the disk's free space and the file's permissions, "
-        "or set BACKCOACH_HOME elsewhere",
-    )
+    return failure(path, exc)
 
 
 def migrate(connection: sqlite3.Connection) -> None:

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from backcoach.errors import HistoryUnwritable, StorageError
+from backcoach.errors import HistoryBusy, HistoryUnwritable, StorageError
 from backcoach.history.migrations import (
     BUSY_TIMEOUT_MS,
     check_and_migrate,
@@ -61,6 +61,7 @@ class History:
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self.db = connection
         self.path = path
+        self.identity = _identity(path)  # the file opened: each write checks it is still there
 
     def __enter__(self) -> History:
         return self
@@ -72,6 +73,7 @@ class History:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Cursor]:
+        self._still_there()
         try:
             cursor = self.db.cursor()
             cursor.execute("BEGIN IMMEDIATE")
@@ -83,6 +85,20 @@ class History:
             cursor.execute("COMMIT")
         except sqlite3.Error as exc:
             raise write_error(self.path, exc) from exc
+
+    def _still_there(self) -> None:
+        """Refuse to write unless the path is still the file opened (same device and inode):
+        a history deleted, or an older copy moved over it, while a session runs would take
+        the session's writes into a file no one will read again."""
+        now = _identity(self.path)
+        if self.identity is not None and now != self.identity:
+            what = "deleted" if now is None else "replaced by another file"
+            raise HistoryUnwritable(
+                f"the history {self.path} was {what} while backcoach had it open; nothing more "
+                "is written to it",
+                hint="put the history back (or restore a backup); the record below is yours "
+                "to keep",
+            )
 
     def set_busy_timeout(self, milliseconds: int) -> None:
         """How long a write waits for another process's lock before HistoryBusy."""
@@ -380,6 +396,17 @@ class History:
 # --- opening and migrating --------------------------------------------------
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file at `path` as the system knows it (device, inode); None if there is none."""
+    import os
+
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
 def existing_history(path: Path | None = None) -> History | None:
     """The history to read, if there is one (None before the first session).
 
@@ -414,10 +441,11 @@ def _read_only(path: Path) -> History:
 
 
 def writable_history() -> tuple[History | None, str | None]:
-    """The history for a session to write to, or None and why it cannot be written."""
+    """The history for a session to write to, or None and why it cannot be written (a
+    full disk, read-only, locked by another program: the session goes on all the same)."""
     try:
         return open_history(), None
-    except HistoryUnwritable as error:
+    except (HistoryUnwritable, HistoryBusy) as error:
         return None, error.message
 
 

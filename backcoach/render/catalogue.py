@@ -349,7 +349,7 @@ def _plan_again(plan: Plan) -> Text:
 
 
 def import_summary(
-    outcome: Outcome, merged: Merged, records: int, todos: int, path: Path
+    outcome: Outcome, merged: Merged, records: int, todos: int, path: Path, written: bool = True
 ) -> RenderableType:
     """What `import` did: drafts written, records refused and why, what to do next."""
     from backcoach.catalogue.importer import DATASET, LICENCE, REASONS
@@ -361,7 +361,12 @@ def import_summary(
         Text.assemble(
             (f"Read {records} records from {DATASET} ({LICENCE}). ", "bold"),
             f"{drafts} drafts: {merged.added} new, {merged.updated} updated, "
-            f"{merged.kept} already reviewed and left as they are.",
+            f"{merged.same} unchanged, {merged.kept} already reviewed and left as they are"
+            + (
+                f"; in {merged.own}, what you wrote was kept (only TODOs are refreshed)."
+                if merged.own
+                else "."
+            ),
         ),
         Text(f"Refused {refused}:" if refused else "Refused none."),
     ]
@@ -374,7 +379,8 @@ def import_summary(
                 "a heavy hinge: never a beginner's)."
             )
         )
-    lines += [Text(f"Written to {path}; {todos} TODOs to review (dose, cautions, cues, sources).")]
+    where = f"Written to {path}" if written else f"Nothing new: {path} was left as it was"
+    lines += [Text(f"{where}; {todos} TODOs to review (dose, cautions, cues, sources).")]
     lines.append(
         Text(
             "Drafts are never planned. Next: backcoach list --unreviewed, then "

@@ -21,21 +21,28 @@ FORMATS = ("md", "html")
 _BY_SUFFIX = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 
 
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _MARKDOWN = re.compile(r"([\\`*_\[\]{}()#+!|~])")
 
 
 def md(text: str) -> str:
     """Text from the history in a Markdown table cell or list item: one line, no controls,
     Markdown's punctuation escaped and no HTML (a stored name is never markup)."""
-    flat = _CONTROLS.sub(" ", text).strip()
+    flat = _flat(text)
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MARKDOWN.sub(r"\\\1", flat)
 
 
 def h(text: str) -> str:
     """Text from the history in HTML: controls dropped, escaped."""
-    return escape(_CONTROLS.sub(" ", text).strip())
+    return escape(_flat(text))
+
+
+def _flat(text: str) -> str:
+    """One line: line breaks and tabs as spaces, then controls, bidi overrides and
+    isolates and zero-width characters dropped (vocabulary.printable)."""
+    from backcoach.vocabulary import printable
+
+    return printable(re.sub(r"[\r\n\t\v\f]", " ", text)).strip()
 
 
 def _is_a_report(path: Path) -> bool:

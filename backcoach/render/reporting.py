@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backcoach.errors import BackcoachError
+from backcoach.vocabulary import printable
 
 if TYPE_CHECKING:
     from backcoach.catalogue.library import Library
@@ -57,3 +58,66 @@ def catalogue_facts(
         }
     )
     return {exercise.id: exercise.position for exercise in exercises}, credits
+
+
+def write_report(output: Path, text: str, *, force: bool) -> None:
+    """The report written to `output` (report.write), after the checks that must come
+    first: its folder exists (none is made), it is not the person's catalogue or any other
+    file of backcoach's own, and what is there is a regular file (a FIFO, a device or a
+    socket is never opened, so never waited on, and never replaced)."""
+    import errno
+    import os
+    import stat
+
+    from backcoach.catalogue.loader import bundled_path, personal_path
+    from backcoach.errors import UsageError
+    from backcoach.render import report
+
+    shown = printable(str(output))
+    try:
+        parent = os.stat(output.parent if str(output.parent) else Path("."))
+        if not stat.S_ISDIR(parent.st_mode):
+            raise UsageError(f"{shown}: {printable(str(output.parent))} is not a folder")
+        there = os.stat(output)
+    except FileNotFoundError:
+        if not output.parent.is_dir():
+            raise UsageError(
+                f"{shown}: the folder {printable(str(output.parent))} does not exist; "
+                "the report was not written",
+                hint="make the folder first, or give a file in an existing one",
+            ) from None
+        there = None
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise UsageError(
+                f"{shown[:80]}…: the file name is too long for this file system",
+                hint="give a shorter name, such as summary.md",
+            ) from None
+        raise UsageError(f"{shown}: cannot be used ({exc.strerror})") from None
+    if there is not None and not stat.S_ISREG(there.st_mode):
+        kind = "a folder" if stat.S_ISDIR(there.st_mode) else "not a regular file"
+        raise UsageError(
+            f"{shown} is {kind}; the report is written only to a regular file",
+            hint="give a file name, such as summary.md",
+        )
+    resolved = output.resolve()
+    personal = personal_path().resolve()
+    ours = [bundled_path().resolve(), personal, personal.parent / f".{personal.name}.lock"]
+    copies = (f".{personal.name}.edit-", f".{personal.name}.kept-")  # edit's copies
+    if resolved in ours or (
+        resolved.parent == personal.parent and resolved.name.startswith(copies)
+    ):
+        raise UsageError(
+            f"{shown} is one of backcoach's own files (an exercise catalogue); "
+            "the report was not written",
+            hint="give the report another name, such as summary.md",
+        )
+    try:
+        report.write(output, text, force=force)
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise UsageError(
+                f"{shown[:80]}…: the file name is too long for this file system",
+                hint="give a shorter name, such as summary.md",
+            ) from None
+        raise

@@ -140,6 +140,22 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
+# A spreadsheet takes a cell starting with one of these as a formula (OWASP, "CSV
+# injection"): such a cell gets a leading quote, so it is read as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A cell as text a spreadsheet shows and never runs: controls, bidi and zero-width
+    characters dropped, a formula's first character escaped. Numbers stay numbers."""
+    if not isinstance(value, str):
+        return value
+    from backcoach.vocabulary import printable
+
+    text = printable(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def history_csv(sessions: Sequence[SessionRecord]) -> str:
     import csv
     import io
@@ -149,7 +165,8 @@ def history_csv(sessions: Sequence[SessionRecord]) -> str:
     writer.writerow(CSV_COLUMNS)
     for record in sessions:
         writer.writerow(
-            (
+            csv_cell(cell)
+            for cell in (
                 record.id,
                 record.started_at.isoformat(),
                 record.ended_at.isoformat() if record.ended_at else "",

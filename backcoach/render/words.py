@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -11,22 +10,22 @@ from rich.text import Text
 if TYPE_CHECKING:
     from backcoach.models import HoldDose, RepsDose
 
-# C0 controls but line feed, DEL and C1: what a terminal acts on instead of showing.
-_CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+from backcoach.vocabulary import printable
 
 
 def clean(text: str) -> str:
-    """Text from data (a catalogue, the history), safe to print: controls dropped.
+    """Text from data (a catalogue, the history), safe to print: controls, bidi overrides
+    and isolates and zero-width characters dropped (`vocabulary.printable`), tabs as spaces.
 
     The catalogue's validation refuses them already; this is the second line, for
     data that never passed through it (a history written by an older version).
     """
-    return _CONTROLS.sub("", text)
+    return printable(text.replace("\t", " "), newlines=True)
 
 
 def one_line(text: str) -> str:
     """`clean`, and line breaks as spaces: for table cells and one-line messages."""
-    return clean(text.replace("\n", " ").replace("\t", " "))
+    return printable(text)
 
 
 def dose_detail(exercise_dose: HoldDose | RepsDose) -> str:
