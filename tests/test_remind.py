@@ -466,3 +466,16 @@ def test_a_stop_signal_gives_the_terminal_back(isolated_home: Path, name: str) -
     child.expect(pexpect.EOF)
     modes = child.before.split()
     assert "echo" in modes and "icanon" in modes  # not -echo, -icanon: as it was
+
+
+def test_a_history_that_cannot_be_read_now_does_not_stop_the_reminders(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from backcoach.errors import HistoryBusy
+    from backcoach.history import store
+
+    def locked() -> None:
+        raise HistoryBusy("the history is locked by another program")
+
+    monkeypatch.setattr(store, "existing_history", locked)
+    assert reminding._last_break() is None  # the reminders go on from their own count

@@ -452,14 +452,20 @@ def _only_one(say: Callable[[str], None]) -> Iterator[None]:
 
 
 def _last_break() -> datetime | None:
+    """The last desk break, if the history can be read now. A history that is locked,
+    full or read-only does not stop the reminders: they go on from their own count."""
+    from backcoach.errors import StorageError
     from backcoach.history.routines import last_break
     from backcoach.history.store import existing_history
 
-    history = existing_history()
-    if history is None:
+    try:
+        history = existing_history()
+        if history is None:
+            return None
+        with history:
+            return last_break(history)
+    except StorageError:
         return None
-    with history:
-        return last_break(history)
 
 
 def _record_reminder(at: datetime) -> None:
