@@ -40,6 +40,7 @@ from backcoach.cli.options import (
     SnackOption,
     library_for,
 )
+from backcoach.cli.programme import goals_app, learn_command, schedule_command, week_command
 from backcoach.cli.routine import routine_app
 from backcoach.cli.session import (
     plan_verdict,
@@ -59,8 +60,9 @@ if TYPE_CHECKING:
 
 
 WORKFLOW = (
-    "start", "snack", "remind", "plan", "safety", "routine", "list", "show", "history", "stats",
-    "report", "import", "add", "edit", "validate", "config",
+    "start", "snack", "remind", "week", "goals", "schedule", "learn", "plan", "safety",
+    "routine", "list", "show", "history", "stats", "report", "import", "add", "edit",
+    "validate", "config",
 )  # fmt: skip
 
 
@@ -274,6 +276,10 @@ def plan_command(
 
 
 _COMMANDS["routine"] = routine_app
+_COMMANDS["goals"] = goals_app
+_command("schedule")(schedule_command)
+_command("week")(week_command)
+_command("learn")(learn_command)
 
 
 # --- the catalogue --------------------------------------------------------------
