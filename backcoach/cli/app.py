@@ -60,9 +60,9 @@ if TYPE_CHECKING:
 
 
 WORKFLOW = (
-    "start", "snack", "remind", "week", "goals", "schedule", "learn", "plan", "safety",
-    "routine", "list", "show", "history", "stats", "report", "import", "add", "edit",
-    "validate", "config",
+    "start", "snack", "remind", "plan", "safety", "routine", "list", "show", "week", "goals",
+    "schedule", "learn", "history", "stats", "report", "import", "add", "edit", "validate",
+    "config",
 )  # fmt: skip
 
 
