@@ -388,17 +388,23 @@ def stats_command(as_json: JsonOption = False) -> None:
 
     from backcoach.history import stats
     from backcoach.history.overview import read_overview
+    from backcoach.history.programme import existing_programme
+    from backcoach.render import programme as views
 
     summary = stats.compute(read_overview(), date.today())
+    programme = existing_programme()  # issue 25: goals, weeks, lessons, pain over weeks
     if as_json:
         from backcoach.render.shapes import stats_json, write_json
 
-        write_json(stats_json(summary))
+        write_json(
+            {**stats_json(summary), "programme": views.programme_json(programme, date.today())}
+        )
         return
     from backcoach.render.history import stats_view
 
     out = _out_console()
     out.print(stats_view(summary, out.size.width))
+    out.print(views.stats_lines(programme, date.today()))
 
 
 @_command("report")

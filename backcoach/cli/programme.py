@@ -208,7 +208,7 @@ def learn_command(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Short lessons (hurt is not harm, pacing, sleep, ...), each with its sources."""
+    """Short lessons (hurt is not harm, pacing, sleep and more), each with its sources."""
     from backcoach.catalogue.lessons import lesson, lessons, next_unread
     from backcoach.history.programme import existing_programme, record_lesson_read
     from backcoach.history.store import open_history

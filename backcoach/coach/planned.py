@@ -22,7 +22,8 @@ REFUSED = (
 def session_words(defaults: Mapping[str, Any]) -> str:
     """ "10 minutes, lower back": the person's usual session, from config."""
     regions, kinds = parse_focus(defaults["focus"])
-    return f"{defaults['minutes']} minutes, {focus_words(regions, kinds)}"
+    minutes = int(defaults["minutes"])
+    return f"{minutes} minute{'s' if minutes != 1 else ''}, {focus_words(regions, kinds)}"
 
 
 def today(verdict: gate.Verdict, defaults: Mapping[str, Any]) -> str:

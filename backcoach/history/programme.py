@@ -257,17 +257,24 @@ def lessons_read(history: History) -> tuple[tuple[int, datetime], ...]:
 
 
 def read_programme(history: History) -> Programme:
-    sessions = _rows(
+    from backcoach.history.records import skipped
+
+    sessions: list[tuple[datetime, int | None, int | None]] = []
+    for row in _rows(
         history,
-        "SELECT started_at, pain_before, leg_pain_before FROM sessions"
+        "SELECT id, started_at, pain_before, leg_pain_before FROM sessions"
         " WHERE snack = 0 AND outcome NOT IN ('red flag', 'in progress') ORDER BY started_at",
-    )
+    ):
+        try:
+            sessions.append((_at(row[1]), row[2], row[3]))
+        except (ValueError, TypeError) as exc:  # a damaged row: left out, and said
+            skipped(f"session {row[0]}", exc)
     return Programme(
         goals=read_goals(history),
         schedules=read_schedules(history),
         lessons_read=lessons_read(history),
-        session_starts=tuple(_at(row[0]) for row in sessions),
-        pain=tuple((_at(row[0]), row[1], row[2]) for row in sessions),
+        session_starts=tuple(start for start, _, _ in sessions),
+        pain=tuple(sessions),
         last_check_in=last_check_in(history),
     )
 

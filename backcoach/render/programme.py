@@ -336,3 +336,57 @@ def report_html(programme: Programme, today: date, lesson_titles: dict[int, str]
     else:
         parts.append("<p>No pain scores yet.</p>")
     return "\n".join(parts) + "\n"
+
+
+# --- stats ------------------------------------------------------------------------------
+
+
+def stats_lines(programme: Programme, today: date) -> Group:
+    """`stats`'s programme part: goals, this and recent weeks planned against done,
+    lessons read, pain and leg pain week by week."""
+    lines: list[Any] = [Text("")]
+    goals = programme.active_goals
+    if goals:
+        lines.append(Text("Goals: " + weeks.summary(goals).words))
+        lines += [
+            Text(
+                f"  {g.text}: {_score(g, 'first')} → {_score(g, 'latest')} ({weeks.goal_words(g)})"
+            )
+            for g in goals
+        ]
+    tallies = weeks.weeks(programme, today)[-4:]
+    if tallies and programme.schedules:
+        lines.append(Text("Planned against done: " + ", ".join(
+            f"week of {w.start:%d %b} {w.done}/{w.planned}" for w in tallies
+        )))  # fmt: skip
+    lines.append(Text(f"Lessons read: {len(programme.lessons_read)}"))
+    pain = weeks.pain_weeks(programme)
+    if pain:
+        lines.append(Text("Pain by week (before sessions): " + ", ".join(
+            f"{_num(p.back)}" + (f" (leg {_num(p.leg)})" if p.leg is not None else "")
+            for p in pain[-6:]
+        )))  # fmt: skip
+    return Group(*lines)
+
+
+def programme_json(programme: Programme, today: date) -> dict[str, Any]:
+    return {
+        "goals": goals_json(programme.active_goals),
+        "schedule": schedule_json(programme.schedule),
+        "weeks": [
+            {
+                "week": w.start.isoformat(),
+                "planned": w.planned,
+                "done": w.done,
+                "done_as_planned": w.done_as_planned,
+            }
+            for w in weeks.weeks(programme, today)
+        ],  # fmt: skip
+        "lessons_read": [
+            {"lesson": n, "read_at": at.isoformat()} for n, at in programme.lessons_read
+        ],
+        "pain": [
+            {"week": p.start.isoformat(), "pain_before": p.back, "leg_pain_before": p.leg}
+            for p in weeks.pain_weeks(programme)
+        ],
+    }
