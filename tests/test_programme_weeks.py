@@ -67,8 +67,10 @@ def session_at(home: Path, when: str, scores: tuple[int, ...] | None) -> str:
     goals = [rf"{name} \(last \d+\)" for name in GOALS]
     patterns = [pattern for pattern, _ in answers] + goals + [pexpect.EOF]
     asked_goals = 0
+    seen: list[int] = []
     while True:
         index = child.expect(patterns)
+        seen.append(index)
         if index < len(answers):
             child.send(answers[index][1])
         elif index < len(answers) + len(goals):
@@ -80,6 +82,9 @@ def session_at(home: Path, when: str, scores: tuple[int, ...] | None) -> str:
     child.close()
     assert child.exitstatus == 0, child.before
     assert asked_goals == (len(GOALS) if scores is not None else 0)
+    if scores is not None:  # the check-in is the last question before the plan
+        first_goal = next(n for n, index in enumerate(seen) if index >= len(answers))
+        assert 5 in seen[:first_goal] and 7 in seen[first_goal:]  # after pain, before Ready
     return child.before or ""
 
 
