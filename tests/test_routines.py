@@ -212,7 +212,7 @@ def test_a_history_from_before_routines_is_migrated_and_keeps_its_doses(tmp_path
         stepped = {s.exercise: s.dose_change for s in prepared.plan().steps if s.dose_change}
     assert stepped and all("two sessions done in full" in why for why in stepped.values())
     version = sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
-    assert version == 8  # issue 22: the flags table
+    assert version == 9  # issue 25: the programme tables
 
 
 # --- the property: 200 sessions of anything ------------------------------------------

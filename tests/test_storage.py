@@ -37,12 +37,13 @@ def test_a_blank_database_gets_exactly_the_schema(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
     open_history(path).close()
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
     assert tables == [
         "sessions", "session_exercises", "safety_checks", "routines", "routine_changes",
-        "dropped_exercises", "episode_answers", "reminders", "flags",
+        "dropped_exercises", "episode_answers", "reminders", "flags", "goals", "goal_scores",
+        "check_ins", "schedules", "lessons_read",
     ]  # fmt: skip
     exercise_columns = [row[1] for row in db.execute("PRAGMA table_info(session_exercises)")]
     assert exercise_columns[-2:] == ["saved_dose", "dose_reason"]  # migrations 4 and 5

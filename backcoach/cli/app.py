@@ -40,6 +40,7 @@ from backcoach.cli.options import (
     SnackOption,
     library_for,
 )
+from backcoach.cli.programme import goals_app, learn_command, schedule_command, week_command
 from backcoach.cli.routine import routine_app
 from backcoach.cli.session import (
     plan_verdict,
@@ -59,8 +60,9 @@ if TYPE_CHECKING:
 
 
 WORKFLOW = (
-    "start", "snack", "remind", "plan", "safety", "routine", "list", "show", "history", "stats",
-    "report", "import", "add", "edit", "validate", "config",
+    "start", "snack", "remind", "plan", "safety", "routine", "list", "show", "week", "goals",
+    "schedule", "learn", "history", "stats", "report", "import", "add", "edit", "validate",
+    "config",
 )  # fmt: skip
 
 
@@ -274,6 +276,10 @@ def plan_command(
 
 
 _COMMANDS["routine"] = routine_app
+_COMMANDS["goals"] = goals_app
+_command("schedule")(schedule_command)
+_command("week")(week_command)
+_command("learn")(learn_command)
 
 
 # --- the catalogue --------------------------------------------------------------
@@ -382,17 +388,23 @@ def stats_command(as_json: JsonOption = False) -> None:
 
     from backcoach.history import stats
     from backcoach.history.overview import read_overview
+    from backcoach.history.programme import existing_programme
+    from backcoach.render import programme as views
 
     summary = stats.compute(read_overview(), date.today())
+    programme = existing_programme()  # issue 25: goals, weeks, lessons, pain over weeks
     if as_json:
         from backcoach.render.shapes import stats_json, write_json
 
-        write_json(stats_json(summary))
+        write_json(
+            {**stats_json(summary), "programme": views.programme_json(programme, date.today())}
+        )
         return
     from backcoach.render.history import stats_view
 
     out = _out_console()
     out.print(stats_view(summary, out.size.width))
+    out.print(views.stats_lines(programme, date.today()))
 
 
 @_command("report")

@@ -1,6 +1,7 @@
 """The questions before a session, in the order every way in asks them (DESIGN.md, "A
 session"): flags still open, the red-flag screen, the once-per-episode questions, the
-next-morning question, pain (and leg pain), pain 9-10's question and the flare-up offer.
+next-morning question, pain (and leg pain), pain 9-10's question, the flare-up offer and
+the weekly goals check-in (coach/checkin.py).
 Each answer goes to the safety gate (gate.py) again; a stop is obeyed at once: the
 advice, recorded, exit 3.
 """
@@ -111,6 +112,9 @@ class Questions:
                 for note in verdict.notes:
                     self.out.print(note, markup=False, highlight=False)
                 return None
+        from backcoach.coach.checkin import weekly  # last: the weekly goals check-in
+
+        weekly(self.history, ask, self.say, came_in.now)
         return answers
 
     def _offer(self, verdict: Verdict) -> bool:

@@ -37,6 +37,7 @@ from backcoach.vocabulary import printable
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from backcoach.coach.planned import Planned
     from backcoach.timer.clock import Clock
     from backcoach.timer.keys import KeySource
 
@@ -260,6 +261,7 @@ class Reminders:
         nudge: Nudge,
         breaks: Breaks,
         wall: Callable[[], datetime] | None = None,
+        planned: Planned | None = None,  # the schedule's sessions (coach/planned.py)
     ) -> None:
         self.every = timedelta(minutes=schedule.every)
         self.hours, self.command, self.clock, self.keys = schedule.hours, nudge.command, clock, keys
@@ -268,6 +270,7 @@ class Reminders:
         self.wall = wall or WallClock(clock.scale)
         self.given = 0
         self.notifiers = Notifiers()
+        self.planned = planned
 
     def now(self) -> datetime:
         return self.wall()
@@ -290,6 +293,8 @@ class Reminders:
         while times is None or self.given < times:
             self._look_at_notifiers()
             now = self.now()
+            if self._planned_due(now):
+                continue
             since = min(since, now)  # a clock set back: count from now
             due = self._next(since)
             if now >= due:
@@ -323,19 +328,33 @@ class Reminders:
         """Seconds to wait for a key: until the reminder, the next look at the clock
         and the history, or the next notifier to stop, whichever is first."""
         wait = min(until_due, LOOK_EVERY).total_seconds()
+        until = self.planned.wait(self.now()) if self.planned else None
+        wait = wait if until is None else min(wait, until)
         notifier = self.notifiers.next_check(self.clock.now())
         return wait if notifier is None else min(wait, notifier)
+
+    def _planned_due(self, now: datetime) -> bool:
+        """A planned session's time (coach/planned.py), never one the gate refuses."""
+        due = self.planned.due(now) if self.planned else None
+        if due is not None and due[1]:
+            self._send(due[0])
+        if due is not None and due[0]:
+            self.say(f"{_hm(now)} {due[0]}")
+        return due is not None
 
     def _next(self, after: datetime) -> datetime:
         due = (after + self.every).astimezone()  # local time then (summer time counted)
         return due if self.hours.contain(due) else self.hours.next_start(due)
 
-    def _remind(self, now: datetime) -> None:
+    def _send(self, text: str) -> None:
         self.given += 1
         if self.command:
-            self.notifiers.started(self.start(self.command, MESSAGE), self.clock.now())
+            self.notifiers.started(self.start(self.command, text), self.clock.now())
         else:  # no notifier to be had: the terminal bell
             self.bell()
+
+    def _remind(self, now: datetime) -> None:
+        self._send(MESSAGE)
         self.say(f"{_hm(now)} {MESSAGE}")
         self.record(now)
         self._look_at_notifiers()
@@ -376,6 +395,7 @@ def remind(every: int | None, between: str | None, times: int | None, out: Conso
     """`backcoach remind`: the options over config's defaults, then a reminder at each due
     time until `times` were given (None: until q, Ctrl-C or a stop signal), and how many
     were. A second `remind` while one runs is refused."""
+    from backcoach.coach.planned import for_remind
     from backcoach.config import parse_between, parse_every
     from backcoach.plan import prepare as coaching
     from backcoach.timer.clock import SystemClock, time_scale
@@ -399,8 +419,12 @@ def remind(every: int | None, between: str | None, times: int | None, out: Conso
             out.print("No desktop notifier found: reminders ring the terminal bell here.")
         nudge = Nudge(command, say, out.bell)
         breaks = Breaks(_last_break, _record_reminder)
-        reminders = Reminders(Schedule(minutes, hours), clock, for_terminal(clock), nudge, breaks)
+        planned = for_remind(defaults)  # the schedule's sessions too
+        keys = for_terminal(clock)
+        reminders = Reminders(Schedule(minutes, hours), clock, keys, nudge, breaks, planned=planned)
         out.print(f"Reminding every {minutes} min between {hours}.", markup=False)
+        if planned is not None:
+            say(f"And at your planned sessions: {planned.describe()}")
         given = _run(reminders, times, say)
     say(f"Reminders stopped: {given} given.")
 

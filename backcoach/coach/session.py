@@ -270,8 +270,25 @@ class LiveSession:
         from backcoach.render.safety import advice
 
         self.out.print(advice(clinical.advice_after(self.plan.flare_up, pain_before, pain_after)))
+        self._offer_lesson()
         self._close_record()
         return outcome
+
+    def _offer_lesson(self) -> None:
+        """One short lesson offered by number (never after emergency advice: see above)."""
+        from backcoach.catalogue.lessons import next_unread
+        from backcoach.errors import BackcoachError
+        from backcoach.history.programme import lessons_read
+        from backcoach.render.programme import lesson_offer
+
+        history = self.recorder.history
+        try:
+            read = {n for n, _ in lessons_read(history)} if history is not None else set()
+            found = next_unread(read)
+        except BackcoachError:
+            return  # a lesson is a nicety: never a reason for a session to fail
+        if found is not None:
+            self.out.print(lesson_offer(found), markup=False, highlight=False)
 
     def _emergency(self) -> NoReturn:
         """After emergency advice nothing else follows: no closing questions, streak, tips

@@ -157,6 +157,37 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             AND sessions.started_at > COALESCE(
                 (SELECT MAX(checked_at) FROM safety_checks WHERE kind = 'full'), '')""",
     ),
+    # 9: a programme over weeks (issue 25): the person's goals (Patient-Specific
+    # Functional Scale) and every score as it was given; each weekly check-in asked
+    # (answered or skipped); the schedule's every change (days '' is off), so past weeks
+    # keep the plan they had; and each lesson read.
+    (
+        """CREATE TABLE goals (
+            id INTEGER PRIMARY KEY,
+            text TEXT NOT NULL CHECK (length(trim(text)) > 0),
+            added_at TEXT NOT NULL,
+            dropped_at TEXT
+        )""",
+        """CREATE TABLE goal_scores (
+            id INTEGER PRIMARY KEY,
+            goal_id INTEGER NOT NULL REFERENCES goals (id),
+            score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10),
+            scored_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX goal_scores_by_goal ON goal_scores (goal_id, scored_at)",
+        "CREATE TABLE check_ins (id INTEGER PRIMARY KEY, asked_at TEXT NOT NULL)",
+        """CREATE TABLE schedules (
+            id INTEGER PRIMARY KEY,
+            set_at TEXT NOT NULL,
+            days TEXT NOT NULL,
+            at TEXT NOT NULL
+        )""",
+        """CREATE TABLE lessons_read (
+            id INTEGER PRIMARY KEY,
+            lesson INTEGER NOT NULL,
+            read_at TEXT NOT NULL
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

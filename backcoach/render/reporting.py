@@ -34,8 +34,27 @@ def clinician_report(
     summary = stats.compute(overview, today)
     positions, credits = catalogue_facts(library, overview)
     if chosen == "html":
-        return chosen, report.html(overview, summary, today, positions, credits)
-    return chosen, report.markdown(overview, summary, today, credits)
+        text = report.html(overview, summary, today, positions, credits)
+        return chosen, text.replace("</body>", programme_section(chosen, today) + "</body>", 1)
+    return chosen, report.markdown(overview, summary, today, credits) + programme_section(
+        chosen, today
+    )
+
+
+def programme_section(chosen: str, today: date) -> str:
+    """The programme's sections (issue 25): goals, weeks planned and done, lessons read,
+    pain and leg pain over the programme."""
+    from backcoach.catalogue.lessons import lessons
+    from backcoach.history.programme import existing_programme
+    from backcoach.render.programme import report_html, report_markdown
+
+    try:
+        titles = {one.number: one.title for one in lessons()}
+    except BackcoachError:
+        titles = {}
+    found = existing_programme()
+    render = report_html if chosen == "html" else report_markdown
+    return render(found, today, titles)
 
 
 def catalogue_facts(
