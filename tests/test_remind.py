@@ -472,10 +472,10 @@ def test_a_history_that_cannot_be_read_now_does_not_stop_the_reminders(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from backcoach.errors import HistoryBusy
-    from backcoach.history import store
+    from backcoach.history import routines
 
     def locked() -> None:
         raise HistoryBusy("the history is locked by another program")
 
-    monkeypatch.setattr(store, "existing_history", locked)
-    assert reminding._last_break() is None  # the reminders go on from their own count
+    monkeypatch.setattr(routines, "existing_history", locked)
+    assert routines.last_break_if_readable() is None  # the reminders go on from their own count

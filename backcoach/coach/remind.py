@@ -418,7 +418,9 @@ def remind(every: int | None, between: str | None, times: int | None, out: Conso
         if command is None:
             out.print("No desktop notifier found: reminders ring the terminal bell here.")
         nudge = Nudge(command, say, out.bell)
-        breaks = Breaks(_last_break, _record_reminder)
+        from backcoach.history.routines import last_break_if_readable, record_reminder_if_writable
+
+        breaks = Breaks(last_break_if_readable, record_reminder_if_writable)
         planned = for_remind(defaults)  # the schedule's sessions too
         keys = for_terminal(clock)
         reminders = Reminders(Schedule(minutes, hours), clock, keys, nudge, breaks, planned=planned)
@@ -473,33 +475,3 @@ def _only_one(say: Callable[[str], None]) -> Iterator[None]:
         except OSError as exc:
             say(f"(cannot lock {lock_path()}: {exc.strerror or exc}; going on)")
         yield
-
-
-def _last_break() -> datetime | None:
-    """The last desk break, if the history can be read now. A history that is locked,
-    full or read-only does not stop the reminders: they go on from their own count."""
-    from backcoach.errors import StorageError
-    from backcoach.history.routines import last_break
-    from backcoach.history.store import existing_history
-
-    try:
-        history = existing_history()
-        if history is None:
-            return None
-        with history:
-            return last_break(history)
-    except StorageError:
-        return None
-
-
-def _record_reminder(at: datetime) -> None:
-    """Kept for stats; a history that cannot be written does not stop the reminders."""
-    from backcoach.errors import StorageError
-    from backcoach.history.routines import record_reminder
-    from backcoach.history.store import open_history
-
-    try:
-        with open_history() as history:
-            record_reminder(history, at)
-    except StorageError:
-        pass

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
+from backcoach.errors import StorageError
 from backcoach.history.migrations import read_error
 from backcoach.history.records import parse_dose
-from backcoach.history.store import History, iso, now
+from backcoach.history.store import History, existing_history, iso, now, open_history
 from backcoach.models import Dose, Phase
 from backcoach.vocabulary import Equipment, Level
 
@@ -206,3 +207,25 @@ def last_break(history: History) -> datetime | None:
     """When the newest desk break began, if there is one."""
     rows = _read(history, "SELECT MAX(started_at) FROM sessions WHERE snack = 1")
     return datetime.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
+
+
+def last_break_if_readable() -> datetime | None:
+    """The last desk break, if the history can be read now. A history that is locked,
+    full or read-only does not stop the reminders: they go on from their own count."""
+    try:
+        history = existing_history()
+        if history is None:
+            return None
+        with history:
+            return last_break(history)
+    except StorageError:
+        return None
+
+
+def record_reminder_if_writable(at: datetime) -> None:
+    """Kept for stats; a history that cannot be written does not stop the reminders."""
+    try:
+        with open_history() as history:
+            record_reminder(history, at)
+    except StorageError:
+        pass
