@@ -383,3 +383,11 @@ def advice_after(
     first = KEEP_WALKING_GENTLY if flare_up else KEEP_MOVING
     not_easing = pain_before is not None and pain_after is not None and pain_after >= pain_before
     return (first, SEE_SOMEONE) if not_easing or flare_up else (first,)
+
+
+# The `x` key, "this hurts" (CLINICAL.md, "Pacing the first weeks"; "Hurt does not
+# equal harm": mild soreness is expected, sharp pain is a reason to stop).
+HURT_STOP = (
+    "Stopped for sharp pain: that exercise is one step easier next time, and if it hurts "
+    "like this twice within 14 days it is swapped for an easier one."
+)

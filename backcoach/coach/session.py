@@ -220,6 +220,7 @@ class LiveSession:
             listeners,
             after_step=self._after_step,
             on_symptoms=self._on_symptoms,  # `s` works in every live session, --yes too
+            on_hurt=self._on_hurt,  # `x`: this hurts (sharp pain), not a skip
         )
         self.emergency = False
         self.leg_before: int | None = None
@@ -361,7 +362,10 @@ class LiveSession:
         if self.ask is None or step_index not in self.spread_question_steps:
             return None
         outcome = self.engine.outcome
-        if outcome.statuses[step_index] == "stopped" or outcome.work_done[step_index] <= 0:
+        if (
+            outcome.statuses[step_index] in ("stopped", "hurt")
+            or outcome.work_done[step_index] <= 0
+        ):
             return None  # nothing was done of it, or it already stopped for symptoms
         spread = self._ask_key(f"{clinical.SYMPTOM_QUESTION} y / n", "yn") == "y"
         if not spread:
@@ -387,6 +391,10 @@ class LiveSession:
         if answer == "3":
             self.renderer.notice(clinical.SYMPTOM_GOOD)
         return None
+
+    def _on_hurt(self, step_index: int) -> None:
+        """`x` pressed: the exercise has stopped for sharp pain (recorded as "hurt")."""
+        self.renderer.notice(clinical.HURT_STOP)
 
     @staticmethod
     def _now() -> datetime:

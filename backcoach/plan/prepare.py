@@ -9,7 +9,7 @@ what this prepares.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from backcoach.errors import StorageError, UsageError
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from backcoach.models import Catalogue, Plan, SessionRecord
     from backcoach.plan.planner import Request
 
+# The first days of a routine: no extra sets to fill the minutes (CLINICAL.md).
+FIRST_WEEK = timedelta(days=7)
 # Seeds are stored in the history (SQLite INTEGER) and shown to people: keep them small.
 MAX_SEED = 2**31 - 1
 
@@ -160,6 +162,9 @@ def prepare(
         ]
         known = known._replace(recent=recent)
     request, swap = _progressed(request, library, known.recent, moment, candidates)
+    # The first 7 days of a routine (a new history, or a new routine): no extra sets.
+    first_week = choices.new or known.saved is None or moment - known.saved.started_at < FIRST_WEEK
+    request = request._replace(first_week=first_week)
     if choices.no_questions:  # the rule wins over the convenience (CLINICAL.md)
         from backcoach.gate import NO_QUESTIONS
 
@@ -308,5 +313,8 @@ def _progressed(
         dose_changes=progress.changed,
         kept=progress.kept,
         held=progress.held,
+        # The session after a step back: nothing added to fill the minutes.
+        no_fill_ins=bool(progress.held),
+        progress_notes=progress.notes,
     )
     return progressed, progress.swap

@@ -196,7 +196,11 @@ def _most_skipped(stats: Stats) -> list[RenderableType]:
 
 # --- the end of a session -------------------------------------------------------
 
-_RESULT_WORDS = {"pending": "not reached", "stopped": "stopped (symptoms)"}
+_RESULT_WORDS = {
+    "pending": "not reached",
+    "stopped": "stopped (symptoms)",
+    "hurt": "stopped for pain",
+}
 
 
 def session_summary(
