@@ -122,3 +122,15 @@ def test_the_24_hour_answer_waits_for_a_busy_history_and_is_kept(isolated_home: 
     child.expect(pexpect.EOF)
     db = sqlite3.connect(isolated_home / "history.sqlite3")
     assert db.execute("SELECT next_morning FROM sessions WHERE id = 1").fetchone() == (0,)
+
+
+def test_the_end_screen_gives_advice_when_leg_pain_rises_or_eases() -> None:
+    # Issue 23: "Leg pain: 3 -> 7." was shown with no advice.
+    from backcoach.coach.questions import leg_pain_words
+
+    rising = leg_pain_words(3, 7, None, None)
+    assert rising.startswith("Leg pain: 3 → 7. Leg pain rose by 4: next time the exercises step")
+    assert "physiotherapist" in rising
+    easing = leg_pain_words(6, 3, 3, 5)
+    assert "centralisation" in easing and "carry on" in easing
+    assert leg_pain_words(4, 5, 3, 3) == "Leg pain: 4 → 5."

@@ -371,3 +371,15 @@ def test_the_first_week_gains_no_extra_sets_and_a_step_back_no_fill_ins(
         assert not any("to fill the time" in step.reason for step in after.steps)
         assert any("nothing is added to fill the minutes" in note for note in after.notes)
         assert routine_ids(after) == routine_ids(plan)
+
+
+def test_sixteen_days_of_unchanged_pain_say_to_see_a_gp_or_physiotherapist(
+    isolated_home: Path,
+) -> None:
+    with open_history() as history:
+        for day in range(0, 17, 2):
+            session_day(history, START + timedelta(days=day), pain=(6, 6))
+        plan = prepare(history, START + timedelta(days=17)).plan()
+        line = next(note for note in plan.notes if "has not improved" in note)
+        assert "median 6 in the first week, 6 in the last week" in line
+        assert "GP or physiotherapist" in line

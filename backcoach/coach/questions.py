@@ -31,6 +31,29 @@ CENTRALISING = (
 )
 
 
+def leg_pain_words(
+    leg_before: int, leg_after: int, back_before: int | None, back_after: int | None
+) -> str:
+    """The end screen's leg-pain line with its advice (CLINICAL.md, "Leg pain and back
+    pain"): judged apart from back pain."""
+    line = f"Leg pain: {leg_before} → {leg_after}."
+    rise = leg_after - leg_before
+    if rise >= 2:
+        return (
+            f"{line} Leg pain rose by {rise}: next time the exercises step back "
+            "(back-bending and nerve-tensioning ones first). Rest the leg today; if it "
+            "spreads further down the leg or stays worse for more than a day or two, see "
+            "a physiotherapist or GP. New numbness or weakness in the legs: get urgent help."
+        )
+    if rise < 0:
+        back_rose = back_before is not None and back_after is not None and back_after > back_before
+        extra = (
+            " Back pain rising while leg pain eases is part of it: carry on." if back_rose else ""
+        )
+        return f"{line} {CENTRALISING}{extra}"
+    return line
+
+
 def ask_next_morning(
     console: Console, ask: Ask, history: History | None, last: LastSession
 ) -> bool | None:

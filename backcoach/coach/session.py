@@ -262,10 +262,9 @@ class LiveSession:
         self.out.print(session_summary(self.plan, outcome, None, pain_before, pain_after))
         self.out.print(end_screen(self._outlook(), pain_before, pain_after))
         if self.leg_after is not None and leg_before is not None:
-            from backcoach.coach.questions import CENTRALISING
+            from backcoach.coach.questions import leg_pain_words
 
-            easing = f" {CENTRALISING}" if self.leg_after < leg_before else ""
-            self.out.print(f"Leg pain: {leg_before} → {self.leg_after}.{easing}")
+            self.out.print(leg_pain_words(leg_before, self.leg_after, pain_before, pain_after))
         from backcoach.render.safety import advice
 
         self.out.print(advice(clinical.advice_after(self.plan.flare_up, pain_before, pain_after)))

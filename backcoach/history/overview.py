@@ -54,6 +54,12 @@ _DOSE_CHANGES = """SELECT s.started_at, e.exercise_id, e.name, e.saved_dose, e.d
    FROM session_exercises e JOIN sessions s ON s.id = e.session_id
    WHERE e.dose_reason IS NOT NULL AND e.status != 'pending'
    ORDER BY e.session_id DESC, e.position LIMIT ?"""
+# Pain before each session (not desk breaks or red-flag stops), for the no-improvement
+# rule (CLINICAL.md, "Pacing the first weeks").
+_PAIN_BEFORE = (
+    "SELECT started_at, pain_before FROM sessions WHERE outcome != 'red flag' AND snack = 0 "
+    "AND pain_before IS NOT NULL AND started_at >= ? ORDER BY started_at, id"
+)
 _BREAKS = "SELECT started_at FROM sessions WHERE snack = 1 AND started_at >= ?"
 _REMINDERS = "SELECT given_at FROM reminders WHERE given_at >= ?"
 
@@ -83,6 +89,19 @@ def overview_of(history: History) -> Overview:
         breaks=breaks,
         reminders=reminders,
     )
+
+
+def pain_before_since(history: History, since: datetime) -> list[tuple[datetime, int]]:
+    """(when, pain before) of each session from `since` on, oldest first."""
+    try:
+        rows = history.db.execute(_PAIN_BEFORE, (since.astimezone(UTC).isoformat(),)).fetchall()
+    except sqlite3.Error as exc:
+        raise read_error(history.path, exc) from exc
+    return [
+        (datetime.fromisoformat(row[0]), int(row[1]))
+        for row in rows
+        if isinstance(row[1], int) and 0 <= row[1] <= 10
+    ]
 
 
 def _tallies(history: History) -> tuple[ExerciseTally, ...]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from statistics import median
 
 from backcoach.history.facts import Overview
 
@@ -120,3 +121,61 @@ def _desk_breaks(
     given = [local_day(moment, tz) for moment in overview.reminders]
     days = sorted({day for day in (*taken, *given) if first <= day <= today})
     return tuple((day, taken.count(day), given.count(day)) for day in days)
+
+
+# CLINICAL.md, "Pacing the first weeks": no improvement is at least 4 sessions over at
+# least 14 days whose median pain before sessions in the last 7 days is not 2 points
+# (or 30%) below the first 7 days' (NPRS: Childs et al. 2005; Ostelo et al. 2008).
+TREND_LEAST_SESSIONS = 4
+TREND_LEAST_SPAN = timedelta(days=14)
+TREND_WEEK = timedelta(days=7)
+TREND_GAP = timedelta(days=14)  # a longer break starts a new run of sessions
+MEANINGFUL_POINTS = 2
+MEANINGFUL_SHARE = 0.3
+CLINICIAN_AFTER = timedelta(days=28)  # about 4-6 weeks
+
+
+@dataclass(frozen=True)
+class NoImprovement:
+    """Pain before sessions that has not improved: the figures, and the line to show."""
+
+    first_median: float
+    last_median: float
+    sessions: int
+    days: int
+
+    @property
+    def weeks_4_to_6(self) -> bool:
+        return self.days >= CLINICIAN_AFTER.days
+
+    def line(self) -> str:
+        return (
+            f"Your pain before sessions has not improved over {self.days} days "
+            f"({self.sessions} sessions): median {self.first_median:g} in the first week, "
+            f"{self.last_median:g} in the last week. Please see a GP or physiotherapist "
+            "(NHS inform: seek help if your back is no better after 2 weeks of exercises)."
+        )
+
+
+def no_improvement(points: Sequence[tuple[datetime, int]], now: datetime) -> NoImprovement | None:
+    """The no-improvement rule over the current run of sessions (no break over 14 days)."""
+    ordered = sorted(points)
+    run: list[tuple[datetime, int]] = []
+    for when, pain in ordered:
+        if run and when - run[-1][0] > TREND_GAP:
+            run = []
+        run.append((when, pain))
+    if run and now - run[-1][0] > TREND_GAP:
+        return None  # away too long: a new start, judged afresh
+    if len(run) < TREND_LEAST_SESSIONS or now - run[0][0] < TREND_LEAST_SPAN:
+        return None
+    start = run[0][0]
+    first = [pain for when, pain in run if when - start < TREND_WEEK]
+    last = [pain for when, pain in run if now - when <= TREND_WEEK]
+    if not first or not last:
+        return None
+    first_median, last_median = median(first), median(last)
+    fall = first_median - last_median
+    if fall >= MEANINGFUL_POINTS or (first_median > 0 and fall / first_median >= MEANINGFUL_SHARE):
+        return None
+    return NoImprovement(first_median, last_median, len(run), (now - start).days)

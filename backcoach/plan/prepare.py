@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 # The first days of a routine: no extra sets to fill the minutes (CLINICAL.md).
 FIRST_WEEK = timedelta(days=7)
+# How far back the no-improvement rule reads pain before sessions.
+TREND_READ = timedelta(weeks=8)
 # Seeds are stored in the history (SQLite INTEGER) and shown to people: keep them small.
 MAX_SEED = 2**31 - 1
 
@@ -165,6 +167,8 @@ def prepare(
     # The first 7 days of a routine (a new history, or a new routine): no extra sets.
     first_week = choices.new or known.saved is None or moment - known.saved.started_at < FIRST_WEEK
     request = request._replace(first_week=first_week)
+    if known.trend is not None and not choices.snack:
+        request = request._replace(progress_notes=(*request.progress_notes, known.trend))
     if choices.no_questions:  # the rule wins over the convenience (CLINICAL.md)
         from backcoach.gate import NO_QUESTIONS
 
@@ -192,6 +196,8 @@ class _Known(NamedTuple):
     recent: list[SessionRecord]
     saved: Routine | None
     dropped: Mapping[str, datetime]
+    # The no-improvement line, when pain before sessions has not improved.
+    trend: str | None = None
 
     @staticmethod
     def read(history: History | None, ids: list[str], key: str, moment: datetime) -> _Known:
@@ -203,12 +209,16 @@ class _Known(NamedTuple):
                 return _Known([], None, {})
             with found:
                 return _Known.read(found, ids, key, moment)
+        from backcoach.history.overview import pain_before_since
         from backcoach.history.routines import dropped, read_routine
+        from backcoach.history.stats import no_improvement
 
+        trend = no_improvement(pain_before_since(history, moment - TREND_READ), moment)
         return _Known(
             history.recent_for_progression(ids, moment),
             read_routine(history, key),
             dropped(history),
+            trend.line() if trend is not None else None,
         )
 
 
