@@ -144,7 +144,7 @@ def test_the_questions_come_in_one_order() -> None:
     record = Record((saddle(YESTERDAY),), Memory(), LastSession(3, YESTERDAY))
     assert decide(record, Moment(NOW)).asks == (
         Question.OPEN_FLAGS, Question.SCREEN, Question.CLINICIAN, Question.LEG_SYMPTOMS,
-        Question.NEXT_MORNING, Question.PAIN, Question.LEG_PAIN,
+        Question.CONDITIONS, Question.NEXT_MORNING, Question.PAIN, Question.LEG_PAIN,
     )  # fmt: skip
     snack = decide(record, Moment(NOW, Way.SNACK)).asks
     assert snack == (Question.OPEN_FLAGS, Question.SCREEN, Question.CLINICIAN)
@@ -462,3 +462,71 @@ def test_closing_the_open_flags_leaves_an_uncleared_item_to_its_own_question() -
     assert not closed.stops and closed.asks[:2] == (Question.SCREEN, Question.CLINICIAN)
     cleared = Answers(flags_asked=True, screened=True, clinician=(BY_CODE["weeks"],), cleared=True)
     assert decide(record, Moment(NOW), cleared).allowed is Allowed.SESSION
+
+
+# --- Issue 23: conditions that change the plan, one by one, decided by the gate.
+
+
+def test_each_condition_is_its_own_answer_and_leaves_out_what_clinical_md_says(
+    isolated_home: Path,
+) -> None:
+    from backcoach.catalogue.library import open_library
+    from backcoach.catalogue.loader import bundled_path
+    from backcoach.history.flags import CONDITION_PREFIX
+    from backcoach.history.routines import record_episode_answer
+    from backcoach.plan.prepare import Choices, prepare
+
+    defaults = {"minutes": 20, "focus": ["lower"], "level": "beginner", "equipment": [],
+                "sound": "off"}  # fmt: skip
+    library = open_library(bundled_path())
+
+    def plan_for(record: Record, flare_up: bool = False) -> tuple[dict[str, str], list[str]]:
+        verdict = decide(record, Moment(NOW))
+        with open_history() as history:
+            prepared = prepare(
+                library, Choices(seed=1, flare_up=flare_up), history, defaults, NOW,
+                exclusions=verdict.exclusions,
+            )  # fmt: skip
+        plan = prepared.plan()
+        return dict(prepared.request.excluded), [step.exercise for step in plan.steps]
+
+    with open_history() as history:  # never asked: due, and nothing assumed
+        assert gate_record(history).conditions is None
+        for code, answer in (("stenosis", "yes"), ("osteoporosis", "no"), ("pregnancy", "no"),
+                             ("hypermobility", "no")):  # fmt: skip
+            record_episode_answer(history, CONDITION_PREFIX + code, answer)
+        assert gate_record(history).conditions == ("stenosis",)
+    assert Question.CONDITIONS not in decide(Record(conditions=()), Moment(NOW)).asks
+    excluded, steps = plan_for(Record(conditions=("stenosis",)))
+    assert "you have spinal stenosis or spondylolisthesis" in excluded["prone-press-up"]
+    assert not {"prone-press-up", "standing-back-extension", "prone-on-elbows"} & set(steps)
+    excluded, _ = plan_for(Record(conditions=("osteoporosis",)))
+    assert "childs-pose" in excluded  # end range (and loaded bending: below)
+    from backcoach.clinical import condition_exclusions, rule_applies
+
+    deadlift = library.get_many(["deadlift"])[0]
+    assert any(rule_applies(rule, deadlift) for rule, _ in condition_exclusions(("osteoporosis",)))
+    excluded, _ = plan_for(Record(conditions=("hypermobility",)))
+    assert "middle of the range" in excluded["childs-pose"]
+    excluded, steps = plan_for(Record(conditions=("pregnancy", "pregnancy-16")), flare_up=True)
+    assert "knee-plank" in excluded and "glute-bridge" in excluded  # face down, on the back
+    # The flare-up day is done on the side, shorter when fewer remain.
+    by_id = {e.id: e for e in library.get_many(steps)}
+    assert steps and all(by_id[i].position.value == "side-lying" for i in steps)
+    # Leg symptoms: no long straight-leg hold (legs up the wall).
+    verdict = decide(Record(leg_symptoms=True, conditions=()), Moment(NOW))
+    legs_up, knee = library.get_many(["legs-up-the-wall", "single-knee-to-chest"])
+    rules = [(rule, why) for rule, why in verdict.exclusions if "leg symptoms" in why]
+    assert rules and all(rule_applies(rule, legs_up) for rule, _ in rules)
+    assert not any(rule_applies(rule, knee) for rule, _ in rules)
+
+
+def test_recent_spinal_surgery_is_a_clinician_item_that_stops_until_cleared() -> None:
+    surgery = BY_CODE["surgery"]
+    assert surgery.tier is Tier.CLINICIAN and "12 months" in surgery.text
+    assert "diagnosis" not in BY_CODE  # the lumped item is gone
+    held = decide(Record(memory=Memory(clinician_checked=NOW, clinician_flags=("surgery",))),
+                  Moment(NOW))  # fmt: skip
+    assert held.stops
+    cleared = Memory(clinician_checked=NOW, clinician_flags=("surgery",), cleared=True)
+    assert not decide(Record(memory=cleared, conditions=()), Moment(NOW)).stops

@@ -17,7 +17,7 @@ from backcoach.history.store import open_history
 from backcoach.plan import prepare as coaching
 from backcoach.plan.prepare import Choices
 
-from .test_terminal import finish, no_leg_symptoms, pass_the_screen, spawn
+from .test_terminal import finish, no_conditions, no_leg_symptoms, pass_the_screen, spawn
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX pseudo-terminals")
 DEFAULTS = {"minutes": 3, "focus": ["upper"], "level": "beginner", "equipment": [], "sound": "off"}
@@ -85,6 +85,7 @@ def test_leg_symptoms_are_asked_once_and_then_leg_pain_each_time(isolated_home: 
         if first_time:  # once per episode, before pain now
             child.expect("Do you have pain, tingling or numbness down a leg")
             child.sendline("y")
+            no_conditions(child)
         child.expect("Pain now, from 0")
         child.sendline("4")
         child.expect("Pain in your leg now")

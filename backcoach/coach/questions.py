@@ -122,5 +122,31 @@ def ask_leg_symptoms(console: Console, ask: Ask, history: History | None) -> boo
     return has_leg_symptoms
 
 
+def ask_conditions(console: Console, ask: Ask, history: History | None) -> tuple[str, ...]:
+    """Asked once per episode (the gate says when), one by one, each answer saved: the
+    conditions that change the plan (CLINICAL.md). Returns the codes that apply."""
+    from backcoach.clinical import CONDITIONS, PAST_16_WEEKS, PREGNANT
+    from backcoach.history.flags import CONDITION_PREFIX
+
+    say = _say(console)
+    applying: list[str] = []
+    for condition in CONDITIONS:
+        if condition.code == PAST_16_WEEKS and PREGNANT not in applying:
+            continue
+        yes = yes_no(ask, say, condition.question, default=False)
+        if yes:
+            applying.append(condition.code)
+        if history is not None:
+            _save_answer(console, history, CONDITION_PREFIX + condition.code, yes)
+    return tuple(applying)
+
+
+def _save_answer(console: Console, history: History, question: str, yes: bool) -> None:
+    from backcoach.history.routines import record_episode_answer
+
+    answer = "yes" if yes else "no"
+    _save(console, history, lambda: record_episode_answer(history, question, answer))
+
+
 def ask_leg_pain(console: Console, ask: Ask) -> int | None:
     return ask_pain(ask, _say(console), "in your leg now")

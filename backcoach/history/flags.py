@@ -210,7 +210,30 @@ def gate_record(history: History | None) -> Record:
     leg: bool | None = None
     if answered is not None and not (checked is not None and answered[0] < checked):
         leg = answered[1] == "yes"
-    return Record(open_flags(history), memory, last_counting(history), leg)
+    return Record(
+        open_flags(history), memory, last_counting(history), leg, _conditions(history, checked)
+    )
+
+
+CONDITION_PREFIX = "condition:"
+
+
+def _conditions(history: History, checked: datetime | None) -> tuple[str, ...] | None:
+    """The conditions that apply (once-per-episode answers, one per condition), or None
+    when any is still to ask (never asked, or asked before this episode's check)."""
+    from backcoach.clinical import CONDITIONS, PAST_16_WEEKS, PREGNANT
+    from backcoach.history.routines import episode_answer
+
+    applying: list[str] = []
+    for condition in CONDITIONS:
+        answered = episode_answer(history, CONDITION_PREFIX + condition.code)
+        if condition.code == PAST_16_WEEKS and PREGNANT not in applying:
+            continue  # asked only when pregnant
+        if answered is None or (checked is not None and answered[0] < checked):
+            return None
+        if answered[1] == "yes":
+            applying.append(condition.code)
+    return tuple(applying)
 
 
 def readable_record() -> Record:

@@ -174,11 +174,11 @@ def prepare(
 
         exclusions = (*exclusions, *NO_QUESTIONS)
     if exclusions:
+        from backcoach.clinical import rule_applies
+
         excluded = dict(request.excluded)
-        for attribute, reason in exclusions:
-            excluded.update(
-                (e.id, reason) for e in candidates.exercises if getattr(e, attribute, False)
-            )
+        for rule, reason in exclusions:
+            excluded.update((e.id, reason) for e in candidates.exercises if rule_applies(rule, e))
         request = request._replace(excluded=excluded)
     # Dropped exercises are never planned (`backcoach routine drop`): not even offered.
     wanted = candidates._replace(
