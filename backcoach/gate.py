@@ -74,6 +74,7 @@ class Question(StrEnum):
     CLINICIAN = "see-a-clinician items"
     LEG_SYMPTOMS = "leg symptoms"  # once per episode
     CONDITIONS = "conditions that change the plan"  # once per episode, one by one
+    EXTENSION_OK = "a clinician's OK for back-bending"  # after a second spread in 14 days
     NEXT_MORNING = "next-morning question"
     PAIN = "pain now"
     LEG_PAIN = "leg pain now"
@@ -120,6 +121,11 @@ class Record:
     # The once-per-episode conditions that apply (codes, clinical.CONDITIONS): None when
     # they are due (never asked, or asked before this episode's clinician check).
     conditions: tuple[str, ...] | None = None
+    # Leg symptoms spread twice within 14 days (the two moments) and no clinician's OK
+    # recorded since: extension work waits for it (CLINICAL.md, "Pacing the first weeks").
+    extension_hold: tuple[datetime, datetime] | None = None
+    # When the person last confirmed a clinician's OK for back-bending after that.
+    extension_ok_at: datetime | None = None
 
     @property
     def uncleared(self) -> tuple[RedFlag, ...]:
@@ -155,6 +161,7 @@ class Answers:
     cleared: bool = False
     leg_symptoms: bool | None = None
     conditions: tuple[str, ...] | None = None  # asked now: the codes that apply
+    extension_ok: bool | None = None  # asked now: a clinician said back-bending is OK
     next_morning: bool | None = None
     next_morning_asked: bool = False
     pain: int | None = None
@@ -234,6 +241,14 @@ def leg_symptoms_due(record: Record, answers: Answers) -> bool:
     return record.leg_symptoms is None or answers.clinician is not None
 
 
+def extension_ok_at(record: Record, moment: Moment, answers: Answers) -> datetime | None:
+    """When a clinician's OK for back-bending was confirmed (now, or recorded earlier):
+    from then each extension exercise returns a step lower (progression)."""
+    if answers.extension_ok:
+        return moment.now
+    return record.extension_ok_at
+
+
 def conditions_due(record: Record, answers: Answers) -> bool:
     """Once per episode, as the leg-symptoms question."""
     return record.conditions is None or answers.clinician is not None
@@ -247,6 +262,16 @@ def _exclusions(moment: Moment, record: Record, answers: Answers) -> tuple[tuple
         out.extend(NO_QUESTIONS)
     conditions = answers.conditions if answers.conditions is not None else record.conditions
     out.extend(condition_exclusions(conditions or ()))
+    if record.extension_hold is not None and not answers.extension_ok:
+        earlier, later = record.extension_hold
+        out.append(
+            (
+                "extension",
+                f"leg symptoms spread twice within 14 days ({earlier.date()} and "
+                f"{later.date()}): please see a physiotherapist or doctor; back-bending "
+                "exercises return, a step lower, once you confirm their OK",
+            )
+        )
     leg = answers.leg_symptoms if answers.leg_symptoms is not None else record.leg_symptoms
     if leg:
         out.append(LEG_SYMPTOMS_RULE)
@@ -273,6 +298,8 @@ def before_answers(record: Record, moment: Moment) -> tuple[Question, ...]:
         asks.append(Question.LEG_SYMPTOMS)
     if record.conditions is None:
         asks.append(Question.CONDITIONS)
+    if record.extension_hold is not None:
+        asks.append(Question.EXTENSION_OK)
     if next_morning_due(record.last_counting, moment.now):
         asks.append(Question.NEXT_MORNING)
     asks.append(Question.PAIN)

@@ -26,6 +26,7 @@ from backcoach.gate import (
     Record,
     Way,
     decide,
+    extension_ok_at,
 )
 from backcoach.history.flags import close_all_of, gate_record, raise_flags
 from backcoach.history.store import open_history
@@ -530,3 +531,56 @@ def test_recent_spinal_surgery_is_a_clinician_item_that_stops_until_cleared() ->
     assert held.stops
     cleared = Memory(clinician_checked=NOW, clinician_flags=("surgery",), cleared=True)
     assert not decide(Record(memory=cleared, conditions=()), Moment(NOW)).stops
+
+
+def test_a_second_spread_holds_extension_work_until_a_clinicians_ok_then_a_step_lower(
+    isolated_home: Path,
+) -> None:
+    # The finding: standing back extension came back on day 15 at its old dose, with no
+    # question about a physiotherapist.
+    from datetime import date
+
+    from backcoach.catalogue.loader import bundled_path, load
+    from backcoach.history.flags import EXTENSION_OK
+    from backcoach.history.routines import record_episode_answer
+    from backcoach.models import SessionRecord
+    from backcoach.plan.progression import next_doses
+
+    from .builders import add_session
+
+    with open_history() as history:
+        for day in (date(2026, 11, 1), date(2026, 11, 8)):
+            sid = add_session(history, day, skipped="standing-back-extension", status="stopped")
+            history.record_symptoms_spread(sid)
+        record = gate_record(history)
+    assert record.extension_hold is not None
+    day_15 = Moment(datetime(2026, 11, 23, 9, tzinfo=UTC))
+    verdict = decide(record, day_15)
+    assert Question.EXTENSION_OK in verdict.asks
+    assert any(rule == "extension" and "physiotherapist" in why for rule, why in verdict.exclusions)
+    asked_no = decide(record, day_15, Answers(screened=True, extension_ok=False, pain=3))
+    assert any(rule == "extension" for rule, _ in asked_no.exclusions)
+    said_yes = Answers(screened=True, extension_ok=True, pain=3)
+    assert not any(rule == "extension" for rule, _ in decide(record, day_15, said_yes).exclusions)
+    assert extension_ok_at(record, day_15, said_yes) == day_15.now
+    with open_history() as history:  # the OK is recorded like a clearance
+        record_episode_answer(history, EXTENSION_OK, "yes")
+        later = gate_record(history)
+    assert later.extension_hold is None and later.extension_ok_at is not None
+    # It returns a step lower, once.
+    exercise = {e.id: e for e in load(bundled_path()).exercises}["standing-back-extension"]
+    before = SessionRecord.model_validate({
+        "id": 1, "started_at": datetime(2026, 11, 20, 9, tzinfo=UTC), "ended_at": None,
+        "focus": "lower back", "minutes": 10, "level": "beginner", "seed": 1, "flare_up": False,
+        "planned_seconds": 600, "active_seconds": 600, "pain_before": 3, "pain_after": 3,
+        "effort": "about right", "completed": True, "outcome": "done", "red_flags": (),
+        "red_flag_tier": None, "symptoms_spread": False, "next_morning": True,
+        "exercises": [{"order": 0, "id": exercise.id, "name": exercise.name, "phase": "main",
+                       "status": "done", "dose": exercise.dose.model_dump(),
+                       "work_seconds": 10, "planned_work_seconds": 10}],
+    })  # fmt: skip
+    result = next_doses([before], [exercise], day_15.now, day_15.now - timedelta(hours=1))
+    assert "with a clinician's OK" in result.changed[exercise.id]
+    done_since = before.model_copy(update={"started_at": day_15.now})
+    again = next_doses([done_since], [exercise], day_15.now + timedelta(days=1), day_15.now)
+    assert exercise.id not in again.changed

@@ -75,6 +75,13 @@ class Questions:
             answers = replace(
                 answers, conditions=questions.ask_conditions(self.out, ask, self.history)
             )
+        if record.extension_hold is not None:  # a second spread within 14 days
+            answers = replace(
+                answers,
+                extension_ok=questions.ask_extension_ok(
+                    self.out, ask, self.history, record.extension_hold
+                ),
+            )
         last = record.last_counting
         if last is not None and gate.next_morning_due(last, came_in.now):
             said = questions.ask_next_morning(self.out, ask, self.history, last)

@@ -20,6 +20,8 @@ from backcoach.coach.prompts import Ask, ask_pain, yes_no, yes_no_or_skip
 from backcoach.coach.prompts import console_say as _say
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from rich.console import Console
 
     from backcoach.gate import LastSession
@@ -139,6 +141,27 @@ def ask_conditions(console: Console, ask: Ask, history: History | None) -> tuple
         if history is not None:
             _save_answer(console, history, CONDITION_PREFIX + condition.code, yes)
     return tuple(applying)
+
+
+def ask_extension_ok(
+    console: Console, ask: Ask, history: History | None, spreads: tuple[datetime, datetime]
+) -> bool:
+    """After a second spread within 14 days: has a clinician said back-bending is OK?
+    Recorded like a clearance; until it is "yes", extension exercises are left out."""
+    from backcoach.history.flags import EXTENSION_OK
+
+    earlier, later = spreads
+    yes = yes_no(
+        ask,
+        _say(console),
+        f"Leg symptoms spread twice within 14 days ({earlier.date()} and {later.date()}). "
+        "Has a physiotherapist or doctor seen you since and said back-bending exercises "
+        "are OK?",
+        default=False,
+    )
+    if history is not None and yes:
+        _save_answer(console, history, EXTENSION_OK, yes)
+    return yes
 
 
 def _save_answer(console: Console, history: History, question: str, yes: bool) -> None:

@@ -139,6 +139,7 @@ def coach(
         at,
         unsettled=verdict.step_back,
         exclusions=verdict.exclusions,
+        extension_ok_at=gate.extension_ok_at(record, came_in, answers),
     )
     plan = prepared.plan()  # built once, from the answers
     out.print(plan_view(plan))

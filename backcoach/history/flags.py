@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from backcoach.clinical import RedFlag, Tier
@@ -210,9 +210,40 @@ def gate_record(history: History | None) -> Record:
     leg: bool | None = None
     if answered is not None and not (checked is not None and answered[0] < checked):
         leg = answered[1] == "yes"
+    hold, ok_at = _extension_hold(history)
     return Record(
-        open_flags(history), memory, last_counting(history), leg, _conditions(history, checked)
+        open_flags(history),
+        memory,
+        last_counting(history),
+        leg,
+        _conditions(history, checked),
+        hold,
+        ok_at,
     )
+
+
+EXTENSION_OK = "extension-ok"
+SECOND_SPREAD_WINDOW = timedelta(days=14)
+
+
+def _extension_hold(
+    history: History,
+) -> tuple[tuple[datetime, datetime] | None, datetime | None]:
+    """The last two spreads within 14 days with no clinician's OK confirmed since, and
+    when that OK was last confirmed (CLINICAL.md: a second spread within 14 days)."""
+    from backcoach.history.routines import episode_answer
+
+    moments = sorted(spreads(history, datetime(1970, 1, 1, tzinfo=UTC)))
+    answered = episode_answer(history, EXTENSION_OK)
+    ok_at = answered[0] if answered is not None and answered[1] == "yes" else None
+    pairs = [
+        (earlier, later)
+        for earlier, later in zip(moments, moments[1:], strict=False)
+        if later - earlier <= SECOND_SPREAD_WINDOW
+    ]
+    if not pairs or (ok_at is not None and ok_at >= pairs[-1][1]):
+        return None, ok_at
+    return pairs[-1], ok_at
 
 
 CONDITION_PREFIX = "condition:"

@@ -139,6 +139,7 @@ def prepare(
     moment: datetime | None = None,
     unsettled: int | None = None,
     exclusions: Sequence[tuple[str, str]] = (),
+    extension_ok_at: datetime | None = None,
 ) -> Prepared:
     """Everything a plan needs. Without `history`, the saved one is read if it exists;
     `moment` is now unless given (tests of rules that span days); `unsettled`: a session
@@ -163,7 +164,7 @@ def prepare(
             for s in known.recent
         ]
         known = known._replace(recent=recent)
-    request, swap = _progressed(request, library, known.recent, moment, candidates)
+    request, swap = _progressed(request, library, known.recent, moment, candidates, extension_ok_at)
     # The first 7 days of a routine (a new history, or a new routine): no extra sets.
     first_week = choices.new or known.saved is None or moment - known.saved.started_at < FIRST_WEEK
     request = request._replace(first_week=first_week)
@@ -300,6 +301,7 @@ def _progressed(
     recent: list[SessionRecord],
     moment: datetime,
     candidates: Catalogue,
+    extension_ok_at: datetime | None = None,
 ) -> tuple[Request, Mapping[str, str]]:
     """The request with progression's doses and exclusions, and the exercises that
     should leave the routine (with why)."""
@@ -309,10 +311,13 @@ def _progressed(
 
     seen = {record.id: None for session in recent for record in session.exercises}
     known = {exercise.id: exercise for exercise in library.get_many(sorted(seen))}
-    progress = next_doses(recent, known.values(), moment)
+    progress = next_doses(recent, known.values(), moment, extension_ok_at)
     excluded = dict(progress.excluded)
     pause = extension_pause(
-        recent, lambda exercise_id: exercise_id in known and known[exercise_id].extension, moment
+        recent,
+        lambda exercise_id: exercise_id in known and known[exercise_id].extension,
+        moment,
+        extension_ok_at,
     )
     if pause is not None:
         excluded.update((e.id, pause) for e in candidates.exercises if e.extension)

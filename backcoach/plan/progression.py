@@ -103,7 +103,10 @@ def _pain_did_not_rise(session: SessionRecord) -> bool:
 
 
 def next_doses(
-    history: Iterable[SessionRecord], exercises: Iterable[Exercise], now: datetime
+    history: Iterable[SessionRecord],
+    exercises: Iterable[Exercise],
+    now: datetime,
+    extension_ok_at: datetime | None = None,
 ) -> Progression:
     """Each exercise's dose for the next session, with the reason when it changed.
 
@@ -149,7 +152,8 @@ def next_doses(
         decision = (
             _away(exercise, current, away)
             if away is not None
-            else _decide(exercise, current, seen, now, may_step_up)
+            else _after_clearance(exercise, current, seen, extension_ok_at)
+            or _decide(exercise, current, seen, now, may_step_up)
         )
         if decision is not None:
             dose, why, back = decision
@@ -193,6 +197,23 @@ def _centralising(seen: list[tuple[SessionRecord, ExerciseRecord]]) -> str | Non
             "no dose steps back for it"
         )
     return None
+
+
+def _after_clearance(
+    exercise: Exercise,
+    current: Dose,
+    seen: list[tuple[SessionRecord, ExerciseRecord]],
+    ok_at: datetime | None,
+) -> tuple[Dose, str, bool] | None:
+    """After a second spread within 14 days, extension work returns a step lower once a
+    clinician's OK is confirmed (CLINICAL.md): the first time after that OK."""
+    if ok_at is None or not exercise.extension or not seen or seen[-1][0].started_at >= ok_at:
+        return None
+    lower = step_back(exercise, current)
+    if lower is None:
+        return None
+    why = "back after two spreads of leg symptoms, with a clinician's OK"
+    return lower, f"{dose_words(lower)}: down from {dose_words(current)}: {why}", True
 
 
 def _away(exercise: Exercise, current: Dose, away: int) -> tuple[Dose, str, bool] | None:
@@ -356,7 +377,10 @@ def step_back(exercise: Exercise, dose: Dose) -> Dose | None:
 
 
 def extension_pause(
-    history: Iterable[SessionRecord], is_extension: Callable[[str], bool], now: datetime
+    history: Iterable[SessionRecord],
+    is_extension: Callable[[str], bool],
+    now: datetime,
+    extension_ok_at: datetime | None = None,
 ) -> str | None:
     """Why every back-bending (extension) exercise is left out today, if it is.
 
@@ -373,6 +397,11 @@ def extension_pause(
             if record.status == "stopped" and is_extension(record.id)
         }
     )
+    # A second spread within 14 days: the gate holds every extension exercise until a
+    # clinician's OK is confirmed (gate.Record.extension_hold); this pause covers the
+    # days the record holds too, for a plan made without the gate's record.
+    if extension_ok_at is not None and spreads and extension_ok_at >= spreads[-1]:
+        return None  # a clinician's OK since the last spread: they return, a step lower
     for earlier, later in zip(spreads, spreads[1:], strict=False):
         if later - earlier <= SECOND_SPREAD_WINDOW and now - later < SECOND_SPREAD_WINDOW:
             until = (later + SECOND_SPREAD_WINDOW).date().isoformat()
