@@ -26,6 +26,8 @@ class PainPoint:
     session_id: int
     before: int
     after: int
+    leg_before: int | None = None
+    leg_after: int | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,13 @@ class Stats:
     stopped_for_symptoms: tuple[tuple[str, str, int], ...]
     # The last 7 days with a desk break or a reminder: (day, breaks taken, reminders given).
     desk_breaks: tuple[tuple[date, int, int], ...] = ()
+    # The averages are over the same sessions: those with pain recorded before and after
+    # (how many), so before and after compare like with like (issue 23).
+    pain_sessions: int = 0
+    leg_before_average: float | None = None
+    leg_after_average: float | None = None
+    leg_sessions: int = 0
+    stopped_for_pain: tuple[tuple[str, str, int], ...] = ()  # the `x` key
 
 
 def local_day(moment: datetime, tz: tzinfo | None) -> date:
@@ -87,13 +96,20 @@ def compute(overview: Overview, today: date, tz: tzinfo | None = None) -> Stats:
         Week(first_monday + timedelta(weeks=index), counts[index], seconds[index] / 60)
         for index in range(WEEKS)
     )
-    before = [s.pain_before for s in sessions if s.pain_before is not None]
-    after = [s.pain_after for s in sessions if s.pain_after is not None]
+    paired = [s for s in sessions if s.pain_before is not None and s.pain_after is not None]
+    before = [s.pain_before for s in paired if s.pain_before is not None]
+    after = [s.pain_after for s in paired if s.pain_after is not None]
+    legs = [
+        (s.leg_pain_before, s.leg_pain_after)
+        for s in sessions
+        if s.leg_pain_before is not None and s.leg_pain_after is not None
+    ]
     pain = tuple(
-        PainPoint(day, s.id, s.pain_before, s.pain_after)
+        PainPoint(day, s.id, s.pain_before, s.pain_after, s.leg_pain_before, s.leg_pain_after)
         for day, s in zip(days, sessions, strict=True)
         if s.pain_before is not None and s.pain_after is not None
     )
+    hurt = sorted((t for t in overview.exercises if t.hurt), key=lambda t: (-t.hurt, t.id))
     skipped = sorted((t for t in overview.exercises if t.skipped), key=lambda t: (-t.skipped, t.id))
     stopped = sorted((t for t in overview.exercises if t.stopped), key=lambda t: (-t.stopped, t.id))
     return Stats(
@@ -109,6 +125,11 @@ def compute(overview: Overview, today: date, tz: tzinfo | None = None) -> Stats:
         most_skipped=tuple((t.id, t.name, t.skipped) for t in skipped[:MOST_SKIPPED]),
         stopped_for_symptoms=tuple((t.id, t.name, t.stopped) for t in stopped),
         desk_breaks=_desk_breaks(overview, today, tz),
+        pain_sessions=len(paired),
+        leg_before_average=sum(b for b, _ in legs) / len(legs) if legs else None,
+        leg_after_average=sum(a for _, a in legs) / len(legs) if legs else None,
+        leg_sessions=len(legs),
+        stopped_for_pain=tuple((t.id, t.name, t.hurt) for t in hurt),
     )
 
 

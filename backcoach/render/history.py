@@ -39,7 +39,11 @@ def _local(moment: datetime) -> str:
 def _pain_change(record: SessionRecord) -> str:
     before = "–" if record.pain_before is None else str(record.pain_before)
     after = "–" if record.pain_after is None else str(record.pain_after)
-    return f"{before} → {after}"
+    if record.leg_pain_before is None and record.leg_pain_after is None:
+        return f"{before} → {after}"
+    leg_before = "–" if record.leg_pain_before is None else str(record.leg_pain_before)
+    leg_after = "–" if record.leg_pain_after is None else str(record.leg_pain_after)
+    return f"{before} → {after}, leg {leg_before} → {leg_after}"
 
 
 def history_table(sessions: Sequence[SessionRecord]) -> Grid:
@@ -161,12 +165,29 @@ def _pain_parts(stats: Stats, width: int) -> list[RenderableType]:
     averages = Text.assemble(
         ("Average pain: ", "bold"),
         f"{average(stats.pain_before_average)} before, {average(stats.pain_after_average)} after",
-        " (0-10)",
+        f" (0-10), over the same {stats.pain_sessions} session(s) with pain given before and after",
     )
+    parts: list[RenderableType] = [averages]
+    if stats.leg_sessions:
+        parts.append(
+            Text.assemble(
+                ("Average leg pain: ", "bold"),
+                f"{average(stats.leg_before_average)} before, "
+                f"{average(stats.leg_after_average)} after, over the same "
+                f"{stats.leg_sessions} session(s) with leg pain given before and after",
+            )
+        )
+    if stats.stopped_for_pain:
+        parts.append(
+            Text(
+                "Stopped for sharp pain: "
+                + ", ".join(f"{one_line(name)} ({n}×)" for _, name, n in stats.stopped_for_pain)
+            )
+        )
     if len(stats.pain) >= 2:
-        return [averages, Text(""), pain_chart(stats.pain, width)]
+        return [*parts, Text(""), pain_chart(stats.pain, width)]
     return [
-        averages,
+        *parts,
         Text("A pain chart appears once two sessions have pain before and after.", style="dim"),
     ]
 
