@@ -135,3 +135,18 @@ def test_the_end_screen_gives_advice_when_leg_pain_rises_or_eases() -> None:
     easing = leg_pain_words(6, 3, 3, 5)
     assert "centralisation" in easing and "carry on" in easing
     assert leg_pain_words(4, 5, 3, 3) == "Leg pain: 4 → 5."
+
+
+def test_the_end_screen_never_says_easier_for_back_pain_up_while_leg_pain_falls() -> None:
+    # The finding: back 3 -> 5 with leg 6 -> 3 said "next time is a little easier" under
+    # the app's own "Leg pain easing… is a good sign".
+    from rich.console import Console
+
+    from backcoach.render.history import end_screen
+
+    console = Console(width=100, record=True)
+    console.print(end_screen(None, 3, 5, leg_falling=True))
+    console.print(end_screen(None, 3, 5))
+    text = console.export_text()
+    assert "up by 2 while leg pain eased: a good sign" in text
+    assert text.count("next time is a little easier") == 1

@@ -260,8 +260,14 @@ class LiveSession:
                 self.out.print()  # off the line the question was on
                 self._close_record()
                 raise _stopped(stop, "the session is kept") from None
-        self.out.print(session_summary(self.plan, outcome, None, pain_before, pain_after))
-        self.out.print(end_screen(self._outlook(), pain_before, pain_after))
+        # Back pain up while leg pain falls: centralisation, never a step back.
+        leg_falling = (
+            self.leg_after is not None and leg_before is not None and self.leg_after < leg_before
+        )
+        self.out.print(
+            session_summary(self.plan, outcome, None, pain_before, pain_after, leg_falling)
+        )
+        self.out.print(end_screen(self._outlook(), pain_before, pain_after, leg_falling))
         if self.leg_after is not None and leg_before is not None:
             from backcoach.coach.questions import leg_pain_words
 

@@ -230,8 +230,10 @@ def session_summary(
     interrupted_by: str | None = None,
     pain_before: int | None = None,
     pain_after: int | None = None,
+    leg_falling: bool = False,
 ) -> RenderableType:
-    """What was done, how long it took, and what a rise in pain means."""
+    """What was done, how long it took, and what a rise in pain means (back pain rising
+    while leg pain falls is centralisation: nothing steps back for it)."""
     from rich.table import Table
 
     done = sum(status == "done" for status in outcome.statuses)
@@ -255,10 +257,11 @@ def session_summary(
             ".",
         ),
     ]
-    if pain_before is not None and pain_after is not None and pain_after - pain_before >= 2:
+    rise = pain_after - pain_before if pain_before is not None and pain_after is not None else 0
+    if rise >= 2 and not leg_falling:
         parts.append(
             Text(
-                f"Your pain rose by {pain_after - pain_before}. Next time backcoach makes these "
+                f"Your pain rose by {rise}. Next time backcoach makes these "
                 "exercises a little easier. If pain keeps rising, or does not settle within a "
                 "day, see a doctor or physiotherapist."
             )
@@ -267,7 +270,10 @@ def session_summary(
 
 
 def end_screen(
-    outlook: Outlook | None, pain_before: int | None, pain_after: int | None
+    outlook: Outlook | None,
+    pain_before: int | None,
+    pain_after: int | None,
+    leg_falling: bool = False,
 ) -> RenderableType:
     """What the session earned and what comes next: pain before → after, the streak,
     the minutes this week, the doses that change next time. Words only: plain mode too."""
@@ -280,6 +286,8 @@ def end_screen(
             words = "no worse."
         elif change == 1:
             words = "a little up: fine if it settles by tomorrow."
+        elif leg_falling:
+            words = f"up by {change} while leg pain eased: a good sign (see below)."
         else:
             words = f"up by {change}: next time is a little easier."
         lines.append(Text.assemble(("Pain ", "bold"), f"{pain_before} → {pain_after}: {words}"))
