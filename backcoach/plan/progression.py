@@ -177,7 +177,7 @@ def next_doses(
         if len(recent_hurts) >= HURTS_TO_SWAP:
             days = " and ".join(str(when.date()) for when in recent_hurts[-HURTS_TO_SWAP:])
             swap[exercise_id] = f"it caused sharp pain twice within 14 days ({days})"
-        centralising = _centralising(seen)
+        centralising = _centralising(seen) if away is None else None  # news, not history
         if centralising is not None and centralising not in notes:
             notes.append(centralising)
     return Progression(doses, reasons, excluded, changed, kept, swap, frozenset(held), tuple(notes))
