@@ -126,6 +126,9 @@ class Record:
     extension_hold: tuple[datetime, datetime] | None = None
     # When the person last confirmed a clinician's OK for back-bending after that.
     extension_ok_at: datetime | None = None
+    # Pain before sessions not improved over about 4 to 6 weeks, and the see-a-clinician
+    # items not asked since: they are asked now ("weeks" among them; CLINICAL.md).
+    weeks_due: bool = False
 
     @property
     def uncleared(self) -> tuple[RedFlag, ...]:
@@ -290,7 +293,7 @@ def before_answers(record: Record, moment: Moment) -> tuple[Question, ...]:
         last_check.astimezone().date() == moment.now.astimezone().date()
     )
     asks.append(Question.BRIEF if today and not record.open_flags else Question.SCREEN)
-    if clinician_due(record.memory, moment.now):
+    if clinician_due(record.memory, moment.now) or record.weeks_due:
         asks.append(Question.CLINICIAN)
     if moment.way is Way.SNACK or (moment.way is Way.REMIND):
         return tuple(asks)  # a desk break asks nothing more: it changes no dose

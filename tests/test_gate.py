@@ -584,3 +584,32 @@ def test_a_second_spread_holds_extension_work_until_a_clinicians_ok_then_a_step_
     done_since = before.model_copy(update={"started_at": day_15.now})
     again = next_doses([done_since], [exercise], day_15.now + timedelta(days=1), day_15.now)
     assert exercise.id not in again.changed
+
+
+def test_four_weeks_without_improvement_asks_the_clinician_items_again(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # CLINICAL.md, "Pacing the first weeks": four to six weeks with no improvement: the
+    # clinician item "no improvement after about 4-6 weeks" is asked (through the gate).
+    from datetime import date
+
+    from backcoach.history import store
+
+    from .builders import add_session
+
+    start = date(2026, 11, 1)
+    with open_history() as history:
+        for day in range(0, 30, 3):
+            add_session(history, start + timedelta(days=day), pain=(6, 6))
+        history.record_safety_check(
+            "clinician", (), at=datetime(2026, 11, 1, 8, tzinfo=UTC)
+        )  # answered "none" at the start
+        monkeypatch.setattr(store, "now", lambda: datetime(2026, 11, 20, 8, tzinfo=UTC))
+        assert not gate_record(history).weeks_due  # 19 days: the GP line only
+        at = datetime(2026, 12, 1, 8, tzinfo=UTC)
+        monkeypatch.setattr(store, "now", lambda: at)
+        record = gate_record(history)
+        assert record.weeks_due
+        assert Question.CLINICIAN in decide(record, Moment(at)).asks
+        history.record_safety_check("clinician", (), at=at)  # asked and answered: not again
+        assert not gate_record(history).weeks_due

@@ -219,7 +219,22 @@ def gate_record(history: History | None) -> Record:
         _conditions(history, checked),
         hold,
         ok_at,
+        _weeks_due(history, checked),
     )
+
+
+def _weeks_due(history: History, checked: datetime | None) -> bool:
+    """Pain before sessions has not improved over 4 weeks or more (history/stats.py) and
+    the see-a-clinician items were not answered since that became so."""
+    from backcoach.history.overview import pain_before_since
+    from backcoach.history.stats import no_improvement
+    from backcoach.history.store import now
+
+    at = now()
+    found = no_improvement(pain_before_since(history, at - timedelta(weeks=8)), at)
+    if found is None or not found.weeks_4_to_6 or found.clinician_from is None:
+        return False
+    return checked is None or checked < found.clinician_from
 
 
 EXTENSION_OK = "extension-ok"

@@ -164,6 +164,12 @@ class NoImprovement:
     last_median: float
     sessions: int
     days: int
+    started: datetime | None = None  # the first session of the run
+
+    @property
+    def clinician_from(self) -> datetime | None:
+        """When the "not improved after about 4 to 6 weeks" item became due."""
+        return None if self.started is None else self.started + CLINICIAN_AFTER
 
     @property
     def weeks_4_to_6(self) -> bool:
@@ -199,4 +205,4 @@ def no_improvement(points: Sequence[tuple[datetime, int]], now: datetime) -> NoI
     fall = first_median - last_median
     if fall >= MEANINGFUL_POINTS or (first_median > 0 and fall / first_median >= MEANINGFUL_SHARE):
         return None
-    return NoImprovement(first_median, last_median, len(run), (now - start).days)
+    return NoImprovement(first_median, last_median, len(run), (now - start).days, start)
