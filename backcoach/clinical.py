@@ -187,11 +187,13 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "you have osteoporosis or take steroids long-term, and you fell or strained your back",
     ),
     RedFlag("weeks", Tier.CLINICIAN, "the pain has not improved after about 4 to 6 weeks"),
+    # Replaces the lumped "stenosis, spondylolisthesis or osteoporosis" item: those are
+    # now asked one by one as conditions that change the plan (CONDITIONS below).
     RedFlag(
-        "diagnosis",
+        "surgery",
         Tier.CLINICIAN,
-        "a clinician has told you that you have spinal stenosis, spondylolisthesis or "
-        "osteoporosis (follow their advice; each exercise's cautions say which to leave out)",
+        "you have had spinal surgery in the last 12 months (see your surgeon or "
+        "physiotherapist first)",
     ),
 )
 # Said during a session with the `s` key (not a screen item): recorded as a red flag.
@@ -384,3 +386,106 @@ def advice_after(
     first = KEEP_WALKING_GENTLY if flare_up else KEEP_MOVING
     not_easing = pain_before is not None and pain_after is not None and pain_after >= pain_before
     return (first, SEE_SOMEONE) if not_easing or flare_up else (first,)
+
+
+# The `x` key, "this hurts" (CLINICAL.md, "Pacing the first weeks"; "Hurt does not
+# equal harm": mild soreness is expected, sharp pain is a reason to stop).
+HURT_STOP = (
+    "Stopped for sharp pain: that exercise is one step easier next time, and if it hurts "
+    "like this twice within 14 days it is swapped for an easier one."
+)
+
+
+# Conditions that change the plan (CLINICAL.md): asked once per episode, each a separate
+# answer, each recorded; the gate turns them into exclusions the planner obeys.
+
+
+@dataclass(frozen=True)
+class Condition:
+    code: str
+    question: str
+    told: str  # "because you told backcoach {told}"
+    rules: tuple[str, ...]  # what it leaves out (see rule_applies)
+    caution: str = ""  # said in the plan as well
+
+
+PREGNANT = "pregnancy"
+PAST_16_WEEKS = "pregnancy-16"
+CONDITIONS = (
+    Condition(
+        "stenosis",
+        "Has a clinician told you that you have spinal stenosis or spondylolisthesis?",
+        "you have spinal stenosis or spondylolisthesis",
+        ("extension",),
+    ),
+    Condition(
+        "osteoporosis",
+        "Do you have osteoporosis?",
+        "you have osteoporosis",
+        ("loaded_flexion", "end_range"),
+        "with osteoporosis keep bending and twisting small, never forceful "
+        "(Royal Osteoporosis Society)",
+    ),
+    Condition(
+        PREGNANT,
+        "Are you pregnant?",
+        "you are pregnant",
+        ("prone", "loaded"),
+        "in pregnancy, pelvic girdle pain is for a physiotherapist to see (NHS)",
+    ),
+    Condition(
+        PAST_16_WEEKS,
+        "Are you past about 16 weeks?",
+        "you are past about 16 weeks of pregnancy (NHS: not flat on the back for long)",
+        ("supine",),
+    ),
+    Condition(
+        "hypermobility",
+        "Do you have joint hypermobility (very flexible joints, hypermobility syndrome)?",
+        "you have hypermobility",
+        ("end_range",),
+        "with hypermobility, stretches are held in the middle of the range, never pushed "
+        "to the end: the end of the range strains joints that already move too far",
+    ),
+)
+CONDITION_BY_CODE = {condition.code: condition for condition in CONDITIONS}
+LEG_SYMPTOMS_RULE = (
+    "long_straight_leg",
+    "because you told backcoach you have leg symptoms (a long straight-leg hold "
+    "tensions the nerve)",
+)
+LONG_HOLD_SECONDS = 60
+
+
+def rule_applies(rule: str, exercise: Any) -> bool:
+    """Whether an exclusion rule (an exercise flag, or a position) covers an exercise."""
+    position = getattr(getattr(exercise, "position", None), "value", None)
+    if rule == "prone":
+        return position == "prone"
+    if rule == "supine":
+        return position == "supine"
+    if rule == "long_straight_leg":
+        seconds = getattr(getattr(exercise, "dose", None), "seconds", 0)
+        return bool(getattr(exercise, "nerve_tension", False)) and seconds >= LONG_HOLD_SECONDS
+    return bool(getattr(exercise, rule, False))
+
+
+def condition_exclusions(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(rule, reason) for each condition that applies, named as the person said it."""
+    out: list[tuple[str, str]] = []
+    for code in codes:
+        condition = CONDITION_BY_CODE.get(code)
+        if condition is None:
+            continue
+        caution = f" ({condition.caution})" if condition.caution else ""
+        for rule in condition.rules:
+            out.append((rule, f"because you told backcoach {condition.told}{caution}"))
+    return tuple(out)
+
+
+def condition_cautions(codes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(
+        CONDITION_BY_CODE[code].caution
+        for code in codes
+        if code in CONDITION_BY_CODE and CONDITION_BY_CODE[code].caution
+    )

@@ -23,10 +23,12 @@ from backcoach.clinical import (
     CANCER_LEGS,
     DURING_SESSION,
     FLARE_UP_OFFER_AT,
+    LEG_SYMPTOMS_RULE,
     Memory,
     RedFlag,
     Tier,
     clinician_due,
+    condition_exclusions,
 )
 
 # Pain this high before a session: item "severe" is asked again (CLINICAL.md).
@@ -71,6 +73,8 @@ class Question(StrEnum):
     BRIEF = "one-line safety check"  # a later session the same day
     CLINICIAN = "see-a-clinician items"
     LEG_SYMPTOMS = "leg symptoms"  # once per episode
+    CONDITIONS = "conditions that change the plan"  # once per episode, one by one
+    EXTENSION_OK = "a clinician's OK for back-bending"  # after a second spread in 14 days
     NEXT_MORNING = "next-morning question"
     PAIN = "pain now"
     LEG_PAIN = "leg pain now"
@@ -114,6 +118,17 @@ class Record:
     # The once-per-episode leg-symptoms answer: None when it is due (never, or before
     # this episode's clinician check).
     leg_symptoms: bool | None = None
+    # The once-per-episode conditions that apply (codes, clinical.CONDITIONS): None when
+    # they are due (never asked, or asked before this episode's clinician check).
+    conditions: tuple[str, ...] | None = None
+    # Leg symptoms spread twice within 14 days (the two moments) and no clinician's OK
+    # recorded since: extension work waits for it (CLINICAL.md, "Pacing the first weeks").
+    extension_hold: tuple[datetime, datetime] | None = None
+    # When the person last confirmed a clinician's OK for back-bending after that.
+    extension_ok_at: datetime | None = None
+    # Pain before sessions not improved over about 4 to 6 weeks, and the see-a-clinician
+    # items not asked since: they are asked now ("weeks" among them; CLINICAL.md).
+    weeks_due: bool = False
 
     @property
     def uncleared(self) -> tuple[RedFlag, ...]:
@@ -148,6 +163,8 @@ class Answers:
     clinician: tuple[RedFlag, ...] | None = None
     cleared: bool = False
     leg_symptoms: bool | None = None
+    conditions: tuple[str, ...] | None = None  # asked now: the codes that apply
+    extension_ok: bool | None = None  # asked now: a clinician said back-bending is OK
     next_morning: bool | None = None
     next_morning_asked: bool = False
     pain: int | None = None
@@ -227,10 +244,41 @@ def leg_symptoms_due(record: Record, answers: Answers) -> bool:
     return record.leg_symptoms is None or answers.clinician is not None
 
 
-def _exclusions(moment: Moment) -> tuple[tuple[str, str], ...]:
+def extension_ok_at(record: Record, moment: Moment, answers: Answers) -> datetime | None:
+    """When a clinician's OK for back-bending was confirmed (now, or recorded earlier):
+    from then each extension exercise returns a step lower (progression)."""
+    if answers.extension_ok:
+        return moment.now
+    return record.extension_ok_at
+
+
+def conditions_due(record: Record, answers: Answers) -> bool:
+    """Once per episode, as the leg-symptoms question."""
+    return record.conditions is None or answers.clinician is not None
+
+
+def _exclusions(moment: Moment, record: Record, answers: Answers) -> tuple[tuple[str, str], ...]:
+    """What every plan leaves out (CLINICAL.md, "Conditions that change the plan"): the
+    gate decides, the planner obeys."""
+    out: list[tuple[str, str]] = []
     if moment.yes:  # no symptom question can follow them
-        return NO_QUESTIONS
-    return ()
+        out.extend(NO_QUESTIONS)
+    conditions = answers.conditions if answers.conditions is not None else record.conditions
+    out.extend(condition_exclusions(conditions or ()))
+    if record.extension_hold is not None and not answers.extension_ok:
+        earlier, later = record.extension_hold
+        out.append(
+            (
+                "extension",
+                f"leg symptoms spread twice within 14 days ({earlier.date()} and "
+                f"{later.date()}): please see a physiotherapist or doctor; back-bending "
+                "exercises return, a step lower, once you confirm their OK",
+            )
+        )
+    leg = answers.leg_symptoms if answers.leg_symptoms is not None else record.leg_symptoms
+    if leg:
+        out.append(LEG_SYMPTOMS_RULE)
+    return tuple(out)
 
 
 def before_answers(record: Record, moment: Moment) -> tuple[Question, ...]:
@@ -245,12 +293,16 @@ def before_answers(record: Record, moment: Moment) -> tuple[Question, ...]:
         last_check.astimezone().date() == moment.now.astimezone().date()
     )
     asks.append(Question.BRIEF if today and not record.open_flags else Question.SCREEN)
-    if clinician_due(record.memory, moment.now):
+    if clinician_due(record.memory, moment.now) or record.weeks_due:
         asks.append(Question.CLINICIAN)
     if moment.way is Way.SNACK or (moment.way is Way.REMIND):
         return tuple(asks)  # a desk break asks nothing more: it changes no dose
     if record.leg_symptoms is None:
         asks.append(Question.LEG_SYMPTOMS)
+    if record.conditions is None:
+        asks.append(Question.CONDITIONS)
+    if record.extension_hold is not None:
+        asks.append(Question.EXTENSION_OK)
     if next_morning_due(record.last_counting, moment.now):
         asks.append(Question.NEXT_MORNING)
     asks.append(Question.PAIN)
@@ -265,7 +317,7 @@ def decide(record: Record, moment: Moment, answers: Answers | None = None) -> Ve
     answers = answers or Answers()
     if answers.during_session:  # `s`, then new numbness or weakness: stop now
         return _none((DURING_SESSION,))
-    exclusions = _exclusions(moment)
+    exclusions = _exclusions(moment, record, answers)
     held = tuple(f.flag for f in record.open_flags)
     waiting = record.uncleared or _to_ask_again(record, moment.now)
     if moment.yes and (held or waiting):

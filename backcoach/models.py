@@ -435,7 +435,8 @@ def has_equipment(exercise: Exercise, available: Iterable[Equipment]) -> bool:
 
 SessionOutcome = Literal["in progress", "done", "quit", "stopped", "interrupted", "red flag"]
 # An exercise's status in a session: the same word while the engine runs it and in the history.
-ExerciseStatus = Literal["pending", "done", "partial", "skipped", "stopped"]
+# "stopped": leg symptoms spread; "hurt": stopped for sharp pain (the `x` key).
+ExerciseStatus = Literal["pending", "done", "partial", "skipped", "stopped", "hurt"]
 
 
 class ExerciseRecord(_Frozen):

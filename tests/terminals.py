@@ -92,9 +92,18 @@ def pass_the_screen(child: pexpect.spawn, first_time: bool = True) -> None:
 
 
 def no_leg_symptoms(child: pexpect.spawn) -> None:
-    """Answer the leg-symptoms question (asked once per episode): none."""
+    """Answer the leg-symptoms question (asked once per episode): none; and the
+    conditions that change the plan that follow it: none."""
     child.expect("Do you have pain, tingling or numbness down a leg")
     child.sendline("n")
+    no_conditions(child)
+
+
+def no_conditions(child: pexpect.spawn) -> None:
+    """The conditions that change the plan, asked once per episode one by one: none."""
+    for question in ("spinal stenosis", "osteoporosis", "pregnant", "hypermobility"):
+        child.expect(question)
+        child.sendline("n")
 
 
 def finish(child: pexpect.spawn) -> int:

@@ -287,7 +287,8 @@ def test_plan_says_why_a_dose_changed(
         for position in range(len(plan.steps)):
             history.record_exercise(sid, position, "done", 1.0)
         history.finish(sid, outcome="done", completed=True, active_seconds=600, pain_after=2)
-        history.record_answers(sid, effort="about right")
+        # Settled by the next morning: a step-up waits for that "yes" (or 48 hours).
+        history.record_answers(sid, effort="about right", next_morning=True)
     history.close()
     data = json.loads(run("plan", "--seed", "9", "--json").stdout)
     assert any("up from" in step["reason"] and "two sessions done in full" in step["reason"]

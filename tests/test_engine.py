@@ -262,3 +262,17 @@ def test_the_symptom_key_stops_an_exercise_or_the_session_and_answering_is_no_pa
     keys = ScriptedKeys(clock, [(12.0, "s")])
     carried_on = engine.Engine(segments(plan), clock, keys, on_symptoms=lambda _: None).run()
     assert carried_on.reason == "done" and carried_on.statuses == ["done"] * 3
+
+
+def test_the_hurt_key_stops_the_exercise_as_hurt_not_skipped() -> None:
+    # Issue 23: sharp pain is its own answer (`x`), distinct from `n` (skipped).
+    plan = make_plan(HOLD, SIDES)
+    clock = FakeClock(START)
+    hurt: list[int] = []
+    outcome = engine.Engine(
+        segments(plan), clock, ScriptedKeys(clock, [(20.0, "x")]), on_hurt=hurt.append
+    ).run()
+    assert outcome.statuses == ["hurt", "done"]
+    assert hurt == [0]
+    assert outcome.reason == "done"
+    assert clock.now() - START == 20 + make_plan(SIDES).total_seconds

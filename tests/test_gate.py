@@ -26,6 +26,7 @@ from backcoach.gate import (
     Record,
     Way,
     decide,
+    extension_ok_at,
 )
 from backcoach.history.flags import close_all_of, gate_record, raise_flags
 from backcoach.history.store import open_history
@@ -154,7 +155,7 @@ def test_the_questions_come_in_one_order() -> None:
     record = Record((saddle(YESTERDAY),), Memory(), LastSession(3, YESTERDAY))
     assert decide(record, Moment(NOW)).asks == (
         Question.OPEN_FLAGS, Question.SCREEN, Question.CLINICIAN, Question.LEG_SYMPTOMS,
-        Question.NEXT_MORNING, Question.PAIN, Question.LEG_PAIN,
+        Question.CONDITIONS, Question.NEXT_MORNING, Question.PAIN, Question.LEG_PAIN,
     )  # fmt: skip
     snack = decide(record, Moment(NOW, Way.SNACK)).asks
     assert snack == (Question.OPEN_FLAGS, Question.SCREEN, Question.CLINICIAN)
@@ -473,3 +474,153 @@ def test_closing_the_open_flags_leaves_an_uncleared_item_to_its_own_question() -
     assert not closed.stops and closed.asks[:2] == (Question.SCREEN, Question.CLINICIAN)
     cleared = Answers(flags_asked=True, screened=True, clinician=(BY_CODE["weeks"],), cleared=True)
     assert decide(record, Moment(NOW), cleared).allowed is Allowed.SESSION
+
+
+# --- Issue 23: conditions that change the plan, one by one, decided by the gate.
+
+
+def test_each_condition_is_its_own_answer_and_leaves_out_what_clinical_md_says(
+    isolated_home: Path,
+) -> None:
+    from backcoach.catalogue.library import open_library
+    from backcoach.catalogue.loader import bundled_path
+    from backcoach.history.flags import CONDITION_PREFIX
+    from backcoach.history.routines import record_episode_answer
+    from backcoach.plan.prepare import Choices, prepare
+
+    defaults = {"minutes": 20, "focus": ["lower"], "level": "beginner", "equipment": [],
+                "sound": "off"}  # fmt: skip
+    library = open_library(bundled_path())
+
+    def plan_for(record: Record, flare_up: bool = False) -> tuple[dict[str, str], list[str]]:
+        verdict = decide(record, Moment(NOW))
+        with open_history() as history:
+            prepared = prepare(
+                library, Choices(seed=1, flare_up=flare_up), history, defaults, NOW,
+                exclusions=verdict.exclusions,
+            )  # fmt: skip
+        plan = prepared.plan()
+        return dict(prepared.request.excluded), [step.exercise for step in plan.steps]
+
+    with open_history() as history:  # never asked: due, and nothing assumed
+        assert gate_record(history).conditions is None
+        for code, answer in (("stenosis", "yes"), ("osteoporosis", "no"), ("pregnancy", "no"),
+                             ("hypermobility", "no")):  # fmt: skip
+            record_episode_answer(history, CONDITION_PREFIX + code, answer)
+        assert gate_record(history).conditions == ("stenosis",)
+    assert Question.CONDITIONS not in decide(Record(conditions=()), Moment(NOW)).asks
+    excluded, steps = plan_for(Record(conditions=("stenosis",)))
+    assert "you have spinal stenosis or spondylolisthesis" in excluded["prone-press-up"]
+    assert not {"prone-press-up", "standing-back-extension", "prone-on-elbows"} & set(steps)
+    excluded, _ = plan_for(Record(conditions=("osteoporosis",)))
+    assert "childs-pose" in excluded  # end range (and loaded bending: below)
+    from backcoach.clinical import condition_exclusions, rule_applies
+
+    deadlift = library.get_many(["deadlift"])[0]
+    assert any(rule_applies(rule, deadlift) for rule, _ in condition_exclusions(("osteoporosis",)))
+    excluded, _ = plan_for(Record(conditions=("hypermobility",)))
+    assert "middle of the range" in excluded["childs-pose"]
+    excluded, steps = plan_for(Record(conditions=("pregnancy", "pregnancy-16")), flare_up=True)
+    assert "knee-plank" in excluded and "glute-bridge" in excluded  # face down, on the back
+    # The flare-up day is done on the side, shorter when fewer remain.
+    by_id = {e.id: e for e in library.get_many(steps)}
+    assert steps and all(by_id[i].position.value == "side-lying" for i in steps)
+    # Leg symptoms: no long straight-leg hold (legs up the wall).
+    verdict = decide(Record(leg_symptoms=True, conditions=()), Moment(NOW))
+    legs_up, knee = library.get_many(["legs-up-the-wall", "single-knee-to-chest"])
+    rules = [(rule, why) for rule, why in verdict.exclusions if "leg symptoms" in why]
+    assert rules and all(rule_applies(rule, legs_up) for rule, _ in rules)
+    assert not any(rule_applies(rule, knee) for rule, _ in rules)
+
+
+def test_recent_spinal_surgery_is_a_clinician_item_that_stops_until_cleared() -> None:
+    surgery = BY_CODE["surgery"]
+    assert surgery.tier is Tier.CLINICIAN and "12 months" in surgery.text
+    assert "diagnosis" not in BY_CODE  # the lumped item is gone
+    held = decide(Record(memory=Memory(clinician_checked=NOW, clinician_flags=("surgery",))),
+                  Moment(NOW))  # fmt: skip
+    assert held.stops
+    cleared = Memory(clinician_checked=NOW, clinician_flags=("surgery",), cleared=True)
+    assert not decide(Record(memory=cleared, conditions=()), Moment(NOW)).stops
+
+
+def test_a_second_spread_holds_extension_work_until_a_clinicians_ok_then_a_step_lower(
+    isolated_home: Path,
+) -> None:
+    # The finding: standing back extension came back on day 15 at its old dose, with no
+    # question about a physiotherapist.
+    from datetime import date
+
+    from backcoach.catalogue.loader import bundled_path, load
+    from backcoach.history.flags import EXTENSION_OK
+    from backcoach.history.routines import record_episode_answer
+    from backcoach.models import SessionRecord
+    from backcoach.plan.progression import next_doses
+
+    from .builders import add_session
+
+    with open_history() as history:
+        for day in (date(2026, 11, 1), date(2026, 11, 8)):
+            sid = add_session(history, day, skipped="standing-back-extension", status="stopped")
+            history.record_symptoms_spread(sid)
+        record = gate_record(history)
+    assert record.extension_hold is not None
+    day_15 = Moment(datetime(2026, 11, 23, 9, tzinfo=UTC))
+    verdict = decide(record, day_15)
+    assert Question.EXTENSION_OK in verdict.asks
+    assert any(rule == "extension" and "physiotherapist" in why for rule, why in verdict.exclusions)
+    asked_no = decide(record, day_15, Answers(screened=True, extension_ok=False, pain=3))
+    assert any(rule == "extension" for rule, _ in asked_no.exclusions)
+    said_yes = Answers(screened=True, extension_ok=True, pain=3)
+    assert not any(rule == "extension" for rule, _ in decide(record, day_15, said_yes).exclusions)
+    assert extension_ok_at(record, day_15, said_yes) == day_15.now
+    with open_history() as history:  # the OK is recorded like a clearance
+        record_episode_answer(history, EXTENSION_OK, "yes")
+        later = gate_record(history)
+    assert later.extension_hold is None and later.extension_ok_at is not None
+    # It returns a step lower, once.
+    exercise = {e.id: e for e in load(bundled_path()).exercises}["standing-back-extension"]
+    before = SessionRecord.model_validate({
+        "id": 1, "started_at": datetime(2026, 11, 20, 9, tzinfo=UTC), "ended_at": None,
+        "focus": "lower back", "minutes": 10, "level": "beginner", "seed": 1, "flare_up": False,
+        "planned_seconds": 600, "active_seconds": 600, "pain_before": 3, "pain_after": 3,
+        "effort": "about right", "completed": True, "outcome": "done", "red_flags": (),
+        "red_flag_tier": None, "symptoms_spread": False, "next_morning": True,
+        "exercises": [{"order": 0, "id": exercise.id, "name": exercise.name, "phase": "main",
+                       "status": "done", "dose": exercise.dose.model_dump(),
+                       "work_seconds": 10, "planned_work_seconds": 10}],
+    })  # fmt: skip
+    result = next_doses([before], [exercise], day_15.now, day_15.now - timedelta(hours=1))
+    assert "with a clinician's OK" in result.changed[exercise.id]
+    done_since = before.model_copy(update={"started_at": day_15.now})
+    again = next_doses([done_since], [exercise], day_15.now + timedelta(days=1), day_15.now)
+    assert exercise.id not in again.changed
+
+
+def test_four_weeks_without_improvement_asks_the_clinician_items_again(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # CLINICAL.md, "Pacing the first weeks": four to six weeks with no improvement: the
+    # clinician item "no improvement after about 4-6 weeks" is asked (through the gate).
+    from datetime import date
+
+    from backcoach.history import store
+
+    from .builders import add_session
+
+    start = date(2026, 11, 1)
+    with open_history() as history:
+        for day in range(0, 30, 3):
+            add_session(history, start + timedelta(days=day), pain=(6, 6))
+        history.record_safety_check(
+            "clinician", (), at=datetime(2026, 11, 1, 8, tzinfo=UTC)
+        )  # answered "none" at the start
+        monkeypatch.setattr(store, "now", lambda: datetime(2026, 11, 20, 8, tzinfo=UTC))
+        assert not gate_record(history).weeks_due  # 19 days: the GP line only
+        at = datetime(2026, 12, 1, 8, tzinfo=UTC)
+        monkeypatch.setattr(store, "now", lambda: at)
+        record = gate_record(history)
+        assert record.weeks_due
+        assert Question.CLINICIAN in decide(record, Moment(at)).asks
+        history.record_safety_check("clinician", (), at=at)  # asked and answered: not again
+        assert not gate_record(history).weeks_due

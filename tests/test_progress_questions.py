@@ -17,7 +17,7 @@ from backcoach.history.store import open_history
 from backcoach.plan import prepare as coaching
 from backcoach.plan.prepare import Choices
 
-from .terminals import finish, no_leg_symptoms, pass_the_screen, spawn
+from .terminals import finish, no_conditions, no_leg_symptoms, pass_the_screen, spawn
 
 pytestmark = [
     pytest.mark.skipif(sys.platform == "win32", reason="POSIX pseudo-terminals"),
@@ -88,6 +88,7 @@ def test_leg_symptoms_are_asked_once_and_then_leg_pain_each_time(isolated_home: 
         if first_time:  # once per episode, before pain now
             child.expect("Do you have pain, tingling or numbness down a leg")
             child.sendline("y")
+            no_conditions(child)
         child.expect("Pain now, from 0")
         child.sendline("4")
         child.expect("Pain in your leg now")
@@ -126,3 +127,30 @@ def test_the_24_hour_answer_waits_for_a_busy_history_and_is_kept(isolated_home: 
     child.expect(pexpect.EOF)
     db = sqlite3.connect(isolated_home / "history.sqlite3")
     assert db.execute("SELECT next_morning FROM sessions WHERE id = 1").fetchone() == (0,)
+
+
+def test_the_end_screen_gives_advice_when_leg_pain_rises_or_eases() -> None:
+    # Issue 23: "Leg pain: 3 -> 7." was shown with no advice.
+    from backcoach.coach.questions import leg_pain_words
+
+    rising = leg_pain_words(3, 7, None, None)
+    assert rising.startswith("Leg pain: 3 → 7. Leg pain rose by 4: next time the exercises step")
+    assert "physiotherapist" in rising
+    easing = leg_pain_words(6, 3, 3, 5)
+    assert "centralisation" in easing and "carry on" in easing
+    assert leg_pain_words(4, 5, 3, 3) == "Leg pain: 4 → 5."
+
+
+def test_the_end_screen_never_says_easier_for_back_pain_up_while_leg_pain_falls() -> None:
+    # The finding: back 3 -> 5 with leg 6 -> 3 said "next time is a little easier" under
+    # the app's own "Leg pain easing… is a good sign".
+    from rich.console import Console
+
+    from backcoach.render.history import end_screen
+
+    console = Console(width=100, record=True)
+    console.print(end_screen(None, 3, 5, leg_falling=True))
+    console.print(end_screen(None, 3, 5))
+    text = console.export_text()
+    assert "up by 2 while leg pain eased: a good sign" in text
+    assert text.count("next time is a little easier") == 1

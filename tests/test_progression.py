@@ -33,7 +33,7 @@ def session(
     flare_up: bool = False,
     saved: Dose | None = None,
     leg: tuple[int | None, int | None] = (None, None),
-    next_morning: bool | None = None,
+    next_morning: bool | None = True,  # answered "yes": step-ups allowed
 ) -> SessionRecord:
     exercise = cat().by_id()[exercise_id]
     return SessionRecord.model_validate(
@@ -265,3 +265,73 @@ def test_three_sessions_a_day_never_step_up_twice_within_48_hours() -> None:
                          for d, n in ((0.3, 2), (0.2, 3))]  # fmt: skip
     result = next_doses(today, cat().exercises, NOW)
     assert result.doses["cat-cow"] == up and "as last time" in result.reasons["cat-cow"]
+
+
+# --- Issue 23: the third clinical pass (CLINICAL.md "Leg pain and back pain",
+# "Pacing the first weeks"), each rule over days with the moment given, never slept.
+
+
+def test_back_pain_rising_while_leg_pain_falls_never_steps_back() -> None:
+    # The finding: back 3 -> 5 while leg 6 -> 3 stepped every dose back.
+    history = [session(1, "cat-cow", "done", pain=(3, 5), leg=(6, 3))]
+    result = next_doses(history, cat().exercises, NOW)
+    assert "cat-cow" not in result.doses and "cat-cow" not in result.changed
+    assert any("centralisation" in note for note in result.notes)
+
+
+def test_leg_pain_rising_steps_back_even_with_back_pain_skipped() -> None:
+    # The finding: back pain skipped, leg pain 3 -> 7: the press-up stayed at full dose.
+    history = [session(1, "prone-press-up", "done", pain=(None, None), leg=(3, 7))]
+    result = next_doses(history, cat().exercises, NOW)
+    assert "leg pain rose by 4" in result.changed["prone-press-up"]
+    assert "prone-press-up" in result.held
+
+
+def test_no_step_up_before_a_next_morning_yes_or_48_hours() -> None:
+    # The finding: sessions at 08:00 and 12:00 stepped doses up at 16:00 the same day.
+    at_16 = datetime(2026, 11, 21, 16, 0, tzinfo=UTC)
+    today = [
+        session((at_16 - at_16.replace(hour=8)).total_seconds() / 86400, "cat-cow", "done",
+                number=1, next_morning=None),
+        session((at_16 - at_16.replace(hour=12)).total_seconds() / 86400, "cat-cow", "done",
+                number=2, next_morning=None),
+    ]  # fmt: skip
+    today = [s.model_copy(update={"started_at": s.started_at - (NOW - at_16)}) for s in today]
+    assert "cat-cow" not in next_doses(today, cat().exercises, at_16).doses
+    # The next morning's "yes" for the last session allows it; so do 48 hours.
+    answered = [*today[:1], today[1].model_copy(update={"next_morning": True})]
+    assert next_doses(answered, cat().exercises, at_16 + timedelta(hours=16)).doses["cat-cow"]
+    later = next_doses(today, cat().exercises, at_16 + timedelta(hours=44))
+    assert later.doses["cat-cow"]
+
+
+def test_more_than_14_days_away_steps_back_once_on_return() -> None:
+    # The finding: after six weeks away, doses stepped up on return.
+    history = [session(44, "cat-cow", "done", number=1), session(42, "cat-cow", "done", number=2)]
+    result = next_doses(history, cat().exercises, NOW)
+    dose = result.doses["cat-cow"]
+    assert isinstance(dose, RepsDose) and dose.reps == 9
+    assert "back after 42 days away" in result.changed["cat-cow"]
+    assert any("42 days since your last session" in note for note in result.notes)
+    # 14 days exactly is not "more than 14 days".
+    fortnight = [session(16, "cat-cow", "done", number=1), session(14, "cat-cow", "done", number=2)]
+    assert next_doses(fortnight, cat().exercises, NOW).doses["cat-cow"].reps == 11  # type: ignore[union-attr]
+
+
+def test_sharp_pain_steps_back_and_twice_in_14_days_swaps() -> None:
+    once = [session(1, "glute-bridge", "hurt")]
+    result = next_doses(once, cat().exercises, NOW)
+    assert "sharp pain" in result.changed["glute-bridge"] and not result.swap
+    twice = [
+        session(9, "glute-bridge", "hurt", number=1),
+        session(1, "glute-bridge", "hurt", number=2),
+    ]
+    assert (
+        "sharp pain twice within 14 days"
+        in next_doses(twice, cat().exercises, NOW).swap["glute-bridge"]
+    )
+    apart = [
+        session(20, "glute-bridge", "hurt", number=1),
+        session(1, "glute-bridge", "hurt", number=2),
+    ]
+    assert not next_doses(apart, cat().exercises, NOW).swap

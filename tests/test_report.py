@@ -106,3 +106,31 @@ def test_each_exercise_in_the_html_report_has_its_starting_position_drawn(
     superman = text[text.index("<tr><td><svg") : text.index("(<code>superman</code>)")]
     assert svg(Position.PRONE) in superman  # drawn from the same rows `show` prints
     assert "<title>lying face down</title>" in superman  # its text alternative
+
+
+def test_report_averages_the_same_sessions_shows_leg_pain_and_the_routines_dose(
+    tmp_path: Path,
+) -> None:
+    # Issue 23: "average pain 4.5 before, 3.5 after" compared different sets of sessions;
+    # leg pain appeared nowhere; the dose shown was a flare-up day's.
+    from backcoach.render.report import markdown
+
+    with open_history(tmp_path / "history.sqlite3") as history:
+        add_session(history, days_ago(3), pain=(6, 4))
+        only_before = add_session(history, days_ago(2), pain=(3, 3))
+        history.db.execute("UPDATE sessions SET pain_after = NULL WHERE id = ?", (only_before,))
+        legs = add_session(history, days_ago(1), pain=(4, 4))
+        history.db.execute(
+            "UPDATE sessions SET leg_pain_before = 6, leg_pain_after = 3 WHERE id = ?", (legs,)
+        )
+        history.db.commit()
+        overview = overview_of(history)
+        stats = compute(overview, TODAY)
+    assert stats.pain_sessions == 2
+    assert stats.pain_before_average == 5.0 and stats.pain_after_average == 4.0
+    assert stats.leg_before_average == 6 and stats.leg_after_average == 3
+    assert stats.pain[-1].leg_before == 6
+    text = markdown(overview, stats, TODAY)
+    assert "over the same 2 session(s) with pain given before and after" in text
+    assert "Average leg pain before a session: 6.0/10; after: 3.0/10" in text
+    assert "| leg before | leg after |" in text

@@ -206,8 +206,10 @@ def test_a_history_from_before_routines_is_migrated_and_keeps_its_doses(tmp_path
         assert [s.id for s in sessions] == [3, 2, 1]
         assert all(s.leg_pain_before is None and s.next_morning is None for s in sessions)
         assert sessions[0].exercises[3].saved_dose is not None  # migration 4's column kept
+        # 21 Nov: 48 hours after the last session, whose next morning was never answered
+        # (no step-up before that: CLINICAL.md, "Pacing the first weeks").
         prepared = coaching.prepare(
-            library(), Choices(seed=5), history, DEFAULTS, datetime(2026, 11, 20, tzinfo=UTC)
+            library(), Choices(seed=5), history, DEFAULTS, datetime(2026, 11, 21, tzinfo=UTC)
         )
         stepped = {s.exercise: s.dose_change for s in prepared.plan().steps if s.dose_change}
     assert stepped and all("two sessions done in full" in why for why in stepped.values())
@@ -349,3 +351,35 @@ def test_a_short_routine_without_a_main_exercise_is_kept(isolated_home: Path) ->
         coaching.keep_routine(first, plan, history)
         again = prepare(history, START + timedelta(days=1), focus=["upper"], minutes=3).plan()
         assert routine_ids(again) == routine_ids(plan) and not again.notes
+
+
+def test_the_first_week_gains_no_extra_sets_and_a_step_back_no_fill_ins(
+    isolated_home: Path,
+) -> None:
+    # The findings: `plan --minutes 45` on a new history gave almost every exercise three
+    # sets; the session after a step back added three "extra gentle stretches".
+    with open_history() as history:
+        first = prepare(history, START, minutes=45).plan()
+        assert not any("extra set" in step.reason for step in first.steps)
+        assert any("first week of this routine" in note for note in first.notes)
+        later = prepare(history, START + timedelta(days=8), minutes=45, seed=3).plan()
+        assert later.steps  # a one-off plan with no saved routine is still a first week
+        plan = session_day(history, START, pain=(3, 6))  # back pain up by 3: a step back
+        after = prepare(history, START + timedelta(days=1)).plan()
+        assert any(step.dose_change and "down from" in step.dose_change for step in after.steps)
+        assert not any(step.for_today for step in after.steps)
+        assert not any("to fill the time" in step.reason for step in after.steps)
+        assert any("nothing is added to fill the minutes" in note for note in after.notes)
+        assert routine_ids(after) == routine_ids(plan)
+
+
+def test_sixteen_days_of_unchanged_pain_say_to_see_a_gp_or_physiotherapist(
+    isolated_home: Path,
+) -> None:
+    with open_history() as history:
+        for day in range(0, 17, 2):
+            session_day(history, START + timedelta(days=day), pain=(6, 6))
+        plan = prepare(history, START + timedelta(days=17)).plan()
+        line = next(note for note in plan.notes if "has not improved" in note)
+        assert "median 6 in the first week, 6 in the last week" in line
+        assert "GP or physiotherapist" in line

@@ -97,3 +97,26 @@ def test_a_week_of_short_sessions_draws_a_short_bar(history: History) -> None:
     add_session(history, days_ago(0), minutes=10 / 60)
     week = next(line for line in render(history).splitlines() if line.startswith("16 Nov"))
     assert "█" * 5 not in week
+
+
+def test_no_improvement_needs_4_sessions_over_14_days_and_no_meaningful_fall() -> None:
+    # CLINICAL.md, "Pacing the first weeks"; the finding: sixteen days of pain 6 -> 6.
+    from datetime import UTC, datetime, timedelta
+
+    from backcoach.history.stats import no_improvement
+
+    start = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
+    flat = [(start + timedelta(days=d), 6) for d in range(0, 17, 2)]
+    found = no_improvement(flat, start + timedelta(days=16, hours=2))
+    assert found is not None and found.first_median == 6 and found.last_median == 6
+    assert "GP or physiotherapist" in found.line() and "16 days" in found.line()
+    assert not found.weeks_4_to_6
+    # Too soon, too few, or a meaningful fall (2 points, or 30%): nothing said.
+    assert no_improvement(flat[:4], start + timedelta(days=6)) is None
+    assert no_improvement(flat[::3], start + timedelta(days=16)) is None  # 3 sessions
+    easing = [(when, 6 if when - start < timedelta(days=7) else 4) for when, _ in flat]
+    assert no_improvement(easing, start + timedelta(days=16, hours=2)) is None
+    low = [(when, 3 if when - start < timedelta(days=7) else 2) for when, _ in flat]
+    assert no_improvement(low, start + timedelta(days=16, hours=2)) is None  # 33% down
+    long = [(start + timedelta(days=d), 5) for d in range(0, 30, 2)]
+    assert (found := no_improvement(long, start + timedelta(days=30))) and found.weeks_4_to_6

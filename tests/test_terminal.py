@@ -22,6 +22,7 @@ from .terminals import (
     REAL_TIME,
     env,
     finish,
+    no_conditions,
     no_leg_symptoms,
     pass_the_screen,
     spawn,
@@ -208,6 +209,7 @@ def test_pain_of_seven_or_more_offers_a_flare_up_session(isolated_home: Path) ->
     pass_the_screen(child)
     child.expect("Do you have pain, tingling or numbness down a leg")
     child.sendline("y")
+    no_conditions(child)
     child.expect("Pain now")
     child.sendline("8")
     child.expect("Pain in your leg now")

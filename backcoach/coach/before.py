@@ -86,6 +86,17 @@ class Questions:
         if gate.leg_symptoms_due(record, answers):  # once per episode
             leg = questions.ask_leg_symptoms(self.out, ask, self.history)
         answers = replace(answers, leg_symptoms=leg)
+        if gate.conditions_due(record, answers):  # once per episode, one by one
+            answers = replace(
+                answers, conditions=questions.ask_conditions(self.out, ask, self.history)
+            )
+        if record.extension_hold is not None:  # a second spread within 14 days
+            answers = replace(
+                answers,
+                extension_ok=questions.ask_extension_ok(
+                    self.out, ask, self.history, record.extension_hold
+                ),
+            )
         last = record.last_counting
         if last is not None and gate.next_morning_due(last, came_in.now):
             said = questions.ask_next_morning(self.out, ask, self.history, last)

@@ -20,6 +20,8 @@ from backcoach.coach.prompts import Ask, ask_pain, yes_no, yes_no_or_skip
 from backcoach.coach.prompts import console_say as _say
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from rich.console import Console
 
     from backcoach.gate import LastSession
@@ -29,6 +31,29 @@ LEG_SYMPTOMS = "leg-symptoms"
 CENTRALISING = (
     "Leg pain easing, or moving back towards your spine, is a good sign (centralisation)."
 )
+
+
+def leg_pain_words(
+    leg_before: int, leg_after: int, back_before: int | None, back_after: int | None
+) -> str:
+    """The end screen's leg-pain line with its advice (CLINICAL.md, "Leg pain and back
+    pain"): judged apart from back pain."""
+    line = f"Leg pain: {leg_before} → {leg_after}."
+    rise = leg_after - leg_before
+    if rise >= 2:
+        return (
+            f"{line} Leg pain rose by {rise}: next time the exercises step back "
+            "(back-bending and nerve-tensioning ones first). Rest the leg today; if it "
+            "spreads further down the leg or stays worse for more than a day or two, see "
+            "a physiotherapist or GP. New numbness or weakness in the legs: get urgent help."
+        )
+    if rise < 0:
+        back_rose = back_before is not None and back_after is not None and back_after > back_before
+        extra = (
+            " Back pain rising while leg pain eases is part of it: carry on." if back_rose else ""
+        )
+        return f"{line} {CENTRALISING}{extra}"
+    return line
 
 
 def ask_next_morning(
@@ -97,6 +122,53 @@ def ask_leg_symptoms(console: Console, ask: Ask, history: History | None) -> boo
         answer = "yes" if has_leg_symptoms else "no"
         _save(console, history, lambda: record_episode_answer(history, LEG_SYMPTOMS, answer))
     return has_leg_symptoms
+
+
+def ask_conditions(console: Console, ask: Ask, history: History | None) -> tuple[str, ...]:
+    """Asked once per episode (the gate says when), one by one, each answer saved: the
+    conditions that change the plan (CLINICAL.md). Returns the codes that apply."""
+    from backcoach.clinical import CONDITIONS, PAST_16_WEEKS, PREGNANT
+    from backcoach.history.flags import CONDITION_PREFIX
+
+    say = _say(console)
+    applying: list[str] = []
+    for condition in CONDITIONS:
+        if condition.code == PAST_16_WEEKS and PREGNANT not in applying:
+            continue
+        yes = yes_no(ask, say, condition.question, default=False)
+        if yes:
+            applying.append(condition.code)
+        if history is not None:
+            _save_answer(console, history, CONDITION_PREFIX + condition.code, yes)
+    return tuple(applying)
+
+
+def ask_extension_ok(
+    console: Console, ask: Ask, history: History | None, spreads: tuple[datetime, datetime]
+) -> bool:
+    """After a second spread within 14 days: has a clinician said back-bending is OK?
+    Recorded like a clearance; until it is "yes", extension exercises are left out."""
+    from backcoach.history.flags import EXTENSION_OK
+
+    earlier, later = spreads
+    yes = yes_no(
+        ask,
+        _say(console),
+        f"Leg symptoms spread twice within 14 days ({earlier.date()} and {later.date()}). "
+        "Has a physiotherapist or doctor seen you since and said back-bending exercises "
+        "are OK?",
+        default=False,
+    )
+    if history is not None and yes:
+        _save_answer(console, history, EXTENSION_OK, yes)
+    return yes
+
+
+def _save_answer(console: Console, history: History, question: str, yes: bool) -> None:
+    from backcoach.history.routines import record_episode_answer
+
+    answer = "yes" if yes else "no"
+    _save(console, history, lambda: record_episode_answer(history, question, answer))
 
 
 def ask_leg_pain(console: Console, ask: Ask) -> int | None:

@@ -144,6 +144,7 @@ def coach(
         at,
         unsettled=verdict.step_back,
         exclusions=verdict.exclusions,
+        extension_ok_at=gate.extension_ok_at(record, came_in, answers),
     )
     plan = prepared.plan()  # built once, from the answers
     out.print(plan_view(plan))
@@ -222,6 +223,7 @@ class LiveSession:
             listeners,
             after_step=self._after_step,
             on_symptoms=self._on_symptoms,  # `s` works in every live session, --yes too
+            on_hurt=self._on_hurt,  # `x`: this hurts (sharp pain), not a skip
         )
         self.emergency = False
         self.leg_before: int | None = None
@@ -260,13 +262,18 @@ class LiveSession:
                 self.out.print()  # off the line the question was on
                 self._close_record()
                 raise _stopped(stop, "the session is kept") from None
-        self.out.print(session_summary(self.plan, outcome, None, pain_before, pain_after))
-        self.out.print(end_screen(self._outlook(), pain_before, pain_after))
+        # Back pain up while leg pain falls: centralisation, never a step back.
+        leg_falling = (
+            self.leg_after is not None and leg_before is not None and self.leg_after < leg_before
+        )
+        self.out.print(
+            session_summary(self.plan, outcome, None, pain_before, pain_after, leg_falling)
+        )
+        self.out.print(end_screen(self._outlook(), pain_before, pain_after, leg_falling))
         if self.leg_after is not None and leg_before is not None:
-            from backcoach.coach.questions import CENTRALISING
+            from backcoach.coach.questions import leg_pain_words
 
-            easing = f" {CENTRALISING}" if self.leg_after < leg_before else ""
-            self.out.print(f"Leg pain: {leg_before} → {self.leg_after}.{easing}")
+            self.out.print(leg_pain_words(leg_before, self.leg_after, pain_before, pain_after))
         from backcoach.render.safety import advice
 
         self.out.print(advice(clinical.advice_after(self.plan.flare_up, pain_before, pain_after)))
@@ -380,7 +387,10 @@ class LiveSession:
         if self.ask is None or step_index not in self.spread_question_steps:
             return None
         outcome = self.engine.outcome
-        if outcome.statuses[step_index] == "stopped" or outcome.work_done[step_index] <= 0:
+        if (
+            outcome.statuses[step_index] in ("stopped", "hurt")
+            or outcome.work_done[step_index] <= 0
+        ):
             return None  # nothing was done of it, or it already stopped for symptoms
         spread = self._ask_key(f"{clinical.SYMPTOM_QUESTION} y / n", "yn") == "y"
         if not spread:
@@ -407,6 +417,10 @@ class LiveSession:
         if answer == "3":
             self.renderer.notice(clinical.SYMPTOM_GOOD)
         return None
+
+    def _on_hurt(self, step_index: int) -> None:
+        """`x` pressed: the exercise has stopped for sharp pain (recorded as "hurt")."""
+        self.renderer.notice(clinical.HURT_STOP)
 
     @staticmethod
     def _now() -> datetime:

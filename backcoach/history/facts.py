@@ -15,6 +15,9 @@ class SessionFacts(NamedTuple):
     seconds_done: float
     pain_before: int | None
     pain_after: int | None
+    # Asked when the person has leg symptoms (CLINICAL.md, "Leg pain and back pain").
+    leg_pain_before: int | None = None
+    leg_pain_after: int | None = None
 
 
 class ExerciseTally(NamedTuple):
@@ -26,7 +29,8 @@ class ExerciseTally(NamedTuple):
     done: int
     skipped: int  # skipped or stopped
     stopped: int  # stopped because leg symptoms spread
-    latest_dose: str
+    latest_dose: str  # as the routine keeps it (never a flare-up day's or a desk break's)
+    hurt: int = 0  # stopped for sharp pain (the `x` key)
 
 
 class RedFlagAnswer(NamedTuple):

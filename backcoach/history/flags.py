@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from backcoach.clinical import RedFlag, Tier
@@ -210,7 +210,76 @@ def gate_record(history: History | None) -> Record:
     leg: bool | None = None
     if answered is not None and not (checked is not None and answered[0] < checked):
         leg = answered[1] == "yes"
-    return Record(open_flags(history), memory, last_counting(history), leg)
+    hold, ok_at = _extension_hold(history)
+    return Record(
+        open_flags(history),
+        memory,
+        last_counting(history),
+        leg,
+        _conditions(history, checked),
+        hold,
+        ok_at,
+        _weeks_due(history, checked),
+    )
+
+
+def _weeks_due(history: History, checked: datetime | None) -> bool:
+    """Pain before sessions has not improved over 4 weeks or more (history/stats.py) and
+    the see-a-clinician items were not answered since that became so."""
+    from backcoach.history.overview import pain_before_since
+    from backcoach.history.stats import no_improvement
+    from backcoach.history.store import now
+
+    at = now()
+    found = no_improvement(pain_before_since(history, at - timedelta(weeks=8)), at)
+    if found is None or not found.weeks_4_to_6 or found.clinician_from is None:
+        return False
+    return checked is None or checked < found.clinician_from
+
+
+EXTENSION_OK = "extension-ok"
+SECOND_SPREAD_WINDOW = timedelta(days=14)
+
+
+def _extension_hold(
+    history: History,
+) -> tuple[tuple[datetime, datetime] | None, datetime | None]:
+    """The last two spreads within 14 days with no clinician's OK confirmed since, and
+    when that OK was last confirmed (CLINICAL.md: a second spread within 14 days)."""
+    from backcoach.history.routines import episode_answer
+
+    moments = sorted(spreads(history, datetime(1970, 1, 1, tzinfo=UTC)))
+    answered = episode_answer(history, EXTENSION_OK)
+    ok_at = answered[0] if answered is not None and answered[1] == "yes" else None
+    pairs = [
+        (earlier, later)
+        for earlier, later in zip(moments, moments[1:], strict=False)
+        if later - earlier <= SECOND_SPREAD_WINDOW
+    ]
+    if not pairs or (ok_at is not None and ok_at >= pairs[-1][1]):
+        return None, ok_at
+    return pairs[-1], ok_at
+
+
+CONDITION_PREFIX = "condition:"
+
+
+def _conditions(history: History, checked: datetime | None) -> tuple[str, ...] | None:
+    """The conditions that apply (once-per-episode answers, one per condition), or None
+    when any is still to ask (never asked, or asked before this episode's check)."""
+    from backcoach.clinical import CONDITIONS, PAST_16_WEEKS, PREGNANT
+    from backcoach.history.routines import episode_answer
+
+    applying: list[str] = []
+    for condition in CONDITIONS:
+        answered = episode_answer(history, CONDITION_PREFIX + condition.code)
+        if condition.code == PAST_16_WEEKS and PREGNANT not in applying:
+            continue  # asked only when pregnant
+        if answered is None or (checked is not None and answered[0] < checked):
+            return None
+        if answered[1] == "yes":
+            applying.append(condition.code)
+    return tuple(applying)
 
 
 def readable_record() -> Record:

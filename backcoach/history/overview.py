@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from backcoach.history.facts import DoseChangeFact, ExerciseTally, Overview
+from backcoach.history.facts import DoseChangeFact, ExerciseTally, Overview, SessionFacts
 from backcoach.history.migrations import read_error
 from backcoach.history.records import clinician_check, dose_text, red_flag_answer, session_facts
 
@@ -24,17 +24,22 @@ DOSE_CHANGES_SHOWN = 50  # the newest
 _SESSIONS = """SELECT id, started_at, completed,
     COALESCE(active_seconds, (SELECT COALESCE(SUM(work_seconds), 0)
         FROM session_exercises WHERE session_id = sessions.id)),
-    pain_before, pain_after
+    pain_before, pain_after, leg_pain_before, leg_pain_after
    FROM sessions WHERE outcome != 'red flag' ORDER BY started_at, id"""
 # Each exercise reached: how often tried, done, skipped and stopped, and its latest name
-# and dose.
+# and dose: the dose the routine keeps (saved_dose), from the last session that was
+# neither a flare-up day nor a desk break when there is one (issue 23: the report showed
+# a flare-up day's cut).
 _TALLIES = """SELECT t.exercise_id, latest.name, t.tried, t.done, t.skipped, t.stopped,
-    latest.dose
+    COALESCE(latest.saved_dose, latest.dose), t.hurt
    FROM (SELECT exercise_id, COUNT(*) AS tried,
             SUM(status = 'done') AS done,
-            SUM(status IN ('skipped', 'stopped')) AS skipped,
+            SUM(status IN ('skipped', 'stopped', 'hurt')) AS skipped,
             SUM(status = 'stopped') AS stopped,
-            MAX(session_id) AS last_session
+            SUM(status = 'hurt') AS hurt,
+            COALESCE(MAX(CASE WHEN session_id IN (SELECT id FROM sessions
+                                WHERE flare_up = 0 AND snack = 0)
+                         THEN session_id END), MAX(session_id)) AS last_session
          FROM session_exercises WHERE status != 'pending'
          GROUP BY exercise_id) AS t
    JOIN session_exercises AS latest
@@ -54,6 +59,12 @@ _DOSE_CHANGES = """SELECT s.started_at, e.exercise_id, e.name, e.saved_dose, e.d
    FROM session_exercises e JOIN sessions s ON s.id = e.session_id
    WHERE e.dose_reason IS NOT NULL AND e.status != 'pending'
    ORDER BY e.session_id DESC, e.position LIMIT ?"""
+# Pain before each session (not desk breaks or red-flag stops), for the no-improvement
+# rule (CLINICAL.md, "Pacing the first weeks").
+_PAIN_BEFORE = (
+    "SELECT started_at, pain_before FROM sessions WHERE outcome != 'red flag' AND snack = 0 "
+    "AND pain_before IS NOT NULL AND started_at >= ? ORDER BY started_at, id"
+)
 _BREAKS = "SELECT started_at FROM sessions WHERE snack = 1 AND started_at >= ?"
 _REMINDERS = "SELECT given_at FROM reminders WHERE given_at >= ?"
 
@@ -61,7 +72,7 @@ _REMINDERS = "SELECT given_at FROM reminders WHERE given_at >= ?"
 def overview_of(history: History) -> Overview:
     """Sessions, each exercise's tally, red flags and clinician checks, in brief."""
     try:
-        facts = _converted(history, _SESSIONS, session_facts)
+        facts = _converted(history, _SESSIONS, _with_leg_pain)
         tallies = _tallies(history)
         flags = _converted(history, _RED_FLAGS, red_flag_answer)
         checks = _converted(history, _CLINICIAN_CHECKS, clinician_check)
@@ -85,9 +96,33 @@ def overview_of(history: History) -> Overview:
     )
 
 
+def _with_leg_pain(row: tuple[Any, ...]) -> SessionFacts | None:
+    """A session's facts with its leg pain (a value that is not 0-10 is left out)."""
+    facts = session_facts(row)
+    if facts is None:
+        return None
+    leg = [v if isinstance(v, int) and 0 <= v <= 10 else None for v in row[6:8]]
+    return facts._replace(leg_pain_before=leg[0], leg_pain_after=leg[1])
+
+
+def pain_before_since(history: History, since: datetime) -> list[tuple[datetime, int]]:
+    """(when, pain before) of each session from `since` on, oldest first."""
+    try:
+        rows = history.db.execute(_PAIN_BEFORE, (since.astimezone(UTC).isoformat(),)).fetchall()
+    except sqlite3.Error as exc:
+        raise read_error(history.path, exc) from exc
+    return [
+        (datetime.fromisoformat(row[0]), int(row[1]))
+        for row in rows
+        if isinstance(row[1], int) and 0 <= row[1] <= 10
+    ]
+
+
 def _tallies(history: History) -> tuple[ExerciseTally, ...]:
     return tuple(
-        ExerciseTally(row[0], row[1], row[2], row[3], row[4], row[5], dose_text(row[6]))
+        ExerciseTally(
+            row[0], row[1], row[2], row[3], row[4], row[5], dose_text(row[6]), int(row[7] or 0)
+        )
         for row in history.db.execute(_TALLIES)
     )
 

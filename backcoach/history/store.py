@@ -335,8 +335,9 @@ class History:
                 (
                     # The last days' sessions by their index, then their exercises (a
                     # join here made SQLite scan every exercise of ten years).
-                    "SELECT DISTINCT session_id FROM session_exercises WHERE status = "
-                    "'stopped' AND session_id IN (SELECT id FROM sessions WHERE started_at >= ?)",
+                    "SELECT DISTINCT session_id FROM session_exercises WHERE status IN "
+                    "('stopped', 'hurt') AND session_id IN "
+                    "(SELECT id FROM sessions WHERE started_at >= ?)",
                     RECENT_DAYS,
                 ),
                 ("SELECT id FROM sessions WHERE started_at >= ?", STEP_UP_WINDOW),

@@ -77,6 +77,13 @@ class Request(NamedTuple):
     held: frozenset[str] = frozenset()
     # A desk break (`backcoach snack`): desk exercises only, upright, a few minutes.
     snack: bool = False
+    # The session after a step back: nothing added to fill the minutes (CLINICAL.md,
+    # "Pacing the first weeks").
+    no_fill_ins: bool = False
+    # The first 7 days of a routine: no extra sets to fill the minutes.
+    first_week: bool = False
+    # Progression's lines for the plan: centralisation, a return after a break.
+    progress_notes: tuple[str, ...] = ()
 
 
 def one_set(dose: Dose) -> Dose:
@@ -203,24 +210,33 @@ def total(choices: Sequence[Choice]) -> int:
     return total
 
 
-def fill(choices: list[Choice], budget: int, held: frozenset[str] = frozenset()) -> list[Choice]:
+def fill(
+    choices: list[Choice],
+    budget: int,
+    held: frozenset[str] = frozenset(),
+    *,
+    no_fill_ins: bool = False,
+    first_week: bool = False,
+) -> list[Choice]:
     """Grow doses, within each exercise's limits, until the plan uses its time.
 
     First whole extra sets (main block first), then finer steps: a rep more or
     a few seconds longer per hold, never past the catalogue's maximum. A dose
-    stepped back today (`held`) is never grown back up.
+    stepped back today (`held`) is never grown back up. The session after a step back
+    grows nothing (`no_fill_ins`); the first week of a routine gains no extra sets.
     """
     target = budget * FILL_TARGET
-    if total(choices) >= target:
+    if no_fill_ins or total(choices) >= target:
         return choices
     order = sorted(
         (i for i, choice in enumerate(choices) if choice.exercise.id not in held),
         key=lambda i: choices[i].phase != "main",
     )
-    for grow, note, rounds in (
-        (more_sets, "an extra set to fill the time", MAX_EXTRA_SETS),
+    growths = (
+        (more_sets, "an extra set to fill the time", 0 if first_week else MAX_EXTRA_SETS),
         (a_little_more, "a little more to fill the time", FINE_ROUNDS),
-    ):
+    )
+    for grow, note, rounds in growths:
         for _round in range(rounds):
             for index in order:
                 if total(choices) >= target:

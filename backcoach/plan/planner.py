@@ -63,7 +63,7 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
         from backcoach.plan.routine import today
 
         chosen, allowed = today(request, catalogue, request.routine)
-        best = extra_gentle(fill(order(chosen), budget, request.held), allowed, budget)
+        best = _filled(order(chosen), allowed, budget, request)
     else:
         best = _fresh(allowed, request, budget, rng)
     if not best:
@@ -90,6 +90,15 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
     )
 
 
+def _filled(choices: list[Choice], allowed: Pools, budget: int, request: Request) -> list[Choice]:
+    """Today's fill-ins (CLINICAL.md, "Pacing the first weeks"): none the session after a
+    step back; in a routine's first week, no extra sets."""
+    if request.no_fill_ins:
+        return choices
+    grown = fill(choices, budget, request.held, first_week=request.first_week)
+    return extra_gentle(grown, allowed, budget)
+
+
 def _fresh(allowed: Pools, request: Request, budget: int, rng: random.Random) -> list[Choice]:
     """A few seeded attempts, keeping the fullest: one greedy pass can strand time that a
     different order would have used."""
@@ -103,7 +112,7 @@ def _fresh(allowed: Pools, request: Request, budget: int, rng: random.Random) ->
         routine_budget = int(budget * share)
         selected = _select(allowed, request, routine_budget, rng)
         selected = _upright_warm_up(selected, allowed, routine_budget)
-        choices = extra_gentle(fill(order(selected), budget, request.held), allowed, budget)
+        choices = _filled(order(selected), allowed, budget, request)
         seconds = total(choices)
         if seconds > best_total:
             best, best_total = choices, seconds
@@ -370,7 +379,16 @@ def _notes(
             "or a wall; then back to work, and stand up again within the hour"
         ]
     notes: list[str] = [] if request.flare_up else list(request.routine_notes)
+    if not request.flare_up:
+        notes.extend(request.progress_notes)
+        if request.no_fill_ins:
+            notes.append("a dose stepped back today: nothing is added to fill the minutes")
     if seconds < budget * FILL_TARGET and not request.flare_up:
+        if request.first_week and not request.no_fill_ins:
+            notes.append(
+                "the first week of this routine: no extra sets to fill the minutes "
+                "(start with about 5 repetitions and add a little every few days)"
+            )
         minutes = seconds / 60
         noun = "exercise matches" if main_count == 1 else "exercises match"
         if main_count is not None:

@@ -9,7 +9,7 @@ what this prepares.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from backcoach.errors import StorageError, UsageError
@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from backcoach.models import Catalogue, Plan, SessionRecord
     from backcoach.plan.planner import Request
 
+# The first days of a routine: no extra sets to fill the minutes (CLINICAL.md).
+FIRST_WEEK = timedelta(days=7)
+# How far back the no-improvement rule reads pain before sessions.
+TREND_READ = timedelta(weeks=8)
 # Seeds are stored in the history (SQLite INTEGER) and shown to people: keep them small.
 MAX_SEED = 2**31 - 1
 
@@ -135,6 +139,7 @@ def prepare(
     moment: datetime | None = None,
     unsettled: int | None = None,
     exclusions: Sequence[tuple[str, str]] = (),
+    extension_ok_at: datetime | None = None,
 ) -> Prepared:
     """Everything a plan needs. Without `history`, the saved one is read if it exists;
     `moment` is now unless given (tests of rules that span days); `unsettled`: a session
@@ -159,17 +164,22 @@ def prepare(
             for s in known.recent
         ]
         known = known._replace(recent=recent)
-    request, swap = _progressed(request, library, known.recent, moment, candidates)
+    request, swap = _progressed(request, library, known.recent, moment, candidates, extension_ok_at)
+    # The first 7 days of a routine (a new history, or a new routine): no extra sets.
+    first_week = choices.new or known.saved is None or moment - known.saved.started_at < FIRST_WEEK
+    request = request._replace(first_week=first_week)
+    if known.trend is not None and not choices.snack:
+        request = request._replace(progress_notes=(*request.progress_notes, known.trend))
     if choices.no_questions:  # the rule wins over the convenience (CLINICAL.md)
         from backcoach.gate import NO_QUESTIONS
 
         exclusions = (*exclusions, *NO_QUESTIONS)
     if exclusions:
+        from backcoach.clinical import rule_applies
+
         excluded = dict(request.excluded)
-        for attribute, reason in exclusions:
-            excluded.update(
-                (e.id, reason) for e in candidates.exercises if getattr(e, attribute, False)
-            )
+        for rule, reason in exclusions:
+            excluded.update((e.id, reason) for e in candidates.exercises if rule_applies(rule, e))
         request = request._replace(excluded=excluded)
     # Dropped exercises are never planned (`backcoach routine drop`): not even offered.
     wanted = candidates._replace(
@@ -187,6 +197,8 @@ class _Known(NamedTuple):
     recent: list[SessionRecord]
     saved: Routine | None
     dropped: Mapping[str, datetime]
+    # The no-improvement line, when pain before sessions has not improved.
+    trend: str | None = None
 
     @staticmethod
     def read(history: History | None, ids: list[str], key: str, moment: datetime) -> _Known:
@@ -198,12 +210,16 @@ class _Known(NamedTuple):
                 return _Known([], None, {})
             with found:
                 return _Known.read(found, ids, key, moment)
+        from backcoach.history.overview import pain_before_since
         from backcoach.history.routines import dropped, read_routine
+        from backcoach.history.stats import no_improvement
 
+        trend = no_improvement(pain_before_since(history, moment - TREND_READ), moment)
         return _Known(
             history.recent_for_progression(ids, moment),
             read_routine(history, key),
             dropped(history),
+            trend.line() if trend is not None else None,
         )
 
 
@@ -285,6 +301,7 @@ def _progressed(
     recent: list[SessionRecord],
     moment: datetime,
     candidates: Catalogue,
+    extension_ok_at: datetime | None = None,
 ) -> tuple[Request, Mapping[str, str]]:
     """The request with progression's doses and exclusions, and the exercises that
     should leave the routine (with why)."""
@@ -294,10 +311,13 @@ def _progressed(
 
     seen = {record.id: None for session in recent for record in session.exercises}
     known = {exercise.id: exercise for exercise in library.get_many(sorted(seen))}
-    progress = next_doses(recent, known.values(), moment)
+    progress = next_doses(recent, known.values(), moment, extension_ok_at)
     excluded = dict(progress.excluded)
     pause = extension_pause(
-        recent, lambda exercise_id: exercise_id in known and known[exercise_id].extension, moment
+        recent,
+        lambda exercise_id: exercise_id in known and known[exercise_id].extension,
+        moment,
+        extension_ok_at,
     )
     if pause is not None:
         excluded.update((e.id, pause) for e in candidates.exercises if e.extension)
@@ -308,5 +328,8 @@ def _progressed(
         dose_changes=progress.changed,
         kept=progress.kept,
         held=progress.held,
+        # The session after a step back: nothing added to fill the minutes.
+        no_fill_ins=bool(progress.held),
+        progress_notes=progress.notes,
     )
     return progressed, progress.swap

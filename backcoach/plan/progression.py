@@ -10,7 +10,15 @@ The rules (CLINICAL.md, "Dose and progression rules"):
   pain was not back to usual by the next morning (the 24-hour rule), or after
   two skips; an exercise that is still too hard at its easiest dose, or is
   skipped three times in a row, leaves the routine (routine.py swaps it);
-- leg pain falling (centralisation) is good news, never a reason to step back;
+- back and leg pain are judged apart: leg pain up by 2 steps back even when back pain
+  was not given; back pain up while leg pain falls (centralisation) is good news,
+  never a reason to step back ("Leg pain and back pain");
+- no step-up before the last session's next-morning answer was "yes" or 48 hours
+  have passed since it ("Pacing the first weeks");
+- more than 14 days without a session (desk breaks do not count): one step back on
+  return;
+- sharp pain during an exercise (the `x` key, status "hurt"): it steps back next
+  time, and two such stops in 14 days swap it for an easier variant;
 - an exercise stopped because leg symptoms spread is left out for 7 days.
 """
 
@@ -29,6 +37,9 @@ SYMPTOM_PAUSE = timedelta(days=7)
 SECOND_SPREAD_WINDOW = timedelta(days=14)
 PYRAMID_TOP = 7  # McGill's pyramids go no further than 7-5-3
 SKIPS_TO_SWAP = 3
+AWAY_STEP_BACK = timedelta(days=14)  # more than this without a session: a step back
+HURTS_TO_SWAP = 2  # stops for sharp pain within HURT_WINDOW
+HURT_WINDOW = timedelta(days=14)
 
 
 class Progression(NamedTuple):
@@ -44,6 +55,29 @@ class Progression(NamedTuple):
     swap: Mapping[str, str] = MappingProxyType({})
     # Exercises stepped back (or due a step back at their easiest): never grown today.
     held: frozenset[str] = frozenset()
+    # Good news or pacing said beside the doses (centralisation, a return after a break).
+    notes: tuple[str, ...] = ()
+
+
+def days_away(history: Iterable[SessionRecord], now: datetime) -> int | None:
+    """Whole days since the last session that was not a desk break, when more than 14
+    (CLINICAL.md, "Pacing the first weeks"); None otherwise."""
+    starts = [s.started_at for s in history if not s.snack]
+    if not starts:
+        return None
+    gap = now - max(starts)
+    return gap.days if gap > AWAY_STEP_BACK else None
+
+
+def settled_since_last(history: Iterable[SessionRecord], now: datetime) -> bool:
+    """The last session (not a desk break) was answered "yes" the next morning, or 48
+    hours have passed since it: only then may anything step up (CLINICAL.md)."""
+    # As the gate's next-morning question: a flare-up day is left out of every decision.
+    counted = [s for s in history if not s.snack and not s.flare_up]
+    if not counted:
+        return True
+    last = max(counted, key=lambda s: (s.started_at, s.id))
+    return last.next_morning is True or now - last.started_at >= STEP_UP_GAP
 
 
 def _rise(before: int | None, after: int | None) -> int | None:
@@ -69,7 +103,10 @@ def _pain_did_not_rise(session: SessionRecord) -> bool:
 
 
 def next_doses(
-    history: Iterable[SessionRecord], exercises: Iterable[Exercise], now: datetime
+    history: Iterable[SessionRecord],
+    exercises: Iterable[Exercise],
+    now: datetime,
+    extension_ok_at: datetime | None = None,
 ) -> Progression:
     """Each exercise's dose for the next session, with the reason when it changed.
 
@@ -77,7 +114,10 @@ def next_doses(
     sets added to fill the minutes, never a flare-up's cut. A flare-up session
     changes nothing: it is left out of every decision (CLINICAL.md).
     """
+    history = list(history)
     by_id = {exercise.id: exercise for exercise in exercises}
+    away = days_away(history, now)
+    may_step_up = away is None and settled_since_last(history, now)
     kept: dict[str, Dose] = {}
     appearances: dict[str, list[tuple[SessionRecord, ExerciseRecord]]] = {}
     excluded: dict[str, str] = {}
@@ -98,12 +138,23 @@ def next_doses(
     changed: dict[str, str] = {}
     swap: dict[str, str] = {}
     held: set[str] = set()
+    notes: list[str] = []
+    if away is not None:
+        notes.append(
+            f"{away} days since your last session: every dose is one step lower today, "
+            "to start again gently"
+        )
     for exercise_id, current in kept.items():
         if exercise_id in excluded:
             continue
         exercise = by_id[exercise_id]
         seen = appearances.get(exercise_id, [])
-        decision = _decide(exercise, current, seen, now)
+        decision = (
+            _away(exercise, current, away)
+            if away is not None
+            else _after_clearance(exercise, current, seen, extension_ok_at)
+            or _decide(exercise, current, seen, now, may_step_up)
+        )
         if decision is not None:
             dose, why, back = decision
             if back:
@@ -121,7 +172,57 @@ def next_doses(
         last = seen[-SKIPS_TO_SWAP:]
         if len(last) == SKIPS_TO_SWAP and all(record.status == "skipped" for _, record in last):
             swap[exercise_id] = f"skipped {SKIPS_TO_SWAP} times in a row"
-    return Progression(doses, reasons, excluded, changed, kept, swap, frozenset(held))
+        hurts = [s.started_at for s, r in seen if r.status == "hurt"]
+        recent_hurts = [when for when in hurts if now - when <= HURT_WINDOW]
+        if len(recent_hurts) >= HURTS_TO_SWAP:
+            days = " and ".join(str(when.date()) for when in recent_hurts[-HURTS_TO_SWAP:])
+            swap[exercise_id] = f"it caused sharp pain twice within 14 days ({days})"
+        centralising = _centralising(seen) if away is None else None  # news, not history
+        if centralising is not None and centralising not in notes:
+            notes.append(centralising)
+    return Progression(doses, reasons, excluded, changed, kept, swap, frozenset(held), tuple(notes))
+
+
+def _centralising(seen: list[tuple[SessionRecord, ExerciseRecord]]) -> str | None:
+    """The good-news line when back pain rose while leg pain fell last time."""
+    if not seen:
+        return None
+    session = seen[-1][0]
+    back = _rise(session.pain_before, session.pain_after)
+    leg = _rise(session.leg_pain_before, session.leg_pain_after)
+    if back is not None and back >= PAIN_RISE_STEP_BACK and leg is not None and leg < 0:
+        return (
+            f"Back pain rose by {back} on {session.started_at.date()} while leg pain fell "
+            f"by {-leg}: pain moving toward the back is a good sign (centralisation), so "
+            "no dose steps back for it"
+        )
+    return None
+
+
+def _after_clearance(
+    exercise: Exercise,
+    current: Dose,
+    seen: list[tuple[SessionRecord, ExerciseRecord]],
+    ok_at: datetime | None,
+) -> tuple[Dose, str, bool] | None:
+    """After a second spread within 14 days, extension work returns a step lower once a
+    clinician's OK is confirmed (CLINICAL.md): the first time after that OK."""
+    if ok_at is None or not exercise.extension or not seen or seen[-1][0].started_at >= ok_at:
+        return None
+    lower = step_back(exercise, current)
+    if lower is None:
+        return None
+    why = "back after two spreads of leg symptoms, with a clinician's OK"
+    return lower, f"{dose_words(lower)}: down from {dose_words(current)}: {why}", True
+
+
+def _away(exercise: Exercise, current: Dose, away: int) -> tuple[Dose, str, bool] | None:
+    """One step back on return after more than 14 days away."""
+    lower = step_back(exercise, current)
+    if lower is None:
+        return None
+    why = f"back after {away} days away"
+    return lower, f"{dose_words(lower)}: down from {dose_words(current)}: {why}", True
 
 
 TOO_HARD = "too hard"
@@ -134,6 +235,7 @@ def _decide(
     current: Dose,
     seen: list[tuple[SessionRecord, ExerciseRecord]],
     now: datetime,
+    may_step_up: bool = True,
 ) -> tuple[Dose, str, bool] | None:
     """Step back, step up, or keep (None), from the sessions that were not flare-ups:
     (the dose, why, whether it is a step back)."""
@@ -145,7 +247,12 @@ def _decide(
         if lower is None:
             return current, why_back, True
         return lower, f"{dose_words(lower)}: down from {dose_words(current)}: {why_back}", True
-    if len(seen) >= 2 and _two_easy_sessions(seen[-2:], current) and _settled(seen, current, now):
+    if (
+        may_step_up
+        and len(seen) >= 2
+        and _two_easy_sessions(seen[-2:], current)
+        and _settled(seen, current, now)
+    ):
         higher = step_up(exercise, current)
         if higher is not None:
             return (
@@ -163,10 +270,16 @@ def _why_step_back(seen: list[tuple[SessionRecord, ExerciseRecord]]) -> str | No
     worked = last.work_seconds > 0
     back = _rise(last_session.pain_before, last_session.pain_after)
     leg = _rise(last_session.leg_pain_before, last_session.leg_pain_after)
-    if worked and back is not None and back >= PAIN_RISE_STEP_BACK:
-        return f"back pain rose by {back} on {last_session.started_at.date()}"
-    if worked and back is not None and leg is not None and leg >= PAIN_RISE_STEP_BACK:
-        return f"leg pain rose by {leg} on {last_session.started_at.date()}"
+    day = last_session.started_at.date()
+    if last.status == "hurt":
+        return f"it caused sharp pain on {day}"
+    # Judged apart (CLINICAL.md, "Leg pain and back pain"): leg pain up by 2 steps back
+    # whether or not back pain was given; back pain up while leg pain falls does not.
+    if worked and leg is not None and leg >= PAIN_RISE_STEP_BACK:
+        return f"leg pain rose by {leg} on {day}"
+    centralising = leg is not None and leg < 0
+    if worked and back is not None and back >= PAIN_RISE_STEP_BACK and not centralising:
+        return f"back pain rose by {back} on {day}"
     if worked and last_session.effort == TOO_HARD:
         return f"it felt too hard on {last_session.started_at.date()}"
     if worked and last_session.next_morning is False:
@@ -264,7 +377,10 @@ def step_back(exercise: Exercise, dose: Dose) -> Dose | None:
 
 
 def extension_pause(
-    history: Iterable[SessionRecord], is_extension: Callable[[str], bool], now: datetime
+    history: Iterable[SessionRecord],
+    is_extension: Callable[[str], bool],
+    now: datetime,
+    extension_ok_at: datetime | None = None,
 ) -> str | None:
     """Why every back-bending (extension) exercise is left out today, if it is.
 
@@ -281,6 +397,11 @@ def extension_pause(
             if record.status == "stopped" and is_extension(record.id)
         }
     )
+    # A second spread within 14 days: the gate holds every extension exercise until a
+    # clinician's OK is confirmed (gate.Record.extension_hold); this pause covers the
+    # days the record holds too, for a plan made without the gate's record.
+    if extension_ok_at is not None and spreads and extension_ok_at >= spreads[-1]:
+        return None  # a clinician's OK since the last spread: they return, a step lower
     for earlier, later in zip(spreads, spreads[1:], strict=False):
         if later - earlier <= SECOND_SPREAD_WINDOW and now - later < SECOND_SPREAD_WINDOW:
             until = (later + SECOND_SPREAD_WINDOW).date().isoformat()

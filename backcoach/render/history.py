@@ -39,7 +39,11 @@ def _local(moment: datetime) -> str:
 def _pain_change(record: SessionRecord) -> str:
     before = "–" if record.pain_before is None else str(record.pain_before)
     after = "–" if record.pain_after is None else str(record.pain_after)
-    return f"{before} → {after}"
+    if record.leg_pain_before is None and record.leg_pain_after is None:
+        return f"{before} → {after}"
+    leg_before = "–" if record.leg_pain_before is None else str(record.leg_pain_before)
+    leg_after = "–" if record.leg_pain_after is None else str(record.leg_pain_after)
+    return f"{before} → {after}, leg {leg_before} → {leg_after}"
 
 
 def history_table(sessions: Sequence[SessionRecord]) -> Grid:
@@ -161,12 +165,29 @@ def _pain_parts(stats: Stats, width: int) -> list[RenderableType]:
     averages = Text.assemble(
         ("Average pain: ", "bold"),
         f"{average(stats.pain_before_average)} before, {average(stats.pain_after_average)} after",
-        " (0-10)",
+        f" (0-10), over the same {stats.pain_sessions} session(s) with pain given before and after",
     )
+    parts: list[RenderableType] = [averages]
+    if stats.leg_sessions:
+        parts.append(
+            Text.assemble(
+                ("Average leg pain: ", "bold"),
+                f"{average(stats.leg_before_average)} before, "
+                f"{average(stats.leg_after_average)} after, over the same "
+                f"{stats.leg_sessions} session(s) with leg pain given before and after",
+            )
+        )
+    if stats.stopped_for_pain:
+        parts.append(
+            Text(
+                "Stopped for sharp pain: "
+                + ", ".join(f"{one_line(name)} ({n}×)" for _, name, n in stats.stopped_for_pain)
+            )
+        )
     if len(stats.pain) >= 2:
-        return [averages, Text(""), pain_chart(stats.pain, width)]
+        return [*parts, Text(""), pain_chart(stats.pain, width)]
     return [
-        averages,
+        *parts,
         Text("A pain chart appears once two sessions have pain before and after.", style="dim"),
     ]
 
@@ -196,7 +217,11 @@ def _most_skipped(stats: Stats) -> list[RenderableType]:
 
 # --- the end of a session -------------------------------------------------------
 
-_RESULT_WORDS = {"pending": "not reached", "stopped": "stopped (symptoms)"}
+_RESULT_WORDS = {
+    "pending": "not reached",
+    "stopped": "stopped (symptoms)",
+    "hurt": "stopped for pain",
+}
 
 
 def session_summary(
@@ -205,8 +230,10 @@ def session_summary(
     interrupted_by: str | None = None,
     pain_before: int | None = None,
     pain_after: int | None = None,
+    leg_falling: bool = False,
 ) -> RenderableType:
-    """What was done, how long it took, and what a rise in pain means."""
+    """What was done, how long it took, and what a rise in pain means (back pain rising
+    while leg pain falls is centralisation: nothing steps back for it)."""
     from rich.table import Table
 
     done = sum(status == "done" for status in outcome.statuses)
@@ -230,10 +257,11 @@ def session_summary(
             ".",
         ),
     ]
-    if pain_before is not None and pain_after is not None and pain_after - pain_before >= 2:
+    rise = pain_after - pain_before if pain_before is not None and pain_after is not None else 0
+    if rise >= 2 and not leg_falling:
         parts.append(
             Text(
-                f"Your pain rose by {pain_after - pain_before}. Next time backcoach makes these "
+                f"Your pain rose by {rise}. Next time backcoach makes these "
                 "exercises a little easier. If pain keeps rising, or does not settle within a "
                 "day, see a doctor or physiotherapist."
             )
@@ -242,7 +270,10 @@ def session_summary(
 
 
 def end_screen(
-    outlook: Outlook | None, pain_before: int | None, pain_after: int | None
+    outlook: Outlook | None,
+    pain_before: int | None,
+    pain_after: int | None,
+    leg_falling: bool = False,
 ) -> RenderableType:
     """What the session earned and what comes next: pain before → after, the streak,
     the minutes this week, the doses that change next time. Words only: plain mode too."""
@@ -255,6 +286,8 @@ def end_screen(
             words = "no worse."
         elif change == 1:
             words = "a little up: fine if it settles by tomorrow."
+        elif leg_falling:
+            words = f"up by {change} while leg pain eased: a good sign (see below)."
         else:
             words = f"up by {change}: next time is a little easier."
         lines.append(Text.assemble(("Pain ", "bold"), f"{pain_before} → {pain_after}: {words}"))

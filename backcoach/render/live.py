@@ -172,9 +172,9 @@ class SessionView:
             f"· exercise {segment.step_index + 1} of {len(self.plan.steps)}"
         )
         keys = (
-            "space pause · n next · i steps · s symptoms · q quit · ? help"
-            if width >= 64
-            else "spc pause n next i steps q quit"
+            "space pause · n next · x hurts · i steps · s symptoms · q quit · ? help"
+            if width >= 72
+            else "spc pause n next x hurts q quit"
         )
         bottom += fit.lines(keys, "dim")
         if self.help:
@@ -263,6 +263,7 @@ def scale_words(scale: float) -> str:
 def help_text() -> Text:
     return Text(
         "Keys: space or p pause and go on · n skip to the next exercise (or end a rest early) · "
+        "x this hurts (sharp pain): stops the exercise, easier next time · "
         "i the exercise's steps · "
         "s leg symptoms spreading, or new numbness or weakness: stops the exercise · "
         "q quit (what you did is kept) · ? this help · Ctrl-C stop now",

@@ -225,16 +225,47 @@ def _md_adherence(stats: Stats) -> list[str]:
     ]
 
 
+def _leg(value: int | None) -> str:
+    return "–" if value is None else str(value)
+
+
+def _same_sessions(stats: Stats) -> str:
+    return f"over the same {stats.pain_sessions} session(s) with pain given before and after"
+
+
+def _leg_line(stats: Stats) -> str:
+    return (
+        f"Average leg pain before a session: {_pain(stats.leg_before_average)}; after: "
+        f"{_pain(stats.leg_after_average)} (over the same {stats.leg_sessions} session(s) "
+        "with leg pain given before and after)"
+    )
+
+
+def _hurt_line(stats: Stats) -> str:
+    return "Stopped for sharp pain (the x key): " + ", ".join(
+        f"{name} ({count}×)" for _, name, count in stats.stopped_for_pain
+    )
+
+
 def _md_pain(stats: Stats) -> list[str]:
+    legs = any(p.leg_before is not None or p.leg_after is not None for p in stats.pain)
+    columns = (
+        ("date", "before", "after", "leg before", "leg after")
+        if legs
+        else ("date", "before", "after")
+    )
+    rows = [
+        f"| {p.day.isoformat()} | {p.before} | {p.after} |"
+        + (f" {_leg(p.leg_before)} | {_leg(p.leg_after)} |" if legs else "")
+        for p in stats.pain
+    ]
     return [
-        f"- Average before a session: {_pain(stats.pain_before_average)}",
-        f"- Average after a session: {_pain(stats.pain_after_average)}",
+        f"- Average before a session: {_pain(stats.pain_before_average)} ({_same_sessions(stats)})",
+        f"- Average after a session: {_pain(stats.pain_after_average)} (the same sessions)",
+        *([f"- {_leg_line(stats)}"] if stats.leg_sessions else []),
+        *([f"- {md(_hurt_line(stats))}"] if stats.stopped_for_pain else []),
         "",
-        *_md_table_or(
-            ("date", "before", "after"),
-            [f"| {p.day.isoformat()} | {p.before} | {p.after} |" for p in stats.pain],
-            "No session has both scores yet.",
-        ),
+        *_md_table_or(columns, rows, "No session has both scores yet."),
     ]
 
 
@@ -394,9 +425,12 @@ def _html_pain(stats: Stats) -> str:
         if len(stats.pain) >= 2
         else "<p>A chart needs at least two sessions with pain recorded before and after.</p>"
     )
+    legs = f"<p>{h(_leg_line(stats))}.</p>\n" if stats.leg_sessions else ""
+    hurt = f"<p>{h(_hurt_line(stats))}.</p>\n" if stats.stopped_for_pain else ""
     return (
         f"<p>Average before a session: {_pain(stats.pain_before_average)};\n"
-        f"after: {_pain(stats.pain_after_average)}.</p>\n{chart}"
+        f"after: {_pain(stats.pain_after_average)} ({_same_sessions(stats)}).</p>\n"
+        f"{legs}{hurt}{chart}"
     )
 
 

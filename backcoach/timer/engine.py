@@ -119,6 +119,9 @@ PAUSE_KEYS = frozenset({" ", "p"})
 SKIP_KEYS = frozenset({"n"})
 QUIT_KEYS = frozenset({"q"})
 SYMPTOM_KEYS = frozenset({"s"})
+# "This hurts": sharp pain during an exercise, its own answer (distinct from skipping):
+# the exercise ends as "hurt" (CLINICAL.md, "Pacing the first weeks").
+HURT_KEYS = frozenset({"x"})
 HELP_KEYS = frozenset({"?", "h"})
 STEPS_KEYS = frozenset({"i"})
 
@@ -135,6 +138,8 @@ class StepDecision:
 AfterStep = Callable[[int], StepDecision | None]
 # Called when `s` (symptoms spreading) is pressed, with the exercise in progress.
 OnSymptoms = Callable[[int], StepDecision | None]
+# Called when `x` (this hurts) has ended the exercise in progress.
+OnHurt = Callable[[int], None]
 
 
 @dataclass
@@ -169,6 +174,7 @@ class Engine:
         *,
         after_step: AfterStep | None = None,
         on_symptoms: OnSymptoms | None = None,
+        on_hurt: OnHurt | None = None,
     ) -> None:
         self.clock = clock
         self.keys = keys
@@ -178,6 +184,7 @@ class Engine:
         # takes counts as a pause, so the next step still gets its full time.
         self.after_step = after_step
         self.on_symptoms = on_symptoms
+        self.on_hurt = on_hurt
         self.left_out: set[int] = set()
         steps = step_count(timeline)
         self.outcome = Outcome(
@@ -220,7 +227,7 @@ class Engine:
                 self._close_step(step_index, partial=True)
                 return self._end("stopped")
             deadline = action.deadline
-            if action.skip_step:
+            if action.skip_step or action.hurt:
                 next_index = _next_step_start(self.timeline, index)
             else:
                 if segment.activity == "work" and not action.skipped:
@@ -234,7 +241,11 @@ class Engine:
                     index = next_index
                     continue
             # The step has ended, whole or skipped part-way.
-            if action.skip_step:
+            if action.hurt:
+                self.set_status(step_index, "hurt")
+                if self.on_hurt is not None:
+                    self.on_hurt(step_index)
+            elif action.skip_step:
                 # `n` is a choice to skip, whatever was done of it: "skipped" (with its
                 # time kept), so that "skipped twice: step back" can see it.
                 self._close_step(step_index, partial=True, skipped=True)
@@ -320,6 +331,8 @@ class Engine:
                 return _Action(now, skipped=True)
             elif key.name in QUIT_KEYS:
                 return _Action(now, quit=True)
+            elif key.name in HURT_KEYS:
+                return _Action(now, hurt=True)
             elif key.name in SYMPTOM_KEYS and self.on_symptoms is not None:
                 decision, spent = self._answered(self.on_symptoms, segment.step_index)
                 deadline += spent
@@ -388,6 +401,7 @@ class _Action:
     skip_step: bool = False
     quit: bool = False
     stop_session: bool = False
+    hurt: bool = False  # `x`: this exercise stops for sharp pain
 
 
 def _until_next_second(remaining: float) -> float:
