@@ -298,9 +298,12 @@ class Reminders:
             since = min(since, now)  # a clock set back: count from now
             due = self._next(since)
             if now >= due:
-                if self.hours.contain(now.astimezone()) or now - due < LOOK_EVERY:
-                    self._remind(now)
-                since = now  # after a suspend out of hours: no reminder, just the next
+                on_time = now - due < LOOK_EVERY
+                if self.hours.contain(now.astimezone()) or on_time:
+                    # On time: the reminder is the one due, and the next counts from it,
+                    # so a late wake-up on a busy machine never shifts the rhythm.
+                    self._remind(due if on_time else now)
+                since = due if on_time else now  # after a suspend: from waking
                 due = announced = self._next(since)
                 if times is None or self.given < times:
                     self.say(f"Next reminder at {_hm(due)}.")
