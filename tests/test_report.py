@@ -134,3 +134,32 @@ def test_report_averages_the_same_sessions_shows_leg_pain_and_the_routines_dose(
     assert "over the same 2 session(s) with pain given before and after" in text
     assert "Average leg pain before a session: 6.0/10; after: 3.0/10" in text
     assert "| leg before | leg after |" in text
+
+
+def test_the_report_holds_the_safety_record_for_the_clinician(
+    run: RunCli, isolated_home: Path, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from backcoach.clinical import BY_CODE, CONDITIONS
+    from backcoach.history.flags import close_all_of, raise_flags
+    from backcoach.history.routines import record_episode_answer
+
+    monday = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+    with open_history() as history:
+        raise_flags(history, [BY_CODE["saddle"]], "screen", monday)
+        close_all_of(history, "saddle", "assessed", monday.replace(day=24))
+        raise_flags(history, [BY_CODE["fever"]], "screen", monday.replace(day=25))
+        for condition in CONDITIONS:
+            answer = "yes" if condition.code == "osteoporosis" else "no"
+            record_episode_answer(history, "condition:" + condition.code, answer)
+    target = tmp_path / "r.md"
+    assert run("report", "--output", str(target)).exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    assert "## Red flags (open and closed)" in text
+    assert "reported 23 Nov 2026, closed 24 Nov 2026 \\(assessed\\)" in text  # Markdown
+    assert "still open" in text and "38" in text  # the fever item, not closed
+    assert "yes to: Do you have osteoporosis?" in text
+    html = tmp_path / "r.html"
+    assert run("report", "--output", str(html)).exit_code == 0
+    assert "<h2>Red flags (open and closed)</h2>" in html.read_text(encoding="utf-8")

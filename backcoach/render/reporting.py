@@ -33,12 +33,11 @@ def clinician_report(
     overview = read_overview()
     summary = stats.compute(overview, today)
     positions, credits = catalogue_facts(library, overview)
+    more = programme_section(chosen, today) + safety_record_section(chosen)
     if chosen == "html":
         text = report.html(overview, summary, today, positions, credits)
-        return chosen, text.replace("</body>", programme_section(chosen, today) + "</body>", 1)
-    return chosen, report.markdown(overview, summary, today, credits) + programme_section(
-        chosen, today
-    )
+        return chosen, text.replace("</body>", more + "</body>", 1)
+    return chosen, report.markdown(overview, summary, today, credits) + more
 
 
 def programme_section(chosen: str, today: date) -> str:
@@ -55,6 +54,65 @@ def programme_section(chosen: str, today: date) -> str:
     found = existing_programme()
     render = report_html if chosen == "html" else report_markdown
     return render(found, today, titles)
+
+
+def safety_record_section(chosen: str) -> str:
+    """For the clinician: the red flags backcoach holds and how each was closed, the
+    conditions the person named, and a clinician's OK for back-bending work."""
+    from backcoach.clinical import BY_CODE, CONDITIONS
+    from backcoach.history.flags import closed_flags, gate_record
+    from backcoach.history.store import existing_history
+    from backcoach.render.report import h, md
+
+    found = existing_history()
+    if found is None:
+        return ""
+    with found:
+        record, closed = gate_record(found), closed_flags(found)
+
+    def item(code: str) -> str:
+        return BY_CODE[code].text if code in BY_CODE else code
+
+    lines = [
+        f"{item(f.code)} ({f.tier.value}): reported {f.raised_at.astimezone():%d %b %Y %H:%M}"
+        + (" during a session" if f.during_session else "")
+        + "; still open"
+        for f in record.open_flags
+    ]
+    lines += [
+        f"{item(f.code)} ({f.tier}): reported {f.raised_at.astimezone():%d %b %Y}, "
+        f"closed {f.closed_at.astimezone():%d %b %Y} ({f.how})"
+        for f in closed
+    ]
+    asked = {c.code: c.question for c in CONDITIONS}
+    conditions = (
+        ["not asked yet this episode"]
+        if record.conditions is None
+        else [f"yes to: {asked.get(code, code)}" for code in record.conditions] or ["none of them"]
+    )
+    ok = record.extension_ok_at
+    rows = [
+        ("Red flags (open and closed)", lines or ["none reported"]),
+        ("Conditions that change the plan (asked once per episode)", conditions),
+        (
+            "Back-bending after two spreads",
+            [
+                f"a clinician's OK recorded on {ok.astimezone():%d %b %Y}"
+                if ok is not None
+                else "waiting for a clinician's OK"
+                if record.extension_hold is not None
+                else "no hold"
+            ],
+        ),
+    ]
+    if chosen == "html":
+        return "".join(
+            f"<h2>{h(title)}</h2><ul>{''.join(f'<li>{h(line)}</li>' for line in items)}</ul>\n"
+            for title, items in rows
+        )
+    return "".join(
+        f"\n## {title}\n\n" + "".join(f"- {md(line)}\n" for line in items) for title, items in rows
+    )
 
 
 def catalogue_facts(
