@@ -14,9 +14,11 @@ from backcoach.history.store import History, open_history
 from backcoach.models import Catalogue, HoldDose, Plan, Step
 from backcoach.plan import prepare as coaching
 from backcoach.plan.progression import extension_pause
+from backcoach.timer.keys import Key
 from backcoach.vocabulary import Level, Position
 
 from .conftest import BUNDLED
+from .fakes import ScriptedKeys
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 SEEDS = range(40)
@@ -112,3 +114,45 @@ def test_yes_leaves_extension_exercises_out_and_says_so(library: Library) -> Non
         assert not planned_extension(library, seed, no_questions=True)
     plan = coaching.prepare(library, coaching.Choices(seed=3, no_questions=True)).plan()
     assert any("--yes asks nothing" in note for note in plan.notes)
+
+
+class AnswerNo(ScriptedKeys):
+    """Keys for a live session: nothing pressed; a question on the screen gets n."""
+
+    def read(self, timeout: float | None) -> Key | None:
+        if timeout is None:
+            return Key("n", self.clock.now())
+        return super().read(timeout)
+
+
+@pytest.mark.parametrize("leg_symptoms", [True, False])
+def test_nerve_tensioning_exercises_ask_about_spread_only_with_leg_symptoms(
+    isolated_home: Path, leg_symptoms: bool
+) -> None:
+    """DESIGN.md, a session, step 5: after each extension exercise and, with leg
+    symptoms, each nerve-tensioning one."""
+    import io
+
+    from rich.console import Console
+
+    from backcoach.coach.before import Keeping
+    from backcoach.coach.session import LiveSession, Options, Terminal
+    from backcoach.vocabulary import Kind, Region
+
+    from .builders import one_step_plan
+    from .fakes import FakeClock
+
+    assert "double-knee-to-chest" in {e.id for e in bundled().exercises if e.nerve_tension}
+    plan = one_step_plan("double-knee-to-chest").model_copy(
+        update={"regions": (Region.LOWER,), "kinds": (Kind.STRETCH,)}
+    )
+    clock = FakeClock()
+    out = Console(file=io.StringIO(), width=100, color_system=None)
+    live = LiveSession(
+        plan, bundled(), Options(sound="off", plain=True),
+        Terminal(out, clock, AnswerNo(clock, [])),
+        Keeping(None, "a test keeps nothing"), lambda _: "", leg_symptoms=leg_symptoms,
+    )  # fmt: skip
+    live.run(3, None)
+    asked = "Did any leg symptoms" in out.file.getvalue()  # type: ignore[attr-defined]
+    assert asked is leg_symptoms

@@ -164,7 +164,15 @@ def coach(
     unsaved = keep_routine(prepared, plan, history)  # the routine as this session uses it
     if unsaved is not None:
         out.print(f"({unsaved}.)", style="yellow", markup=False, highlight=False)
-    live = LiveSession(plan, prepared.candidates, options, terminal, keeping, ask)
+    live = LiveSession(
+        plan,
+        prepared.candidates,
+        options,
+        terminal,
+        keeping,
+        ask,
+        leg_symptoms=answers.leg_symptoms is not False,  # not known: asked as if so
+    )
     return live.run(questions.pain, questions.leg_pain)
 
 
@@ -192,6 +200,8 @@ class LiveSession:
         terminal: Terminal,
         keeping: Keeping,
         ask: Ask | None,
+        *,
+        leg_symptoms: bool = True,
     ) -> None:
         out, clock, keys = terminal
         history, why_unsaved = keeping
@@ -207,11 +217,13 @@ class LiveSession:
         )
         listeners: list[Listener] = [self.renderer]
         self.speaker = _cues(options.sound, plan, out, listeners)
-        # Asked about after each of these (CLINICAL.md, the symptom-spread rule).
+        # Asked about after each extension exercise and, with leg symptoms, each
+        # nerve-tensioning one (CLINICAL.md, the symptom-spread rule; DESIGN.md, step 5).
         self.spread_question_steps = frozenset(
             index
             for index, step in enumerate(plan.steps)
-            if by_id[step.exercise].extension or by_id[step.exercise].nerve_tension
+            if by_id[step.exercise].extension
+            or (leg_symptoms and by_id[step.exercise].nerve_tension)
         )
         self.extension_steps = frozenset(
             index for index, step in enumerate(plan.steps) if by_id[step.exercise].extension
