@@ -171,3 +171,50 @@ def test_a_resize_redraws_at_the_new_size(width: int, height: int) -> None:
     draw(view, 80, 24)
     view.apply(ev.Redraw(segment, 30.0))
     assert len(draw(view, width, height)) == height
+
+
+def test_a_question_takes_only_its_number_keys_pressed_after_it_appeared() -> None:
+    """`n` is "next", never "no"; a key pressed just before the question is not its answer."""
+    import io
+
+    from backcoach.coach.session import LiveSession, Options
+
+    from .fakes import FakeClock, ScriptedKeys
+
+    cat = catalogue.load(BUNDLED)
+    plan = planner.build(cat, planner.Request(minutes=4, seed=5))
+    clock = FakeClock()
+    keys = ScriptedKeys(clock, [(0.0, "2"), (1.0, "n"), (2.0, "y"), (3.0, "q"), (4.0, "1")])
+    out = Console(file=io.StringIO(), width=100, color_system=None)
+    session = LiveSession(
+        plan, cat, Options(sound="off", plain=True), out, clock, keys, None, lambda _: ""
+    )
+    answer = session._ask_key("Did it spread?", (("1", "yes"), ("2", "no")))
+    assert answer == "1"
+    assert "Did it spread? 1 yes · 2 no" in out.file.getvalue()  # type: ignore[attr-defined]
+
+
+def test_a_question_rings_the_bell() -> None:
+    import io
+
+    from backcoach.coach.session import LiveSession, Options
+
+    from .fakes import FakeClock, ScriptedKeys
+
+    cat = catalogue.load(BUNDLED)
+    plan = planner.build(cat, planner.Request(minutes=4, seed=5))
+    clock = FakeClock()
+    buffer = io.StringIO()
+    out = Console(file=buffer, width=100, force_terminal=True, _environ={"TERM": "xterm"})
+    session = LiveSession(
+        plan,
+        cat,
+        Options(sound="bell", plain=True),
+        out,
+        clock,
+        ScriptedKeys(clock, [(1.0, "2")]),
+        None,
+        lambda _: "",
+    )
+    assert session._ask_key("Did it spread?", (("1", "yes"), ("2", "no"))) == "2"
+    assert "\a" in buffer.getvalue()

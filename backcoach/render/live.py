@@ -392,6 +392,11 @@ class LiveRenderer:
         self.view.message = text
         self._draw()
 
+    def ask(self, question: Question | None) -> None:
+        """Draw a question large in the middle of the screen; None: back to the session."""
+        self.view.question = question
+        self._draw()
+
     def __call__(self, event: ev.Event) -> None:
         self.view.apply(event)
         self._draw()
@@ -421,6 +426,12 @@ class PlainRenderer:
     def notice(self, text: str) -> None:
         if text:  # an empty text clears a notice: nothing to print in plain mode
             self.say(text)
+
+    def ask(self, question: Question | None) -> None:
+        """The question and its number keys on one line; nothing to clear afterwards."""
+        if question is not None:
+            answers = " · ".join(f"{key} {words}" for key, words in question.answers)
+            self.say(f"{question.text} {answers}")
 
     def __call__(self, event: ev.Event) -> None:
         from backcoach.timer import engine as ev
