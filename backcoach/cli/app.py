@@ -244,10 +244,9 @@ def plan_command(
     verdict = plan_verdict(snack, flare_up)  # the safety gate: what start would be allowed
     prepared = coaching.prepare(library, choices, exclusions=verdict.exclusions)
     plan = prepared.plan()
-    # The first plan for a focus makes its routine (not while nothing is allowed).
-    unsaved = None if verdict.stops else coaching.keep_routine(prepared, plan)
-    if unsaved is not None:
-        _err_console().print(f"({unsaved}.)", style="yellow", markup=False, highlight=False)
+    # plan changes nothing: only start saves a new or changed routine. Said, not done.
+    update = prepared.routine
+    would_save = update is not None and update.changed and not plan.flare_up and not verdict.stops
     from backcoach.errors import NoExerciseToday
     from backcoach.render.safety import stop_panel, verdict_json, verdict_line
 
@@ -270,6 +269,12 @@ def plan_command(
     from backcoach.render.catalogue import plan_view
 
     _out_console().print(plan_view(plan))
+    if would_save:
+        _out_console().print(
+            "start would keep this as your routine for this focus (plan changes nothing).",
+            markup=False,
+            highlight=False,
+        )
     _out_console().print(verdict_line(verdict, "a desk break" if snack else "a session"))
 
 
