@@ -91,12 +91,22 @@ class SessionView:
         self.all_steps = False  # the `i` key: every step of the exercise, whatever the time
         self.message = ""
         self.question: Question | None = None  # open: nothing but its answers counts
+        self.began = 0.0  # the engine's elapsed time when this segment began
 
     @property
-    def elapsed(self) -> float:
+    def position(self) -> float:
+        """Where the session is in its plan, in planned seconds: the progress line."""
         if self.segment is None:
             return 0.0
         return self.starts[self.index] + self.segment.seconds - self.remaining
+
+    @property
+    def elapsed(self) -> float:
+        """Time spent exercising and resting, as the engine counts it: never time paused
+        or answering, and no jump when an exercise is skipped or stopped."""
+        if self.segment is None:
+            return 0.0
+        return self.began + self.segment.seconds - self.remaining
 
     def step_name(self, segment: Segment) -> str:
         return one_line(self.plan.steps[segment.step_index].name)
@@ -178,9 +188,9 @@ class SessionView:
         middle += fit.lines(self.next_words(segment))
 
         total = self.starts[-1]
-        status: list[Text] = [progress_bar(self.elapsed / max(total, 1), width, style)]
+        status: list[Text] = [progress_bar(self.position / max(total, 1), width, style)]
         status += fit.lines(
-            f"{clock_text(self.elapsed)} done · {clock_text(total - self.elapsed)} left "
+            f"{clock_text(self.elapsed)} done · {clock_text(total - self.position)} left "
             f"· exercise {segment.step_index + 1} of {len(self.plan.steps)}"
         )
 
@@ -307,6 +317,7 @@ class SessionView:
         from backcoach.timer import engine as ev
 
         if isinstance(event, ev.SegmentStarted):
+            self.began = event.elapsed
             self.segment, self.index = event.segment, event.index
             self.remaining = float(event.segment.seconds)
             self.paused = False

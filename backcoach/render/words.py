@@ -43,6 +43,11 @@ def dose_detail(exercise_dose: HoldDose | RepsDose) -> str:
     return text
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """`1 day`, `2 days`: never `day(s)`."""
+    return f"{count} {noun if count == 1 else (plural or noun + 's')}"
+
+
 def clock_text(seconds: float) -> str:
     whole = max(0, int(round(seconds)))
     return f"{whole // 60:02d}:{whole % 60:02d}"
