@@ -255,7 +255,7 @@ class LiveSession:
                 self._interrupted(
                     "Ctrl-C" if isinstance(stop, KeyboardInterrupt) else "a stop signal"
                 )
-                raise _stopped(stop, "what you did is kept") from None
+                raise _stopped(stop, "") from None  # the summary above says what is kept
             if self.speaker is not None:
                 self.speaker.close(let_last_finish=True)
             recorder.finish(outcome.reason or "stopped", outcome.reason == "done", outcome.active)
@@ -463,9 +463,10 @@ def _guides(plan: Plan, by_id: Mapping[str, Exercise], history: History | None) 
 
 def _stopped(stop: BaseException, kept: str) -> Interrupted | Terminated:
     """Ctrl-C or a stop signal, as the error that exits with its code."""
+    more = f"; {kept}" if kept else ""
     if isinstance(stop, Stopped):
-        return Terminated(f"stopped by a signal; {kept}", signal_number=stop.signal_number)
-    return Interrupted(f"stopped with Ctrl-C; {kept}")
+        return Terminated(f"stopped by a signal{more}", signal_number=stop.signal_number)
+    return Interrupted(f"stopped with Ctrl-C{more}")
 
 
 def _cues(sound: str, plan: Plan, out: Console, listeners: list[Listener]) -> Speaker | None:
