@@ -68,6 +68,21 @@ def _debug() -> bool:
     return os.environ.get("BACKCOACH_DEBUG", "") not in ("", "0")
 
 
+def _plain_arguments(command: Any) -> None:
+    """Arguments shown as `EXERCISE` (`[ID]` when optional), as gh and uv show them:
+    Typer 0.29 writes `{EXERCISE}` in the usage and `EXERCISE <str>` in the list."""
+    for param in getattr(command, "params", ()):
+        if getattr(param, "param_type_name", "") != "argument":
+            continue
+        shown = param.metavar or param.name.upper()
+        param.display_type_rich = lambda ctx=None: None
+        param._usage_display_name = (
+            (lambda shown=shown: shown) if param.required else (lambda shown=shown: f"[{shown}]")
+        )
+    for sub in getattr(command, "commands", {}).values():
+        _plain_arguments(sub)
+
+
 class _Commands(MutableMapping[str, Any]):
     """The commands by name, each built (its signature read, its options made) the first
     time it is asked for. Typer builds every command on every run, 12 ms for backcoach's
@@ -82,6 +97,10 @@ class _Commands(MutableMapping[str, Any]):
         if name not in self._built:
             command = typer.main.get_command(self._apps[name])
             command.name = name
+            from backcoach.cli.examples import epilog
+
+            command.epilog = command.epilog or epilog(name)
+            _plain_arguments(command)
             self._built[name] = command
         return self._built[name]
 
