@@ -119,13 +119,19 @@ class HoldDose(_Frozen):
         return (self.reps,) * (self.sets or 1)
 
     def describe(self) -> str:
-        side = " each side" if self.per_side else ""
+        """The dose in plain English, the one wording every view uses (issue 24):
+        "3 holds of 10 s, each side", "holds of 8 s: 3, then 2, each side"."""
+        side = ", each side" if self.per_side else ""
         if self.pyramid is not None:
-            steps = "-".join(str(n) for n in self.pyramid)
-            return f"{self.seconds} s holds, {steps}{side}"
+            steps = ", then ".join(str(n) for n in self.pyramid)
+            return f"holds of {self.seconds} s: {steps}{side}"
         sets = self.sets or 1
-        holds = f"{self.reps} × {self.seconds} s hold{side}"
-        return holds if sets == 1 else f"{sets} sets of {holds}"
+        holds = (
+            f"a hold of {self.seconds} s"
+            if self.reps == 1
+            else f"{self.reps} holds of {self.seconds} s"
+        )
+        return f"{holds}{side}" if sets == 1 else f"{sets} sets of {holds}{side}"
 
 
 class RepsDose(_Frozen):
@@ -168,12 +174,14 @@ class RepsDose(_Frozen):
         return sum(self.tempo.values())
 
     def tempo_words(self) -> str:
-        return " · ".join(f"{name} {seconds}" for name, seconds in self.tempo.items())
+        """ "lift 2 s · hold 2 s · lower 2 s": each phase with its unit."""
+        return " · ".join(f"{name} {seconds} s" for name, seconds in self.tempo.items())
 
     def describe(self) -> str:
-        side = " each side" if self.per_side else ""
-        reps = f"{self.reps} reps{side}"
-        return reps if self.sets == 1 else f"{self.sets} × {reps}"
+        """ "8 reps, each side", "2 sets of 8 reps": the one wording every view uses."""
+        side = ", each side" if self.per_side else ""
+        reps = f"{self.reps} rep{'' if self.reps == 1 else 's'}{side}"
+        return reps if self.sets == 1 else f"{self.sets} sets of {reps}"
 
 
 Dose = Annotated[HoldDose | RepsDose, Field(discriminator="type")]

@@ -20,7 +20,7 @@ def test_list_shows_a_table_and_a_count(run: RunCli) -> None:
     assert result.exit_code == 0
     assert "bird-dog" in result.stdout
     assert "Bird-dog" in result.stdout
-    assert "2 × 8 reps" in run("list", "--equipment", "dumbbell,bench").stdout
+    assert "2 sets of 8 reps" in run("list", "--equipment", "dumbbell,bench").stdout
     assert "45 exercises" in result.stdout
 
 

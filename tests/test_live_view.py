@@ -256,7 +256,7 @@ def test_reps_show_the_rep_count_big_with_the_tempo_beside_it(
         assert height >= 8
     assert any(re.search(r"(ROUND|ARCH)\s*$", line) for line in lines)
     assert any(re.search(r"[█░]{10}\s*$", line) for line in lines)  # the tempo bar
-    assert any("round 3 · arch 3" in line for line in lines)
+    assert any("round 3 s · arch 3 s" in line for line in lines)
     assert any("quit" in line for line in lines)
     for line in lines:
         assert len(line) <= columns

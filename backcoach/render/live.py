@@ -136,7 +136,7 @@ class SessionView:
             if index:
                 line.append(" · ", style="dim")
             style = "bold reverse" if index == segment.tempo_index else "dim"
-            line.append(f"{name} {seconds}", style=style)
+            line.append(f"{name} {seconds} s", style=style)
         return line
 
     def cue(self, segment: Segment) -> str:
