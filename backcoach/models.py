@@ -125,13 +125,9 @@ class HoldDose(_Frozen):
         if self.pyramid is not None:
             steps = ", then ".join(str(n) for n in self.pyramid)
             return f"holds of {self.seconds} s: {steps}{side}"
-        sets = self.sets or 1
-        holds = (
-            f"a hold of {self.seconds} s"
-            if self.reps == 1
-            else f"{self.reps} holds of {self.seconds} s"
-        )
-        return f"{holds}{side}" if sets == 1 else f"{sets} sets of {holds}{side}"
+        holds = f"{self.reps} holds" if self.reps > 1 else "a hold"
+        sets = f"{self.sets} sets of " if (self.sets or 1) > 1 else ""
+        return f"{sets}{holds} of {self.seconds} s{side}"
 
 
 class RepsDose(_Frozen):

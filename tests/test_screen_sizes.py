@@ -218,3 +218,19 @@ def test_a_question_rings_the_bell() -> None:
     )
     assert session._ask_key("Did it spread?", (("1", "yes"), ("2", "no"))) == "2"
     assert "\a" in buffer.getvalue()
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+@pytest.mark.parametrize("key", ["", "i", "?"])
+def test_the_caution_stays_at_get_ready_whatever_opens(width: int, height: int, key: str) -> None:
+    view = make_view()
+    segment = at(view, "ready")
+    step = view.plan.steps[segment.step_index]
+    assert step.caution
+    if key == "i":
+        view.apply(ev.StepsRequested(segment))
+    elif key == "?":
+        view.apply(ev.HelpRequested(segment))
+    lines = draw(view, width, height)
+    shown = " ".join(" ".join(line.replace("█", " ").split()) for line in lines)
+    assert f"Careful: {' '.join(step.caution.split()[:3])}" in shown

@@ -12,6 +12,12 @@ from backcoach.render.digits import big_rows, digit_scale
 from backcoach.render.guide import Lines
 
 
+def progress_bar(fraction: float, width: int, style: str) -> Text:
+    """A bar that also reads without colour (filled vs. thin line)."""
+    filled = round(min(max(fraction, 0.0), 1.0) * width)
+    return Text.assemble(("━" * filled, style), ("─" * (width - filled), "dim"))
+
+
 def key_words(width: int) -> str:
     """The keys line: every key the session answers to, shorter words on a narrow screen."""
     for words in (

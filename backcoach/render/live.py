@@ -23,6 +23,7 @@ from backcoach.render.layout import (
     help_text,
     key_words,
     number_block,
+    progress_bar,
     question_lines,
     stack,
 )
@@ -39,12 +40,6 @@ if TYPE_CHECKING:
 TEMPO_BAR = 10
 _STYLE = {"ready": "yellow", "work": "green", "relax": "cyan", "switch": "magenta", "rest": "blue"}
 _WORDS = {"ready": "GET READY", "relax": "RELAX", "switch": "SWITCH SIDES", "rest": "REST"}
-
-
-def progress_bar(fraction: float, width: int, style: str) -> Text:
-    """A bar that also reads without colour (filled vs. thin line)."""
-    filled = round(min(max(fraction, 0.0), 1.0) * width)
-    return Text.assemble(("━" * filled, style), ("─" * (width - filled), "dim"))
 
 
 def state_words(segment: Segment) -> str:
@@ -172,7 +167,7 @@ class SessionView:
         step = self.plan.steps[segment.step_index]
         counting_reps = segment.activity == "work" and not segment.is_hold and segment.reps > 1
         number = f"{segment.rep}/{segment.reps}" if counting_reps else seconds
-        side = self._tempobeside(segment) if counting_reps else []
+        side = self._tempo_beside(segment) if counting_reps else []
 
         middle: list[Text] = []
         detail = rep_words(segment, with_rep=not counting_reps)
@@ -181,9 +176,14 @@ class SessionView:
         if counting_reps:
             middle += [self.tempo_line(segment)]
             middle[-1].justify = "center"
-        if segment.activity == "ready" and step.caution:
-            middle += fit.lines(f"Careful: {step.caution}", "bold yellow")
-        elif segment.activity == "work":
+        # The caution stays whatever opens: it is what keeps the exercise safe.
+        caution = (
+            fit.lines(f"Careful: {step.caution}", "bold yellow")
+            if segment.activity == "ready" and step.caution
+            else []
+        )
+        middle += caution
+        if segment.activity == "work":
             middle += fit.lines(self.cue(segment), "italic")
         middle += fit.lines(self.next_words(segment))
 
@@ -200,7 +200,7 @@ class SessionView:
         # the rest (the middle lines and the progress line give way), never over the number.
         tries = [(middle, status)]
         if panel is not None:
-            tries += [([], status), ([], [])]
+            tries += [(caution, status), (caution, [])]
         best: tuple[tuple[bool, int, int], list[Text], list[Text], list[Text]] | None = None
         for mid, stat in tries:
             rows = height - fixed - len(mid) - len(stat)
@@ -306,7 +306,7 @@ class SessionView:
             )
         return max(candidates, key=lambda candidate: candidate[0])
 
-    def _tempobeside(self, segment: Segment) -> list[str]:
+    def _tempo_beside(self, segment: Segment) -> list[str]:
         """The tempo phase's word and how far through it: read beside the rep count."""
         done = 1 - self.remaining / max(segment.seconds, 1)
         filled = round(min(max(done, 0.0), 1.0) * TEMPO_BAR)
