@@ -359,7 +359,8 @@ def show_command(
     names = library.names([*found.easier, *found.harder])
     console = _out_console()
     # NO_COLOR and dumb terminals (often a screen reader's) get the position in words only.
-    figure = not (console.no_color or console.is_dumb_terminal)
+    # NO_COLOR is about colour: the figure is drawn, uncoloured; a dumb terminal gets words.
+    figure = os.environ.get("TERM", "").lower() not in ("dumb", "unknown")
     console.print(exercise_panel(found, names, figure=figure))
 
 
