@@ -125,13 +125,15 @@ class HoldDose(_Frozen):
         return (self.reps,) * (self.sets or 1)
 
     def describe(self) -> str:
-        side = " each side" if self.per_side else ""
+        """The dose in plain English, the one wording every view uses (issue 24):
+        "3 holds of 10 s, each side", "holds of 8 s: 3, then 2, each side"."""
+        side = ", each side" if self.per_side else ""
         if self.pyramid is not None:
-            steps = "-".join(str(n) for n in self.pyramid)
-            return f"{self.seconds} s holds, {steps}{side}"
-        sets = self.sets or 1
-        holds = f"{self.reps} × {self.seconds} s hold{side}"
-        return holds if sets == 1 else f"{sets} sets of {holds}"
+            steps = ", then ".join(str(n) for n in self.pyramid)
+            return f"holds of {self.seconds} s: {steps}{side}"
+        holds = f"{self.reps} holds" if self.reps > 1 else "a hold"
+        sets = f"{self.sets} sets of " if (self.sets or 1) > 1 else ""
+        return f"{sets}{holds} of {self.seconds} s{side}"
 
 
 class RepsDose(_Frozen):
@@ -174,12 +176,14 @@ class RepsDose(_Frozen):
         return sum(self.tempo.values())
 
     def tempo_words(self) -> str:
-        return " · ".join(f"{name} {seconds}" for name, seconds in self.tempo.items())
+        """ "lift 2 s · hold 2 s · lower 2 s": each phase with its unit."""
+        return " · ".join(f"{name} {seconds} s" for name, seconds in self.tempo.items())
 
     def describe(self) -> str:
-        side = " each side" if self.per_side else ""
-        reps = f"{self.reps} reps{side}"
-        return reps if self.sets == 1 else f"{self.sets} × {reps}"
+        """ "8 reps, each side", "2 sets of 8 reps": the one wording every view uses."""
+        side = ", each side" if self.per_side else ""
+        reps = f"{self.reps} rep{'' if self.reps == 1 else 's'}{side}"
+        return reps if self.sets == 1 else f"{self.sets} sets of {reps}"
 
 
 Dose = Annotated[HoldDose | RepsDose, Field(discriminator="type")]

@@ -61,6 +61,8 @@ def spawn_program(
         args,
         env=env,
         encoding="utf-8",
+        # Ctrl-C may cut a frame mid-character; what matters is read after it.
+        codec_errors="replace",
         dimensions=dimensions,
         timeout=TIMEOUT,
         preexec_fn=_as_a_terminal_has_them,

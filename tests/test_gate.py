@@ -319,15 +319,12 @@ ONCE = tuple(flag for flag in BY_CODE.values() if flag.tier is Tier.CLINICIAN)
 
 
 class NoSpreadKeys(ScriptedKeys):
-    """Keys as scripted; a question on the live screen gets "2" then "n" in turn, each
-    taken by the question it answers (symptoms: 2 new numbness or weakness; spread: n)."""
-
-    turn = 0
+    """Keys as scripted; a question on the live screen gets "2": symptoms, 2 new numbness
+    or weakness; spread, 2 no."""
 
     def read(self, timeout: float | None) -> Key | None:
         if timeout is None:
-            self.turn += 1
-            return Key("2" if self.turn % 2 else "n", self.clock.now())
+            return Key("2", self.clock.now())
         return super().read(timeout)
 
 

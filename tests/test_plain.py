@@ -30,10 +30,10 @@ def test_plain_output_for_a_small_plan_with_pause_and_skip() -> None:
     assert buffer.getvalue().splitlines() == [
         "[00:00] get ready: Easy roll, 15 s, lying on your back. Careful: Stop if it hurts. "
         "Roll slowly",
-        "[00:15] Easy roll: rep 1 of 2: left 2 · right 2",
+        "[00:15] Easy roll: rep 1 of 2: left 2 s · right 2 s",
         "[00:18] paused: press space to go on",
         "[00:18] going on",
-        "[00:19] Easy roll: rep 2 of 2: left 2 · right 2",
+        "[00:19] Easy roll: rep 2 of 2: left 2 s · right 2 s",
         "[00:23] get ready: Lying stretch, 5 s, lying on your back. Careful: Stop if it hurts. "
         "Breathe out",
         "[00:27] skipped: get ready",

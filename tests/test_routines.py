@@ -307,15 +307,20 @@ def test_two_hundred_sessions_keep_every_rule(
 # --- the command ------------------------------------------------------------------
 
 
-def test_routine_shows_the_routine_and_drop_and_keep_work(run: RunCli, isolated_home: Path) -> None:
+def test_routine_shows_the_routine_and_drop_and_keep_work(
+    run: RunCli, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     none_yet = run("routine", "--focus", "lower")
     assert none_yet.exit_code == 0 and "No routine yet for lower back" in none_yet.stdout
     planned = run("plan", "--focus", "lower")
     assert "a new routine for this focus" in planned.stdout
+    assert "No routine yet" in run("routine", "--focus", "lower").stdout  # plan keeps nothing
+    monkeypatch.setenv("BACKCOACH_TIME_SCALE", "0.0001")
+    assert run("start", "--focus", "lower", "--yes", "--plain").exit_code == 0  # start keeps it
     shown = run("routine", "--focus", "lower")
-    assert "Your routine: lower back" in shown.stdout and "not done yet" in shown.stdout
+    assert "Your routine: lower back" in shown.stdout
     data = json.loads(run("routine", "--focus", "lower", "--json").stdout)
-    assert data["focus"] == "lower back" and len(data["exercises"]) >= 5
+    assert data["focus"] == "lower back" and len(data["exercises"]) >= 3
     target = next(e for e in data["exercises"] if e["phase"] == "main")
     dropped = run("routine", "drop", target["id"])
     assert dropped.exit_code == 0 and f"Dropped {target['name']}" in dropped.stdout

@@ -101,12 +101,12 @@ def test_leg_symptoms_spreading_stops_the_extension_exercises(isolated_home: Pat
     child.expect("Ready")
     child.sendline("")
     child.expect("get ready: Prone press-up")
-    child.expect("move further down the leg\\? y / n")
-    child.send("y")  # one key, no Enter
+    child.expect("move further down the leg\\? 1 yes · 2 no")
+    child.send("1")  # one number key, no Enter
     child.expect("stop the back-bending \\(extension\\) exercises for today")
     child.expect("get ready: Single knee to chest")
-    child.expect("move further down the leg\\? y / n")  # asked after nerve tension too
-    child.send("n")
+    child.expect("move further down the leg\\? 1 yes · 2 no")  # asked after nerve tension too
+    child.send("2")
     child.expect("Pain now, after")
     child.sendline("")
     child.expect("How hard")
@@ -221,8 +221,8 @@ def test_pain_of_seven_or_more_offers_a_flare_up_session(isolated_home: Path) ->
     child.sendline("")
     child.expect("get ready: ")
     # Knee to chest and the like can tension the nerve: answer their symptom question.
-    while child.expect(["move further down the leg\\? y / n", "Pain now, after"]) == 0:
-        child.send("n")
+    while child.expect(["move further down the leg\\? 1 yes · 2 no", "Pain now, after"]) == 0:
+        child.send("2")
     child.sendline("")
     child.expect("Pain in your leg now")  # leg pain, apart from back pain
     child.sendline("3")

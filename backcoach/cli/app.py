@@ -70,6 +70,21 @@ def _debug() -> bool:
     return os.environ.get("BACKCOACH_DEBUG", "") not in ("", "0")
 
 
+def _plain_arguments(command: Any) -> None:
+    """Arguments shown as `EXERCISE` (`[ID]` when optional), as gh and uv show them:
+    Typer 0.29 writes `{EXERCISE}` in the usage and `EXERCISE <str>` in the list."""
+    for param in getattr(command, "params", ()):
+        if getattr(param, "param_type_name", "") != "argument":
+            continue
+        shown = param.metavar or param.name.upper()
+        param.display_type_rich = lambda ctx=None: None
+        param._usage_display_name = (
+            (lambda shown=shown: shown) if param.required else (lambda shown=shown: f"[{shown}]")
+        )
+    for sub in getattr(command, "commands", {}).values():
+        _plain_arguments(sub)
+
+
 class _Commands(MutableMapping[str, Any]):
     """The commands by name, each built (its signature read, its options made) the first
     time it is asked for. Typer builds every command on every run, 12 ms for backcoach's
@@ -84,6 +99,10 @@ class _Commands(MutableMapping[str, Any]):
         if name not in self._built:
             command = typer.main.get_command(self._apps[name])
             command.name = name
+            from backcoach.cli.examples import epilog
+
+            command.epilog = command.epilog or epilog(name)
+            _plain_arguments(command)
             self._built[name] = command
         return self._built[name]
 
@@ -246,10 +265,9 @@ def plan_command(
     verdict = plan_verdict(snack, flare_up)  # the safety gate: what start would be allowed
     prepared = coaching.prepare(library, choices, exclusions=verdict.exclusions)
     plan = prepared.plan()
-    # The first plan for a focus makes its routine (not while nothing is allowed).
-    unsaved = None if verdict.stops else coaching.keep_routine(prepared, plan)
-    if unsaved is not None:
-        _err_console().print(f"({unsaved}.)", style="yellow", markup=False, highlight=False)
+    # plan changes nothing: only start saves a new or changed routine. Said, not done.
+    update = prepared.routine
+    would_save = update is not None and update.changed and not plan.flare_up and not verdict.stops
     from backcoach.errors import NoExerciseToday
     from backcoach.render.safety import stop_panel, verdict_json, verdict_line
 
@@ -272,6 +290,12 @@ def plan_command(
     from backcoach.render.catalogue import plan_view
 
     _out_console().print(plan_view(plan))
+    if would_save:
+        _out_console().print(
+            "start would keep this as your routine for this focus (plan changes nothing).",
+            markup=False,
+            highlight=False,
+        )
     _out_console().print(verdict_line(verdict, "a desk break" if snack else "a session"))
 
 
@@ -341,7 +365,8 @@ def show_command(
     names = library.names([*found.easier, *found.harder])
     console = _out_console()
     # NO_COLOR and dumb terminals (often a screen reader's) get the position in words only.
-    figure = not (console.no_color or console.is_dumb_terminal)
+    # NO_COLOR is about colour: the figure is drawn, uncoloured; a dumb terminal gets words.
+    figure = os.environ.get("TERM", "").lower() not in ("dumb", "unknown")
     console.print(exercise_panel(found, names, figure=figure))
 
 

@@ -282,12 +282,18 @@ def _remove_copy(work: Path) -> None:
 
 
 def _ask_again() -> bool:
-    """Edit again? End of input keeps the old file."""
-    try:
-        answer = input("Edit again (e) or keep the old file (k)? [e/k] ").strip().lower()
-    except EOFError:
-        return False
-    return answer in ("e", "edit", "")
+    """Edit again? End of input keeps the old file; anything but e or k asks again (a typo
+    must not throw the edit away)."""
+    while True:
+        try:
+            answer = input("Edit again (e) or keep the old file (k)? [e/k] ").strip().lower()
+        except EOFError:
+            return False
+        if answer in ("e", "edit", ""):
+            return True
+        if answer in ("k", "keep"):
+            return False
+        print("Please type e (edit again) or k (keep the old file).", file=sys.stderr)
 
 
 def _run_editor(file: Path, line: int | None) -> int:

@@ -54,6 +54,14 @@ from backcoach.vocabulary import focus_words
 if TYPE_CHECKING:
     pass
 
+# Asked when `s` is pressed; each answer a number key (clinical.SYMPTOM_WHAT's words).
+SYMPTOMS_ASKED = "Symptoms: what happened?"
+SYMPTOMS_ANSWERS = (
+    ("1", "pain, tingling or numbness spread further down the leg"),
+    ("2", "new numbness or weakness"),
+    ("3", "it moved towards the middle of the back"),
+    ("4", "carry on (pressed by mistake)"),
+)
 NO_KEYBOARD = (
     "No keyboard: standard input is not a terminal, so symptoms cannot be reported with "
     "the s key during this session. If leg symptoms spread, or you notice numbness or "
@@ -217,6 +225,7 @@ class LiveSession:
         )
         listeners: list[Listener] = [self.renderer]
         self.speaker = _cues(options.sound, plan, out, listeners)
+        self.sound = options.sound
         # Asked about after each extension exercise and, with leg symptoms, each
         # nerve-tensioning one (CLINICAL.md, the symptom-spread rule; DESIGN.md, step 5).
         self.spread_question_steps = frozenset(
@@ -262,7 +271,7 @@ class LiveSession:
                 self._interrupted(
                     "Ctrl-C" if isinstance(stop, KeyboardInterrupt) else "a stop signal"
                 )
-                raise _stopped(stop, "what you did is kept") from None
+                raise _stopped(stop, "") from None  # the summary above says what is kept
             if self.speaker is not None:
                 self.speaker.close(let_last_finish=True)
             recorder.finish(outcome.reason or "stopped", outcome.reason == "done", outcome.active)
@@ -383,16 +392,34 @@ class LiveSession:
         elif isinstance(event, Tick):
             self.recorder.retry()  # if the history was busy: the queued writes again
 
-    def _ask_key(self, question: str, keys: str) -> str:
-        """A question answered with one key on the live screen: no Enter, no getting up."""
-        self.renderer.notice(question)
+    def _ask_key(self, text: str, answers: tuple[tuple[str, str], ...]) -> str:
+        """A question on the live screen, drawn large, answered with one number key: no
+        Enter, no getting up. The bell or the voice announces it (the person may be face
+        down); a key pressed before it appeared is not its answer, and while it is open
+        no other key counts (`n` is "next", never "no")."""
+        from backcoach.render.layout import Question
+        from backcoach.timer.keys import RESIZED
+
+        while self.keys.read(0) is not None:
+            pass  # pressed before the question was there: dropped
+        keys = {key for key, _ in answers}
+        self.renderer.ask(Question(text, answers))
+        self._announce(text)
         try:
             while True:
                 key = self.keys.read(None)
                 if key is not None and key.name in keys:
                     return key.name
+                if key is not None and key.name == RESIZED:
+                    self.renderer.ask(Question(text, answers))  # redrawn at the new size
         finally:
-            self.renderer.notice("")
+            self.renderer.ask(None)
+
+    def _announce(self, text: str) -> None:
+        if self.speaker is not None:
+            self.speaker.say(text)
+        elif self.sound == "bell" and self.out.is_terminal:
+            self.out.bell()
 
     def _after_step(self, step_index: int) -> StepDecision | None:
         """The symptom-spread rule: asked after each extension or nerve-tensioning exercise."""
@@ -404,14 +431,14 @@ class LiveSession:
             or outcome.work_done[step_index] <= 0
         ):
             return None  # nothing was done of it, or it already stopped for symptoms
-        spread = self._ask_key(f"{clinical.SYMPTOM_QUESTION} y / n", "yn") == "y"
+        spread = self._ask_key(clinical.SYMPTOM_QUESTION, (("1", "yes"), ("2", "no"))) == "1"
         if not spread:
             return None
         return self._spread(step_index)
 
     def _on_symptoms(self, step_index: int) -> StepDecision | None:
         """`s` pressed: the exercise stops while the person says what happened."""
-        answer = self._ask_key(clinical.SYMPTOM_WHAT, "123c")
+        answer = self._ask_key(SYMPTOMS_ASKED, SYMPTOMS_ANSWERS)
         if answer == "1":
             decision = self._spread(step_index)
             return StepDecision(leave_out=decision.leave_out, stop_step=True)
@@ -482,9 +509,10 @@ def _guides(plan: Plan, by_id: Mapping[str, Exercise], history: History | None) 
 
 def _stopped(stop: BaseException, kept: str) -> Interrupted | Terminated:
     """Ctrl-C or a stop signal, as the error that exits with its code."""
+    more = f"; {kept}" if kept else ""
     if isinstance(stop, Stopped):
-        return Terminated(f"stopped by a signal; {kept}", signal_number=stop.signal_number)
-    return Interrupted(f"stopped with Ctrl-C; {kept}")
+        return Terminated(f"stopped by a signal{more}", signal_number=stop.signal_number)
+    return Interrupted(f"stopped with Ctrl-C{more}")
 
 
 def _cues(sound: str, plan: Plan, out: Console, listeners: list[Listener]) -> Speaker | None:

@@ -25,6 +25,7 @@ from backcoach.plan.choosing import (
     fill,
     flare_up_dose,
     get_ready,
+    like,
     main_reason,
     one_set,
     order,
@@ -51,10 +52,15 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
     rng = random.Random(request.seed)
     budget = request.minutes * 60
     allowed = pools(catalogue, request)
+    # What a rule leaves out that this plan would have held: named in the notes.
+    would_hold: list[Exercise] = []
     if not allowed.region:
         raise UsageError(
             "no exercise fits: nothing in the catalogue matches this focus, level and equipment"
         )
+    if request.snack or request.flare_up:
+        unruled = pools(catalogue, request._replace(excluded={})).region
+        would_hold = [e for e in unruled if e.id in request.excluded]
     if request.snack:
         best = order(_snack_choices(catalogue, request, budget, rng))
     elif request.flare_up:
@@ -63,7 +69,16 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
         from backcoach.plan.routine import today
 
         chosen, allowed = today(request, catalogue, request.routine)
+        by_id = catalogue.by_id()
+        would_hold = [by_id[i] for i, _ in request.routine if i in request.excluded and i in by_id]
         best = _filled(order(chosen), allowed, budget, request)
+    elif request.excluded:
+        # A seed is a promise: the draw is made as if nothing were left out, so that
+        # `start --seed N` runs what `plan --seed N` showed; what a rule leaves out
+        # today then has one like it stand in, in its place.
+        drawn = _fresh(pools(catalogue, request._replace(excluded={})), request, budget, rng)
+        would_hold = [c.exercise for c in drawn if c.exercise.id in request.excluded]
+        best = _in_place(drawn, allowed, request, budget)
     else:
         best = _fresh(allowed, request, budget, rng)
     if not best:
@@ -71,6 +86,7 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
     steps, seconds = _steps(best, request)
     used_all = {e.id for e in allowed.region} <= {choice.exercise.id for choice in best}
     notes = _notes(seconds, budget, len(allowed.main) if used_all else None, request, best)
+    notes += _left_out(request, would_hold)
     # Built from models already validated (doses, enums) and numbers computed here:
     # model_construct skips building Plan's validator, a tenth of `plan`'s start-up.
     return Plan.model_construct(
@@ -97,6 +113,29 @@ def _filled(choices: list[Choice], allowed: Pools, budget: int, request: Request
         return choices
     grown = fill(choices, budget, request.held, first_week=request.first_week)
     return extra_gentle(grown, allowed, budget)
+
+
+def _in_place(drawn: list[Choice], allowed: Pools, request: Request, budget: int) -> list[Choice]:
+    """The draw with each excluded exercise replaced, in its place, by one like it; left
+    out with no stand-in when none is like it or the minutes would run over."""
+    avoid = {choice.exercise.id for choice in drawn}
+    out: list[Choice] = []
+    for choice in drawn:
+        if choice.exercise.id not in request.excluded:
+            out.append(choice)
+            continue
+        stand_in = like(choice.exercise, allowed, avoid)
+        if stand_in is None:
+            continue
+        avoid.add(stand_in.id)
+        reason = f"in place of {choice.exercise.name} today (left out: see the notes)"
+        out.append(Choice(stand_in, choice.phase, allowed.doses[stand_in.id], reason, True))
+    while total(out) > budget:  # a stand-in longer than what it replaced: it goes
+        longer = [i for i, choice in enumerate(out) if choice.reason.startswith("in place of")]
+        if not longer:
+            break
+        del out[longer[-1]]
+    return out
 
 
 def _fresh(allowed: Pools, request: Request, budget: int, rng: random.Random) -> list[Choice]:
@@ -414,10 +453,15 @@ def _notes(
             "flare-up day: a few gentle exercises lying down, about 5 repetitions each, and "
             "no more than that today; keep walking gently, a little and often"
         )
-    # One note per reason: a rule that leaves out every back-bending exercise is one line.
-    by_reason: dict[str, list[str]] = {}
-    for exercise_id, why in sorted(request.excluded.items()):
-        by_reason.setdefault(why, []).append(exercise_id)
-    for why, ids in by_reason.items():
-        notes.append(f"left out {', '.join(ids)}: {why}")
     return notes
+
+
+def _left_out(request: Request, would_hold: Sequence[Exercise]) -> list[str]:
+    """One note per reason, naming by name what this plan would have held: a rule that
+    leaves out every back-bending exercise is one line, and names none it never had."""
+    by_reason: dict[str, list[str]] = {}
+    for exercise in would_hold:
+        names = by_reason.setdefault(request.excluded[exercise.id], [])
+        if exercise.name not in names:
+            names.append(exercise.name)
+    return [f"left out {', '.join(names)}: {why}" for why, names in by_reason.items()]

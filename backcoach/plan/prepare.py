@@ -259,7 +259,9 @@ def _with_routine(
                 f"more than the {request.minutes} asked for",
             )
     if entries is None:  # a new routine: a fresh plan's exercises, less today's extras
-        fresh = planner.build(base.candidates, request)
+        # Drawn as if nothing were left out (what `plan` shows is what `start` keeps):
+        # an exercise a rule leaves out today keeps its place, and one stands in today.
+        fresh = planner.build(base.candidates, request._replace(excluded={}))
         entries = tuple((s.exercise, s.phase) for s in fresh.steps if not s.for_today)
         saved = None
     routine = Routine(

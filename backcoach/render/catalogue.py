@@ -339,13 +339,31 @@ def _plan_again(plan: Plan) -> Text:
             "backcoach routine shows it; --new makes a new one.",
             style="dim",
         )
+    if plan.snack:
+        return Text(f"Same break again: backcoach snack --seed {plan.seed}", style="dim")
     return Text(
-        f"Same break again: backcoach snack --seed {plan.seed}"
-        if plan.snack
-        else f"Same plan again: --seed {plan.seed}{' --flare-up' if plan.flare_up else ''}"
-        " (the same exercises; doses follow your progress since)",
+        f"Same plan again: backcoach start {seed_options(plan)} (the same draw; doses "
+        "follow your progress, and today's rules may have others stand in)",
         style="dim",
     )
+
+
+def seed_options(plan: Plan) -> str:
+    """The options that draw this plan again: the seed alone is a promise only with them."""
+    from backcoach.vocabulary import Kind, Level, Region
+
+    focus = [r.value for r in plan.regions] if set(plan.regions) != set(Region) else []
+    focus += [k.value for k in plan.kinds] if set(plan.kinds) != set(Kind) else []
+    words = [f"--focus {','.join(focus)}"] if focus else []
+    words.append(f"--minutes {plan.minutes}")
+    if plan.level is not Level.BEGINNER:
+        words.append(f"--level {plan.level.value}")
+    if plan.equipment:
+        words.append(f"--equipment {','.join(e.value for e in plan.equipment)}")
+    words.append(f"--seed {plan.seed}")
+    if plan.flare_up:
+        words.append("--flare-up")
+    return " ".join(words)
 
 
 def import_summary(

@@ -18,7 +18,8 @@ _DIGITS = {
     "/": ("  █", "  █", " █ ", "█  ", "█  "),
 }
 GLYPH_ROWS = 5
-MAX_SCALE = 4
+# Enough for a number filling a large terminal (10 × 5 = 50 rows); the room decides.
+MAX_SCALE = 10
 
 
 def big_rows(text: str, scale: tuple[int, int] = (1, 1)) -> list[str]:

@@ -9,7 +9,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from backcoach.render.grid import Cell, Grid, Layout
-from backcoach.render.words import bullets, minutes_text, one_line
+from backcoach.render.words import bullets, counted, minutes_text, one_line
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -133,7 +133,7 @@ def stats_view(stats: Stats, width: int) -> RenderableType:
 def _streak_line(stats: Stats) -> Text:
     return Text.assemble(
         ("Streak: ", "bold"),
-        f"{stats.current_streak} day(s) now, longest {stats.longest_streak}",
+        f"{counted(stats.current_streak, 'day')} now, longest {stats.longest_streak}",
         ("  ·  ", "dim"),
         ("Sessions: ", "bold"),
         f"{stats.sessions} ({stats.completed} complete)",
@@ -199,7 +199,7 @@ def _desk_breaks(stats: Stats) -> list[RenderableType]:
         Text(""),
         Text("Desk breaks (backcoach snack) against reminders:", style="bold"),
         bullets(
-            f"{day:%a %d %b}: {taken} break(s), {given} reminder(s)"
+            f"{day:%a %d %b}: {counted(taken, 'break')}, {counted(given, 'reminder')}"
             for day, taken, given in stats.desk_breaks
         ),
     ]
@@ -218,7 +218,7 @@ def _most_skipped(stats: Stats) -> list[RenderableType]:
 # --- the end of a session -------------------------------------------------------
 
 _RESULT_WORDS = {
-    "pending": "not reached",
+    "pending": "not started",
     "stopped": "stopped (symptoms)",
     "hurt": "stopped for pain",
 }
@@ -237,7 +237,7 @@ def session_summary(
     from rich.table import Table
 
     done = sum(status == "done" for status in outcome.statuses)
-    table = Table(title="What you did", title_justify="left", header_style="bold", pad_edge=False)
+    table = Table(title="What you did", title_justify="left", header_style="bold")
     table.add_column("exercise")
     table.add_column("result")
     for step, status in zip(plan.steps, outcome.statuses, strict=True):
@@ -246,7 +246,7 @@ def session_summary(
         "done": "Session complete.",
         "quit": "Session ended early.",
         "stopped": "Session stopped.",
-        None: f"Session stopped by {interrupted_by}.",
+        None: f"Session stopped by {interrupted_by}; what you did is kept.",
     }[outcome.reason]
     parts: list[RenderableType] = [
         table,

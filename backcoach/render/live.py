@@ -6,7 +6,7 @@ meaning, but every state is also said in words.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
@@ -14,8 +14,19 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
-from backcoach.render.digits import GLYPH_ROWS, big_rows, digit_scale
+from backcoach.render.digits import digit_scale
 from backcoach.render.guide import Guide, Lines, cue_for, layouts, numbered
+from backcoach.render.layout import (
+    Question,
+    beside,
+    help_lines,
+    help_text,
+    key_words,
+    number_block,
+    progress_bar,
+    question_lines,
+    stack,
+)
 from backcoach.render.words import clock_text, one_line
 
 if TYPE_CHECKING:
@@ -29,12 +40,6 @@ if TYPE_CHECKING:
 TEMPO_BAR = 10
 _STYLE = {"ready": "yellow", "work": "green", "relax": "cyan", "switch": "magenta", "rest": "blue"}
 _WORDS = {"ready": "GET READY", "relax": "RELAX", "switch": "SWITCH SIDES", "rest": "REST"}
-
-
-def progress_bar(fraction: float, width: int, style: str) -> Text:
-    """A bar that also reads without colour (filled vs. thin line)."""
-    filled = round(min(max(fraction, 0.0), 1.0) * width)
-    return Text.assemble(("━" * filled, style), ("─" * (width - filled), "dim"))
 
 
 def state_words(segment: Segment) -> str:
@@ -80,12 +85,23 @@ class SessionView:
         self.help = False
         self.all_steps = False  # the `i` key: every step of the exercise, whatever the time
         self.message = ""
+        self.question: Question | None = None  # open: nothing but its answers counts
+        self.began = 0.0  # the engine's elapsed time when this segment began
 
     @property
-    def elapsed(self) -> float:
+    def position(self) -> float:
+        """Where the session is in its plan, in planned seconds: the progress line."""
         if self.segment is None:
             return 0.0
         return self.starts[self.index] + self.segment.seconds - self.remaining
+
+    @property
+    def elapsed(self) -> float:
+        """Time spent exercising and resting, as the engine counts it: never time paused
+        or answering, and no jump when an exercise is skipped or stopped."""
+        if self.segment is None:
+            return 0.0
+        return self.began + self.segment.seconds - self.remaining
 
     def step_name(self, segment: Segment) -> str:
         return one_line(self.plan.steps[segment.step_index].name)
@@ -115,7 +131,7 @@ class SessionView:
             if index:
                 line.append(" · ", style="dim")
             style = "bold reverse" if index == segment.tempo_index else "dim"
-            line.append(f"{name} {seconds}", style=style)
+            line.append(f"{name} {seconds} s", style=style)
         return line
 
     def cue(self, segment: Segment) -> str:
@@ -137,20 +153,21 @@ class SessionView:
         return Group(*self._screen(segment, width, height))
 
     def _screen(self, segment: Segment, width: int, height: int) -> list[Text]:
+        """The whole screen, exactly `height` lines: the number as large as the room allows,
+        centred; the guide, the steps or the help beside it or over the rest, never instead."""
         fit = Lines(width)
         style = "red" if self.paused else _STYLE[segment.activity]
+        top = self._top(segment, width, style)
+        footer = self._footer(width)
+        if self.question is not None:
+            body = question_lines(self.question, width, height - len(top) - len(footer))
+            return stack(top, body, [], footer, height)
+
         seconds = str(max(0, int(-(-self.remaining // 1))))
         step = self.plan.steps[segment.step_index]
         counting_reps = segment.activity == "work" and not segment.is_hold and segment.reps > 1
         number = f"{segment.rep}/{segment.reps}" if counting_reps else seconds
-
-        top: list[Text] = []
-        if self.time_scale != 1:
-            top += fit.lines(scale_words(self.time_scale), "bold yellow")
-        top += fit.lines(self.step_name(segment), "bold")
-        state = "PAUSED — press space to go on" if self.paused else state_words(segment)
-        band = "bold white on red" if self.paused else f"bold black on {style}"
-        top.append(Text(f" {state} ".center(width)[:width], style=band, no_wrap=True))
+        side = self._tempo_beside(segment) if counting_reps else []
 
         middle: list[Text] = []
         detail = rep_words(segment, with_rep=not counting_reps)
@@ -159,35 +176,135 @@ class SessionView:
         if counting_reps:
             middle += [self.tempo_line(segment)]
             middle[-1].justify = "center"
-        if segment.activity == "ready" and step.caution:
-            middle += fit.lines(f"Careful: {step.caution}", "bold yellow")
-        elif segment.activity == "work":
+        # The caution stays whatever opens: it is what keeps the exercise safe.
+        caution = (
+            fit.lines(f"Careful: {step.caution}", "bold yellow")
+            if segment.activity == "ready" and step.caution
+            else []
+        )
+        middle += caution
+        if segment.activity == "work":
             middle += fit.lines(self.cue(segment), "italic")
         middle += fit.lines(self.next_words(segment))
 
         total = self.starts[-1]
-        bottom: list[Text] = [progress_bar(self.elapsed / max(total, 1), width, style)]
-        bottom += fit.lines(
-            f"{clock_text(self.elapsed)} done · {clock_text(total - self.elapsed)} left "
+        status: list[Text] = [progress_bar(self.position / max(total, 1), width, style)]
+        status += fit.lines(
+            f"{clock_text(self.elapsed)} done · {clock_text(total - self.position)} left "
             f"· exercise {segment.step_index + 1} of {len(self.plan.steps)}"
         )
-        keys = (
-            "space pause · n next · x hurts · i steps · s symptoms · q quit · ? help"
-            if width >= 72
-            else "spc pause n next x hurts q quit"
-        )
-        bottom += fit.lines(keys, "dim")
-        if self.help:
-            bottom += fit.lines(help_text().plain, "cyan", centre=False)
-        if self.message:
-            bottom += fit.lines(self.message, "yellow")
 
-        rows = height - len(top) - len(middle) - len(bottom)
-        guide: list[Text] = []
-        if segment.activity == "ready" or self.all_steps:
-            guide, rows = self._guide(segment, width, rows)
-        side = self._tempo_beside(segment) if counting_reps else []
-        return [*top, *self._number(number, side, style, width, rows), *guide, *middle, *bottom]
+        panel = self._panel(segment)
+        fixed = len(top) + len(footer)
+        # Everything first; when a panel is open and does not fit whole, it goes over
+        # the rest (the middle lines and the progress line give way), never over the number.
+        tries = [(middle, status)]
+        if panel is not None:
+            tries += [(caution, status), (caution, [])]
+        best: tuple[tuple[bool, int, int], list[Text], list[Text], list[Text]] | None = None
+        for mid, stat in tries:
+            rows = height - fixed - len(mid) - len(stat)
+            if rows < 1:
+                continue
+            key, block = self._arrange(number, side, style, width, rows, panel)
+            if best is None or key > best[0]:
+                best = (key, block, mid, stat)
+            if key[1] == 0:  # the richest panel (or none) with the number at its best
+                break
+        if best is None:
+            return stack(top, [], [], footer, height)
+        _, block, mid, stat = best
+        return stack(top, [*block, *mid], stat, footer, height)
+
+    def _top(self, segment: Segment, width: int, style: str) -> list[Text]:
+        fit = Lines(width)
+        top: list[Text] = []
+        if self.time_scale != 1:
+            top += fit.lines(scale_words(self.time_scale), "bold yellow")
+        top += fit.lines(self.step_name(segment), "bold")
+        if self.question is not None:
+            state, band = "A QUESTION", "bold black on yellow"
+        elif self.paused:
+            state, band = "PAUSED — press space to go on", "bold white on red"
+        else:
+            state, band = state_words(segment), f"bold black on {style}"
+        top.append(Text(f" {state} ".center(width)[:width], style=band, no_wrap=True))
+        return top
+
+    def _footer(self, width: int) -> list[Text]:
+        fit = Lines(width)
+        if self.question is not None:
+            keys = "press the number of your answer"
+        else:
+            keys = key_words(width)
+        footer = fit.lines(keys, "dim")
+        if self.message:
+            footer += fit.lines(self.message, "yellow")
+        return footer
+
+    def _panel(self, segment: Segment) -> Callable[[int], list[list[Text]]] | None:
+        """What opens beside the number: the help (`?`), or the position and the steps."""
+        if self.help:
+            return lambda width: [help_lines(width), help_lines(width, short=True)]
+        if segment.activity != "ready" and not self.all_steps:
+            return None
+        guide = self.guides[segment.step_index]
+        choices = [self.instructions(segment)]
+        if len(choices[0]) > 1 and not self.all_steps:
+            choices.append(self.instructions(segment, key_cue_only=True))
+        return lambda width: layouts(guide.position, choices, width)
+
+    def _arrange(
+        self,
+        number: str,
+        side: list[str],
+        style: str,
+        width: int,
+        rows: int,
+        panel: Callable[[int], list[list[Text]]] | None,
+    ) -> tuple[tuple[bool, int, int], list[Text]]:
+        """The number and the panel in `rows` rows: the panel above or beside the number.
+
+        Chosen by: the number no more than one step smaller than it could be alone;
+        then the richest panel; then the largest number. The key says how it went:
+        (number near its best, minus the panel's rank, the number's height).
+        """
+        side_width = max((len(line) for line in side), default=-4) + 4
+        alone = digit_scale(number, rows, width - side_width)
+        floor = max(1, alone[0] - 1) if alone else 0
+        if panel is None:
+            return (True, 0, alone[0] if alone else 0), number_block(
+                number, side, style, width, rows
+            )
+        candidates: list[tuple[tuple[bool, int, int], list[Text]]] = []
+        for rank, option in enumerate(panel(width)):
+            left = rows - len(option)
+            if left < 0:
+                continue
+            scale = digit_scale(number, left, width - side_width)
+            tall = scale[0] if scale else 0
+            if scale is None and left < 1:
+                continue
+            key = (tall >= floor, -rank, tall)
+            candidates.append((key, [*option, *number_block(number, side, style, width, left)]))
+        for panel_width in sorted({width // 2, width * 3 // 5, width - 14}):
+            columns = width - panel_width - 2
+            if panel_width < 24 or columns < 5:
+                continue
+            scale = digit_scale(number, rows, columns - side_width)
+            if scale is None:
+                continue
+            for rank, option in enumerate(panel(panel_width)):
+                if len(option) > rows:
+                    continue
+                key = (scale[0] >= floor, -rank, scale[0])
+                block = number_block(number, side, style, columns, len(option), scale)
+                candidates.append((key, beside(block, columns, option, panel_width)))
+        if not candidates:
+            return (False, -99, alone[0] if alone else 0), number_block(
+                number, side, style, width, rows
+            )
+        return max(candidates, key=lambda candidate: candidate[0])
 
     def _tempo_beside(self, segment: Segment) -> list[str]:
         """The tempo phase's word and how far through it: read beside the rep count."""
@@ -195,47 +312,12 @@ class SessionView:
         filled = round(min(max(done, 0.0), 1.0) * TEMPO_BAR)
         return [state_words(segment), "█" * filled + "░" * (TEMPO_BAR - filled)]
 
-    def _number(
-        self, number: str, side: list[str], style: str, width: int, rows: int
-    ) -> list[Text]:
-        """The big number, as large as the rows and columns left allow; `side` beside it."""
-        side_width = max((len(line) for line in side), default=-4) + 4
-        scale = digit_scale(number, rows, width - side_width)
-        if scale is None:
-            text = number if "/" in number else f"{number} s"
-            return [Text(" ".join([text, *side]), style=f"bold {style}", justify="center")]
-        block = big_rows(number, scale)
-        left = (width - len(block[0]) - side_width) // 2
-        first_side = len(block) // 2 - len(side) // 2
-        out = []
-        for index, row in enumerate(block):
-            line = Text(" " * left + row, style=f"bold {style}", no_wrap=True)
-            if 0 <= index - first_side < len(side):
-                line.append(f"    {side[index - first_side]}", style=f"bold {style}")
-            out.append(line)
-        return out
-
-    def _guide(self, segment: Segment, width: int, rows: int) -> tuple[list[Text], int]:
-        """The figure and the steps, as much as fits, and the rows left for the number.
-
-        A first-timer's steps come before the number's size: at "get ready" it may
-        shrink to a line of text (the bell and the voice count too).
-        """
-        guide = self.guides[segment.step_index]
-        choices = [self.instructions(segment)]
-        if len(choices[0]) > 1:
-            choices.append(self.instructions(segment, key_cue_only=True))
-        for option in layouts(guide.position, choices, width):
-            for reserve in (GLYPH_ROWS, 1):
-                if len(option) + reserve <= rows:
-                    return option, rows - len(option)
-        return [], rows
-
     def apply(self, event: ev.Event) -> None:
         """Update what is shown from an engine event."""
         from backcoach.timer import engine as ev
 
         if isinstance(event, ev.SegmentStarted):
+            self.began = event.elapsed
             self.segment, self.index = event.segment, event.index
             self.remaining = float(event.segment.seconds)
             self.paused = False
@@ -258,17 +340,6 @@ class SessionView:
 def scale_words(scale: float) -> str:
     """Said on screen whenever the clock is scaled, so a demo is never mistaken for real time."""
     return f"time runs ×{1 / scale:g} (BACKCOACH_TIME_SCALE={scale:g})"
-
-
-def help_text() -> Text:
-    return Text(
-        "Keys: space or p pause and go on · n skip to the next exercise (or end a rest early) · "
-        "x this hurts (sharp pain): stops the exercise, easier next time · "
-        "i the exercise's steps · "
-        "s leg symptoms spreading, or new numbness or weakness: stops the exercise · "
-        "q quit (what you did is kept) · ? this help · Ctrl-C stop now",
-        style="cyan",
-    )
 
 
 class LiveRenderer:
@@ -332,6 +403,11 @@ class LiveRenderer:
         self.view.message = text
         self._draw()
 
+    def ask(self, question: Question | None) -> None:
+        """Draw a question large in the middle of the screen; None: back to the session."""
+        self.view.question = question
+        self._draw()
+
     def __call__(self, event: ev.Event) -> None:
         self.view.apply(event)
         self._draw()
@@ -361,6 +437,12 @@ class PlainRenderer:
     def notice(self, text: str) -> None:
         if text:  # an empty text clears a notice: nothing to print in plain mode
             self.say(text)
+
+    def ask(self, question: Question | None) -> None:
+        """The question and its number keys on one line; nothing to clear afterwards."""
+        if question is not None:
+            answers = " · ".join(f"{key} {words}" for key, words in question.answers)
+            self.say(f"{question.text} {answers}")
 
     def __call__(self, event: ev.Event) -> None:
         from backcoach.timer import engine as ev

@@ -15,6 +15,7 @@ from pathlib import Path
 from backcoach.clinical import DURING_SESSION, NOT_A_DIAGNOSIS, RED_FLAGS
 from backcoach.history.facts import ExerciseTally, Overview
 from backcoach.history.stats import Stats
+from backcoach.render.words import counted
 from backcoach.vocabulary import Position, unknown
 
 FORMATS = ("md", "html")
@@ -194,11 +195,11 @@ def _markdown_sections(
             "None.",
         )),
         ("Skipped or stopped most often", _or(
-            [f"- {md(name)} ({md(i)}): {n} time(s)" for i, name, n in stats.most_skipped],
+            [f"- {md(name)} ({md(i)}): {counted(n, 'time')}" for i, name, n in stats.most_skipped],
             "Nothing skipped.",
         )),
         ("Stopped because leg symptoms spread", _or(
-            [f"- {md(name)} ({md(ident)}): {times} time(s)"
+            [f"- {md(name)} ({md(ident)}): {counted(times, 'time')}"
              for ident, name, times in stats.stopped_for_symptoms],
             "None.",
         )),
@@ -216,7 +217,8 @@ def _markdown_sections(
 def _md_adherence(stats: Stats) -> list[str]:
     return [
         f"- Sessions: {stats.sessions}, of which completed: {stats.completed}",
-        f"- Current streak: {stats.current_streak} day(s); longest: {stats.longest_streak} day(s)",
+        f"- Current streak: {counted(stats.current_streak, 'day')}; "
+        f"longest: {counted(stats.longest_streak, 'day')}",
         "",
         *_md_table(
             ("week of", "sessions", "minutes"),
@@ -380,15 +382,19 @@ def _html_sections(
             "None yet: doses are the catalogue's.",
         )),
         ("Desk breaks against reminders (last 7 days)", _html_list(
-            [f"{d.isoformat()}: {t} break(s), {g} reminder(s)" for d, t, g in stats.desk_breaks],
+            [
+                f"{d.isoformat()}: {counted(t, 'break')}, {counted(g, 'reminder')}"
+                for d, t, g in stats.desk_breaks
+            ],
             "None.",
         )),
         ("Skipped or stopped most often", _html_list(
-            [f"{h(name)} (<code>{h(i)}</code>): {n} time(s)" for i, name, n in stats.most_skipped],
+            [f"{h(name)} (<code>{h(i)}</code>): {counted(n, 'time')}"
+             for i, name, n in stats.most_skipped],
             "Nothing skipped.",
         )),
         ("Stopped because leg symptoms spread", _html_list(
-            [f"{h(name)} (<code>{h(i)}</code>): {n} time(s)"
+            [f"{h(name)} (<code>{h(i)}</code>): {counted(n, 'time')}"
              for i, name, n in stats.stopped_for_symptoms],
             "None.",
         )),
@@ -410,8 +416,8 @@ def _html_adherence(stats: Stats) -> str:
     )
     return (
         f"<p>Sessions: {stats.sessions}, of which completed: {stats.completed}.\n"
-        f"Current streak: {stats.current_streak} day(s); "
-        f"longest: {stats.longest_streak} day(s).</p>\n"
+        f"Current streak: {counted(stats.current_streak, 'day')}; "
+        f"longest: {counted(stats.longest_streak, 'day')}.</p>\n"
         f"<table><tr><th>week of</th><th>sessions</th><th>minutes</th></tr>{weeks}</table>"
     )
 

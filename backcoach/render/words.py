@@ -31,15 +31,20 @@ def one_line(text: str) -> str:
 def dose_detail(exercise_dose: HoldDose | RepsDose) -> str:
     """The dose with its timing, for `show` and `plan`."""
     if exercise_dose.type == "reps":
-        text = f"{exercise_dose.describe()}, tempo {exercise_dose.tempo_words()} s"
+        text = f"{exercise_dose.describe()}; tempo {exercise_dose.tempo_words()}"
     else:
         text = exercise_dose.describe()
         if exercise_dose.reps > 1 or exercise_dose.pyramid:
-            text += f", {exercise_dose.relax} s relax between holds"
+            text += f"; {exercise_dose.relax} s relax between holds"
     sets = len(exercise_dose.reps_per_set)
     if sets > 1 and exercise_dose.rest:
-        text += f", {exercise_dose.rest} s rest between sets"
+        text += f"; {exercise_dose.rest} s rest between sets"
     return text
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """`1 day`, `2 days`: never `day(s)`."""
+    return f"{count} {noun if count == 1 else (plural or noun + 's')}"
 
 
 def clock_text(seconds: float) -> str:

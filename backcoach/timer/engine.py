@@ -196,6 +196,7 @@ class Engine:
             if segment.activity == "work":
                 self.outcome.work_planned[segment.step_index] += segment.seconds
         self._current_step: int | None = None
+        self._begun: set[int] = set()  # exercises whose first hold or rep has started
 
     def subscribe(self, listener: Listener) -> None:
         self.listeners.append(listener)
@@ -217,6 +218,8 @@ class Engine:
                 index = _next_step_start(self.timeline, index)
                 continue
             self._current_step = step_index
+            if segment.activity == "work":
+                self._begun.add(step_index)
             deadline += segment.seconds
             self._emit(SegmentStarted(index, segment, self._elapsed(clock.now())))
             action = self._countdown(segment, deadline)
@@ -283,6 +286,8 @@ class Engine:
         outcome = self.outcome
         if outcome.statuses[step_index] != "pending":
             return
+        if partial and not skipped and step_index not in self._begun:
+            return  # quit during its "get ready": not started, never held against it
         if not partial:
             status: ExerciseStatus = "done"
         elif skipped or outcome.work_done[step_index] <= 0:

@@ -1,0 +1,77 @@
+"""A few examples for each command's help, as gh and uv give them: an "Examples" epilog."""
+
+from __future__ import annotations
+
+EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "start": (
+        ("backcoach start", "a session for the whole back, with the questions first"),
+        ("backcoach start --focus lower --minutes 15", "15 minutes for the lower back"),
+        ("backcoach start --flare-up", "a gentle flare-up day, lying down"),
+    ),
+    "snack": (
+        ("backcoach snack", "a 2-5 minute desk break, standing or sitting"),
+        ("backcoach snack --minutes 3", "a 3 minute one"),
+    ),
+    "remind": (
+        ("backcoach remind --every 45", "stand up every 45 minutes"),
+        ("backcoach remind --between 09:00-17:30", "only during the working day"),
+    ),
+    "plan": (
+        ("backcoach plan", "what start would run today; plan changes nothing"),
+        ("backcoach plan --focus lower,stretch --minutes 10", "a shorter, gentler one"),
+        ("backcoach plan --seed 12 --json", "a one-off plan, as JSON"),
+    ),
+    "safety": (
+        ("backcoach safety", "what backcoach holds about your safety; update it"),
+        ("backcoach safety --json", "the same, for a program"),
+    ),
+    "routine": (
+        ("backcoach routine --focus lower", "your lower-back routine and its dose changes"),
+        ("backcoach routine drop bird-dog", "never plan bird-dog for you again"),
+    ),
+    "list": (
+        ("backcoach list", "every exercise"),
+        ("backcoach list --focus upper --level beginner", "the gentle upper-back ones"),
+    ),
+    "show": (
+        ("backcoach show bird-dog", "how to do it: steps, cautions, dose, position"),
+        ('backcoach show "cat cow" --json', "by its name, as JSON"),
+    ),
+    "history": (
+        ("backcoach history", "past sessions, newest first"),
+        ("backcoach history --limit 5 --csv > sessions.csv", "the last five, for a spreadsheet"),
+    ),
+    "stats": (
+        ("backcoach stats", "streak, sessions a week, minutes, the pain trend"),
+        ("backcoach stats --json", "the same, for a program"),
+    ),
+    "report": (
+        ("backcoach report", "a summary to show a physiotherapist or doctor (Markdown)"),
+        ("backcoach report --format html --output back.html", "as a web page"),
+    ),
+    "import": (
+        ("backcoach import free-exercise-db exercises.json", "drafts to review, unreviewed"),
+    ),
+    "add": (("backcoach add", "start a new exercise of your own from a template"),),
+    "edit": (
+        ("backcoach edit", "edit your own catalogue in $VISUAL or $EDITOR"),
+        ("backcoach edit wall-slide", "go straight to one exercise"),
+    ),
+    "validate": (
+        ("backcoach validate", "check the catalogue in use"),
+        ("backcoach validate my-exercises.yaml", "check a file of your own"),
+    ),
+    "config": (
+        ("backcoach config", "every setting, its value and where it came from"),
+        ("backcoach config set minutes 15", "15 minute sessions unless told otherwise"),
+    ),
+}
+
+
+def epilog(name: str) -> str | None:
+    """The examples as a help epilog; "\\b" keeps Click from rewrapping the lines."""
+    examples = EXAMPLES.get(name)
+    if not examples:
+        return None
+    lines = [line for command, words in examples for line in (f"  # {words}", f"  $ {command}")]
+    return "\b\nExamples:\n" + "\n".join(lines)

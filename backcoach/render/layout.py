@@ -1,0 +1,204 @@
+"""How the live screen is laid out: the number beside or under what opens with it,
+a question drawn large, the help as a list of keys, all centred in the terminal's rows."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+from rich.text import Text
+
+from backcoach.render.digits import big_rows, digit_scale
+from backcoach.render.guide import Lines
+
+
+def progress_bar(fraction: float, width: int, style: str) -> Text:
+    """A bar that also reads without colour (filled vs. thin line)."""
+    filled = round(min(max(fraction, 0.0), 1.0) * width)
+    return Text.assemble(("━" * filled, style), ("─" * (width - filled), "dim"))
+
+
+def key_words(width: int) -> str:
+    """The keys line: every key the session answers to, shorter words on a narrow screen."""
+    for words in (
+        ["space pause", "n next", "x hurts", "i steps", "s symptoms", "q quit", "? help"],
+        ["p pause", "n next", "x hurts", "i steps", "s symptoms", "q quit", "? help"],
+        ["p pause", "n next", "x hurts", "s symptoms", "q quit", "?"],
+    ):
+        for joint in (" · ", "  ", " "):
+            if len(joint.join(words)) <= width:
+                return joint.join(words)
+    return "p n x hurts s symptoms q ?"
+
+
+def help_text() -> Text:
+    """The help in one paragraph, for plain mode."""
+    return Text(
+        "Keys: " + " · ".join(f"{key} {words}" for key, words in _HELP),
+        style="cyan",
+    )
+
+
+_HELP = (
+    ("space, p", "pause, and go on"),
+    ("n", "skip to the next exercise (or end a rest early)"),
+    ("x", "this hurts (sharp pain): stops the exercise, easier next time"),
+    ("i", "the exercise's steps"),
+    ("s", "leg symptoms spreading, or new numbness or weakness: stops the exercise"),
+    ("q", "quit (what you did is kept)"),
+    ("?", "this help, and closes it"),
+    ("Ctrl-C", "stop now"),
+)
+
+
+_SHORT_HELP = (
+    ("space", "pause / go on"),
+    ("n", "next exercise"),
+    ("x", "this hurts: stops it"),
+    ("i", "the steps"),
+    ("s", "symptoms: stops it"),
+    ("q", "quit, kept"),
+    ("?", "close this help"),
+)
+
+
+def help_lines(width: int, *, short: bool = False) -> list[Text]:
+    """The help as a list of keys, each with its words wrapped under its own indent;
+    `short`: a line a key, for a small screen."""
+    entries = _SHORT_HELP if short else _HELP
+    key_width = max(len(key) for key, _ in entries) + 2
+    out = [] if short else [Text("Keys", style="bold cyan", no_wrap=True)]
+    for key, words in entries:
+        wrapped = textwrap.wrap(words, max(10, width - key_width)) or [""]
+        for index, line in enumerate(wrapped):
+            label = key if index == 0 else ""
+            out.append(
+                Text.assemble((label.ljust(key_width), "bold cyan"), (line, "cyan"), no_wrap=True)
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question asked during the session: drawn large, answered with a number key."""
+
+    text: str
+    answers: tuple[tuple[str, str], ...]  # (key, what it means)
+
+
+def question_lines(question: Question, width: int, rows: int) -> list[Text]:
+    """The question in the middle of the screen, each answer beside its key.
+
+    The keys are drawn in the block font when there is room for all of them;
+    otherwise as a bold key in reverse, so the answer is still read from the floor.
+    """
+    fit = Lines(width)
+    title = fit.lines(question.text, "bold")
+    keys = [key for key, _ in question.answers]
+    big = all(key in _DIGIT_KEYS for key in keys)
+    text_width = width - 3 * 2 - 8
+    answers_big: list[Text] = []
+    if big:
+        for key, words in question.answers:
+            glyph = big_rows(key, (1, 2))
+            said = textwrap.wrap(words, max(10, text_width)) or [""]
+            said = said[: len(glyph)]
+            start = (len(glyph) - len(said)) // 2
+            for index, row in enumerate(glyph):
+                line = Text("  " + row + "    ", style="bold yellow", no_wrap=True)
+                if 0 <= index - start < len(said):
+                    line.append(said[index - start], style="bold")
+                answers_big.append(line)
+            answers_big.append(Text(""))
+    if big and len(title) + 1 + len(answers_big) <= rows:
+        return [*title, Text(""), *answers_big[:-1]]
+    small: list[Text] = []
+    for key, words in question.answers:
+        wrapped = textwrap.wrap(words, max(10, width - 6)) or [""]
+        for index, said_line in enumerate(wrapped):
+            label = f" {key} " if index == 0 else "   "
+            small.append(
+                Text.assemble(
+                    (label, "bold reverse yellow"), "  ", (said_line, "bold"), no_wrap=True
+                )
+            )
+    gap = [Text("")] if len(title) + 1 + len(small) <= rows else []
+    return [*title, *gap, *small]
+
+
+_DIGIT_KEYS = frozenset("0123456789")
+
+
+def number_block(
+    number: str,
+    side: list[str],
+    style: str,
+    width: int,
+    rows: int,
+    scale: tuple[int, int] | None = None,
+) -> list[Text]:
+    """The big number, as large as the rows and columns left allow; `side` beside it.
+
+    With `scale` given, drawn at that scale and at least `rows` rows, centred in them.
+    """
+    side_width = max((len(line) for line in side), default=-4) + 4
+    if scale is None:
+        scale = digit_scale(number, rows, width - side_width)
+    if scale is None:
+        text = number if "/" in number else f"{number} s"
+        return [Text(" ".join([text, *side]), style=f"bold {style}", justify="center")]
+    block = big_rows(number, scale)
+    left = max(0, (width - len(block[0]) - side_width) // 2)
+    first_side = len(block) // 2 - len(side) // 2
+    out = []
+    for index, row in enumerate(block):
+        line = Text(" " * left + row, style=f"bold {style}", no_wrap=True)
+        if 0 <= index - first_side < len(side):
+            line.append(f"    {side[index - first_side]}", style=f"bold {style}")
+        out.append(line)
+    above = max(0, rows - len(out)) // 2
+    below = max(0, rows - len(out) - above)
+    return [*[Text("") for _ in range(above)], *out, *[Text("") for _ in range(below)]]
+
+
+def stack(
+    top: list[Text], body: list[Text], status: list[Text], footer: list[Text], height: int
+) -> list[Text]:
+    """Exactly `height` lines: the body centred between the top and the bottom lines."""
+    spare = height - len(top) - len(body) - len(status) - len(footer)
+    if spare < 0:  # too small even so: the body gives way first, the keys last
+        body = body[: max(0, len(body) + spare)]
+        spare = 0
+    above = spare // 2
+    return [
+        *top,
+        *[Text("") for _ in range(above)],
+        *body,
+        *[Text("") for _ in range(spare - above)],
+        *status,
+        *footer,
+    ][: max(height, len(top) + len(footer))]
+
+
+def beside(block: list[Text], columns: int, panel: list[Text], panel_width: int) -> list[Text]:
+    """The number's rows with the panel's lines to their right, both centred in height."""
+    height = max(len(block), len(panel))
+    number_top = (height - len(block)) // 2
+    panel_top = (height - len(panel)) // 2
+    out = []
+    for row in range(height):
+        line = Text(no_wrap=True)
+        if 0 <= row - number_top < len(block):
+            left = block[row - number_top].copy()
+            left.truncate(columns, pad=True)
+            line.append_text(left)
+        else:
+            line.append(" " * columns)
+        line.append("  ")
+        if 0 <= row - panel_top < len(panel):
+            right = panel[row - panel_top].copy()
+            right.justify = None
+            right.truncate(panel_width)
+            line.append_text(right)
+        out.append(line)
+    return out

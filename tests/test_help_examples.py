@@ -1,0 +1,30 @@
+"""Every command's help ends with examples, as gh and uv do (issue 24)."""
+
+from __future__ import annotations
+
+import pytest
+
+from backcoach.cli.app import WORKFLOW
+
+from .conftest import RunCli
+
+
+@pytest.mark.parametrize("name", WORKFLOW)
+def test_every_command_has_examples_and_plain_placeholders(run: RunCli, name: str) -> None:
+    result = run(name, "--help")
+    assert result.exit_code == 0
+    text = result.stdout
+    assert "Examples:" in text
+    assert f"$ backcoach {name}" in text
+    assert "{" not in text.splitlines()[0]  # `show [OPTIONS] EXERCISE`, not `{EXERCISE}`
+    assert "<str>" not in text
+
+
+def test_a_typo_at_edit_again_asks_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from backcoach.cli.catalogue import _ask_again
+
+    answers = iter(["x", "kep", "k"])
+    monkeypatch.setattr("builtins.input", lambda _prompt: next(answers))
+    assert _ask_again() is False
+    answers = iter(["w", "e"])
+    assert _ask_again() is True
