@@ -269,7 +269,7 @@ def _reference_problems(
 ) -> list[Problem]:
     """Repeated ids, and easier or harder ids that name no exercise, each at its line;
     `known`: ids of the files read before (a personal exercise's easier may be bundled)."""
-    from backcoach.models import reference_problems
+    from backcoach.catalogue.references import reference_problems
 
     for record in references:
         record.easier = tuple(ref for ref in record.easier if ref not in known)

@@ -19,23 +19,19 @@ from typer.core import TyperGroup
 
 from backcoach.cli.catalogue import add_command, edit_command, import_command
 from backcoach.cli.config import config_app
+from backcoach.cli.history import history_command, report_command, stats_command
 from backcoach.cli.options import (
     CatalogueArgument,
-    CsvOption,
     EquipmentOption,
     ExerciseArgument,
     FlareUpOption,
     FocusOption,
-    ForceOption,
-    FormatOption,
     JsonOption,
     LevelOption,
-    LimitOption,
     MinutesOption,
     NewOption,
     OnlyEquipmentOption,
     OnlyLevelOption,
-    OutputOption,
     SeedOption,
     SnackOption,
     library_for,
@@ -51,7 +47,6 @@ from backcoach.cli.session import (
 )
 from backcoach.errors import EXIT_FAILURE, BackcoachError, UsageError
 from backcoach.plan.prepare import Choices
-from backcoach.render.console import err_console as _err_console
 from backcoach.render.console import flushed, output_failed, print_error, print_internal_error
 from backcoach.render.console import out_console as _out_console
 
@@ -373,85 +368,9 @@ def show_command(
 # --- looking back ---------------------------------------------------------------
 
 
-@_command("history")
-def history_command(
-    limit: LimitOption = 20,
-    as_json: JsonOption = False,
-    as_csv: CsvOption = False,
-) -> None:
-    """Past sessions, newest first."""
-    from backcoach.history.store import read_sessions
-
-    if as_json and as_csv:
-        raise UsageError("--json and --csv cannot be used together")
-    if limit < 1:
-        raise UsageError("--limit must be 1 or more")
-    sessions = read_sessions(limit)
-    if as_json:
-        from backcoach.render.shapes import session_json, write_json
-
-        write_json([session_json(record) for record in sessions])
-        return
-    if as_csv:
-        from backcoach.render.shapes import history_csv
-
-        sys.stdout.write(history_csv(sessions))
-        return
-    out = _out_console()
-    if not sessions:
-        out.print("No sessions yet. Start one with: backcoach start")
-        return
-    from backcoach.render.history import history_table
-
-    out.print(history_table(sessions))
-
-
-@_command("stats")
-def stats_command(as_json: JsonOption = False) -> None:
-    """Streaks, sessions and minutes per week, and how pain is moving."""
-    from datetime import date
-
-    from backcoach.history import stats
-    from backcoach.history.overview import read_overview
-    from backcoach.history.programme import existing_programme
-    from backcoach.render import programme as views
-
-    summary = stats.compute(read_overview(), date.today())
-    programme = existing_programme()  # issue 25: goals, weeks, lessons, pain over weeks
-    if as_json:
-        from backcoach.render.shapes import stats_json, write_json
-
-        write_json(
-            {**stats_json(summary), "programme": views.programme_json(programme, date.today())}
-        )
-        return
-    from backcoach.render.history import stats_view
-
-    out = _out_console()
-    out.print(stats_view(summary, out.size.width))
-    out.print(views.stats_lines(programme, date.today()))
-
-
-@_command("report")
-def report_command(
-    ctx: typer.Context,
-    report_format: FormatOption = None,
-    output: OutputOption = None,
-    force: ForceOption = False,
-) -> None:
-    """A one-page summary to show a physiotherapist or doctor."""
-    from datetime import date
-
-    from backcoach.render.reporting import clinician_report, write_report
-    from backcoach.vocabulary import printable
-
-    chosen, text = clinician_report(report_format, output, lambda: _library(ctx), date.today())
-    if output is None:
-        sys.stdout.write(text)
-        return
-    write_report(output, text, force=force)
-    # A file name is never Rich markup: "summary [bold].md" is printed as it is.
-    _err_console().print(f"wrote {printable(str(output))} ({chosen})", markup=False)
+_command("history")(history_command)
+_command("stats")(stats_command)
+_command("report")(report_command)
 
 
 # --- settings and catalogues ----------------------------------------------------
