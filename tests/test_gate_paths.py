@@ -174,6 +174,8 @@ def test_3_new_weakness_mid_session_ends_it_and_is_asked_about_first(
     child.send("s")
     child.expect("2 new numbness or weakness")
     child.send("2")
+    child.expect("Is that right")  # said back before it stops
+    child.send("2")
     child.expect("Stop here")
     child.expect("call your emergency number")
     assert finish(child) == 3
@@ -318,6 +320,8 @@ def test_3_a_flag_that_cannot_be_saved_ends_the_session_with_its_record(
     child.expect("get ready")
     child.send("s")
     child.expect("2 new numbness or weakness")
+    child.send("2")
+    child.expect("Is that right")  # said back before it stops
     child.send("2")
     child.expect("Stop here")
     child.expect("What you reported could not be saved")

@@ -63,14 +63,14 @@ def test_plan_never_writes(
         assert history.db.execute("SELECT COUNT(*) FROM routines").fetchone()[0] == rows
 
 
-def test_a_first_plan_says_start_would_keep_the_routine_and_keeps_nothing(
+def test_a_first_plan_says_start_would_make_a_routine_and_keeps_nothing(
     isolated_home: Path, run: RunCli
 ) -> None:
     result = run("plan", "--focus", "lower")
-    assert "start would keep this as your routine" in result.stdout
+    assert "start would make a new routine for this focus" in result.stdout
     before = snapshot(isolated_home)
     again = run("plan", "--focus", "lower")
-    assert "start would keep this as your routine" in again.stdout  # still not kept
+    assert "start would make a new routine for this focus" in again.stdout  # still not kept
     assert snapshot(isolated_home) == before
 
 

@@ -261,6 +261,8 @@ def test_no_lesson_follows_emergency_advice(isolated_home: Path) -> None:
     child.send("s")
     child.expect("2 new numbness or weakness")
     child.send("2")
+    child.expect("Is that right")  # said back before it stops
+    child.send("2")
     child.expect("call your emergency number")
     assert finish(child) == 3
     assert "Today's read" not in (child.before or "") and "backcoach learn" not in (

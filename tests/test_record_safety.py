@@ -313,6 +313,8 @@ def test_s_then_new_weakness_gives_the_emergency_advice_and_ends(isolated_home: 
     child.send("s")
     child.expect("2 new numbness or weakness")
     child.send("2")
+    child.expect("Is that right")  # said back before it stops
+    child.send("2")
     child.expect("Stop here")
     child.expect("call your emergency number")
     assert finish(child) == 3  # no exercise today (DESIGN.md's exit codes)

@@ -287,7 +287,8 @@ def plan_command(
     _out_console().print(plan_view(plan))
     if would_save:
         _out_console().print(
-            "start would keep this as your routine for this focus (plan changes nothing).",
+            "start would make a new routine for this focus, from its own draw: its exercises "
+            "may differ from these (plan changes nothing).",
             markup=False,
             highlight=False,
         )

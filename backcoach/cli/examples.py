@@ -41,6 +41,24 @@ EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("backcoach history", "past sessions, newest first"),
         ("backcoach history --limit 5 --csv > sessions.csv", "the last five, for a spreadsheet"),
     ),
+    "goals": (
+        ('backcoach goals add "put my socks on" --score 3', "an activity your back makes hard"),
+        ("backcoach goals rate", "score each again, 0 (unable) to 10 (as before)"),
+        ("backcoach goals --json", "your goals, first and latest scores"),
+    ),
+    "schedule": (
+        ("backcoach schedule --days mon,wed,fri --at 08:00", "three sessions a week at 8"),
+        ("backcoach schedule off", "no planned days"),
+    ),
+    "week": (
+        ("backcoach week", "this week: days planned and done, today's session, goals"),
+        ("backcoach week --json", "the same, for a program"),
+    ),
+    "learn": (
+        ("backcoach learn", "the next short lesson"),
+        ("backcoach learn --list", "every lesson, and which you have read"),
+        ("backcoach learn 3", "lesson 3"),
+    ),
     "stats": (
         ("backcoach stats", "streak, sessions a week, minutes, the pain trend"),
         ("backcoach stats --json", "the same, for a program"),

@@ -326,6 +326,8 @@ class LiveSession:
         if answer == "1":
             decision = self._spread(step_index)
             return StepDecision(leave_out=decision.leave_out, stop_step=True)
+        if answer == "2" and not self._sure_of_new_weakness():
+            return None  # pressed by mistake: a mistyped key never locks anyone out
         if (
             answer == "2"
             and gate.decide(
@@ -340,6 +342,15 @@ class LiveSession:
         if answer == "3":
             self.renderer.notice(clinical.SYMPTOM_GOOD)
         return None
+
+    def _sure_of_new_weakness(self) -> bool:
+        """The answer said back in words before the session stops for it (CLINICAL.md,
+        "One gate": repeat the chosen item and ask whether that is right)."""
+        sure = self._ask_key(
+            "You chose: new numbness or weakness. Is that right?",
+            (("2", "yes, that is right"), ("4", "no: carry on (pressed by mistake)")),
+        )
+        return sure == "2"
 
     def _on_hurt(self, step_index: int) -> None:
         """`x` pressed: the exercise has stopped for sharp pain (recorded as "hurt")."""

@@ -136,16 +136,14 @@ def closed_flags(history: History, limit: int = 20) -> list[ClosedFlag]:
         "WHERE closed_at IS NOT NULL ORDER BY closed_at DESC LIMIT ?",
         (limit,),
     )
-    return [
-        ClosedFlag(
-            row["code"],
-            row["tier"],
-            datetime.fromisoformat(row["raised_at"]),
-            datetime.fromisoformat(row["closed_at"]),
-            row["closed_how"],
-        )
-        for row in rows
-    ]
+    found = []
+    for row in rows:
+        try:
+            raised, closed = (datetime.fromisoformat(row[k]) for k in ("raised_at", "closed_at"))
+        except (ValueError, TypeError):
+            continue  # a row this backcoach cannot read is left out, as sessions are
+        found.append(ClosedFlag(row["code"], row["tier"], raised, closed, row["closed_how"]))
+    return found
 
 
 def close_all_of(history: History, code: str, how: str, at: datetime) -> None:
@@ -159,14 +157,19 @@ def close_all_of(history: History, code: str, how: str, at: datetime) -> None:
         )
 
 
+# A session whose start a hand edit or damage made unreadable is left out of what the
+# gate reads (as `history` leaves it out, with a warning), never read as the newest.
+READABLE_START = "started_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
+
+
 def last_counting(history: History) -> LastSession | None:
     """The newest session that counts for progression: not a desk break, a flare-up or a
     red-flag stop (from the screen or during the session)."""
     rows = _read(
         history,
         "SELECT id, started_at, next_morning FROM sessions WHERE snack = 0 AND flare_up = 0 "
-        "AND outcome != 'red flag' AND red_flags = '[]' ORDER BY started_at DESC, id DESC "
-        "LIMIT 1",
+        f"AND outcome != 'red flag' AND red_flags = '[]' AND {READABLE_START} "
+        "ORDER BY started_at DESC, id DESC LIMIT 1",
     )
     if not rows:
         return None
@@ -192,7 +195,7 @@ def spreads(history: History, since: datetime) -> list[datetime]:
     rows = _read(
         history,
         "SELECT started_at FROM sessions WHERE symptoms_spread = 1 AND started_at >= ? "
-        "ORDER BY started_at DESC",
+        f"AND {READABLE_START} ORDER BY started_at DESC",
         (iso(since),),
     )
     return [datetime.fromisoformat(row["started_at"]) for row in rows]

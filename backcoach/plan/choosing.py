@@ -223,7 +223,7 @@ def fill(
     First whole extra sets (main block first), then finer steps: a rep more or
     a few seconds longer per hold, never past the catalogue's maximum. A dose
     stepped back today (`held`) is never grown back up. The session after a step back
-    grows nothing (`no_fill_ins`); the first week of a routine gains no extra sets.
+    grows nothing (`no_fill_ins`); the first week of a routine grows no dose at all.
     """
     target = budget * FILL_TARGET
     if no_fill_ins or total(choices) >= target:
@@ -234,7 +234,9 @@ def fill(
     )
     growths = (
         (more_sets, "an extra set to fill the time", 0 if first_week else MAX_EXTRA_SETS),
-        (a_little_more, "a little more to fill the time", FINE_ROUNDS),
+        # Nor a dose above the catalogue's start (NHS inform: start with about 5 and add
+        # 1-2 every few days): in the first week, time left over stays for a walk.
+        (a_little_more, "a little more to fill the time", 0 if first_week else FINE_ROUNDS),
     )
     for grow, note, rounds in growths:
         for _round in range(rounds):

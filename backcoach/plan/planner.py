@@ -425,8 +425,8 @@ def _notes(
     if seconds < budget * FILL_TARGET and not request.flare_up:
         if request.first_week and not request.no_fill_ins:
             notes.append(
-                "the first week of this routine: no extra sets to fill the minutes "
-                "(start with about 5 repetitions and add a little every few days)"
+                "the first week of this routine: no extra sets or longer doses to fill the "
+                "minutes (start with about 5 repetitions and add a little every few days)"
             )
         minutes = seconds / 60
         noun = "exercise matches" if main_count == 1 else "exercises match"
