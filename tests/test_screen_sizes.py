@@ -177,7 +177,8 @@ def test_a_question_takes_only_its_number_keys_pressed_after_it_appeared() -> No
     """`n` is "next", never "no"; a key pressed just before the question is not its answer."""
     import io
 
-    from backcoach.coach.session import LiveSession, Options
+    from backcoach.coach.before import Keeping
+    from backcoach.coach.session import LiveSession, Options, Terminal
 
     from .fakes import FakeClock, ScriptedKeys
 
@@ -187,8 +188,9 @@ def test_a_question_takes_only_its_number_keys_pressed_after_it_appeared() -> No
     keys = ScriptedKeys(clock, [(0.0, "2"), (1.0, "n"), (2.0, "y"), (3.0, "q"), (4.0, "1")])
     out = Console(file=io.StringIO(), width=100, color_system=None)
     session = LiveSession(
-        plan, cat, Options(sound="off", plain=True), out, clock, keys, None, lambda _: ""
-    )
+        plan, cat, Options(sound="off", plain=True), Terminal(out, clock, keys),
+        Keeping(None), lambda _: "",
+    )  # fmt: skip
     answer = session._ask_key("Did it spread?", (("1", "yes"), ("2", "no")))
     assert answer == "1"
     assert "Did it spread? 1 yes · 2 no" in out.file.getvalue()  # type: ignore[attr-defined]
@@ -197,7 +199,8 @@ def test_a_question_takes_only_its_number_keys_pressed_after_it_appeared() -> No
 def test_a_question_rings_the_bell() -> None:
     import io
 
-    from backcoach.coach.session import LiveSession, Options
+    from backcoach.coach.before import Keeping
+    from backcoach.coach.session import LiveSession, Options, Terminal
 
     from .fakes import FakeClock, ScriptedKeys
 
@@ -210,10 +213,8 @@ def test_a_question_rings_the_bell() -> None:
         plan,
         cat,
         Options(sound="bell", plain=True),
-        out,
-        clock,
-        ScriptedKeys(clock, [(1.0, "2")]),
-        None,
+        Terminal(out, clock, ScriptedKeys(clock, [(1.0, "2")])),
+        Keeping(None),
         lambda _: "",
     )
     assert session._ask_key("Did it spread?", (("1", "yes"), ("2", "no"))) == "2"
