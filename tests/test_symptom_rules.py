@@ -117,11 +117,11 @@ def test_yes_leaves_extension_exercises_out_and_says_so(library: Library) -> Non
 
 
 class AnswerNo(ScriptedKeys):
-    """Keys for a live session: nothing pressed; a question on the screen gets n."""
+    """Keys for a live session: nothing pressed; a question on the screen gets 2 (no)."""
 
     def read(self, timeout: float | None) -> Key | None:
         if timeout is None:
-            return Key("n", self.clock.now())
+            return Key("2", self.clock.now())
         return super().read(timeout)
 
 
