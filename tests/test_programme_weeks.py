@@ -60,9 +60,14 @@ def session_at(home: Path, when: str, scores: tuple[int, ...] | None) -> str:
         (r"Pain now, from 0", "4\r"),
         (r"Switch to a gentler flare-up", "n\r"),
         (r"Ready\? Press Enter", "\r"),
-        (r"move further down the leg\? y / n", "n"),
+        (r"move further down the leg\? 1 yes · 2 no", "2"),
         (r"Pain now, after the session", "3\r"),
         (r"How hard did it feel\?", "2\r"),
+        # The conditions that change the plan, once per episode (issue 23): none.
+        (r"spinal stenosis or spondylolisthesis\?", "n\r"),
+        (r"Do you have osteoporosis\?", "n\r"),
+        (r"Are you pregnant\?", "n\r"),
+        (r"Do you have joint hypermobility", "n\r"),
     ]
     goals = [rf"{name} \(last \d+\)" for name in GOALS]
     patterns = [pattern for pattern, _ in answers] + goals + [pexpect.EOF]

@@ -88,15 +88,20 @@ def test_each_red_flag_tier_stops_the_session(
 
 @pytest.mark.pty
 def test_leg_symptoms_spreading_stops_the_extension_exercises(isolated_home: Path) -> None:
-    # Seed 13, lower back stretching, 4 minutes: marching on the spot, the prone press-up
-    # (extension), single knee to chest (it can tension the nerve).
+    # Seed 18, lower back stretching, 4 minutes: pelvic tilt, the prone press-up
+    # (extension), knee rolls, double knee to chest (it can tension the nerve).
+    # With leg symptoms, the spread question follows both kinds (DESIGN.md, step 5).
     # Keys go only to questions the session waits on, so time may run fast.
     child = spawn(
-        isolated_home, "start --focus lower,stretch --minutes 4 --seed 13 --plain", "0.005"
+        isolated_home, "start --focus lower,stretch --minutes 4 --seed 18 --plain", "0.005"
     )
     pass_the_screen(child)
-    no_leg_symptoms(child)
+    child.expect("Do you have pain, tingling or numbness down a leg")
+    child.sendline("y")
+    no_conditions(child)
     child.expect("Pain now")
+    child.sendline("")
+    child.expect("in your leg now")
     child.sendline("")
     child.expect("Ready")
     child.sendline("")
@@ -104,7 +109,7 @@ def test_leg_symptoms_spreading_stops_the_extension_exercises(isolated_home: Pat
     child.expect("move further down the leg\\? 1 yes · 2 no")
     child.send("1")  # one number key, no Enter
     child.expect("stop the back-bending \\(extension\\) exercises for today")
-    child.expect("get ready: Single knee to chest")
+    child.expect("get ready: Double knee to chest")
     child.expect("move further down the leg\\? 1 yes · 2 no")  # asked after nerve tension too
     child.send("2")
     child.expect("Pain now, after")
