@@ -91,14 +91,16 @@ def test_equipment_words_are_the_fixed_vocabulary() -> None:
     assert used <= set(Equipment)
 
 
-# Publishers of standing (CLINICAL.md: NHS, NICE, a professional body); papers and books
-# must carry a DOI or an ISBN, which the model checks.
-REPUTABLE = ("NHS", "NICE", "Versus Arthritis", "Nuffield Health")
+# Publishers of standing (CLINICAL.md: NHS, NICE, a professional body; a hospital's
+# patient pages, written by its physiotherapists); papers and books must carry a DOI or
+# an ISBN, which the model checks.
+REPUTABLE = ("NHS", "NICE", "Chartered Society of Physiotherapy", "Versus Arthritis", "hospital")
 
 
 def reputable(source: Source) -> bool:
     return source.evidence != "low" and (
-        source.type in ("paper", "book") or any(name in source.publisher for name in REPUTABLE)
+        source.type in ("paper", "book")
+        or any(name.lower() in source.publisher.lower() for name in REPUTABLE)
     )
 
 
@@ -175,6 +177,38 @@ def test_issue_23_sources_are_corrected() -> None:
         assert exercise.evidence is None, exercise_id
         assert any(map(reputable, exercise.sources)), exercise_id
     assert any("nhsinform" in (s.url or "") for s in by_id["standing-back-extension"].sources)
+
+
+def test_no_source_is_a_home_page() -> None:
+    """A site's front page is not where the exercise is shown (issue 23): every web
+    source gives the page's own address, in the catalogue and in the lessons."""
+    from urllib.parse import urlsplit
+
+    from backcoach.catalogue.lessons import lessons
+
+    urls = [s.url for e in load().exercises for s in e.sources if s.url]
+    urls += [s.url for lesson in lessons() for s in lesson.sources if s.url]
+    for url in urls:
+        assert urlsplit(url).path.strip("/"), url
+
+
+def test_the_sources_that_were_checked_carry_their_identifiers() -> None:
+    """The papers and the book, checked against the publishers' records (issue 23)."""
+    cited = {s.doi or s.isbn: s for e in load().exercises for s in e.sources if s.doi or s.isbn}
+    assert cited["10.1093/ptj/78.7.754"].year == 1998  # McGill, Phys Ther 78(7):754-765
+    assert cited["10.1093/ptj/78.1.8"].year == 1998  # Callaghan et al., Phys Ther 78(1):8-18
+    assert cited["10.1016/j.math.2012.05.003"].year == 2012  # May & Aina, Man Ther 17(6)
+    assert cited["10.1136/bjsports-2021-104634"].year == 2022  # Brooke-Wavell et al., BJSM
+    assert cited["978-1-4925-0162-6"].year == 2016  # NSCA Essentials, 4th edition
+    by_id = load().by_id()
+    # Home pages that never showed these exercises are gone; only a clinic's page or a
+    # general guideline shows them, and the catalogue says so.
+    shown_only_by_clinics = (
+        *("dead-bug", "clamshell", "knee-plank", "single-leg-glute-bridge"),
+        *("thread-the-needle", "open-book", "wall-angel", "prone-t-raise"),
+    )
+    for exercise_id in shown_only_by_clinics:
+        assert by_id[exercise_id].evidence == "low", exercise_id
 
 
 def test_every_exercise_says_each_exclusion_flag() -> None:

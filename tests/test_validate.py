@@ -327,7 +327,21 @@ SOURCE = '{title: Test source, publisher: Test publisher, url: "https://example.
         ("{type: paper, title: A paper, publisher: A journal, doi: 10.1093/ptj/78.7.754}",
          "sources.0", "a paper source needs its year"),
         ("{type: book, title: A book, publisher: A press, year: 2016, isbn: '12345'}",
-         "sources.0.isbn", "String should match pattern"),
+         "sources.0.isbn", "an ISBN has 13 digits (or 10 in older books)"),
+        ("{type: book, title: A book, publisher: A press, year: 2016, isbn: 978-1-4925-0162-7}",
+         "sources.0.isbn", "this ISBN's check digit is wrong (should end in 6)"),
+        ("{type: book, title: A book, publisher: A press, year: 1990, isbn: 0-306-40615-3}",
+         "sources.0.isbn", "this ISBN's check digit is wrong (should end in 2)"),
+        ("{type: paper, title: A paper, publisher: A journal, year: 1998, doi: 'doi:10.1093/x'}",
+         "sources.0.doi", "a DOI starts 10., a number, a slash and the rest"),
+        ("{type: paper, title: A paper, publisher: A journal, year: 1998, doi: '10.1093'}",
+         "sources.0.doi", "a DOI starts 10., a number, a slash and the rest"),
+        ("{type: book, title: A book, publisher: A press, year: 2016, isbn: 9781492501626}",
+         "sources.0.isbn", 'write it in quotes, e.g. isbn: "978-1-4925-0162-6"'),
+        ("{title: A page, publisher: NHS, url: www.nhs.uk/conditions/back-pain/}",
+         "sources.0.url", "a web address starts http:// or https:// and has no spaces"),
+        ("{title: A page, publisher: NHS, url: ftp://example.org/a}",
+         "sources.0.url", "a web address starts http:// or https:// and has no spaces"),
         ("{title: A page, publisher: A vendor, url: https://example.org/a, evidence: low}",
          None, "every source is of low authority (evidence: low): say so with evidence: low"),
     ],
@@ -348,3 +362,22 @@ def test_a_low_authority_source_beside_a_reputable_one_needs_no_evidence_mark(
     vendor = "{title: A page, publisher: A vendor, url: https://example.org/a, evidence: low}"
     text = first(TINY, f"sources: [{SOURCE}]", f"sources: [{SOURCE}, {vendor}]")
     assert run("validate", str(write(tmp_path, text))).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{type: book, title: A book, publisher: A press, year: 2016, isbn: 978-1-4925-0162-6}",
+        "{type: book, title: A book, publisher: A press, year: 2016, isbn: '9781492501626'}",
+        "{type: book, title: A book, publisher: A press, year: 1990, isbn: 0-306-40615-2}",
+        "{type: book, title: A book, publisher: A press, year: 1990, isbn: 0-8044-2957-X}",
+        "{type: paper, title: A paper, publisher: A journal, year: 2012, "
+        "doi: 10.1016/j.math.2012.05.003}",
+    ],
+)
+def test_a_source_with_a_sound_isbn_or_doi_is_accepted(
+    run: RunCli, tmp_path: Path, source: str
+) -> None:
+    text = first(TINY, f"sources: [{SOURCE}]", f"sources: [{source}]")
+    result = run("validate", str(write(tmp_path, text)))
+    assert result.exit_code == 0, result.output

@@ -196,6 +196,7 @@ def exercises(
         except ValidationError as exc:
             problems += _invalid(exc, lines, filename, _ident(item, index))
             continue
+        problems += _source_problems(exercise, lines, filename)
         references.append(_References(exercise, lines.line, lines.keys))
         yield exercise
     problems[:0] = _top_problems(top, filename, count, personal)
@@ -262,6 +263,23 @@ def _invalid(exc: ValidationError, lines: Lines, filename: str, where: str) -> l
             )
         )
     return problems
+
+
+def _source_problems(exercise: Exercise, lines: Lines, filename: str) -> list[Problem]:
+    """A source's ISBN whose check digit is wrong, at its line."""
+    from backcoach.catalogue.references import source_problems
+    from backcoach.catalogue.yamlstream import line_of
+
+    return [
+        Problem(
+            filename,
+            message,
+            line=line_of(lines, ("sources", index, field)),
+            exercise=exercise.id,
+            field=f"sources.{index}.{field}",
+        )
+        for index, field, message in source_problems(exercise.sources)
+    ]
 
 
 def _reference_problems(
@@ -419,6 +437,10 @@ def _message(error: Any) -> str:
         return "unknown field (is it a typo?)"
     if kind == "missing":
         return "required field is missing"
+    if kind.startswith("string_") and error["loc"][-1:] in (("isbn",), ("doi",), ("url",)):
+        from backcoach.catalogue.references import shape_message
+
+        return shape_message(str(error["loc"][-1]), kind)
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
     return message
