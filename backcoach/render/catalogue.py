@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from backcoach.catalogue.library import Summary
     from backcoach.catalogue.loader import Todo
     from backcoach.catalogue.personal import Merged
-    from backcoach.models import Exercise, Plan
+    from backcoach.models import Exercise, Plan, Source
 
 
 def marked(name: str, origin: str, reviewed: bool = True) -> str:
@@ -195,19 +195,34 @@ def _leg_question(exercise: Exercise) -> list[RenderableType]:
     ]
 
 
+def _source(source: Source) -> Text:
+    """One source in full: title — publisher, year; then where to find it (the page's
+    address, the DOI as a link, or the ISBN)."""
+    from rich.style import Style
+
+    from backcoach.render.shapes import source_link
+
+    text = Text.assemble(("• ", "dim"), clean(source.title))
+    text.append(" — " + clean(source.publisher) + (f", {source.year}" if source.year else ""))
+    if source.evidence == "low":
+        text.append(" (low authority)", style="yellow")
+    link = source_link(source)
+    if link:
+        text.append("\n  ")
+        text.append(one_line(link), style=Style(color="cyan", link=one_line(link)))
+    if source.isbn:
+        text.append(f"\n  ISBN {one_line(source.isbn)}", style="cyan")
+    return text
+
+
 def _sources(exercise: Exercise) -> list[RenderableType]:
     """The sources, then the open data an imported exercise came from, with its licence."""
     parts: list[RenderableType] = [
         Text(""),
         Text("Sources", style="bold underline"),
-        bullets(
-            [_MISSING]
-            if "sources" in exercise.todos
-            else [
-                f"{source.title}" + (f" — {source.url}" if source.url else "")
-                for source in exercise.sources
-            ]
-        ),
+        bullets([_MISSING])
+        if "sources" in exercise.todos
+        else Group(*map(_source, exercise.sources)),
     ]
     if exercise.origin is not None:
         origin = exercise.origin
@@ -222,9 +237,9 @@ def _low_evidence(exercise: Exercise) -> list[RenderableType]:
     return [
         Text(""),
         Text(
-            "Evidence: low. These sources are not a guideline, a professional body, a "
-            "study or a recognised clinician's book; ask a physiotherapist whether it "
-            "suits you.",
+            "Evidence: low. No guideline, professional body, study or recognised "
+            "clinician's book among these sources shows this exercise itself; ask a "
+            "physiotherapist whether it suits you.",
             style="yellow",
         ),
     ]

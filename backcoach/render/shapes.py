@@ -16,12 +16,20 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from backcoach.history.routines import RoutineFacts
     from backcoach.history.stats import Stats
-    from backcoach.models import Exercise, Plan, SessionRecord
+    from backcoach.models import Exercise, Plan, SessionRecord, Source
+
+
+def source_link(source: Source) -> str | None:
+    """Where a reader finds a source: its DOI as a link, else its address (a book has
+    neither: its ISBN finds it)."""
+    return f"https://doi.org/{source.doi}" if source.doi else source.url
 
 
 def exercise_json(exercise: Exercise) -> dict[str, Any]:
     data = exercise.model_dump(mode="json")
     data["dose_text"] = exercise.dose.describe()
+    for shown, source in zip(data["sources"], exercise.sources, strict=True):
+        shown["link"] = source_link(source)
     return data
 
 
