@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from .conftest import RunCli
 
 
@@ -49,3 +51,15 @@ def test_show_json_keeps_every_field_of_a_source_and_adds_its_link(run: RunCli) 
     assert page["publisher"].startswith("NHS inform") and page["link"] == page["url"]
     book = json.loads(run("show", "deadlift", "--json").stdout)["sources"][0]
     assert book["isbn"] == "978-1-4925-0162-6" and book["link"] is None
+
+
+def test_a_long_address_wraps_in_a_narrow_terminal_and_is_never_cut(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    shown = re.sub(r"[\s│╭╮╰╯─]", "", run("show", "knee-rolls").stdout)
+    assert "…" not in shown
+    assert (
+        "https://www.nhsinform.scot/illnesses-and-conditions/muscle-bone-and-joints/"
+        "exercises/exercises-for-back-pain" in shown
+    )

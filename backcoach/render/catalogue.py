@@ -202,17 +202,29 @@ def _source(source: Source) -> Text:
 
     from backcoach.render.shapes import source_link
 
-    text = Text.assemble(("• ", "dim"), clean(source.title))
+    text = Text(clean(source.title), overflow="fold")  # a long address wraps, never cut
     text.append(" — " + clean(source.publisher) + (f", {source.year}" if source.year else ""))
     if source.evidence == "low":
         text.append(" (low authority)", style="yellow")
     link = source_link(source)
     if link:
-        text.append("\n  ")
+        text.append("\n")
         text.append(one_line(link), style=Style(color="cyan", link=one_line(link)))
     if source.isbn:
-        text.append(f"\n  ISBN {one_line(source.isbn)}", style="cyan")
+        text.append(f"\nISBN {one_line(source.isbn)}", style="cyan")
     return text
+
+
+def _source_list(sources: Sequence[Source]) -> RenderableType:
+    """The sources as bullets whose wrapped lines keep clear of the bullet."""
+    from rich.table import Table
+
+    table = Table.grid(padding=(0, 1))
+    table.add_column(style="dim")
+    table.add_column()
+    for source in sources:
+        table.add_row("•", _source(source))
+    return table
 
 
 def _sources(exercise: Exercise) -> list[RenderableType]:
@@ -220,9 +232,7 @@ def _sources(exercise: Exercise) -> list[RenderableType]:
     parts: list[RenderableType] = [
         Text(""),
         Text("Sources", style="bold underline"),
-        bullets([_MISSING])
-        if "sources" in exercise.todos
-        else Group(*map(_source, exercise.sources)),
+        bullets([_MISSING]) if "sources" in exercise.todos else _source_list(exercise.sources),
     ]
     if exercise.origin is not None:
         origin = exercise.origin
