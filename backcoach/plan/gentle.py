@@ -93,7 +93,8 @@ def _flare_up_notes(request: Request, chosen: Sequence[Choice], side: str | None
     notes: list[str] = []
     if any(not set(c.exercise.regions) & request.regions for c in chosen):
         notes.append(
-            "your focus has too few gentle exercises lying down: some are for the whole back"
+            f"your focus has too few gentle exercises {'on your side' if side else 'lying down'}"
+            ": some are for the whole back"
         )
     if side is None:
         notes.append(
@@ -102,7 +103,7 @@ def _flare_up_notes(request: Request, chosen: Sequence[Choice], side: str | None
         )
         return notes
     notes.append(
-        "flare-up day, done lying on your side: not flat on your back "
+        "flare-up day, done lying on your side: not flat on your back, "
         f"{side}; about 5 repetitions each, and no more than that today; keep walking "
         "gently, a little and often"
     )
