@@ -13,6 +13,7 @@ answers; `plan` builds what the verdict allows.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -21,15 +22,18 @@ from backcoach.clinical import (
     ADVICE,
     BY_CODE,
     CANCER_LEGS,
+    CONDITION_BY_CODE,
+    CONDITIONS,
     DURING_SESSION,
     FLARE_UP_OFFER_AT,
     LEG_SYMPTOMS_RULE,
+    Condition,
     Memory,
     RedFlag,
     Tier,
     clinician_due,
-    condition_exclusions,
 )
+from backcoach.vocabulary import day_words
 
 # Pain this high before a session: item "severe" is asked again (CLINICAL.md).
 SEVERE_PAIN_AT = 9
@@ -257,6 +261,25 @@ def conditions_due(record: Record, answers: Answers) -> bool:
     return record.conditions is None or answers.clinician is not None
 
 
+def told(condition: Condition) -> str:
+    """The reason a condition gives for what it leaves out, as the person said it."""
+    return f"because you told backcoach {condition.told}"
+
+
+def condition_rules(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(rule, reason) for each condition that applies. Its advice (pelvic girdle pain in
+    pregnancy, small movements with osteoporosis) is a line of its own, never the reason
+    for an exclusion: `condition_advice`."""
+    found = (CONDITION_BY_CODE[code] for code in codes if code in CONDITION_BY_CODE)
+    return tuple((rule, told(condition)) for condition in found for rule in condition.rules)
+
+
+def condition_advice(exclusions: Iterable[tuple[str, str]]) -> tuple[str, ...]:
+    """The advice of each condition behind these exclusions, once each, for the plan."""
+    reasons = {reason for _, reason in exclusions}
+    return tuple(c.caution for c in CONDITIONS if c.caution and told(c) in reasons)
+
+
 def _exclusions(moment: Moment, record: Record, answers: Answers) -> tuple[tuple[str, str], ...]:
     """What every plan leaves out (CLINICAL.md, "Conditions that change the plan"): the
     gate decides, the planner obeys."""
@@ -264,15 +287,16 @@ def _exclusions(moment: Moment, record: Record, answers: Answers) -> tuple[tuple
     if moment.yes:  # no symptom question can follow them
         out.extend(NO_QUESTIONS)
     conditions = answers.conditions if answers.conditions is not None else record.conditions
-    out.extend(condition_exclusions(conditions or ()))
+    out.extend(condition_rules(conditions or ()))
     if record.extension_hold is not None and not answers.extension_ok:
         earlier, later = record.extension_hold
         out.append(
             (
                 "extension",
-                f"leg symptoms spread twice within 14 days ({earlier.date()} and "
-                f"{later.date()}): please see a physiotherapist or doctor; back-bending "
-                "exercises return, a step lower, once you confirm their OK",
+                f"leg symptoms spread twice within 14 days ({day_words(earlier, moment.now)} "
+                f"and {day_words(later, moment.now)}): please see a physiotherapist or "
+                "doctor; back-bending exercises return, a step lower, once you confirm "
+                "their OK",
             )
         )
     leg = answers.leg_symptoms if answers.leg_symptoms is not None else record.leg_symptoms

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date, datetime
 from enum import StrEnum
 
 from backcoach.errors import UsageError
@@ -146,6 +147,24 @@ DEFAULT_MINUTES = 10
 LEVELS = tuple(level.value for level in Level)
 # What a person can say they have; a mat is assumed everywhere.
 EQUIPMENT_WORDS = tuple(item.value for item in Equipment if item is not Equipment.MAT)
+
+
+# --- days as a person reads them -------------------------------------------------
+
+
+def day_words(day: date | datetime, today: date | datetime) -> str:
+    """A day as a person reads it, "Mon 23 Nov", with the year when it is not the year
+    of `today` ("Fri 18 Dec 2025"). A moment is taken on the local calendar. Pure: the
+    caller gives today."""
+    shown, now = _local_day(day), _local_day(today)
+    words = f"{shown:%a} {shown.day} {shown:%b}"
+    return words if shown.year == now.year else f"{words} {shown.year}"
+
+
+def _local_day(moment: date | datetime) -> date:
+    if isinstance(moment, datetime):
+        return (moment.astimezone() if moment.tzinfo is not None else moment).date()
+    return moment
 
 
 # --- checking what a person typed -------------------------------------------------

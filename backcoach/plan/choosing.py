@@ -84,6 +84,11 @@ class Request(NamedTuple):
     first_week: bool = False
     # Progression's lines for the plan: centralisation, a return after a break.
     progress_notes: tuple[str, ...] = ()
+    # Positions a rule leaves out, with why (lying on the back past about 16 weeks of
+    # pregnancy: a flare-up day is then done on the side).
+    positions_out: Mapping[Position, str] = MappingProxyType({})
+    # Advice for the conditions that apply, each its own line in the plan's notes.
+    cautions: tuple[str, ...] = ()
 
 
 def one_set(dose: Dose) -> Dose:

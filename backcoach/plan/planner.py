@@ -11,7 +11,7 @@ import random
 from collections.abc import Sequence
 
 from backcoach.errors import UsageError
-from backcoach.models import Catalogue, Exercise, Phase, Plan, Step, has_equipment
+from backcoach.models import Catalogue, Exercise, Phase, Plan, Step
 from backcoach.plan.choosing import (
     ATTEMPTS,
     FILL_TARGET,
@@ -27,14 +27,13 @@ from backcoach.plan.choosing import (
     get_ready,
     like,
     main_reason,
-    one_set,
     order,
     pools,
     shuffled,
     total,
 )
 from backcoach.plan.timeline import dose_seconds
-from backcoach.vocabulary import Equipment, Kind, Level, Position, Region
+from backcoach.vocabulary import Kind, Position
 
 __all__ = ["Request", "build", "flare_up_dose"]
 
@@ -58,13 +57,12 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
         raise UsageError(
             "no exercise fits: nothing in the catalogue matches this focus, level and equipment"
         )
+    day_notes: list[str] = []
     if request.snack or request.flare_up:
-        unruled = pools(catalogue, request._replace(excluded={})).region
-        would_hold = [e for e in unruled if e.id in request.excluded]
-    if request.snack:
-        best = order(_snack_choices(catalogue, request, budget, rng))
-    elif request.flare_up:
-        best = order(_flare_up_choices(catalogue, request, budget, rng))
+        from backcoach.plan.gentle import desk_break, flare_up_day
+
+        short = (desk_break if request.snack else flare_up_day)(catalogue, request, budget, rng)
+        best, would_hold, day_notes = short
     elif request.routine is not None:
         from backcoach.plan.routine import today
 
@@ -81,12 +79,17 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
         best = _in_place(drawn, allowed, request, budget)
     else:
         best = _fresh(allowed, request, budget, rng)
+    if not best and request.flare_up and request.positions_out.get(Position.SUPINE):
+        raise UsageError(
+            "no gentle exercise in this catalogue is done lying on your side: today, walk "
+            "gently instead, a little and often"
+        )
     if not best:
         raise UsageError(f"no exercise fits in {request.minutes} minute(s): try a longer session")
     steps, seconds = _steps(best, request)
     used_all = {e.id for e in allowed.region} <= {choice.exercise.id for choice in best}
-    notes = _notes(seconds, budget, len(allowed.main) if used_all else None, request, best)
-    notes += _left_out(request, would_hold)
+    notes = _notes(seconds, budget, len(allowed.main) if used_all else None, request)
+    notes += day_notes + _left_out(request, would_hold) + list(request.cautions)
     # Built from models already validated (doses, enums) and numbers computed here:
     # model_construct skips building Plan's validator, a tenth of `plan`'s start-up.
     return Plan.model_construct(
@@ -124,7 +127,7 @@ def _in_place(drawn: list[Choice], allowed: Pools, request: Request, budget: int
         if choice.exercise.id not in request.excluded:
             out.append(choice)
             continue
-        stand_in = like(choice.exercise, allowed, avoid)
+        stand_in = like(choice.exercise, allowed, avoid, easier_first=True)
         if stand_in is None:
             continue
         avoid.add(stand_in.id)
@@ -158,74 +161,6 @@ def _fresh(allowed: Pools, request: Request, budget: int, rng: random.Random) ->
         if seconds >= budget * FILL_TARGET:
             break
     return best
-
-
-FLARE_UP_MOST = 5
-FLARE_UP_LEAST = 3
-_LYING = frozenset({Position.SUPINE, Position.SIDE_LYING})
-
-
-def _flare_up_choices(
-    catalogue: Catalogue, request: Request, budget: int, rng: random.Random
-) -> list[Choice]:
-    """A flare-up day (CLINICAL.md): 3-5 gentle exercises lying on the back or side, about
-    5 repetitions, never filled to the minutes. Whole back when the focus has too few."""
-
-    def gentle(exercise: Exercise, regions: frozenset[Region]) -> bool:
-        return (
-            exercise.kind is Kind.STRETCH
-            and exercise.level is Level.BEGINNER
-            and exercise.position in _LYING
-            and not exercise.extension
-            and not exercise.loaded
-            and exercise.id not in request.excluded
-            and has_equipment(exercise, request.equipment)
-            and bool(set(exercise.regions) & regions)
-        )
-
-    pool = [e for e in catalogue.exercises if gentle(e, request.regions)]
-    if len(pool) < FLARE_UP_LEAST:  # too few for the focus: the whole back (a note says so)
-        pool = [e for e in catalogue.exercises if gentle(e, frozenset(Region))]
-    chosen: list[Choice] = []
-    spent = 0
-    for exercise in shuffled(pool, rng):
-        if len(chosen) == FLARE_UP_MOST:
-            break
-        dose = flare_up_dose(request.doses.get(exercise.id, exercise.dose))
-        cost = dose_seconds(dose, GET_READY_MOST)
-        if spent + cost > budget:
-            continue
-        chosen.append(Choice(exercise, "main", dose, "gentle, lying down, for a bad day"))
-        spent += cost
-    return chosen
-
-
-SNACK_MOST = 5
-
-
-def _snack_choices(
-    catalogue: Catalogue, request: Request, budget: int, rng: random.Random
-) -> list[Choice]:
-    """A desk break: desk exercises (upright, a chair or a wall at most), kinds in turn,
-    one set each at the dose last kept, as many as fit in the minutes (at most 5)."""
-    at_a_desk = set(request.equipment) | {Equipment.CHAIR, Equipment.WALL}
-    pool = [
-        e
-        for e in catalogue.exercises
-        if e.desk and e.id not in request.excluded and has_equipment(e, at_a_desk)
-    ]
-    by_kind = {kind: shuffled([e for e in pool if e.kind is kind], rng) for kind in Kind}
-    turns = [e for pair in zip(*by_kind.values(), strict=False) for e in pair]
-    turns += [e for e in pool if e not in turns]
-    chosen: list[Choice] = []
-    for exercise in turns:
-        if len(chosen) == SNACK_MOST:
-            break
-        dose = one_set(request.kept.get(exercise.id, exercise.dose))
-        trial = order([*chosen, Choice(exercise, "main", dose, "a desk break")])
-        if total(trial) <= budget:
-            chosen = trial
-    return chosen
 
 
 def _select(allowed: Pools, request: Request, budget: int, rng: random.Random) -> list[Choice]:
@@ -403,13 +338,7 @@ def _steps(choices: Sequence[Choice], request: Request) -> tuple[list[Step], int
     return steps, seconds_in_all
 
 
-def _notes(
-    seconds: int,
-    budget: int,
-    main_count: int | None,
-    request: Request,
-    choices: Sequence[Choice],
-) -> list[str]:
+def _notes(seconds: int, budget: int, main_count: int | None, request: Request) -> list[str]:
     """What the plan needs to say. `main_count`: how many exercises match, when the plan
     uses every one of them (then that is why it is short), else None."""
     if request.snack:
@@ -444,24 +373,23 @@ def _notes(
                 f"about {spare} minute(s) to spare: a gentle walk is a good way to use them "
                 "(walking keeps a back moving)"
             )
-    if request.flare_up and any(not set(c.exercise.regions) & request.regions for c in choices):
-        notes.append(
-            "your focus has too few gentle exercises lying down: some are for the whole back"
-        )
-    if request.flare_up:
-        notes.append(
-            "flare-up day: a few gentle exercises lying down, about 5 repetitions each, and "
-            "no more than that today; keep walking gently, a little and often"
-        )
-    return notes
+    return notes  # a flare-up day's own notes are gentle.py's
 
 
 def _left_out(request: Request, would_hold: Sequence[Exercise]) -> list[str]:
     """One note per reason, naming by name what this plan would have held: a rule that
-    leaves out every back-bending exercise is one line, and names none it never had."""
+    leaves out every back-bending exercise is one line ("left out A and B, because …"),
+    and names none it never had."""
     by_reason: dict[str, list[str]] = {}
     for exercise in would_hold:
         names = by_reason.setdefault(request.excluded[exercise.id], [])
         if exercise.name not in names:
             names.append(exercise.name)
-    return [f"left out {', '.join(names)}: {why}" for why, names in by_reason.items()]
+    return [
+        f"left out {_and(names)}{', ' if why.startswith('because') else ': '}{why}"
+        for why, names in by_reason.items()
+    ]
+
+
+def _and(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

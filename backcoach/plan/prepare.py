@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from backcoach.errors import StorageError, UsageError
-from backcoach.vocabulary import Region
+from backcoach.vocabulary import Position, Region
 
 if TYPE_CHECKING:
     from backcoach.catalogue.library import Library
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 FIRST_WEEK = timedelta(days=7)
 # How far back the no-improvement rule reads pain before sessions.
 TREND_READ = timedelta(weeks=8)
+# The exclusion rules that leave out a whole position (clinical.rule_applies).
+POSITION_RULES = frozenset({"prone", "supine"})
 # Seeds are stored in the history (SQLite INTEGER) and shown to people: keep them small.
 MAX_SEED = 2**31 - 1
 
@@ -176,11 +178,16 @@ def prepare(
         exclusions = (*exclusions, *NO_QUESTIONS)
     if exclusions:
         from backcoach.clinical import rule_applies
+        from backcoach.gate import condition_advice
 
         excluded = dict(request.excluded)
         for rule, reason in exclusions:
             excluded.update((e.id, reason) for e in candidates.exercises if rule_applies(rule, e))
-        request = request._replace(excluded=excluded)
+        # A position left out (face down, flat on the back): a flare-up day says so.
+        out = {Position(rule): why for rule, why in exclusions if rule in POSITION_RULES}
+        request = request._replace(
+            excluded=excluded, positions_out=out, cautions=condition_advice(exclusions)
+        )
     # Dropped exercises are never planned (`backcoach routine drop`): not even offered.
     wanted = candidates._replace(
         exercises=tuple(e for e in candidates.exercises if e.id not in known.dropped)

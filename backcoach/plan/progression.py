@@ -11,8 +11,10 @@ The rules (CLINICAL.md, "Dose and progression rules"):
   two skips; an exercise that is still too hard at its easiest dose, or is
   skipped three times in a row, leaves the routine (routine.py swaps it);
 - back and leg pain are judged apart: leg pain up by 2 steps back even when back pain
-  was not given; back pain up while leg pain falls (centralisation) is good news,
-  never a reason to step back ("Leg pain and back pain");
+  was not given, the back-bending and nerve-tensioning exercises first (the others keep
+  their dose and do not step up; every exercise steps back when the session held none
+  of those); back pain up while leg pain falls (centralisation) is good news, never a
+  reason to step back ("Leg pain and back pain");
 - no step-up before the last session's next-morning answer was "yes" or 48 hours
   have passed since it ("Pacing the first weeks");
 - more than 14 days without a session (desk breaks do not count): one step back on
@@ -30,6 +32,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from backcoach.models import Dose, Exercise, ExerciseRecord, HoldDose, RepsDose, SessionRecord
+from backcoach.vocabulary import day_words
 
 HOLD_STEP = 2  # seconds
 PAIN_RISE_STEP_BACK = 2
@@ -127,9 +130,9 @@ def next_doses(
                 continue
             kept[record.id] = record.kept_dose
             if record.status == "stopped" and now - session.started_at < SYMPTOM_PAUSE:
-                until = (session.started_at + SYMPTOM_PAUSE).date().isoformat()
+                until = day_words(session.started_at + SYMPTOM_PAUSE, now)
                 excluded[record.id] = (
-                    f"leg symptoms spread on {session.started_at.date()}; back on {until}"
+                    f"leg symptoms spread on {day_words(session.started_at, now)}; back on {until}"
                 )
             if not session.flare_up and not session.snack:  # neither changes a dose
                 appearances.setdefault(record.id, []).append((session, record))
@@ -139,6 +142,11 @@ def next_doses(
     swap: dict[str, str] = {}
     held: set[str] = set()
     notes: list[str] = []
+
+    def tensing(session: SessionRecord) -> bool:
+        """The session worked on a back-bending or nerve-tensioning exercise."""
+        return any(_first_back(by_id.get(r.id)) for r in session.exercises if r.work_seconds > 0)
+
     if away is not None:
         notes.append(
             f"{away} days since your last session: every dose is one step lower today, "
@@ -153,7 +161,7 @@ def next_doses(
             _away(exercise, current, away)
             if away is not None
             else _after_clearance(exercise, current, seen, extension_ok_at)
-            or _decide(exercise, current, seen, now, may_step_up)
+            or _decide(exercise, current, seen, now, may_step_up, tensing)
         )
         if decision is not None:
             dose, why, back = decision
@@ -166,6 +174,11 @@ def next_doses(
             if dose != exercise.dose or current != exercise.dose:
                 doses[exercise_id] = dose
                 reasons.setdefault(exercise_id, f"{dose_words(current)}: as last time")
+        elif away is None and (kept_for := _kept_for_leg_pain(exercise, seen, now)):
+            held.add(exercise_id)  # leg pain rose: no step up, no extra sets today
+            if current != exercise.dose:
+                doses[exercise_id] = current
+            reasons[exercise_id] = f"{dose_words(current)}: as last time ({kept_for})"
         elif current != exercise.dose:
             doses[exercise_id] = current
             reasons[exercise_id] = f"{dose_words(current)}: as last time"
@@ -175,15 +188,15 @@ def next_doses(
         hurts = [s.started_at for s, r in seen if r.status == "hurt"]
         recent_hurts = [when for when in hurts if now - when <= HURT_WINDOW]
         if len(recent_hurts) >= HURTS_TO_SWAP:
-            days = " and ".join(str(when.date()) for when in recent_hurts[-HURTS_TO_SWAP:])
+            days = " and ".join(day_words(when, now) for when in recent_hurts[-HURTS_TO_SWAP:])
             swap[exercise_id] = f"it caused sharp pain twice within 14 days ({days})"
-        centralising = _centralising(seen) if away is None else None  # news, not history
+        centralising = _centralising(seen, now) if away is None else None  # news, not history
         if centralising is not None and centralising not in notes:
             notes.append(centralising)
     return Progression(doses, reasons, excluded, changed, kept, swap, frozenset(held), tuple(notes))
 
 
-def _centralising(seen: list[tuple[SessionRecord, ExerciseRecord]]) -> str | None:
+def _centralising(seen: list[tuple[SessionRecord, ExerciseRecord]], now: datetime) -> str | None:
     """The good-news line when back pain rose while leg pain fell last time."""
     if not seen:
         return None
@@ -192,7 +205,7 @@ def _centralising(seen: list[tuple[SessionRecord, ExerciseRecord]]) -> str | Non
     leg = _rise(session.leg_pain_before, session.leg_pain_after)
     if back is not None and back >= PAIN_RISE_STEP_BACK and leg is not None and leg < 0:
         return (
-            f"Back pain rose by {back} on {session.started_at.date()} while leg pain fell "
+            f"Back pain rose by {back} on {day_words(session.started_at, now)} while leg pain fell "
             f"by {-leg}: pain moving toward the back is a good sign (centralisation), so "
             "no dose steps back for it"
         )
@@ -236,12 +249,13 @@ def _decide(
     seen: list[tuple[SessionRecord, ExerciseRecord]],
     now: datetime,
     may_step_up: bool = True,
+    tensing: Callable[[SessionRecord], bool] = lambda _session: False,
 ) -> tuple[Dose, str, bool] | None:
     """Step back, step up, or keep (None), from the sessions that were not flare-ups:
     (the dose, why, whether it is a step back)."""
     if not seen:
         return None
-    why_back = _why_step_back(seen)
+    why_back = _why_step_back(exercise, seen, now, tensing)
     if why_back is not None:
         lower = step_back(exercise, current)
         if lower is None:
@@ -264,29 +278,68 @@ def _decide(
     return None
 
 
-def _why_step_back(seen: list[tuple[SessionRecord, ExerciseRecord]]) -> str | None:
+def _first_back(exercise: Exercise | None) -> bool:
+    """Steps back first when leg pain rises: it bends the back backwards or tensions
+    the nerve (CLINICAL.md, "Leg pain and back pain")."""
+    return exercise is not None and (exercise.extension or exercise.nerve_tension)
+
+
+def _leg_rise(seen: list[tuple[SessionRecord, ExerciseRecord]]) -> int | None:
+    """Leg pain's rise in the last session with the exercise, when it was worked on and
+    the rise is 2 or more."""
+    session, record = seen[-1]
+    leg = _rise(session.leg_pain_before, session.leg_pain_after)
+    worked = record.work_seconds > 0
+    return leg if worked and leg is not None and leg >= PAIN_RISE_STEP_BACK else None
+
+
+FIRST_BACK = "back-bending and nerve-stretching exercises step back first"
+
+
+def _kept_for_leg_pain(
+    exercise: Exercise, seen: list[tuple[SessionRecord, ExerciseRecord]], now: datetime
+) -> str | None:
+    """Why an exercise keeps its dose (no step up) after leg pain rose, while the
+    back-bending and nerve-stretching ones step back."""
+    if not seen or _first_back(exercise) or (leg := _leg_rise(seen)) is None:
+        return None
+    day = day_words(seen[-1][0].started_at, now)
+    return f"not up today: leg pain rose by {leg} on {day}; {FIRST_BACK}"
+
+
+def _why_step_back(
+    exercise: Exercise,
+    seen: list[tuple[SessionRecord, ExerciseRecord]],
+    now: datetime,
+    tensing: Callable[[SessionRecord], bool],
+) -> str | None:
     """Why the last session says to step back, if it does (CLINICAL.md)."""
     last_session, last = seen[-1]
     worked = last.work_seconds > 0
     back = _rise(last_session.pain_before, last_session.pain_after)
     leg = _rise(last_session.leg_pain_before, last_session.leg_pain_after)
-    day = last_session.started_at.date()
+    day = day_words(last_session.started_at, now)
     if last.status == "hurt":
         return f"it caused sharp pain on {day}"
     # Judged apart (CLINICAL.md, "Leg pain and back pain"): leg pain up by 2 steps back
-    # whether or not back pain was given; back pain up while leg pain falls does not.
-    if worked and leg is not None and leg >= PAIN_RISE_STEP_BACK:
-        return f"leg pain rose by {leg} on {day}"
+    # whether or not back pain was given, back-bending and nerve-tensioning exercises
+    # first (every exercise when the session held none of those); back pain up while
+    # leg pain falls does not.
+    if (rise := _leg_rise(seen)) is not None:
+        if _first_back(exercise):
+            return f"leg pain rose by {rise} on {day}: {FIRST_BACK}"
+        if not tensing(last_session):
+            return (
+                f"leg pain rose by {rise} on {day}, in a session with no back-bending or "
+                "nerve-stretching exercise: every exercise steps back"
+            )
     centralising = leg is not None and leg < 0
     if worked and back is not None and back >= PAIN_RISE_STEP_BACK and not centralising:
         return f"back pain rose by {back} on {day}"
     if worked and last_session.effort == TOO_HARD:
-        return f"it felt too hard on {last_session.started_at.date()}"
+        return f"it felt too hard on {day}"
     if worked and last_session.next_morning is False:
-        return (
-            f"pain was not back to its usual level the morning after "
-            f"{last_session.started_at.date()}"
-        )
+        return f"pain was not back to its usual level the morning after {day}"
     if len(seen) >= 2 and all(record.status == "skipped" for _, record in seen[-2:]):
         return "skipped twice"
     return None
@@ -404,18 +457,18 @@ def extension_pause(
         return None  # a clinician's OK since the last spread: they return, a step lower
     for earlier, later in zip(spreads, spreads[1:], strict=False):
         if later - earlier <= SECOND_SPREAD_WINDOW and now - later < SECOND_SPREAD_WINDOW:
-            until = (later + SECOND_SPREAD_WINDOW).date().isoformat()
+            until = day_words(later + SECOND_SPREAD_WINDOW, now)
             return (
-                f"leg symptoms spread twice within 14 days ({earlier.date()} and "
-                f"{later.date()}): please see a physiotherapist or doctor before more "
-                f"back-bending exercises; left out until {until}"
+                f"leg symptoms spread twice within 14 days ({day_words(earlier, now)} and "
+                f"{day_words(later, now)}): please see a physiotherapist or doctor before "
+                f"more back-bending exercises; left out until {until}"
             )
     recent = [moment for moment in spreads if now - moment < SYMPTOM_PAUSE]
     if recent:
         last = max(recent)
-        until = (last + SYMPTOM_PAUSE).date().isoformat()
+        until = day_words(last + SYMPTOM_PAUSE, now)
         return (
-            f"leg symptoms spread during a back-bending exercise on {last.date()}; "
+            f"leg symptoms spread during a back-bending exercise on {day_words(last, now)}; "
             f"all of them are left out until {until}"
         )
     return None
