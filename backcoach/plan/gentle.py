@@ -55,11 +55,12 @@ def flare_up_day(catalogue: Catalogue, request: Request, budget: int, rng: rando
     """3-5 gentle exercises lying down (on the side when lying on the back is ruled out),
     about 5 repetitions; the whole back when the focus has too few."""
     side = on_the_side(request)
+    side_day = side is not None
     lying = LYING - {Position.SUPINE} if side is not None else LYING
 
     def gentle(exercise: Exercise, regions: frozenset[Region], ruled: bool) -> bool:
         return (
-            exercise.kind is Kind.STRETCH
+            (exercise.kind is Kind.STRETCH or (side_day and ruled and _easy_side(exercise)))
             and exercise.level is Level.BEGINNER
             and exercise.position in (lying if ruled else LYING)
             and not exercise.extension
@@ -87,6 +88,13 @@ def flare_up_day(catalogue: Catalogue, request: Request, budget: int, rng: rando
 
     chosen, left = in_place(drawn, make, fits, FLARE_UP_MOST, request, whole)
     return Day(order(chosen), left, _flare_up_notes(request, chosen, side))
+
+
+def _easy_side(exercise: Exercise) -> bool:
+    """On a day done on the side, a light strengthening movement lying on the side in
+    counted reps (the clamshell) also counts as gentle: with so few side-lying stretches
+    the day would otherwise be a single exercise. Holds (the side plank) do not."""
+    return exercise.position is Position.SIDE_LYING and exercise.dose.type == "reps"
 
 
 def _flare_up_notes(request: Request, chosen: Sequence[Choice], side: str | None) -> list[str]:
