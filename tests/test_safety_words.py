@@ -116,7 +116,7 @@ def test_the_stop_panel_and_the_tips_wrap_under_their_text() -> None:
     panel = shown(stop_panel((long,), Tier.URGENT), width=60)
     first = next(i for i, line in enumerate(panel) if "• a very long" in line)
     column = panel[first].index("a very long")
-    assert panel[first + 1][: column].strip("│ ") == "" and panel[first + 1][column] != " "
+    assert panel[first + 1][:column].strip("│ ") == "" and panel[first + 1][column] != " "
     tips = shown(advice(("word " * 30,)), width=60)
     assert tips[0].startswith("Tip: word") and tips[1].startswith("     word")
 
