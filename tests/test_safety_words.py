@@ -233,3 +233,15 @@ def test_pregnancy_answered_yes_gives_the_pelvic_girdle_advice_once(isolated_hom
     finish(child)
     assert " ".join(said.split()).count("pelvic girdle pain") == 1
     assert "pelvic girdle" not in plan  # not said again as a reason for leaving out
+
+
+@pytest.mark.parametrize("focus", ["lower", "upper"])
+def test_plan_gives_each_reason_once_between_its_notes_and_the_now_line(
+    run: RunCli, isolated_home: Path, focus: str
+) -> None:
+    record_conditions("stenosis")
+    result = run("plan", "--focus", focus, "--minutes", "15", "--seed", "3")
+    assert result.exit_code == 0
+    out = " ".join(result.stdout.split())
+    assert out.count("Now:") == 1
+    assert out.count("because you told backcoach you have spinal stenosis") == 1, out

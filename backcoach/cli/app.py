@@ -295,7 +295,8 @@ def plan_command(
     from backcoach.render.safety import left_out_names
 
     names = left_out_names(verdict.exclusions, prepared.candidates.exercises)
-    _out_console().print(verdict_line(verdict, "a desk break" if snack else "a session", names))
+    thing = "a desk break" if snack else "a session"  # reasons the notes give: not again
+    _out_console().print(verdict_line(verdict, thing, names, noted=plan.notes))
 
 
 _COMMANDS["routine"] = routine_app

@@ -3,7 +3,7 @@ gate's verdict and what `backcoach safety` shows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -203,26 +203,38 @@ def _and(words: list[str]) -> str:
 
 
 def leaving_out(
-    exclusions: tuple[tuple[str, str], ...], names: Mapping[str, list[str]] | None = None
+    exclusions: tuple[tuple[str, str], ...],
+    names: Mapping[str, list[str]] | None = None,
+    noted: Sequence[str] = (),
 ) -> str:
     """ "leaving out A and B, because …; and C, because …": each reason once, with the
-    exercises it leaves out by name (or, with none named, what its rules cover)."""
+    exercises it leaves out by name (or, with none named, what its rules cover). A reason
+    a note on the same screen already gives (`noted`: the notes' text) is not repeated."""
     rules: dict[str, list[str]] = {}
     for rule, reason in exclusions:
         rules.setdefault(reason, []).append(rule)
     parts = []
+    said = [reason for reason in rules if any(reason in note for note in noted)]
+    for reason in said:
+        del rules[reason]
     for reason, covered in rules.items():
         named = list((names or {}).get(reason, ()))
         what = _and(named) if named else _and([RULE_WORDS.get(r, r) for r in covered])
         parts.append(f"{what}{', ' if reason.startswith('because') else ': '}{reason}")
+    if said:
+        parts.append("what the notes above name")
     return "leaving out " + "; and ".join(parts) if parts else ""
 
 
 def verdict_line(
-    verdict: Verdict, thing: str = "a session", names: Mapping[str, list[str]] | None = None
+    verdict: Verdict,
+    thing: str = "a session",
+    names: Mapping[str, list[str]] | None = None,
+    noted: Sequence[str] = (),
 ) -> Text:
     """The gate's verdict in one line: what runs, what it leaves out (by name, each reason
-    once) and the questions still to come. `names`: see left_out_names."""
+    once) and the questions still to come. `names`: see left_out_names; `noted`: the
+    notes shown above it (a reason they give is not said again)."""
     if verdict.allowed is Allowed.NONE:
         # Only the first question can change this: the rest wait for it.
         after = f"; asked first: {verdict.asks[0].value}" if verdict.asks else ""
@@ -230,7 +242,7 @@ def verdict_line(
         tier = verdict.tier.value if verdict.tier is not None else "declined"
         return Text.assemble(("Now: no exercise", "bold red"), f" ({tier}: {why}){after}", style="")
     what = "only the gentle flare-up session" if verdict.allowed is Allowed.FLARE_UP else thing
-    left_out = leaving_out(verdict.exclusions, names)
+    left_out = leaving_out(verdict.exclusions, names, noted)
     asks = ", ".join(ask.value for ask in verdict.asks)
     after = f". Asked first: {asks} (the answers may change what runs)" if asks else ""
     return Text.assemble(("Now: ", "bold"), what, f", {left_out}" if left_out else "", after)
