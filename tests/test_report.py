@@ -159,7 +159,7 @@ def test_the_report_holds_the_safety_record_for_the_clinician(
     assert "## Red flags (open and closed)" in text
     assert "reported 23 Nov 2026, closed 24 Nov 2026 (a clinician had assessed it)" in text
     assert "still open" in text and "38" in text  # the fever item, not closed
-    assert "the person told backcoach you have osteoporosis: no loaded forward" in text
+    assert "yes, osteoporosis: no loaded forward bending" in text
     html = tmp_path / "r.html"
     assert run("report", "--output", str(html)).exit_code == 0
     assert "<h2>Red flags (open and closed)</h2>" in html.read_text(encoding="utf-8")

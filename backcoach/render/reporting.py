@@ -102,6 +102,13 @@ TIER_WORDS = {
     "urgent": "an urgent item (contact a doctor today)",
     "clinician": "a see-a-clinician item",
 }
+CONDITION_NAMES = {  # for a clinician: the condition, not "you have …"
+    "stenosis": "spinal stenosis or spondylolisthesis",
+    "osteoporosis": "osteoporosis",
+    "pregnancy": "pregnant",
+    "pregnancy-16": "past about 16 weeks of pregnancy",
+    "hypermobility": "joint hypermobility",
+}
 CLOSED_WORDS = {"assessed": "a clinician had assessed it", "gone": "it no longer applied"}
 
 
@@ -137,13 +144,13 @@ def safety_record_section(chosen: str) -> str:
         f"({CLOSED_WORDS.get(f.how, 'closed')})"
         for f in closed
     ]
-    told = {c.code: f"{c.told}: {c.leaves_out}" for c in CONDITIONS}
+    told = {c.code: f"{CONDITION_NAMES.get(c.code, c.code)}: {c.leaves_out}" for c in CONDITIONS}
     conditions = (
         ["not asked yet this episode"]
         if record.conditions is None
-        else [f"the person told backcoach {told[code]}" for code in record.conditions
-              if code in told] or ["none of them"]
-    )  # fmt: skip
+        else [f"yes, {told[code]}" for code in record.conditions if code in told]
+        or ["none of them"]
+    )
     ok = record.extension_ok_at
     rows = [
         ("Red flags (open and closed)", lines or ["none reported"]),
