@@ -404,9 +404,10 @@ HURT_STOP = (
 class Condition:
     code: str
     question: str
-    told: str  # "because you told backcoach {told}"
+    told: str  # "you told backcoach {told}" (what applies, as the person said it)
     rules: tuple[str, ...]  # what it leaves out (see rule_applies)
-    caution: str = ""  # said in the plan as well
+    leaves_out: str  # what the rules mean, in words: "{told}: {leaves_out}"
+    caution: str = ""  # advice, said once when the answer is yes
 
 
 PREGNANT = "pregnancy"
@@ -417,35 +418,41 @@ CONDITIONS = (
         "Has a clinician told you that you have spinal stenosis or spondylolisthesis?",
         "you have spinal stenosis or spondylolisthesis",
         ("extension",),
+        "no back-bending (extension) exercises",
     ),
     Condition(
         "osteoporosis",
         "Do you have osteoporosis?",
         "you have osteoporosis",
         ("loaded_flexion", "end_range"),
-        "with osteoporosis keep bending and twisting small, never forceful "
-        "(Royal Osteoporosis Society)",
+        "no loaded forward bending and no stretch pushed to the end of the range",
+        "With osteoporosis, keep bending and twisting small and never forceful "
+        "(Royal Osteoporosis Society).",
     ),
     Condition(
         PREGNANT,
         "Are you pregnant?",
         "you are pregnant",
         ("prone", "loaded"),
-        "in pregnancy, pelvic girdle pain is for a physiotherapist to see (NHS)",
+        "no lying face down and no loaded exercise",
+        "In pregnancy, pain at the front or back of the pelvis (pelvic girdle pain) is for a "
+        "physiotherapist to see: ask your midwife or GP (NHS).",
     ),
     Condition(
         PAST_16_WEEKS,
         "Are you past about 16 weeks?",
-        "you are past about 16 weeks of pregnancy (NHS: not flat on the back for long)",
+        "you are past about 16 weeks of pregnancy",
         ("supine",),
+        "no lying on your back (NHS: not flat on your back for long)",
     ),
     Condition(
         "hypermobility",
         "Do you have joint hypermobility (very flexible joints, hypermobility syndrome)?",
         "you have hypermobility",
         ("end_range",),
-        "with hypermobility, stretches are held in the middle of the range, never pushed "
-        "to the end: the end of the range strains joints that already move too far",
+        "stretches are held in the middle of the range, never pushed to the end",
+        "With hypermobility, hold stretches in the middle of the range, never pushed to the "
+        "end: the end of the range strains joints that already move too far.",
     ),
 )
 CONDITION_BY_CODE = {condition.code: condition for condition in CONDITIONS}
@@ -477,13 +484,13 @@ def condition_exclusions(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
         condition = CONDITION_BY_CODE.get(code)
         if condition is None:
             continue
-        caution = f" ({condition.caution})" if condition.caution else ""
-        for rule in condition.rules:
-            out.append((rule, f"because you told backcoach {condition.told}{caution}"))
+        reason = f"because you told backcoach {condition.told}: {condition.leaves_out}"
+        out.extend((rule, reason) for rule in condition.rules)
     return tuple(out)
 
 
 def condition_cautions(codes: tuple[str, ...]) -> tuple[str, ...]:
+    """The advice for the conditions that apply, each said once when answered yes."""
     return tuple(
         CONDITION_BY_CODE[code].caution
         for code in codes

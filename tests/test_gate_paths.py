@@ -47,7 +47,7 @@ def not_near_midnight() -> None:
 
 LOWER = {"minutes": 5, "focus": ["lower"], "level": "beginner", "equipment": [], "sound": "off"}
 NUMBER = {flag.code: str(EVERY_SESSION.index(flag) + 1) for flag in EVERY_SESSION}
-AFTER_ADVICE = ("in a row", "Next time", "Tip:", "Pain now, after", "How hard")
+AFTER_ADVICE = ("in a row", "Next time", "Tip:", "Pain now, after", "How hard", "Saved as session")
 
 
 def history_json(home: Path) -> list[dict[str, object]]:
@@ -323,10 +323,13 @@ def test_3_a_flag_that_cannot_be_saved_ends_the_session_with_its_record(
     child.send("2")
     child.expect("Is that right")  # said back before it stops
     child.send("2")
-    child.expect("Stop here")
+    # The record to keep comes first: the emergency advice is the last thing on screen.
     child.expect("What you reported could not be saved")
     child.expect('"red_flags": \\[\\s*"new-weakness"')  # the record, as JSON, to keep
+    child.expect("Stop here")
+    child.expect("call your emergency number")
     assert finish(child) == 3
+    assert "What you reported" not in (child.before or "")
 
 
 FAKETIME = shutil.which("faketime")  # libfaketime's own wrapper

@@ -90,7 +90,7 @@ def test_a_red_flag_answer_of_superscript_two_is_asked_again(isolated_home: Path
     child.expect("Please type none \\(or 0\\) if none apply, or numbers from 1 to")
     child.expect("Type the numbers")  # asked again
     child.sendline("none")
-    child.expect("Once per episode")  # the answer after it was taken as usual
+    child.expect("Before your first session")  # the answer after it was taken as usual
     child.sendintr()
     child.expect(pexpect.EOF)
 
@@ -320,6 +320,7 @@ def test_s_then_new_weakness_gives_the_emergency_advice_and_ends(isolated_home: 
     assert finish(child) == 3  # no exercise today (DESIGN.md's exit codes)
     after = child.before or ""  # nothing follows that advice (issue 22)
     assert "Pain now, after" not in after and "in a row" not in after and "Tip:" not in after
+    assert "Saved as session" not in after  # saved quietly: the advice is the last word
     (record,) = history_json(isolated_home)
     assert record["completed"] is False and record["red_flags"] == ["new-weakness"]
     report = subprocess.run(

@@ -479,3 +479,58 @@ def test_a_history_that_cannot_be_read_now_does_not_stop_the_reminders(
 
     monkeypatch.setattr(routines, "existing_history", locked)
     assert routines.last_break_if_readable() is None  # the reminders go on from their own count
+
+
+# --- a flag raised while remind runs stops the nudges (issue 23 leftovers) ------------
+
+
+def test_the_gate_is_asked_before_each_nudge_and_a_no_ends_the_reminders(utc: None) -> None:
+    from backcoach.coach.planned import GateRefused
+
+    run = Run("2026-03-02T10:00", 60, "09:00-17:30", None)
+    asked: list[datetime] = []
+
+    def refused(now: datetime) -> str | None:
+        asked.append(now)
+        return "No more desk-break nudges: a flag was raised." if len(asked) > 2 else None
+
+    run.reminders.refused = refused
+    with pytest.raises(GateRefused):
+        run.reminders.run(times=5)
+    assert run.given_at() == ["11:00", "12:00"]  # the third nudge was not given
+    assert len(asked) == 3 and run.bells == 2
+    assert [line for line in run.said if "No more desk-break nudges" in line] == [
+        "13:00 No more desk-break nudges: a flag was raised."
+    ]  # said once
+
+
+@pytest.mark.pty
+def test_a_flag_raised_in_another_terminal_stops_the_nudges(
+    isolated_home: Path, tmp_path: Path
+) -> None:
+    import pexpect
+
+    from backcoach.clinical import BY_CODE
+    from backcoach.history.flags import raise_flags
+    from backcoach.history.store import open_history
+
+    log = fake_notifier(tmp_path / "bin")
+    environment = dict(env(isolated_home, "0.01"), PATH=f"{tmp_path / 'bin'}:/usr/bin:/bin")
+    child = spawn_program(
+        BIN, ["remind", "--every", "5", "--between", "00:00-23:59", "--times", "4"], environment
+    )
+    child.expect("Time to stand up")  # the first nudge
+    with open_history() as history:  # meanwhile, a `start` elsewhere: "a temperature"
+        raise_flags(history, [BY_CODE["fever"]], "screen", datetime.now(UTC))
+    child.expect("No more desk-break nudges: backcoach now holds something to ask about")
+    child.expect("a temperature of 38")
+    child.expect("Reminders stopped: 1 given")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 3  # as remind refuses to start while the gate says no
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 1
+    for line in log.read_text(encoding="utf-8").splitlines():
+        try:
+            os.killpg(int(line.split()[0]), 15)
+        except ProcessLookupError:
+            pass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -131,7 +131,7 @@ def test_report_averages_the_same_sessions_shows_leg_pain_and_the_routines_dose(
     assert stats.leg_before_average == 6 and stats.leg_after_average == 3
     assert stats.pain[-1].leg_before == 6
     text = markdown(overview, stats, TODAY)
-    assert "over the same 2 session(s) with pain given before and after" in text
+    assert "over the 2 session(s) in the table below (those with pain given both" in text
     assert "Average leg pain before a session: 6.0/10; after: 3.0/10" in text
     assert "| leg before | leg after |" in text
 
@@ -157,9 +157,79 @@ def test_the_report_holds_the_safety_record_for_the_clinician(
     assert run("report", "--output", str(target)).exit_code == 0
     text = target.read_text(encoding="utf-8")
     assert "## Red flags (open and closed)" in text
-    assert "reported 23 Nov 2026, closed 24 Nov 2026 \\(assessed\\)" in text  # Markdown
+    assert "reported 23 Nov 2026, closed 24 Nov 2026 (a clinician had assessed it)" in text
     assert "still open" in text and "38" in text  # the fever item, not closed
-    assert "yes to: Do you have osteoporosis?" in text
+    assert "yes, osteoporosis: no loaded forward bending" in text
     html = tmp_path / "r.html"
     assert run("report", "--output", str(html)).exit_code == 0
     assert "<h2>Red flags (open and closed)</h2>" in html.read_text(encoding="utf-8")
+
+
+# --- issue 23 leftovers: what a clinician reads must not contradict itself ------------
+
+
+def test_the_averages_say_which_sessions_they_cover_and_never_none_over_0(
+    tmp_path: Path,
+) -> None:
+    from backcoach.render.report import markdown
+
+    with open_history(tmp_path / "history.sqlite3") as history:
+        for day in (3, 2):  # pain before, none after (stopped early, or not answered)
+            sid = add_session(history, days_ago(day), pain=(6, 6), completed=False)
+            history.db.execute("UPDATE sessions SET pain_after = NULL WHERE id = ?", (sid,))
+        history.db.commit()
+        overview = overview_of(history)
+    text = markdown(overview, compute(overview, TODAY, UTC), TODAY)
+    assert "over 0 session" not in text and "not recorded" not in text
+    assert "No session has pain given both before and after yet" in text
+    assert "Pain before, over all 2 session(s) that have it" in text and "6.0/10" in text
+    with open_history(tmp_path / "history.sqlite3") as history:
+        add_session(history, days_ago(1), pain=(4, 2))
+        overview = overview_of(history)
+    text = markdown(overview, compute(overview, TODAY, UTC), TODAY)
+    assert "over the 1 session(s) in the table below" in text
+    assert "| 2026-11-20 | 4 | 2 |" in text  # the one row the averages cover
+
+
+def test_a_stopped_session_is_never_reported_as_nothing_skipped(
+    run: RunCli, isolated_home: Path, tmp_path: Path
+) -> None:
+    from backcoach.clinical import DURING_SESSION
+    from backcoach.history.flags import raise_flags
+
+    with open_history() as history:
+        add_session(history, days_ago(3))
+        add_session(history, days_ago(2), completed=False)  # q
+        stopped = add_session(history, days_ago(1), completed=False)  # s, then 2
+        history.db.execute(
+            "UPDATE sessions SET outcome = 'stopped', red_flags = ?, red_flag_tier = "
+            "'emergency' WHERE id = ?", ('["new-weakness"]', stopped),
+        )  # fmt: skip
+        history.db.commit()
+        at = datetime.combine(days_ago(1), datetime.min.time(), UTC)
+        raise_flags(history, [DURING_SESSION], "session", at, stopped)
+    for name in ("r.md", "r.html"):
+        target = tmp_path / name
+        assert run("report", "--output", str(target)).exit_code == 0
+        text = target.read_text(encoding="utf-8")
+        assert "Nothing skipped" not in text
+        assert "the session stopped before the end with q" in text
+        assert "the session stopped: new numbness or weakness" in text
+        assert "emergency advice given" in text
+        # The safety record in the words the person was shown: no id, no "\(".
+        assert "new-weakness" not in text and "\\(" not in text
+        assert "an emergency item (get help now)" in text
+        assert text.endswith("\n") and not text.endswith("\n\n")  # one final newline
+
+
+def test_the_report_file_ends_with_a_newline_whatever_the_history(
+    run: RunCli, tmp_path: Path
+) -> None:
+    for name in ("empty.md", "empty.html"):
+        target = tmp_path / name
+        assert run("report", "--output", str(target)).exit_code == 0
+        text = target.read_text(encoding="utf-8")
+        assert text.endswith("\n") and not text.endswith("\n\n")
+    assert "Nothing skipped or stopped: every session ran to its end." in (
+        tmp_path / "empty.md"
+    ).read_text(encoding="utf-8")

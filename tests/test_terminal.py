@@ -40,7 +40,7 @@ def test_a_session_runs_to_the_end_with_its_questions(isolated_home: Path) -> No
     child.sendline("")  # an empty Enter is not "none apply"
     child.expect("Please type none \\(or 0\\) if none apply")
     child.sendline("none")
-    child.expect("Once per episode of back pain")
+    child.expect("Before your first session")
     child.sendline("none")
     no_leg_symptoms(child)
     child.expect("Pain now, from 0")

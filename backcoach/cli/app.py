@@ -292,7 +292,11 @@ def plan_command(
             markup=False,
             highlight=False,
         )
-    _out_console().print(verdict_line(verdict, "a desk break" if snack else "a session"))
+    from backcoach.render.safety import left_out_names
+
+    names = left_out_names(verdict.exclusions, prepared.candidates.exercises)
+    thing = "a desk break" if snack else "a session"  # reasons the notes give: not again
+    _out_console().print(verdict_line(verdict, thing, names, noted=plan.notes))
 
 
 _COMMANDS["routine"] = routine_app

@@ -161,19 +161,21 @@ def _gate_allows_a_break() -> None:
         )
 
 
-def safety_command(as_json: JsonOption = False) -> None:
+def safety_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """What backcoach holds for your safety (open flags, clearances, spreads); update it."""
     from backcoach import gate
     from backcoach.history.store import existing_history, now, open_history
 
     at = now()
     found = existing_history()  # read-only when it cannot be written
+    asking = not as_json and _stdin_is_terminal()
     if found is None:
-        _show_safety(None, at, as_json)
+        _show_safety(ctx, None, at, as_json)
         return
     with found:
-        _show_safety(found, at, as_json)
-    if as_json or not _stdin_is_terminal():
+        # The "Now:" line is said once: after the answers, when there is anything to ask.
+        asking = _show_safety(ctx, found, at, as_json, asking) and asking
+    if not asking:
         return
     from backcoach.coach.prompts import console_asker, console_say
     from backcoach.coach.screen import update_record
@@ -182,7 +184,8 @@ def safety_command(as_json: JsonOption = False) -> None:
     out = out_console()
     with open_history() as history:
         update_record(history, gate_record(history), at, console_asker(out), console_say(out))
-        _show_verdict(gate.decide(gate_record(history), gate.Moment(at)))
+        verdict = gate.decide(gate_record(history), gate.Moment(at))
+        _show_verdict(verdict, _names(ctx, verdict))
 
 
 def _stdin_is_terminal() -> bool:
@@ -194,28 +197,51 @@ def _stdin_is_terminal() -> bool:
         return False
 
 
-def _show_safety(history: History | None, at: datetime, as_json: bool) -> None:
+def _show_safety(
+    ctx: typer.Context, history: History | None, at: datetime, as_json: bool, asking: bool = False
+) -> bool:
+    """Shows what backcoach holds; True when there is something to update (the "Now:"
+    line then waits for the answers)."""
     from backcoach import gate
     from backcoach.history.flags import SPREADS_SHOWN, closed_flags, gate_record, spreads
     from backcoach.render.safety import SafetyFacts, safety_json, safety_view
 
     record = gate_record(history)
+    verdict = gate.decide(record, gate.Moment(at))
     facts = SafetyFacts(
         record,
         spreads(history, at - SPREADS_SHOWN) if history is not None else [],
         closed_flags(history) if history is not None else [],
-        gate.decide(record, gate.Moment(at)),
+        verdict,
         at,
+        None if as_json else _names(ctx, verdict),
     )
     if as_json:
         from backcoach.render.shapes import write_json
 
         write_json(safety_json(facts))
-        return
-    out_console().print(safety_view(facts))
+        return False
+    to_update = bool(record.open_flags or record.uncleared)
+    out_console().print(safety_view(facts, with_verdict=not (asking and to_update)))
+    return to_update
 
 
-def _show_verdict(verdict: Verdict) -> None:
+def _names(ctx: typer.Context, verdict: Verdict) -> dict[str, list[str]] | None:
+    """The catalogue's exercises the verdict leaves out, by reason (None: unreadable)."""
+    if not verdict.exclusions:
+        return None
+    from backcoach.errors import BackcoachError
+    from backcoach.render.safety import left_out_names
+
+    try:
+        library = library_for(ctx)
+        exercises = library.get_many([summary.id for summary in library.summaries()])
+    except BackcoachError:
+        return None  # the rules are named in words instead
+    return left_out_names(verdict.exclusions, exercises)
+
+
+def _show_verdict(verdict: Verdict, names: dict[str, list[str]] | None = None) -> None:
     from backcoach.render.safety import verdict_line
 
-    out_console().print(verdict_line(verdict))
+    out_console().print(verdict_line(verdict, names=names))

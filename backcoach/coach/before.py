@@ -70,6 +70,12 @@ class Questions:
         answers = Answers()
         if ask is None:  # --yes on a record that holds nothing to ask about
             self._screen(answers)
+            if came_in.way is not Way.SNACK:  # the conditions, said (--yes confirms)
+                from backcoach.render.safety import conditions_under_yes
+
+                listed = conditions_under_yes(record.conditions)
+                if listed is not None:
+                    self.out.print(listed)
             return answers
         if Question.OPEN_FLAGS in verdict.asks:
             closed, still = ask_open_flags(record.open_flags, came_in.now, ask, self.say)
@@ -87,9 +93,13 @@ class Questions:
             leg = questions.ask_leg_symptoms(self.out, ask, self.history)
         answers = replace(answers, leg_symptoms=leg)
         if gate.conditions_due(record, answers):  # once per episode, one by one
-            answers = replace(
-                answers, conditions=questions.ask_conditions(self.out, ask, self.history)
-            )
+            conditions = questions.ask_conditions(self.out, ask, self.history)
+            answers = replace(answers, conditions=conditions)
+            cautions = clinical.condition_cautions(conditions)
+            if cautions:  # said once, as advice, when the answer is yes
+                from backcoach.render.safety import advice
+
+                self.out.print(advice(cautions))
         if record.extension_hold is not None:  # a second spread within 14 days
             answers = replace(
                 answers,

@@ -207,14 +207,15 @@ class LiveSession:
         or next-time doses. A flag that could not be saved is said, with the record."""
         from backcoach.render.safety import emergency_panel
 
-        self.out.print(emergency_panel(clinical.SYMPTOM_EMERGENCY))
+        # Saved quietly, before the advice: the advice is the last thing on screen.
         if self.recorder.unsaved_because is not None or self.recorder.history is None:
             self.out.print(
                 "What you reported could not be saved, so backcoach cannot ask about it next "
                 "time: keep the record below, and tell whoever you see.",
                 style="yellow",
             )
-        self._close_record()
+        self._close_record(quiet=True)
+        self.out.print(emergency_panel(clinical.SYMPTOM_EMERGENCY))
         raise NoExerciseToday(
             "no exercise today: new numbness or weakness was reported during the session",
             hint="get help now (the advice above); backcoach asks about it at the next session",
@@ -253,11 +254,12 @@ class LiveSession:
             self.out.print("\n(Input closed: the other questions are skipped.)", style="dim")
         return pain_after
 
-    def _close_record(self) -> None:
-        """Write what is left; if the history cannot take it, show the record to keep."""
+    def _close_record(self, quiet: bool = False) -> None:
+        """Write what is left; if the history cannot take it, show the record to keep.
+        `quiet`: no "Saved as" line (before emergency advice)."""
         unsaved = self.recorder.close()
         session_id = self.recorder.session_id
-        if unsaved is None and session_id is not None:
+        if unsaved is None and session_id is not None and not quiet:
             self.out.print(f"Saved as session {session_id}. See: backcoach history", style="dim")
         elif unsaved is not None:
             self.out.print(

@@ -44,6 +44,25 @@ def gate_now(now: datetime) -> gate.Verdict:
     return gate.decide(existing_record(), gate.Moment(now, gate.Way.PLAN))
 
 
+class GateRefused(Exception):
+    """The safety gate allows no exercise now: `remind` ends (exit 3)."""
+
+
+def desk_break_refused(now: datetime) -> str | None:
+    """The gate's answer for a desk break now, from the history as it is now (a flag
+    raised in another terminal counts): why not, or None when a break is allowed."""
+    from backcoach.history.flags import readable_record
+
+    verdict = gate.decide(readable_record(), gate.Moment(now, gate.Way.REMIND))
+    if not verdict.stops:
+        return None
+    said = "; ".join(flag.text for flag in verdict.flags)
+    return (
+        "No more desk-break nudges: backcoach now holds something to ask about before any "
+        f"exercise ({said}). Run backcoach safety to see it and answer, then remind again."
+    )
+
+
 def message(verdict: gate.Verdict, defaults: Mapping[str, Any]) -> str | None:
     """What a scheduled reminder says; None: the gate refuses a session now."""
     if verdict.stops or verdict.allowed is gate.Allowed.NONE:

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from backcoach.config import Hours
-from backcoach.errors import UsageError
+from backcoach.errors import NoExerciseToday, UsageError
 from backcoach.vocabulary import printable
 
 if TYPE_CHECKING:
@@ -122,7 +122,6 @@ def stop_group(process: Process, kill: bool) -> None:
         except OSError:
             pass  # already gone
         return
-
     try:
         os.killpg(process.pid, signal.SIGKILL if kill else signal.SIGTERM)
     except (ProcessLookupError, PermissionError):
@@ -262,6 +261,7 @@ class Reminders:
         breaks: Breaks,
         wall: Callable[[], datetime] | None = None,
         planned: Planned | None = None,  # the schedule's sessions (coach/planned.py)
+        refused: Callable[[datetime], str | None] | None = None,  # the gate: why not, or None
     ) -> None:
         self.every = timedelta(minutes=schedule.every)
         self.hours, self.command, self.clock, self.keys = schedule.hours, nudge.command, clock, keys
@@ -271,6 +271,7 @@ class Reminders:
         self.given = 0
         self.notifiers = Notifiers()
         self.planned = planned
+        self.refused = refused
 
     def now(self) -> datetime:
         return self.wall()
@@ -300,6 +301,7 @@ class Reminders:
             if now >= due:
                 on_time = now - due < LOOK_EVERY
                 if self.hours.contain(now.astimezone()) or on_time:
+                    self._obey_the_gate(now)
                     # On time: the reminder is the one due, and the next counts from it,
                     # so a late wake-up on a busy machine never shifts the rhythm.
                     self._remind(due if on_time else now)
@@ -356,6 +358,14 @@ class Reminders:
         else:  # no notifier to be had: the terminal bell
             self.bell()
 
+    def _obey_the_gate(self, now: datetime) -> None:
+        """The gate, before each nudge: no exercise, no nudge; why, said once; the end."""
+        from backcoach.coach.planned import GateRefused
+
+        if self.refused is not None and (why := self.refused(now)) is not None:
+            self.say(f"{_hm(now)} {why}")
+            raise GateRefused(why)
+
     def _remind(self, now: datetime) -> None:
         self._send(MESSAGE)
         self.say(f"{_hm(now)} {MESSAGE}")
@@ -398,7 +408,7 @@ def remind(every: int | None, between: str | None, times: int | None, out: Conso
     """`backcoach remind`: the options over config's defaults, then a reminder at each due
     time until `times` were given (None: until q, Ctrl-C or a stop signal), and how many
     were. A second `remind` while one runs is refused."""
-    from backcoach.coach.planned import for_remind
+    from backcoach.coach.planned import GateRefused, desk_break_refused, for_remind
     from backcoach.config import parse_between, parse_every
     from backcoach.plan import prepare as coaching
     from backcoach.timer.clock import SystemClock, time_scale
@@ -426,11 +436,21 @@ def remind(every: int | None, between: str | None, times: int | None, out: Conso
         breaks = Breaks(last_break_if_readable, record_reminder_if_writable)
         planned = for_remind(defaults)  # the schedule's sessions too
         keys = for_terminal(clock)
-        reminders = Reminders(Schedule(minutes, hours), clock, keys, nudge, breaks, planned=planned)
+        reminders = Reminders(
+            Schedule(minutes, hours), clock, keys, nudge, breaks, planned=planned,
+            refused=desk_break_refused,
+        )  # fmt: skip
         out.print(f"Reminding every {minutes} min between {hours}.", markup=False)
         if planned is not None:
             say(f"And at your planned sessions: {planned.describe()}")
-        given = _run(reminders, times, say)
+        try:
+            given = _run(reminders, times, say)
+        except GateRefused:
+            say(f"Reminders stopped: {reminders.given} given.")
+            raise NoExerciseToday(
+                "no more reminders: the safety gate allows no exercise now (said above)",
+                hint="run backcoach safety to see it and answer, then remind again",
+            ) from None
     say(f"Reminders stopped: {given} given.")
 
 

@@ -101,6 +101,7 @@ def screen(
         )
     due = clinician_due(memory, now) if clinician_asked is None else clinician_asked
     new_episode = False
+    first = memory.last_full_check is None and memory.clinician_checked is None
     flags: tuple[RedFlag, ...] = ()
     question = (
         f"Anything new or worse since your safety check at {check_time}? (y shows the list again)"
@@ -110,13 +111,15 @@ def screen(
             return Screening((), "brief")
     else:
         show(EVERY_SESSION, "")
+        # A first run has no earlier episode to tell apart: 'new' is offered later on.
+        later = "" if first else "; add 'new' if this is a new episode of back pain"
         flags, new_episode = _numbers(
             ask,
             say,
             EVERY_SESSION,
             f"Type the numbers of any that apply (1-{len(EVERY_SESSION)}), or none (0) if none "
-            "do; add 'new' if this is a new episode of back pain",
-            allow_new=True,
+            f"do{later}",
+            allow_new=not first,
         )
         if BY_CODE["cancer"] in flags and yes_no(ask, say, CANCER_LEGS_QUESTION):
             flags = (CANCER_LEGS, *flags)
@@ -133,7 +136,12 @@ def screen(
         say(f"Last time you told backcoach: {listed}. That needs a clinician's OK first.")
         cleared = yes_no(ask, say, CLEARANCE_QUESTION)
         return Screening((), "person", full_check=not brief, clinician=held, cleared=cleared)
-    show(ONCE_PER_EPISODE, "Once per episode of back pain:")
+    show(
+        ONCE_PER_EPISODE,
+        "Before your first session (asked again for each new episode of back pain):"
+        if first
+        else "Once per episode of back pain:",
+    )
     clinician, _ = _numbers(
         ask,
         say,

@@ -201,6 +201,25 @@ def spreads(history: History, since: datetime) -> list[datetime]:
     return [datetime.fromisoformat(row["started_at"]) for row in rows]
 
 
+def ended_early(history: History) -> list[tuple[datetime, str, tuple[str, ...]]]:
+    """(started, outcome, red flags said) of each session that did not run to its end
+    (red-flag stops before a session, which never began, left out), oldest first."""
+    rows = _read(
+        history,
+        "SELECT started_at, outcome, red_flags FROM sessions WHERE completed = 0 AND "
+        f"outcome != 'red flag' AND {READABLE_START} ORDER BY started_at, id",
+    )
+    out = []
+    for row in rows:
+        try:
+            said = json.loads(row["red_flags"] or "[]")
+            codes = tuple(str(code) for code in said) if isinstance(said, list) else ()
+            out.append((datetime.fromisoformat(row["started_at"]), str(row["outcome"]), codes))
+        except (ValueError, TypeError):
+            continue  # an unreadable row is left out, as everywhere in the record
+    return out
+
+
 def gate_record(history: History | None) -> Record:
     """The whole record the gate reads (an empty one without a history)."""
     if history is None:

@@ -22,7 +22,8 @@ FORMATS = ("md", "html")
 _BY_SUFFIX = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 
 
-_MARKDOWN = re.compile(r"([\\`*_\[\]{}()#+!|~])")
+# ( ) need no escape: with [ and ] escaped no link can form, and "\(" reads badly.
+_MARKDOWN = re.compile(r"([\\`*_\[\]{}#+!|~])")
 
 
 def md(text: str) -> str:
@@ -144,12 +145,21 @@ def _red_flag_answers(overview: Overview) -> list[tuple[date, str, str]]:
         for code in answer.codes:
             flag = _FLAGS.get(code)
             tier = flag.tier.value if flag else (answer.tier or "")
-            out.append((answer.started_at.date(), tier, flag.text if flag else code))
+            out.append(
+                (answer.started_at.date(), tier, flag.text if flag else "an item no longer known")
+            )
     return out
 
 
-def markdown(overview: Overview, stats: Stats, generated: date, credits: Sequence[str] = ()) -> str:
-    """The report as Markdown: a heading, then each section's table or list."""
+def markdown(
+    overview: Overview,
+    stats: Stats,
+    generated: date,
+    credits: Sequence[str] = (),
+    ended: Sequence[str] = (),
+) -> str:
+    """The report as Markdown: a heading, then each section's table or list. `ended`:
+    each session that did not run to its end, in words (reporting.ended_words)."""
     lines = [
         "# backcoach summary",
         "",
@@ -157,7 +167,7 @@ def markdown(overview: Overview, stats: Stats, generated: date, credits: Sequenc
         "",
         f"_{NOT_A_DIAGNOSIS} This summary is what the person recorded in backcoach._",
     ]
-    for title, body in _markdown_sections(overview, stats, credits):
+    for title, body in _markdown_sections(overview, stats, credits, ended):
         lines += ["", f"## {title}", "", *body]
     return "\n".join(lines) + "\n"
 
@@ -177,12 +187,12 @@ def _or(lines: list[str], empty: str) -> list[str]:
 
 
 def _markdown_sections(
-    overview: Overview, stats: Stats, credits: Sequence[str]
+    overview: Overview, stats: Stats, credits: Sequence[str], ended: Sequence[str]
 ) -> list[tuple[str, list[str]]]:
     """Each section's title and lines, in the report's order."""
     return [
         ("Adherence", _md_adherence(stats)),
-        ("Pain (0-10)", _md_pain(stats)),
+        ("Pain (0-10)", _md_pain(overview, stats)),
         ("Exercises and doses", _md_exercises(overview, credits)),
         ("Dose changes (newest first)", _or(
             [f"- {c.at.astimezone().date().isoformat()}: {md(c.name)} ({md(c.id)}), {md(c.reason)}"
@@ -195,8 +205,9 @@ def _markdown_sections(
             "None.",
         )),
         ("Skipped or stopped most often", _or(
-            [f"- {md(name)} ({md(i)}): {counted(n, 'time')}" for i, name, n in stats.most_skipped],
-            "Nothing skipped.",
+            [f"- {md(name)} ({md(i)}): {counted(n, 'time')}" for i, name, n in stats.most_skipped]
+            + [f"- {md(line)}" for line in ended],
+            NOTHING_STOPPED,
         )),
         ("Stopped because leg symptoms spread", _or(
             [f"- {md(name)} ({md(ident)}): {counted(times, 'time')}"
@@ -231,8 +242,27 @@ def _leg(value: int | None) -> str:
     return "–" if value is None else str(value)
 
 
-def _same_sessions(stats: Stats) -> str:
-    return f"over the same {stats.pain_sessions} session(s) with pain given before and after"
+NOTHING_STOPPED = "Nothing skipped or stopped: every session ran to its end."
+
+
+def _averages(overview: Overview, stats: Stats) -> list[str]:
+    """The averages, over the sessions the table below shows (said so), and pain before
+    over every session that has it (as the weekly table of the programme averages it)."""
+    if stats.pain_sessions:
+        lines = [
+            f"Average pain before a session: {_pain(stats.pain_before_average)}; after: "
+            f"{_pain(stats.pain_after_average)}; over the {stats.pain_sessions} session(s) in "
+            "the table below (those with pain given both before and after)"
+        ]
+    else:
+        lines = ["No session has pain given both before and after yet: no average to compare"]
+    before = [s.pain_before for s in overview.sessions if s.pain_before is not None]
+    if len(before) > stats.pain_sessions:
+        lines.append(
+            f"Pain before, over all {len(before)} session(s) that have it (some have no score "
+            f"after: stopped early, or the question skipped): {_pain(sum(before) / len(before))}"
+        )
+    return lines
 
 
 def _leg_line(stats: Stats) -> str:
@@ -249,7 +279,7 @@ def _hurt_line(stats: Stats) -> str:
     )
 
 
-def _md_pain(stats: Stats) -> list[str]:
+def _md_pain(overview: Overview, stats: Stats) -> list[str]:
     legs = any(p.leg_before is not None or p.leg_after is not None for p in stats.pain)
     columns = (
         ("date", "before", "after", "leg before", "leg after")
@@ -262,12 +292,11 @@ def _md_pain(stats: Stats) -> list[str]:
         for p in stats.pain
     ]
     return [
-        f"- Average before a session: {_pain(stats.pain_before_average)} ({_same_sessions(stats)})",
-        f"- Average after a session: {_pain(stats.pain_after_average)} (the same sessions)",
+        *(f"- {line}" for line in _averages(overview, stats)),
         *([f"- {_leg_line(stats)}"] if stats.leg_sessions else []),
         *([f"- {md(_hurt_line(stats))}"] if stats.stopped_for_pain else []),
         "",
-        *_md_table_or(columns, rows, "No session has both scores yet."),
+        *(_md_table(columns, rows) if rows else []),  # none: the line above says so
     ]
 
 
@@ -350,10 +379,11 @@ def html(
     generated: date,
     positions: Mapping[str, Position] | None = None,
     credits: Sequence[str] = (),
+    ended: Sequence[str] = (),
 ) -> str:
     """The report as one HTML file; each exercise with its starting position drawn
     (figures.py: the same figure `show` prints), its words as the text alternative."""
-    sections = _html_sections(overview, stats, positions or {}, credits)
+    sections = _html_sections(overview, stats, positions or {}, credits, ended)
     body = "".join(f"<h2>{title}</h2>\n{content}\n" for title, content in sections)
     return f"""<!doctype html>
 <html lang="en">
@@ -368,13 +398,17 @@ def html(
 
 
 def _html_sections(
-    overview: Overview, stats: Stats, positions: Mapping[str, Position], credits: Sequence[str]
+    overview: Overview,
+    stats: Stats,
+    positions: Mapping[str, Position],
+    credits: Sequence[str],
+    ended: Sequence[str],
 ) -> list[tuple[str, str]]:
     """Each section's title and HTML, in the report's order."""
     credit = f'<p class="note">{h(_credit_words(credits))}</p>' if credits else ""
     return [
         ("Adherence", _html_adherence(stats)),
-        ("Pain (0–10)", _html_pain(stats)),
+        ("Pain (0–10)", _html_pain(overview, stats)),
         ("Exercises and doses", f"{_html_exercises(overview, positions)}\n{credit}"),
         ("Dose changes (newest first)", _html_list(
             [f"{c.at.astimezone().date().isoformat()}: {h(c.name)} (<code>{h(c.id)}</code>), "
@@ -390,8 +424,8 @@ def _html_sections(
         )),
         ("Skipped or stopped most often", _html_list(
             [f"{h(name)} (<code>{h(i)}</code>): {counted(n, 'time')}"
-             for i, name, n in stats.most_skipped],
-            "Nothing skipped.",
+             for i, name, n in stats.most_skipped] + [h(line) for line in ended],
+            NOTHING_STOPPED,
         )),
         ("Stopped because leg symptoms spread", _html_list(
             [f"{h(name)} (<code>{h(i)}</code>): {counted(n, 'time')}"
@@ -422,7 +456,7 @@ def _html_adherence(stats: Stats) -> str:
     )
 
 
-def _html_pain(stats: Stats) -> str:
+def _html_pain(overview: Overview, stats: Stats) -> str:
     """The average pain before and after, and the chart when there are two sessions to draw."""
     chart = (
         f"<figure>{pain_svg(stats)}<figcaption>Pain 0–10: before each session "
@@ -433,11 +467,8 @@ def _html_pain(stats: Stats) -> str:
     )
     legs = f"<p>{h(_leg_line(stats))}.</p>\n" if stats.leg_sessions else ""
     hurt = f"<p>{h(_hurt_line(stats))}.</p>\n" if stats.stopped_for_pain else ""
-    return (
-        f"<p>Average before a session: {_pain(stats.pain_before_average)};\n"
-        f"after: {_pain(stats.pain_after_average)} ({_same_sessions(stats)}).</p>\n"
-        f"{legs}{hurt}{chart}"
-    )
+    averages = "".join(f"<p>{h(line)}.</p>\n" for line in _averages(overview, stats))
+    return f"{averages}{legs}{hurt}{chart}"
 
 
 def _html_exercises(overview: Overview, positions: Mapping[str, Position]) -> str:

@@ -34,10 +34,51 @@ def clinician_report(
     summary = stats.compute(overview, today)
     positions, credits = catalogue_facts(library, overview)
     more = programme_section(chosen, today) + safety_record_section(chosen)
+    ended = ended_words()
     if chosen == "html":
-        text = report.html(overview, summary, today, positions, credits)
-        return chosen, text.replace("</body>", more + "</body>", 1)
-    return chosen, report.markdown(overview, summary, today, credits) + more
+        text = report.html(overview, summary, today, positions, credits, ended)
+        text = text.replace("</body>", more + "</body>", 1)
+    else:
+        text = report.markdown(overview, summary, today, credits, ended) + more
+    return chosen, text.rstrip("\n") + "\n"  # a text file ends with one newline
+
+
+# How a session that did not run to its end ended (the outcome the history keeps).
+ENDED = {
+    "quit": "stopped before the end with q",
+    "interrupted": "stopped before the end (Ctrl-C, or the terminal closed)",
+    "stopped": "stopped for symptoms (the s key)",
+    "in progress": "not finished: backcoach ended before the session did",
+}
+
+
+def ended_words() -> list[str]:
+    """Each session that did not run to its end, in words: when, and what happened."""
+    from backcoach.history.flags import ended_early
+    from backcoach.history.store import existing_history
+
+    found = existing_history()
+    if found is None:
+        return []
+    with found:
+        ended = ended_early(found)
+    lines = []
+    for started, outcome, codes in ended:
+        said = "; ".join(_flag_words(code) for code in codes)
+        what = f"stopped: {said}" if said else ENDED.get(outcome, "stopped before the end")
+        lines.append(f"{started.astimezone().date().isoformat()}: the session {what}")
+    return lines
+
+
+def _flag_words(code: str) -> str:
+    """A flag as the person was shown it, with its tier in words (never its id)."""
+    from backcoach.gate import EVERY_FLAG
+
+    flag = EVERY_FLAG.get(code)
+    if flag is None:
+        return "a red flag backcoach no longer knows"
+    advice = "emergency advice given" if flag.tier.value == "emergency" else "advice given"
+    return f"{flag.text} ({advice})"
 
 
 def programme_section(chosen: str, today: date) -> str:
@@ -56,10 +97,32 @@ def programme_section(chosen: str, today: date) -> str:
     return render(found, today, titles)
 
 
+TIER_WORDS = {
+    "emergency": "an emergency item (get help now)",
+    "urgent": "an urgent item (contact a doctor today)",
+    "clinician": "a see-a-clinician item",
+}
+CONDITION_NAMES = {  # for a clinician: the condition, not "you have …"
+    "stenosis": "spinal stenosis or spondylolisthesis",
+    "osteoporosis": "osteoporosis",
+    "pregnancy": "pregnant",
+    "pregnancy-16": "past about 16 weeks of pregnancy",
+    "hypermobility": "joint hypermobility",
+}
+CLOSED_WORDS = {"assessed": "a clinician had assessed it", "gone": "it no longer applied"}
+
+
+def _flag_text(code: str) -> str:
+    from backcoach.gate import EVERY_FLAG
+
+    flag = EVERY_FLAG.get(code)
+    return flag.text if flag is not None else "a red flag backcoach no longer knows"
+
+
 def safety_record_section(chosen: str) -> str:
     """For the clinician: the red flags backcoach holds and how each was closed, the
     conditions the person named, and a clinician's OK for back-bending work."""
-    from backcoach.clinical import BY_CODE, CONDITIONS
+    from backcoach.clinical import CONDITIONS
     from backcoach.history.flags import closed_flags, gate_record
     from backcoach.history.store import existing_history
     from backcoach.render.report import h, md
@@ -70,25 +133,23 @@ def safety_record_section(chosen: str) -> str:
     with found:
         record, closed = gate_record(found), closed_flags(found)
 
-    def item(code: str) -> str:
-        return BY_CODE[code].text if code in BY_CODE else code
-
     lines = [
-        f"{item(f.code)} ({f.tier.value}): reported {f.raised_at.astimezone():%d %b %Y %H:%M}"
-        + (" during a session" if f.during_session else "")
-        + "; still open"
+        f"{_flag_text(f.code)}, {TIER_WORDS.get(f.tier.value, f.tier.value)}: reported "
+        f"{f.raised_at.astimezone():%d %b %Y %H:%M}; still open"
         for f in record.open_flags
     ]
     lines += [
-        f"{item(f.code)} ({f.tier}): reported {f.raised_at.astimezone():%d %b %Y}, "
-        f"closed {f.closed_at.astimezone():%d %b %Y} ({f.how})"
+        f"{_flag_text(f.code)}, {TIER_WORDS.get(f.tier, f.tier)}: reported "
+        f"{f.raised_at.astimezone():%d %b %Y}, closed {f.closed_at.astimezone():%d %b %Y} "
+        f"({CLOSED_WORDS.get(f.how, 'closed')})"
         for f in closed
     ]
-    asked = {c.code: c.question for c in CONDITIONS}
+    told = {c.code: f"{CONDITION_NAMES.get(c.code, c.code)}: {c.leaves_out}" for c in CONDITIONS}
     conditions = (
         ["not asked yet this episode"]
         if record.conditions is None
-        else [f"yes to: {asked.get(code, code)}" for code in record.conditions] or ["none of them"]
+        else [f"yes, {told[code]}" for code in record.conditions if code in told]
+        or ["none of them"]
     )
     ok = record.extension_ok_at
     rows = [
