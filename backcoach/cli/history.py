@@ -33,7 +33,7 @@ def history_command(
         raise UsageError("--json and --csv cannot be used together")
     if limit < 1:
         raise UsageError("--limit must be 1 or more")
-    sessions = read_sessions(limit)
+    sessions = read_sessions(min(limit, 2**62))  # more than there are: every session
     if as_json:
         from backcoach.render.shapes import session_json, write_json
 

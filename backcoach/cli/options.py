@@ -2,13 +2,41 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from backcoach.errors import UsageError
+from backcoach.plan.prepare import MAX_SEED
+from backcoach.vocabulary import MAX_MINUTES, MIN_MINUTES, SNACK_MINUTES
+
 if TYPE_CHECKING:
     from backcoach.catalogue.library import Library
+
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+
+
+def whole_number(name: str, of: str, bounds: str) -> Callable[[str | int], int]:
+    """A parser for a numeric option or argument: what a person typed that is not a whole
+    number is one line naming the option and its range ("--minutes: 'abc' is not a whole
+    number of minutes (1 to 90)"), exit 2; the range itself is checked where it is used."""
+    words = f"a whole number of {of}" if of else "a whole number"
+
+    def parse(value: str | int) -> int:
+        if isinstance(value, int):  # a default, already a number
+            return value
+        text = value.strip()
+        if not _WHOLE.fullmatch(text):
+            raise UsageError(f"{name}: {value!r} is not {words} ({bounds})")
+        return int(text)
+
+    return parse
+
+
+MINUTES_RANGE = f"{MIN_MINUTES} to {MAX_MINUTES}"
 
 EQUIPMENT_HELP = (
     "Equipment you have, beyond a mat (repeat or join with commas): band, dumbbell, kettlebell, "
@@ -30,6 +58,7 @@ MinutesOption = Annotated[
         "--minutes",
         "-m",
         metavar="MINUTES",
+        parser=whole_number("--minutes", "minutes", MINUTES_RANGE),
         help="Length of the session in minutes (1-90; default 10, or config).",
     ),
 ]
@@ -51,6 +80,7 @@ SeedOption = Annotated[
     typer.Option(
         "--seed",
         metavar="N",
+        parser=whole_number("--seed", "", f"0 to {MAX_SEED}"),
         help="A one-off plan that leaves your routine alone: the same seed and options give "
         "the same exercises (doses may have progressed since).",
     ),
@@ -72,6 +102,7 @@ SnackMinutesOption = Annotated[
         "--minutes",
         "-m",
         metavar="MINUTES",
+        parser=whole_number("--minutes", "minutes", "{} to {}".format(*SNACK_MINUTES)),
         help="Length of the break in minutes (2-5; default 3).",
     ),
 ]
@@ -133,7 +164,13 @@ ExerciseArgument = Annotated[
 ]
 LimitOption = Annotated[
     int,
-    typer.Option("--limit", "-n", metavar="N", help="How many sessions to show, newest first."),
+    typer.Option(
+        "--limit",
+        "-n",
+        metavar="N",
+        parser=whole_number("--limit", "sessions", "1 or more"),
+        help="How many sessions to show, newest first.",
+    ),
 ]
 CsvOption = Annotated[bool, typer.Option("--csv", help="Write CSV with a header to stdout.")]
 FormatOption = Annotated[

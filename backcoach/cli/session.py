@@ -22,7 +22,9 @@ from backcoach.cli.options import (
     SoundOption,
     YesOption,
     library_for,
+    whole_number,
 )
+from backcoach.config import EVERY_RANGE
 from backcoach.render.console import out_console
 
 if TYPE_CHECKING:
@@ -108,7 +110,10 @@ def remind_command(
     every: Annotated[
         int | None,
         typer.Option(
-            "--every", metavar="MINUTES", help="Minutes between reminders (1-480; default 60)."
+            "--every",
+            metavar="MINUTES",
+            parser=whole_number("--every", "minutes", "{} to {}".format(*EVERY_RANGE)),
+            help="Minutes between reminders (1-480; default 60).",
         ),
     ] = None,
     between: Annotated[
@@ -122,7 +127,12 @@ def remind_command(
     ] = None,
     times: Annotated[
         int | None,
-        typer.Option("--times", metavar="N", help="Stop after N reminders (default: never)."),
+        typer.Option(
+            "--times",
+            metavar="N",
+            parser=whole_number("--times", "reminders", "1 or more"),
+            help="Stop after N reminders (default: never).",
+        ),
     ] = None,
 ) -> None:
     """Remind you to stand up and take a desk break, every hour (p pauses, q stops)."""
