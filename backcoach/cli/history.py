@@ -68,7 +68,11 @@ def stats_command(as_json: JsonOption = False) -> None:
         from backcoach.render.shapes import stats_json, write_json
 
         write_json(
-            {**stats_json(summary), "programme": views.programme_json(programme, date.today())}
+            {
+                **stats_json(summary),
+                "desk_breaks_total": summary.desk_break_count,  # apart from "sessions"
+                "programme": views.programme_json(programme, date.today()),
+            }
         )
         return
     from backcoach.render.history import stats_view
