@@ -273,9 +273,18 @@ def plan_command(
     if as_json:
         from backcoach.render.shapes import plan_json, write_json
 
-        write_json({**plan_json(plan), **verdict_json(verdict)})
-        if verdict.stops:
+        data = {
+            **plan_json(plan),
+            **verdict_json(verdict),
+            "exercise_today": not verdict.stops,
+            "reason": None,  # why there is no exercise today
+        }
+        if verdict.stops:  # the verdict and its reason; no exercise listed (DESIGN.md)
+            reason = verdict_line(verdict).plain.removeprefix("Now: ")
+            data.update(steps=[], total_seconds=0, notes=[], routine=False, reason=reason)
+            write_json(data)
             raise stop
+        write_json(data)
         return
     if verdict.stops:
         assert verdict.tier is not None
