@@ -447,3 +447,5 @@ def test_show_draws_the_starting_position_unless_the_terminal_is_dumb(
     rows = [line.strip("│ ").rstrip() for line in shown.splitlines()]
     at = rows.index(drawn[0].strip())
     assert rows[at : at + len(drawn)] == [row.strip() for row in drawn]
+    plain = run("show", "bird-dog", "--plain").output  # a screen reader's choice: words
+    assert "position     on hands and knees" in plain and drawn[0].rstrip() not in plain

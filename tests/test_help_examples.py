@@ -17,7 +17,34 @@ def test_every_command_has_examples_and_plain_placeholders(run: RunCli, name: st
     assert "Examples:" in text
     assert f"$ backcoach {name}" in text
     assert "{" not in text.splitlines()[0]  # `show [OPTIONS] EXERCISE`, not `{EXERCISE}`
+    assert "[[" not in text.splitlines()[0]  # `learn [OPTIONS] [N]`, not `[[N]]`
     assert "<str>" not in text
+
+
+SUBCOMMANDS = ("routine drop", "routine keep", "goals add", "goals rate", "goals drop",
+               "config set", "config unset", "config path")  # fmt: skip
+
+
+@pytest.mark.parametrize("name", SUBCOMMANDS)
+def test_every_subcommand_has_examples_too(run: RunCli, name: str) -> None:
+    result = run(*name.split(), "--help")
+    assert result.exit_code == 0
+    assert "Examples:" in result.stdout and f"$ backcoach {name}" in result.stdout
+    assert "[[" not in result.stdout.splitlines()[0] and "<str>" not in result.stdout
+
+
+def test_the_subcommands_listed_are_all_there_are() -> None:
+    import typer
+
+    from backcoach.cli.app import app
+
+    root = typer.main.get_command(app)
+    found = {
+        f"{name} {sub}"
+        for name in WORKFLOW
+        for sub in getattr(root.commands[name], "commands", {})  # type: ignore[attr-defined]
+    }
+    assert found == set(SUBCOMMANDS)
 
 
 def test_a_typo_at_edit_again_asks_again(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -97,6 +97,8 @@ class _Commands(MutableMapping[str, Any]):
             from backcoach.cli.examples import epilog
 
             command.epilog = command.epilog or epilog(name)
+            for sub_name, sub in getattr(command, "commands", {}).items():
+                sub.epilog = sub.epilog or epilog(f"{name} {sub_name}")
             _plain_arguments(command)
             self._built[name] = command
         return self._built[name]
@@ -356,6 +358,12 @@ def show_command(
     ctx: typer.Context,
     exercise: ExerciseArgument,
     as_json: JsonOption = False,
+    plain: Annotated[
+        bool,
+        typer.Option(
+            "--plain", help="The starting position in words only, not drawn (for screen readers)."
+        ),
+    ] = False,
 ) -> None:
     """Show one exercise in full: steps, cues, cautions, dose, variants and sources."""
     library = _library(ctx)
@@ -369,9 +377,9 @@ def show_command(
 
     names = library.names([*found.easier, *found.harder])
     console = _out_console()
-    # NO_COLOR and dumb terminals (often a screen reader's) get the position in words only.
-    # NO_COLOR is about colour: the figure is drawn, uncoloured; a dumb terminal gets words.
-    figure = os.environ.get("TERM", "").lower() not in ("dumb", "unknown")
+    # NO_COLOR is about colour: the figure is drawn, uncoloured; --plain and a dumb terminal
+    # (often a screen reader's) get the position in words only.
+    figure = not plain and os.environ.get("TERM", "").lower() not in ("dumb", "unknown")
     console.print(exercise_panel(found, names, figure=figure))
 
 

@@ -138,7 +138,7 @@ def goals_drop(
 
 def schedule_command(
     off: Annotated[
-        str | None, typer.Argument(metavar="[off]", help="off: no sessions planned from now.")
+        str | None, typer.Argument(metavar="off", help="No sessions planned from now on.")
     ] = None,
     days: Annotated[
         str | None,
@@ -212,7 +212,7 @@ def learn_command(
     number: Annotated[
         int | None,
         typer.Argument(
-            metavar="[N]",
+            metavar="N",
             parser=whole_number("N", "", "a lesson's number: backcoach learn --list"),
             help="The lesson's number (none: the next unread).",
         ),
