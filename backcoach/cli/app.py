@@ -22,19 +22,15 @@ from backcoach.cli.config import config_app
 from backcoach.cli.history import history_command, report_command, stats_command
 from backcoach.cli.options import (
     CatalogueArgument,
-    EquipmentOption,
     ExerciseArgument,
-    FlareUpOption,
     FocusOption,
     JsonOption,
-    LevelOption,
-    MinutesOption,
-    NewOption,
     OnlyEquipmentOption,
     OnlyLevelOption,
-    SeedOption,
+    PlanOptions,
     SnackOption,
     library_for,
+    plan_options,
 )
 from backcoach.cli.programme import goals_app, learn_command, schedule_command, week_command
 from backcoach.cli.routine import routine_app
@@ -46,7 +42,6 @@ from backcoach.cli.session import (
     start_command,
 )
 from backcoach.errors import EXIT_FAILURE, BackcoachError, UsageError
-from backcoach.plan.prepare import Choices
 from backcoach.render.console import flushed, output_failed, print_error, print_internal_error
 from backcoach.render.console import out_console as _out_console
 
@@ -240,15 +235,10 @@ _command("safety")(safety_command)
 
 
 @_command("plan")
+@plan_options
 def plan_command(
     ctx: typer.Context,
-    focus: FocusOption = None,
-    minutes: MinutesOption = None,
-    level: LevelOption = None,
-    equipment: EquipmentOption = None,
-    seed: SeedOption = None,
-    new: NewOption = False,
-    flare_up: FlareUpOption = False,
+    options: PlanOptions,
     snack: SnackOption = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -256,10 +246,10 @@ def plan_command(
     from backcoach.plan import prepare as coaching
 
     library = _library(ctx)
-    if snack and (focus or level or new or flare_up):
+    if snack and (options.focus or options.level or options.new or options.flare_up):
         raise UsageError("--snack takes only --minutes (2-5), --equipment and --seed")
-    choices = Choices(focus, minutes, level, equipment, seed, flare_up, new=new, snack=snack)
-    verdict = plan_verdict(snack, flare_up)  # the safety gate: what start would be allowed
+    choices = options.choices(snack=snack)
+    verdict = plan_verdict(snack, options.flare_up)  # the safety gate: what start may do
     prepared = coaching.prepare(library, choices, exclusions=verdict.exclusions)
     plan = prepared.plan()
     # plan changes nothing: only start saves a new or changed routine. Said, not done.

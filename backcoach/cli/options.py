@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, get_type_hints
 
 import typer
 
 from backcoach.errors import UsageError
-from backcoach.plan.prepare import MAX_SEED
+from backcoach.plan.prepare import MAX_SEED, Choices
 from backcoach.vocabulary import MAX_MINUTES, MIN_MINUTES, SNACK_MINUTES
 
 if TYPE_CHECKING:
@@ -140,6 +141,64 @@ PlainOption = Annotated[
         help="One line per event instead of a redrawn screen (for screen readers and logs).",
     ),
 ]
+
+
+class PlanOptions(NamedTuple):
+    """The options `plan` and `start` share, as the command receives them (`plan_options`)."""
+
+    focus: list[str] | None
+    minutes: int | None
+    level: str | None
+    equipment: list[str] | None
+    seed: int | None
+    new: bool
+    flare_up: bool
+
+    def choices(self, *, no_questions: bool = False, snack: bool = False) -> Choices:
+        return Choices(
+            self.focus, self.minutes, self.level, self.equipment, self.seed, self.flare_up,
+            no_questions=no_questions, new=self.new, snack=snack,
+        )  # fmt: skip
+
+
+_PLAN_OPTIONS: dict[str, tuple[Any, object]] = {
+    "focus": (FocusOption, None),
+    "minutes": (MinutesOption, None),
+    "level": (LevelOption, None),
+    "equipment": (EquipmentOption, None),
+    "seed": (SeedOption, None),
+    "new": (NewOption, False),
+    "flare_up": (FlareUpOption, False),
+}
+
+
+def plan_options(command: Callable[..., None]) -> Callable[..., None]:
+    """`plan` and `start` take the same options, defined once here: the command declares
+    one parameter `options: PlanOptions`, and its help lists those options, in this order,
+    after the context and before its own."""
+    hints = get_type_hints(command, include_extras=True)
+    own = [
+        parameter.replace(annotation=hints.get(parameter.name, parameter.annotation))
+        for parameter in inspect.signature(command).parameters.values()
+        if parameter.name != "options"
+    ]
+    shared = [
+        inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default,
+                          annotation=annotation)
+        for name, (annotation, default) in _PLAN_OPTIONS.items()
+    ]  # fmt: skip
+    at = 1 if own and own[0].name == "ctx" else 0
+
+    def run(**given: Any) -> None:
+        options = PlanOptions(**{name: given.pop(name) for name in _PLAN_OPTIONS})
+        command(options=options, **given)
+
+    run.__name__, run.__qualname__ = command.__name__, command.__qualname__
+    run.__doc__, run.__module__ = command.__doc__, command.__module__
+    run.__signature__ = inspect.Signature([*own[:at], *shared, *own[at:]])  # type: ignore[attr-defined]
+    return run
+
+
 OnlyLevelOption = Annotated[
     str | None,
     typer.Option(

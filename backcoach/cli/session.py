@@ -9,19 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from backcoach.cli.options import (
-    EquipmentOption,
-    FlareUpOption,
-    FocusOption,
     JsonOption,
-    LevelOption,
-    MinutesOption,
-    NewOption,
     PlainOption,
+    PlanOptions,
     SeedOption,
     SnackMinutesOption,
     SoundOption,
     YesOption,
     library_for,
+    plan_options,
     whole_number,
 )
 from backcoach.config import EVERY_RANGE
@@ -35,24 +31,16 @@ if TYPE_CHECKING:
     from backcoach.plan.prepare import Choices
 
 
+@plan_options
 def start_command(
     ctx: typer.Context,
-    focus: FocusOption = None,
-    minutes: MinutesOption = None,
-    level: LevelOption = None,
-    equipment: EquipmentOption = None,
-    seed: SeedOption = None,
-    new: NewOption = False,
-    flare_up: FlareUpOption = False,
+    options: PlanOptions,
     yes: YesOption = False,
     sound: SoundOption = None,
     plain: PlainOption = False,
 ) -> None:
     """Run a session live: safety check, countdowns, reps with tempo, sides and rests."""
-    from backcoach.plan.prepare import Choices
-
-    choices = Choices(focus, minutes, level, equipment, seed, flare_up, no_questions=yes, new=new)
-    _coach(ctx, choices, yes, sound, plain)
+    _coach(ctx, options.choices(no_questions=yes), yes, sound, plain)
 
 
 def snack_command(
