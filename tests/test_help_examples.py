@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from backcoach.cli.app import WORKFLOW
@@ -55,3 +57,16 @@ def test_a_typo_at_edit_again_asks_again(monkeypatch: pytest.MonkeyPatch) -> Non
     assert _ask_again() is False
     answers = iter(["w", "e"])
     assert _ask_again() is True
+
+
+def test_a_typo_at_the_kept_edit_offer_asks_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from backcoach.cli.catalogue import _offer_kept
+
+    catalogue = tmp_path / "exercises.yaml"
+    kept = tmp_path / ".exercises.yaml.kept-20261207-000000-1.yaml"
+    kept.write_text("# what I typed\n")
+    answers = iter(["dd", "x", "o"])  # "dd" is not "d": nothing is thrown away
+    monkeypatch.setattr("builtins.input", lambda _prompt: next(answers))
+    assert _offer_kept(catalogue, None) == kept and kept.exists()

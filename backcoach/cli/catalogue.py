@@ -187,15 +187,21 @@ def _offer_kept(path: Path, read: bytes | None) -> Path | None:
     kept = max(found, key=lambda entry: entry.lstat().st_mtime_ns)
     why = "was ended before it was saved" if kept in adopted else "could not be saved"
     err_console().print(f"An edit that {why} is kept in {kept}.", markup=False, highlight=False)
-    try:
-        answer = input("Open it (o), discard it (d), or start from your catalogue (s)? [o/d/s] ")
-    except EOFError:
-        return None
-    answer = answer.strip().lower()
-    if answer in ("d", "discard"):
-        kept.unlink(missing_ok=True)
-        return None
-    return kept if answer in ("o", "open", "") else None
+    while True:  # a typo asks again: it never discards the edit
+        try:
+            answer = input(
+                "Open it (o), discard it (d), or start from your catalogue (s)? [o/d/s] "
+            )
+        except EOFError:
+            return None
+        answer = answer.strip().lower()
+        if answer in ("d", "discard"):
+            kept.unlink(missing_ok=True)
+            return None
+        if answer in ("o", "open", "", "s", "start"):
+            return kept if answer in ("o", "open", "") else None
+        print("Please type o (open it), d (discard it) or s (start from your catalogue).",
+              file=sys.stderr)  # fmt: skip
 
 
 def _edit(
