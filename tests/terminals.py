@@ -108,6 +108,16 @@ def no_conditions(child: pexpect.spawn) -> None:
         child.sendline("n")
 
 
+def report_new_weakness(child: pexpect.spawn) -> None:
+    """On the live screen: press s (symptoms), answer 2 (new numbness or weakness), and
+    confirm it when it is said back (2); the caller expects what follows."""
+    child.send("s")
+    child.expect("2 new numbness or weakness")
+    child.send("2")
+    child.expect("Is that right")  # said back before it stops
+    child.send("2")
+
+
 def finish(child: pexpect.spawn) -> int:
     child.expect(pexpect.EOF)
     child.close()

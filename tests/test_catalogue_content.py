@@ -276,3 +276,19 @@ def test_after_a_spread_the_lying_arm_and_leg_lift_is_left_out_with_the_press_up
     with open_history() as history:
         spread_on(history, "prone-press-up", days_ago=1)
     assert not any(lift in planned(seed) for seed in range(40))
+
+
+def test_a_desk_break_never_asks_for_equipment_it_does_not_have() -> None:
+    """A desk break has a chair or a wall at most: the hip hinge's cue asked to keep "the
+    stick" touching the head. Equipment beyond those is only ever offered ("if you use")."""
+    import re
+
+    absent = re.compile(
+        r"\b(stick|broom|dowel|band|dumbbell|kettlebell|barbell|mat|ball|roller|bench)\b", re.I
+    )
+    for exercise in load().exercises:
+        if not exercise.desk:
+            continue
+        for text in (*exercise.cues, *exercise.cautions):
+            if absent.search(text):
+                assert re.search(r"\bif you (use|have)\b", text, re.I), (exercise.id, text)

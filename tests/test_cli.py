@@ -82,6 +82,43 @@ def test_bad_options_are_usage_errors(run: RunCli, args: list[str], message: str
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["plan", "--minutes", "abc"],
+            "--minutes: 'abc' is not a whole number of minutes (1 to 90)",
+        ),
+        (
+            ["start", "--minutes", "abc"],
+            "--minutes: 'abc' is not a whole number of minutes (1 to 90)",
+        ),
+        (["snack", "-m", "2.5"], "--minutes: '2.5' is not a whole number of minutes (2 to 5)"),
+        (["plan", "--seed", "x"], "--seed: 'x' is not a whole number (0 to 2147483647)"),
+        (["remind", "--every", "hourly"], "--every: 'hourly' is not a whole number of minutes"),
+        (["remind", "--times", "3x"], "--times: '3x' is not a whole number of reminders"),
+        (["history", "--limit", "all"], "--limit: 'all' is not a whole number of sessions"),
+        (["goals", "add", "walk", "--score", "high"], "--score: 'high' is not a whole number"),
+        (["learn", "two"], "N: 'two' is not a whole number"),
+    ],
+)
+def test_a_number_that_is_not_one_is_one_clear_line(
+    run: RunCli, args: list[str], line: str
+) -> None:
+    """Not Click's three lines with "Input should be a valid integer": the option, what was
+    typed and the range, on one line, exit 2."""
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {line}")
+    assert len(result.stderr.strip().splitlines()) == 1 and "valid integer" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_limit_past_every_session_shows_them_all(run: RunCli) -> None:
+    result = run("history", "--limit", "99999999999999999999999")
+    assert result.exit_code == 0 and "No sessions yet" in result.stdout
+
+
 def test_unknown_option_is_a_usage_error(run: RunCli) -> None:
     result = run("list", "--colour")
     assert result.exit_code == 2
@@ -410,3 +447,5 @@ def test_show_draws_the_starting_position_unless_the_terminal_is_dumb(
     rows = [line.strip("│ ").rstrip() for line in shown.splitlines()]
     at = rows.index(drawn[0].strip())
     assert rows[at : at + len(drawn)] == [row.strip() for row in drawn]
+    plain = run("show", "bird-dog", "--plain").output  # a screen reader's choice: words
+    assert "position     on hands and knees" in plain and drawn[0].rstrip() not in plain

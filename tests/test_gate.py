@@ -627,3 +627,24 @@ def test_four_weeks_without_improvement_asks_the_clinician_items_again(
         assert Question.CLINICIAN in decide(record, Moment(at)).asks
         history.record_safety_check("clinician", (), at=at)  # asked and answered: not again
         assert not gate_record(history).weeks_due
+
+
+def test_plan_json_lists_no_exercise_when_the_gate_says_none(
+    run: RunCli, isolated_home: Path
+) -> None:
+    """A script reading `plan --json` after a red-flag answer finds the verdict, the reason
+    and no steps to do, not a session's exercises beside a "none" verdict."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    write_record(isolated_home, [("saddle", timedelta(hours=1), False)], None, False, now)
+    for extra in ([], ["--snack"]):
+        planned = run("plan", "--json", *extra)
+        assert planned.exit_code == 3
+        data = json.loads(planned.stdout)
+        assert data["verdict"]["allowed"] == "none" and data["exercise_today"] is False
+        assert data["steps"] == [] and data["total_seconds"] == 0 and data["notes"] == []
+        assert "emergency" in data["reason"] and "numbness" in data["reason"]
+
+
+def test_plan_json_says_exercise_today_when_allowed(run: RunCli, isolated_home: Path) -> None:
+    data = json.loads(run("plan", "--json", "--seed", "1").stdout)
+    assert data["exercise_today"] is True and data["reason"] is None and data["steps"]

@@ -27,7 +27,7 @@ from backcoach.history.store import open_history
 from backcoach.plan import prepare as coaching
 from backcoach.plan.prepare import Choices
 
-from .terminals import spawn_program
+from .terminals import report_new_weakness, spawn_program
 from .test_record_safety import read_only_history  # noqa: F401 (a fixture)
 from .test_terminal import BIN, env, finish, no_leg_symptoms, pass_the_screen, spawn
 
@@ -171,11 +171,7 @@ def test_3_new_weakness_mid_session_ends_it_and_is_asked_about_first(
     child.expect("Ready")
     child.sendline("")
     child.expect("GET READY|get ready")
-    child.send("s")
-    child.expect("2 new numbness or weakness")
-    child.send("2")
-    child.expect("Is that right")  # said back before it stops
-    child.send("2")
+    report_new_weakness(child)
     child.expect("Stop here")
     child.expect("call your emergency number")
     assert finish(child) == 3
@@ -318,11 +314,7 @@ def test_3_a_flag_that_cannot_be_saved_ends_the_session_with_its_record(
     child.expect("Ready")
     child.sendline("")
     child.expect("get ready")
-    child.send("s")
-    child.expect("2 new numbness or weakness")
-    child.send("2")
-    child.expect("Is that right")  # said back before it stops
-    child.send("2")
+    report_new_weakness(child)
     # The record to keep comes first: the emergency advice is the last thing on screen.
     child.expect("What you reported could not be saved")
     child.expect('"red_flags": \\[\\s*"new-weakness"')  # the record, as JSON, to keep

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from backcoach.cli.app import WORKFLOW
@@ -17,7 +19,34 @@ def test_every_command_has_examples_and_plain_placeholders(run: RunCli, name: st
     assert "Examples:" in text
     assert f"$ backcoach {name}" in text
     assert "{" not in text.splitlines()[0]  # `show [OPTIONS] EXERCISE`, not `{EXERCISE}`
+    assert "[[" not in text.splitlines()[0]  # `learn [OPTIONS] [N]`, not `[[N]]`
     assert "<str>" not in text
+
+
+SUBCOMMANDS = ("routine drop", "routine keep", "goals add", "goals rate", "goals drop",
+               "config set", "config unset", "config path")  # fmt: skip
+
+
+@pytest.mark.parametrize("name", SUBCOMMANDS)
+def test_every_subcommand_has_examples_too(run: RunCli, name: str) -> None:
+    result = run(*name.split(), "--help")
+    assert result.exit_code == 0
+    assert "Examples:" in result.stdout and f"$ backcoach {name}" in result.stdout
+    assert "[[" not in result.stdout.splitlines()[0] and "<str>" not in result.stdout
+
+
+def test_the_subcommands_listed_are_all_there_are() -> None:
+    import typer
+
+    from backcoach.cli.app import app
+
+    root = typer.main.get_command(app)
+    found = {
+        f"{name} {sub}"
+        for name in WORKFLOW
+        for sub in getattr(root.commands[name], "commands", {})  # type: ignore[attr-defined]
+    }
+    assert found == set(SUBCOMMANDS)
 
 
 def test_a_typo_at_edit_again_asks_again(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -28,3 +57,16 @@ def test_a_typo_at_edit_again_asks_again(monkeypatch: pytest.MonkeyPatch) -> Non
     assert _ask_again() is False
     answers = iter(["w", "e"])
     assert _ask_again() is True
+
+
+def test_a_typo_at_the_kept_edit_offer_asks_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from backcoach.cli.catalogue import _offer_kept
+
+    catalogue = tmp_path / "exercises.yaml"
+    kept = tmp_path / ".exercises.yaml.kept-20261207-000000-1.yaml"
+    kept.write_text("# what I typed\n")
+    answers = iter(["dd", "x", "o"])  # "dd" is not "d": nothing is thrown away
+    monkeypatch.setattr("builtins.input", lambda _prompt: next(answers))
+    assert _offer_kept(catalogue, None) == kept and kept.exists()

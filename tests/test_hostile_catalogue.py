@@ -67,6 +67,61 @@ def test_an_edit_while_another_backcoach_holds_the_lock_is_kept_and_offered_agai
     assert kept_copies() == []
 
 
+@posix_only
+def test_an_edit_killed_with_kill_9_is_offered_back_by_the_next_edit(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kill -9` during `backcoach edit` left its copy behind forever; the next `edit` offers
+    it (it holds what the person typed), and one identical to the catalogue goes quietly."""
+    import signal
+    import subprocess
+
+    imported(run)
+    before = personal_path().read_text()
+    ready = tmp_path / "ready"
+    os.mkfifo(ready)
+    body = APPEND + f"open({str(ready)!r}, 'w').write('typed')\nsys.stdin.read()\n"
+    monkeypatch.setenv("VISUAL", script(tmp_path, body))
+    editing = subprocess.Popen(
+        [sys.executable, "-m", "backcoach", "edit"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        assert ready.read_text() == "typed"  # the editor has the person's line in the copy
+    finally:
+        os.killpg(editing.pid, signal.SIGKILL)  # backcoach and its editor, as kill -9 would
+        editing.wait()
+        assert editing.stdin is not None
+        editing.stdin.close()
+    left = personal_path().parent / f".exercises.yaml.edit-{editing.pid}.yaml"
+    assert left.read_text() == before + "# a comment\n"
+    idle = personal_path().parent / ".exercises.yaml.edit-999999999.yaml"
+    idle.write_text(before)  # a dead edit that changed nothing
+    monkeypatch.setenv("VISUAL", script(tmp_path, "pass\n", "noop.py"))
+    result = run("edit", input="o\n")
+    assert result.exit_code == 0, result.stderr
+    assert "An edit that was ended before it was saved is kept in" in result.stderr
+    assert personal_path().read_text() == before + "# a comment\n"  # nothing typed is lost
+    assert not list(personal_path().parent.glob(".exercises.yaml.edit-*"))
+    assert kept_copies() == []
+
+
+def test_the_copy_of_an_edit_still_open_elsewhere_is_left_alone(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    imported(run)
+    before = personal_path().read_text()
+    other = personal_path().parent / f".exercises.yaml.edit-{os.getppid()}.yaml"
+    other.write_text(before + "# typed in another terminal\n")
+    monkeypatch.setenv("VISUAL", script(tmp_path, "pass\n", "noop.py"))
+    result = run("edit", input="")
+    assert result.exit_code == 0 and "is kept in" not in result.stderr
+    assert other.read_text() == before + "# typed in another terminal\n"
+
+
 def test_a_save_never_replaces_a_change_made_while_the_editor_was_open(
     run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -255,14 +255,11 @@ def test_the_report_shows_goals_weeks_lessons_and_pain(run: RunCli, isolated_hom
 
 @pytest.mark.pty
 def test_no_lesson_follows_emergency_advice(isolated_home: Path) -> None:
+    from .terminals import report_new_weakness
     from .test_record_safety import finish, started
 
     child = started(isolated_home)
-    child.send("s")
-    child.expect("2 new numbness or weakness")
-    child.send("2")
-    child.expect("Is that right")  # said back before it stops
-    child.send("2")
+    report_new_weakness(child)
     child.expect("call your emergency number")
     assert finish(child) == 3
     assert "Today's read" not in (child.before or "") and "backcoach learn" not in (

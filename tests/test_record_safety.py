@@ -25,6 +25,7 @@ from .terminals import (
     finish,
     no_leg_symptoms,
     pass_the_screen,
+    report_new_weakness,
     spawn,
     spawn_in_bash,
 )
@@ -310,11 +311,7 @@ def test_s_reports_spreading_symptoms_at_any_moment(isolated_home: Path) -> None
 @pytest.mark.pty
 def test_s_then_new_weakness_gives_the_emergency_advice_and_ends(isolated_home: Path) -> None:
     child = started(isolated_home)
-    child.send("s")
-    child.expect("2 new numbness or weakness")
-    child.send("2")
-    child.expect("Is that right")  # said back before it stops
-    child.send("2")
+    report_new_weakness(child)
     child.expect("Stop here")
     child.expect("call your emergency number")
     assert finish(child) == 3  # no exercise today (DESIGN.md's exit codes)

@@ -388,3 +388,27 @@ def test_sixteen_days_of_unchanged_pain_say_to_see_a_gp_or_physiotherapist(
         line = next(note for note in plan.notes if "has not improved" in note)
         assert "median 6 in the first week, 6 in the last week" in line
         assert "GP or physiotherapist" in line
+
+
+def test_routine_without_focus_shows_the_one_routine_or_lists_several(
+    run: RunCli, isolated_home: Path
+) -> None:
+    """A person who ran `start --focus lower` and then `routine` sees that routine, not
+    "No routine yet"; with two routines, each is listed with the --focus that shows it."""
+    with open_history() as history:
+        lower = prepare(history, START, focus=["lower"])
+        coaching.keep_routine(lower, lower.plan(), history)
+    shown = run("routine")
+    assert shown.exit_code == 0 and "Your routine: lower back" in shown.stdout
+    assert json.loads(run("routine", "--json").stdout)["focus"] == "lower back"
+    with open_history() as history:
+        upper = prepare(history, START, focus=["upper,stretch"])
+        coaching.keep_routine(upper, upper.plan(), history)
+    listed = run("routine")
+    assert listed.exit_code == 0 and "You have 2 routines" in listed.stdout
+    assert "backcoach routine --focus lower" in listed.stdout
+    assert "backcoach routine --focus upper,stretch" in listed.stdout
+    assert "Your routine: upper back, stretch" in run("routine", "--focus", "upper,stretch").stdout
+    refused = run("routine", "--json")
+    assert refused.exit_code == 2 and "pick one with --focus" in refused.stderr
+    assert refused.stdout == ""

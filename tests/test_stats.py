@@ -14,7 +14,7 @@ from backcoach.history.store import History, open_history
 from backcoach.render.history import stats_view
 from backcoach.render.shapes import stats_json
 
-from .builders import add_session
+from .builders import add_session, one_step_plan
 
 TODAY = date(2026, 11, 21)  # a Saturday
 
@@ -120,3 +120,36 @@ def test_no_improvement_needs_4_sessions_over_14_days_and_no_meaningful_fall() -
     assert no_improvement(low, start + timedelta(days=16, hours=2)) is None  # 33% down
     long = [(start + timedelta(days=d), 5) for d in range(0, 30, 2)]
     assert (found := no_improvement(long, start + timedelta(days=30))) and found.weeks_4_to_6
+
+
+def add_desk_break(history: History, day: date) -> int:
+    """A desk break (`backcoach snack`) on `day`, done in full, as a snack writes it."""
+    from datetime import datetime
+
+    started = datetime(day.year, day.month, day.day, 11, tzinfo=UTC)
+    plan = one_step_plan("standing-back-extension").model_copy(update={"snack": True})
+    session_id = history.begin(plan, "desk break", None, [10.0], started_at=started)
+    history.finish(session_id, outcome="done", completed=True, active_seconds=120, ended_at=started)
+    return session_id
+
+
+def test_desk_breaks_are_counted_apart_from_sessions(history: History) -> None:
+    """A person who took one session and two desk breaks reads "Sessions: 1", not 3, and
+    the breaks on their own; the weeks' sessions and minutes are sessions only."""
+    add_session(history, days_ago(0), minutes=10)
+    add_desk_break(history, days_ago(0))
+    add_desk_break(history, days_ago(1))
+    stats = stats_of(history)
+    assert (stats.sessions, stats.completed, stats.desk_break_count) == (1, 1, 2)
+    assert (stats.weeks[-1].sessions, stats.weeks[-1].minutes) == (1, 10)
+    text = render(history)
+    assert "Sessions: 1 (1 complete)" in text and "Desk breaks: 2" in text
+    assert stats_json(stats)["sessions"] == 1
+
+
+def test_only_desk_breaks_is_not_no_sessions_yet(history: History) -> None:
+    add_desk_break(history, days_ago(0))
+    text = render(history)
+    assert "No sessions yet" not in text
+    assert "Sessions: 0 (0 complete)" in text and "Desk breaks: 1" in text
+    assert "over the same 0 sessions with pain" in " ".join(text.split())

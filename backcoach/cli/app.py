@@ -22,19 +22,15 @@ from backcoach.cli.config import config_app
 from backcoach.cli.history import history_command, report_command, stats_command
 from backcoach.cli.options import (
     CatalogueArgument,
-    EquipmentOption,
     ExerciseArgument,
-    FlareUpOption,
     FocusOption,
     JsonOption,
-    LevelOption,
-    MinutesOption,
-    NewOption,
     OnlyEquipmentOption,
     OnlyLevelOption,
-    SeedOption,
+    PlanOptions,
     SnackOption,
     library_for,
+    plan_options,
 )
 from backcoach.cli.programme import goals_app, learn_command, schedule_command, week_command
 from backcoach.cli.routine import routine_app
@@ -46,7 +42,6 @@ from backcoach.cli.session import (
     start_command,
 )
 from backcoach.errors import EXIT_FAILURE, BackcoachError, UsageError
-from backcoach.plan.prepare import Choices
 from backcoach.render.console import flushed, output_failed, print_error, print_internal_error
 from backcoach.render.console import out_console as _out_console
 
@@ -97,6 +92,8 @@ class _Commands(MutableMapping[str, Any]):
             from backcoach.cli.examples import epilog
 
             command.epilog = command.epilog or epilog(name)
+            for sub_name, sub in getattr(command, "commands", {}).items():
+                sub.epilog = sub.epilog or epilog(f"{name} {sub_name}")
             _plain_arguments(command)
             self._built[name] = command
         return self._built[name]
@@ -238,15 +235,10 @@ _command("safety")(safety_command)
 
 
 @_command("plan")
+@plan_options
 def plan_command(
     ctx: typer.Context,
-    focus: FocusOption = None,
-    minutes: MinutesOption = None,
-    level: LevelOption = None,
-    equipment: EquipmentOption = None,
-    seed: SeedOption = None,
-    new: NewOption = False,
-    flare_up: FlareUpOption = False,
+    options: PlanOptions,
     snack: SnackOption = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -254,10 +246,10 @@ def plan_command(
     from backcoach.plan import prepare as coaching
 
     library = _library(ctx)
-    if snack and (focus or level or new or flare_up):
+    if snack and (options.focus or options.level or options.new or options.flare_up):
         raise UsageError("--snack takes only --minutes (2-5), --equipment and --seed")
-    choices = Choices(focus, minutes, level, equipment, seed, flare_up, new=new, snack=snack)
-    verdict = plan_verdict(snack, flare_up)  # the safety gate: what start would be allowed
+    choices = options.choices(snack=snack)
+    verdict = plan_verdict(snack, options.flare_up)  # the safety gate: what start may do
     prepared = coaching.prepare(library, choices, exclusions=verdict.exclusions)
     plan = prepared.plan()
     # plan changes nothing: only start saves a new or changed routine. Said, not done.
@@ -273,9 +265,18 @@ def plan_command(
     if as_json:
         from backcoach.render.shapes import plan_json, write_json
 
-        write_json({**plan_json(plan), **verdict_json(verdict)})
-        if verdict.stops:
+        data = {
+            **plan_json(plan),
+            **verdict_json(verdict),
+            "exercise_today": not verdict.stops,
+            "reason": None,  # why there is no exercise today
+        }
+        if verdict.stops:  # the verdict and its reason; no exercise listed (DESIGN.md)
+            reason = verdict_line(verdict).plain.removeprefix("Now: ")
+            data.update(steps=[], total_seconds=0, notes=[], routine=False, reason=reason)
+            write_json(data)
             raise stop
+        write_json(data)
         return
     if verdict.stops:
         assert verdict.tier is not None
@@ -351,6 +352,12 @@ def show_command(
     ctx: typer.Context,
     exercise: ExerciseArgument,
     as_json: JsonOption = False,
+    plain: Annotated[
+        bool,
+        typer.Option(
+            "--plain", help="The starting position in words only, not drawn (for screen readers)."
+        ),
+    ] = False,
 ) -> None:
     """Show one exercise in full: steps, cues, cautions, dose, variants and sources."""
     library = _library(ctx)
@@ -364,9 +371,9 @@ def show_command(
 
     names = library.names([*found.easier, *found.harder])
     console = _out_console()
-    # NO_COLOR and dumb terminals (often a screen reader's) get the position in words only.
-    # NO_COLOR is about colour: the figure is drawn, uncoloured; a dumb terminal gets words.
-    figure = os.environ.get("TERM", "").lower() not in ("dumb", "unknown")
+    # NO_COLOR is about colour: the figure is drawn, uncoloured; --plain and a dumb terminal
+    # (often a screen reader's) get the position in words only.
+    figure = not plain and os.environ.get("TERM", "").lower() not in ("dumb", "unknown")
     console.print(exercise_panel(found, names, figure=figure))
 
 

@@ -87,7 +87,7 @@ def edit_command(
     path = personal_path()
     read = read_personal(path)
     start = HEADER.encode("utf-8") if read is None else read
-    kept = _offer_kept(path)
+    kept = _offer_kept(path, read)
     if kept is not None:
         start = kept.read_bytes()
     line = None
@@ -113,13 +113,67 @@ def _kept_name(path: Path) -> str:
     return f".{path.name}.kept-"
 
 
-def _offer_kept(path: Path) -> Path | None:
-    """An edit kept because it could not be saved: offered again, newest first. Open it
-    (o), discard it (d) or leave it and start from the file (s, and at end of input)."""
+def _running(pid: int) -> bool:
+    """Whether a process with this id runs (on Windows, unknown: taken as running)."""
+    if sys.platform == "win32":
+        return True  # os.kill(pid, 0) would send Ctrl-C there
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process, or unknown: not ours to touch
+    return True
+
+
+def _adopt_left_over(path: Path, read: bytes | None) -> list[Path]:
+    """Copies of an `edit` whose process ended without cleaning up (kill -9, a power cut):
+    one identical to the catalogue is removed quietly; any other may hold the person's
+    unsaved work, so it becomes a kept edit, offered like one that could not be saved.
+    Returns the kept edits made."""
+    import re
+    import stat
+    import time
+
+    from backcoach.catalogue.personal import HEADER
+
+    saved = HEADER.encode("utf-8") if read is None else read
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.edit-([0-9]{{1,10}})\.yaml")
+    adopted: list[Path] = []
+    try:
+        copies = [entry for entry in path.parent.iterdir() if pattern.fullmatch(entry.name)]
+    except OSError:
+        return adopted
+    for copy in copies:
+        match = pattern.fullmatch(copy.name)
+        assert match is not None
+        pid = int(match.group(1))
+        try:
+            if not stat.S_ISREG(copy.lstat().st_mode):
+                continue
+            if pid != os.getpid() and _running(pid):
+                continue  # an edit still open in another terminal
+            if copy.read_bytes() == saved:
+                copy.unlink()
+                continue
+            when = time.strftime("%Y%m%d-%H%M%S", time.localtime(copy.lstat().st_mtime))
+            aside = path.with_name(f"{_kept_name(path)}{when}-{pid}.yaml")
+            os.replace(copy, aside)
+            adopted.append(aside)
+        except OSError:
+            continue  # left as it is: never lost
+    return adopted
+
+
+def _offer_kept(path: Path, read: bytes | None) -> Path | None:
+    """An edit kept because it could not be saved, or left by an `edit` that was ended
+    before it saved: offered again, newest first. Open it (o), discard it (d) or leave it
+    and start from the file (s, and at end of input)."""
     import stat
 
     from backcoach.render.console import err_console
 
+    adopted = _adopt_left_over(path, read)
     try:
         found = [
             entry
@@ -131,18 +185,23 @@ def _offer_kept(path: Path) -> Path | None:
     if not found:
         return None
     kept = max(found, key=lambda entry: entry.lstat().st_mtime_ns)
-    err_console().print(
-        f"An edit that could not be saved is kept in {kept}.", markup=False, highlight=False
-    )
-    try:
-        answer = input("Open it (o), discard it (d), or start from your catalogue (s)? [o/d/s] ")
-    except EOFError:
-        return None
-    answer = answer.strip().lower()
-    if answer in ("d", "discard"):
-        kept.unlink(missing_ok=True)
-        return None
-    return kept if answer in ("o", "open", "") else None
+    why = "was ended before it was saved" if kept in adopted else "could not be saved"
+    err_console().print(f"An edit that {why} is kept in {kept}.", markup=False, highlight=False)
+    while True:  # a typo asks again: it never discards the edit
+        try:
+            answer = input(
+                "Open it (o), discard it (d), or start from your catalogue (s)? [o/d/s] "
+            )
+        except EOFError:
+            return None
+        answer = answer.strip().lower()
+        if answer in ("d", "discard"):
+            kept.unlink(missing_ok=True)
+            return None
+        if answer in ("o", "open", "", "s", "start"):
+            return kept if answer in ("o", "open", "") else None
+        print("Please type o (open it), d (discard it) or s (start from your catalogue).",
+              file=sys.stderr)  # fmt: skip
 
 
 def _edit(
@@ -161,6 +220,7 @@ def _edit(
 
     original = HEADER.encode("utf-8") if read is None else read
     work = path.with_name(f".{path.name}.edit-{os.getpid()}.yaml")
+    _adopt_left_over(path, read)  # a dead edit's copy with this process's id is kept first
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_new(work, start)

@@ -83,6 +83,24 @@ EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("backcoach config", "every setting, its value and where it came from"),
         ("backcoach config set minutes 15", "15 minute sessions unless told otherwise"),
     ),
+    # The subcommands: `backcoach goals add --help` and the rest.
+    "routine drop": (
+        ("backcoach routine drop bird-dog", "never plan bird-dog for you again"),
+        ('backcoach routine drop "cat cow"', "by its name"),
+    ),
+    "routine keep": (("backcoach routine keep bird-dog", "let bird-dog be planned again"),),
+    "goals add": (
+        ('backcoach goals add "walk the dog" --score 4', "a goal, scored 4 out of 10 now"),
+        ('backcoach goals add "lift my child"', "a goal to score later (goals rate)"),
+    ),
+    "goals rate": (("backcoach goals rate", "score each goal again, Enter to skip one"),),
+    "goals drop": (("backcoach goals drop 2", "set goal 2 aside (backcoach goals lists them)"),),
+    "config set": (
+        ("backcoach config set minutes 15", "15 minute sessions unless told otherwise"),
+        ("backcoach config set focus lower", "the lower back unless told otherwise"),
+    ),
+    "config unset": (("backcoach config unset minutes", "back to the default (10 minutes)"),),
+    "config path": (("backcoach config path", "where config.toml is"),),
 }
 
 

@@ -33,7 +33,7 @@ def history_command(
         raise UsageError("--json and --csv cannot be used together")
     if limit < 1:
         raise UsageError("--limit must be 1 or more")
-    sessions = read_sessions(limit)
+    sessions = read_sessions(min(limit, 2**62))  # more than there are: every session
     if as_json:
         from backcoach.render.shapes import session_json, write_json
 
@@ -68,7 +68,11 @@ def stats_command(as_json: JsonOption = False) -> None:
         from backcoach.render.shapes import stats_json, write_json
 
         write_json(
-            {**stats_json(summary), "programme": views.programme_json(programme, date.today())}
+            {
+                **stats_json(summary),
+                "desk_breaks_total": summary.desk_break_count,  # apart from "sessions"
+                "programme": views.programme_json(programme, date.today()),
+            }
         )
         return
     from backcoach.render.history import stats_view

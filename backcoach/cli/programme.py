@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from backcoach.cli.options import JsonOption
+from backcoach.cli.options import JsonOption, whole_number
 from backcoach.errors import UsageError
 
 goals_app = typer.Typer(
@@ -57,7 +57,12 @@ def goals_add(
     text: Annotated[str, typer.Argument(help="An activity your back makes hard.")],
     score: Annotated[
         int | None,
-        typer.Option("--score", metavar="N", help="How well you can do it now: 0 (unable) to 10."),
+        typer.Option(
+            "--score",
+            metavar="N",
+            parser=whole_number("--score", "", "0 to 10"),
+            help="How well you can do it now: 0 (unable) to 10.",
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -109,7 +114,12 @@ def goals_rate(as_json: JsonOption = False) -> None:
 @goals_app.command("drop")
 def goals_drop(
     goal_id: Annotated[
-        int, typer.Argument(metavar="ID", help="The goal's number (backcoach goals).")
+        int,
+        typer.Argument(
+            metavar="ID",
+            parser=whole_number("ID", "", "a goal's number: backcoach goals lists them"),
+            help="The goal's number (backcoach goals).",
+        ),
     ],
     as_json: JsonOption = False,
 ) -> None:
@@ -128,7 +138,7 @@ def goals_drop(
 
 def schedule_command(
     off: Annotated[
-        str | None, typer.Argument(metavar="[off]", help="off: no sessions planned from now.")
+        str | None, typer.Argument(metavar="off", help="No sessions planned from now on.")
     ] = None,
     days: Annotated[
         str | None,
@@ -201,7 +211,11 @@ def week_command(as_json: JsonOption = False) -> None:
 def learn_command(
     number: Annotated[
         int | None,
-        typer.Argument(metavar="[N]", help="The lesson's number (none: the next unread)."),
+        typer.Argument(
+            metavar="N",
+            parser=whole_number("N", "", "a lesson's number: backcoach learn --list"),
+            help="The lesson's number (none: the next unread).",
+        ),
     ] = None,
     as_list: Annotated[
         bool, typer.Option("--list", help="Every lesson, and which you have read.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from backcoach.cli.options import ExerciseArgument, FocusOption, JsonOption, library_for
+from backcoach.vocabulary import Kind, Region, focus_words
 
 routine_app = typer.Typer(
     help="Your routine for a focus: its exercises, since when, and how each dose changed.",
@@ -19,23 +20,28 @@ routine_app = typer.Typer(
 def routine_show(
     ctx: typer.Context, focus: FocusOption = None, as_json: JsonOption = False
 ) -> None:
-    """Your routine for a focus (default: your usual focus): its exercises, since when, and
-    each dose change with its reason."""
+    """Your routine for a focus (default: your only routine, or your usual focus): its
+    exercises, since when, and each dose change with its reason."""
     if ctx.invoked_subcommand is not None:
         return
-    from backcoach.history.routines import routine_facts
+    from backcoach.history.routines import routine_facts, routines
     from backcoach.history.store import existing_history
-    from backcoach.plan import prepare as coaching
     from backcoach.render.console import out_console
-    from backcoach.vocabulary import focus_key, focus_words, parse_focus
 
-    regions, kinds = parse_focus(focus if focus is not None else coaching.settings()["focus"])
-    key, words = focus_key(regions, kinds), focus_words(regions, kinds)
     found = existing_history()
     facts = None
+    key = _asked_key(focus)
+    kept: list[str] = []
     if found is not None:
         with found:
+            kept = routines(found)
+            if focus is None and key not in kept and len(kept) > 1:
+                _pick_one(kept, as_json)
+                return
+            if focus is None and key not in kept and len(kept) == 1:
+                key = kept[0]  # the one routine there is, whatever the usual focus
             facts = routine_facts(found, key)
+    words = _key_words(key)
     if facts is None:
         if as_json:
             from backcoach.render.shapes import write_json
@@ -43,8 +49,7 @@ def routine_show(
             write_json(None)
             return
         out_console().print(
-            f"No routine yet for {words}: the first `backcoach plan` or `backcoach start` "
-            "for this focus makes one.",
+            f"No routine yet for {words}: the first `backcoach start` for this focus makes one.",
             markup=False,
             highlight=False,
         )
@@ -60,6 +65,58 @@ def routine_show(
     from backcoach.render.routine import routine_view
 
     out_console().print(routine_view(facts, words, exercises))
+    others = [other for other in kept if other != key] if focus is None else []
+    if others:
+        out_console().print(
+            "Your other routines: "
+            + "; ".join(f"{_key_words(o)} (backcoach routine {_key_option(o)})" for o in others),
+            markup=False,
+            highlight=False,
+        )
+
+
+def _asked_key(focus: list[str] | None) -> str:
+    """The routine's key for --focus, or for the person's usual focus (config)."""
+    from backcoach.plan import prepare as coaching
+    from backcoach.vocabulary import focus_key, parse_focus
+
+    return focus_key(*parse_focus(focus if focus is not None else coaching.settings()["focus"]))
+
+
+def _key_parts(key: str) -> tuple[frozenset[Region], frozenset[Kind]]:
+    regions, _, kinds = key.partition("/")
+    return (
+        frozenset(Region(word) for word in regions.split(",") if word),
+        frozenset(Kind(word) for word in kinds.split(",") if word),
+    )
+
+
+def _key_words(key: str) -> str:
+    """A routine's key ("lower/strengthen,stretch") as a person reads it ("lower back")."""
+    return focus_words(*_key_parts(key))
+
+
+def _key_option(key: str) -> str:
+    """The --focus that picks this routine: "--focus lower", "--focus lower,stretch"."""
+    regions, kinds = _key_parts(key)
+    words = sorted(region.value for region in regions if regions != frozenset(Region))
+    words += sorted(kind.value for kind in kinds if kinds != frozenset(Kind))
+    return f"--focus {','.join(words)}" if words else "--focus all"
+
+
+def _pick_one(keys: list[str], as_json: bool) -> None:
+    """Several routines and none for the usual focus: each listed, with how to see one."""
+    from backcoach.errors import UsageError
+    from backcoach.render.console import out_console
+
+    if as_json:
+        raise UsageError(
+            f"you have {len(keys)} routines: pick one with --focus",
+            hint="; ".join(f"backcoach routine {_key_option(key)} --json" for key in keys),
+        )
+    lines = [f"You have {len(keys)} routines; see one with --focus:"]
+    lines += [f"  {_key_words(key):<24} backcoach routine {_key_option(key)}" for key in keys]
+    out_console().print("\n".join(lines), markup=False, highlight=False)
 
 
 @routine_app.command("drop")

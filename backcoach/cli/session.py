@@ -9,20 +9,18 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from backcoach.cli.options import (
-    EquipmentOption,
-    FlareUpOption,
-    FocusOption,
     JsonOption,
-    LevelOption,
-    MinutesOption,
-    NewOption,
     PlainOption,
+    PlanOptions,
     SeedOption,
     SnackMinutesOption,
     SoundOption,
     YesOption,
     library_for,
+    plan_options,
+    whole_number,
 )
+from backcoach.config import EVERY_RANGE
 from backcoach.render.console import out_console
 
 if TYPE_CHECKING:
@@ -33,24 +31,16 @@ if TYPE_CHECKING:
     from backcoach.plan.prepare import Choices
 
 
+@plan_options
 def start_command(
     ctx: typer.Context,
-    focus: FocusOption = None,
-    minutes: MinutesOption = None,
-    level: LevelOption = None,
-    equipment: EquipmentOption = None,
-    seed: SeedOption = None,
-    new: NewOption = False,
-    flare_up: FlareUpOption = False,
+    options: PlanOptions,
     yes: YesOption = False,
     sound: SoundOption = None,
     plain: PlainOption = False,
 ) -> None:
     """Run a session live: safety check, countdowns, reps with tempo, sides and rests."""
-    from backcoach.plan.prepare import Choices
-
-    choices = Choices(focus, minutes, level, equipment, seed, flare_up, no_questions=yes, new=new)
-    _coach(ctx, choices, yes, sound, plain)
+    _coach(ctx, options.choices(no_questions=yes), yes, sound, plain)
 
 
 def snack_command(
@@ -108,7 +98,10 @@ def remind_command(
     every: Annotated[
         int | None,
         typer.Option(
-            "--every", metavar="MINUTES", help="Minutes between reminders (1-480; default 60)."
+            "--every",
+            metavar="MINUTES",
+            parser=whole_number("--every", "minutes", "{} to {}".format(*EVERY_RANGE)),
+            help="Minutes between reminders (1-480; default 60).",
         ),
     ] = None,
     between: Annotated[
@@ -122,7 +115,12 @@ def remind_command(
     ] = None,
     times: Annotated[
         int | None,
-        typer.Option("--times", metavar="N", help="Stop after N reminders (default: never)."),
+        typer.Option(
+            "--times",
+            metavar="N",
+            parser=whole_number("--times", "reminders", "1 or more"),
+            help="Stop after N reminders (default: never).",
+        ),
     ] = None,
 ) -> None:
     """Remind you to stand up and take a desk break, every hour (p pauses, q stops)."""

@@ -70,3 +70,4 @@ class Overview(NamedTuple):
     # The last 15 days' desk breaks (snacks) begun and reminders given (`remind`).
     breaks: tuple[datetime, ...] = ()
     reminders: tuple[datetime, ...] = ()
+    break_count: int = 0  # every desk break (snack) ever: counted apart from the sessions

@@ -20,12 +20,17 @@ BREAKS_DAYS = timedelta(days=15)
 DOSE_CHANGES_SHOWN = 50  # the newest
 
 
-# Each session's facts; a red-flag stop is no session.
+# Each session's facts; a red-flag stop is no session, and a desk break (snack) is
+# counted apart (`_BREAK_SPAN`).
 _SESSIONS = """SELECT id, started_at, completed,
     COALESCE(active_seconds, (SELECT COALESCE(SUM(work_seconds), 0)
         FROM session_exercises WHERE session_id = sessions.id)),
     pain_before, pain_after, leg_pain_before, leg_pain_after
-   FROM sessions WHERE outcome != 'red flag' ORDER BY started_at, id"""
+   FROM sessions WHERE outcome != 'red flag' AND snack = 0 ORDER BY started_at, id"""
+_BREAK_SPAN = (
+    "SELECT COUNT(*), MIN(started_at), MAX(started_at) FROM sessions "
+    "WHERE outcome != 'red flag' AND snack = 1"
+)
 # Each exercise reached: how often tried, done, skipped and stopped, and its latest name
 # and dose: the dose the routine keeps (saved_dose), from the last session that was
 # neither a flare-up day nor a desk break when there is one (issue 23: the report showed
@@ -80,9 +85,11 @@ def overview_of(history: History) -> Overview:
         since = (datetime.now(UTC) - BREAKS_DAYS).isoformat()
         breaks = _moments(history, _BREAKS, since)
         reminders = _moments(history, _REMINDERS, since)
+        break_count, *break_span = history.db.execute(_BREAK_SPAN).fetchone()
     except sqlite3.Error as exc:
         raise read_error(history.path, exc) from exc
     moments = [fact.started_at for fact in facts] + [answer.started_at for answer in flags]
+    moments += [datetime.fromisoformat(moment) for moment in break_span if moment is not None]
     return Overview(
         facts,
         tallies,
@@ -93,6 +100,7 @@ def overview_of(history: History) -> Overview:
         dose_changes=dose_changes,
         breaks=breaks,
         reminders=reminders,
+        break_count=int(break_count or 0),
     )
 
 

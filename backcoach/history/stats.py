@@ -52,6 +52,7 @@ class Stats:
     leg_after_average: float | None = None
     leg_sessions: int = 0
     stopped_for_pain: tuple[tuple[str, str, int], ...] = ()  # the `x` key
+    desk_break_count: int = 0  # every desk break ever (they are not among `sessions`)
 
 
 def local_day(moment: datetime, tz: tzinfo | None) -> date:
@@ -130,6 +131,7 @@ def compute(overview: Overview, today: date, tz: tzinfo | None = None) -> Stats:
         leg_after_average=sum(a for _, a in legs) / len(legs) if legs else None,
         leg_sessions=len(legs),
         stopped_for_pain=tuple((t.id, t.name, t.hurt) for t in hurt),
+        desk_break_count=overview.break_count,
     )
 
 

@@ -115,7 +115,7 @@ def _minutes(minutes: float) -> str:
 
 def stats_view(stats: Stats, width: int) -> RenderableType:
     """`stats`: the streak, the last 8 weeks, pain and its chart, desk breaks, what is skipped."""
-    if not stats.sessions:
+    if not stats.sessions and not stats.desk_break_count:
         return Text("No sessions yet. Start one with: backcoach start")
     parts: list[RenderableType] = [
         _streak_line(stats),
@@ -137,6 +137,11 @@ def _streak_line(stats: Stats) -> Text:
         ("  ·  ", "dim"),
         ("Sessions: ", "bold"),
         f"{stats.sessions} ({stats.completed} complete)",
+        *(
+            (("  ·  ", "dim"), ("Desk breaks: ", "bold"), str(stats.desk_break_count))
+            if stats.desk_break_count
+            else ()
+        ),
     )
 
 
@@ -165,7 +170,8 @@ def _pain_parts(stats: Stats, width: int) -> list[RenderableType]:
     averages = Text.assemble(
         ("Average pain: ", "bold"),
         f"{average(stats.pain_before_average)} before, {average(stats.pain_after_average)} after",
-        f" (0-10), over the same {stats.pain_sessions} session(s) with pain given before and after",
+        f" (0-10), over the same {counted(stats.pain_sessions, 'session')} with pain given "
+        "before and after",
     )
     parts: list[RenderableType] = [averages]
     if stats.leg_sessions:
@@ -174,7 +180,7 @@ def _pain_parts(stats: Stats, width: int) -> list[RenderableType]:
                 ("Average leg pain: ", "bold"),
                 f"{average(stats.leg_before_average)} before, "
                 f"{average(stats.leg_after_average)} after, over the same "
-                f"{stats.leg_sessions} session(s) with leg pain given before and after",
+                f"{counted(stats.leg_sessions, 'session')} with leg pain given before and after",
             )
         )
     if stats.stopped_for_pain:
