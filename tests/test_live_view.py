@@ -415,15 +415,18 @@ def test_the_end_of_a_session_shows_pain_streak_week_and_next_time(isolated_home
         child.sendline("2")
         child.expect("Session complete")
         if session == 1:
-            child.expect(f"Pain {STYLE}4 → 3: easing")
+            child.expect(f"Pain {STYLE}4 → 3: easing, well done\\.")
             child.expect(f"Streak {STYLE}1 day in a row · \\d+ min this week")
             child.expect(f"Next time {STYLE}the same doses")
         else:
             child.expect(f"Pain {STYLE}3 → 3: no worse")
             child.expect(f"Streak {STYLE}1 day in a row")
             # Two sessions in full, about right, no pain rise: each dose steps up.
-            child.expect("Next time \\(from \\w{3} \\d+ \\w{3}\\):")
-            child.expect(" • .+: .+ → .+ \\(two sessions done in full")
+            # The whole dose, from when, and the change in words: never "8 → 9 reps".
+            child.expect(f"Next time:{STYLE}")
+            child.expect(
+                " • .+: .+, from \\w{3} \\d+ \\w{3}; (one more \\w+|\\d s longer holds) than last time"
+            )
         assert finish(child) == 0
 
 

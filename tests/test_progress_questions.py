@@ -152,5 +152,5 @@ def test_the_end_screen_never_says_easier_for_back_pain_up_while_leg_pain_falls(
     console.print(end_screen(None, 3, 5, leg_falling=True))
     console.print(end_screen(None, 3, 5))
     text = console.export_text()
-    assert "up by 2 while leg pain eased: a good sign" in text
+    assert "up by 2 while leg pain eased, a good sign" in text
     assert text.count("next time is a little easier") == 1
