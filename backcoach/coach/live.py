@@ -397,6 +397,7 @@ def _guides(plan: Plan, by_id: Mapping[str, Exercise], history: History | None) 
             by_id[step.exercise].steps,
             by_id[step.exercise].cues,
             new_to_it=done.get(step.exercise, 0) < FIRST_TIMES,
+            figure=by_id[step.exercise].figure,
         )
         for step in plan.steps
     ]

@@ -90,10 +90,12 @@ def exercise_table(exercises: Sequence[Summary]) -> Grid:
 def _figure(exercise: Exercise, wanted: bool) -> list[RenderableType]:
     if not wanted:
         return []
-    from backcoach.render.figures import figure
+    from backcoach.render.figures import figure, words
 
-    drawing = Text("\n".join(figure(exercise.position)), style="cyan", no_wrap=True)
-    return [Text(f"Starting position: {exercise.position.words}", style="italic"), drawing]
+    rows = figure(exercise.position, exercise.figure)
+    drawing = Text("\n".join(rows), style="cyan", no_wrap=True)
+    said = words(exercise.position, exercise.figure)
+    return [Text(f"Starting position: {said}", style="italic"), drawing]
 
 
 def _where(exercise: Exercise) -> str:
