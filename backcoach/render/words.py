@@ -79,16 +79,25 @@ class Hanging:
     """Bullets whose wrapped lines stay under their text, not under the bullet (a Rich
     renderable: it wraps at the width it is given, with no trailing blanks)."""
 
-    def __init__(self, items: Iterable[str], marker: str = "•", indent: int = 2) -> None:
+    def __init__(
+        self, items: Iterable[str], marker: str = "•", indent: int = 2, more: int = 0
+    ) -> None:
         self.items, self.prefix = [clean(item) for item in items], f"{' ' * indent}{marker} "
+        self.under = " " * (len(self.prefix) + more)  # where a wrapped line starts
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
-        room = max(1, options.max_width - len(self.prefix))
         for item in self.items:
-            for number, line in enumerate(Text(item).wrap(console, room)):
-                lead = self.prefix if not number else " " * len(self.prefix)
-                line.rstrip()
-                yield Text.assemble((lead, "dim"), line)
+            room = max(1, options.max_width - len(self.prefix))
+            first = Text(item).wrap(console, room, overflow="fold")[0]
+            first.rstrip()
+            yield Text.assemble((self.prefix, "dim"), first)
+            rest = item[len(first.plain) :].lstrip()  # the lines are slices of the item
+            if rest:  # the rest wrapped again, at its own indent
+                again = Text(rest)
+                width = max(1, options.max_width - len(self.under))
+                for line in again.wrap(console, width, overflow="fold"):
+                    line.rstrip()
+                    yield Text.assemble(self.under, line)
 
 
 def hanging(items: Iterable[str], marker: str = "•", indent: int = 2) -> Hanging:
