@@ -61,7 +61,7 @@ def test_pain_not_settled_by_the_next_morning_steps_todays_doses_back(
     child.sendline("3")
     # The plan, built once after the answers: each step back and its reason (wrapped
     # lines restart the style).
-    child.expect("down(\\s|\x1b\\[[0-9;]*m)+from")
+    child.expect("a step easier(\\s|\x1b\\[[0-9;]*m)+than(\\s|\x1b\\[[0-9;]*m)+last")
     child.expect("Ready")
     child.sendline("")
     child.expect("Pain now, after the session")

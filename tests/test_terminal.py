@@ -178,12 +178,27 @@ def test_ctrl_c_exits_130_and_restores_the_terminal(isolated_home: Path) -> None
     child = spawn_in_bash(isolated_home, script, REAL_TIME)
     child.expect("GET READY")  # drawn once cbreak is on and the handlers are in place
     child.sendintr()
-    child.expect("Session stopped by Ctrl-C")
+    child.expect("Session stopped by Ctrl-C; what you did is kept")
     child.expect("exit=130")
+    # Said once: no "error: stopped with Ctrl-C" after the summary (issue 24).
+    assert "Ctrl-C" not in child.before and "error" not in child.before
     child.expect(pexpect.EOF)
     settings = child.before
     assert " icanon" in settings and "-icanon" not in settings
     assert " echo " in settings and "-echo " not in settings
+
+
+@pytest.mark.pty
+def test_ctrl_c_at_a_question_ends_its_line_before_the_shell_prompt(isolated_home: Path) -> None:
+    script = f'{BIN} start --minutes 2 --seed 4; echo "exit=$?"'
+    child = spawn_in_bash(isolated_home, script, REAL_TIME)
+    pass_the_screen(child)
+    no_leg_symptoms(child)
+    child.expect("Pain now, from 0 .+ Enter to skip: ")
+    child.sendintr()
+    # The shell's prompt (here: the echo) starts a line of its own, not after the question.
+    child.expect("\r\nexit=130")
+    assert "skip: exit" not in child.before
 
 
 @pytest.mark.pty

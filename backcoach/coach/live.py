@@ -155,7 +155,8 @@ class LiveSession:
                 self._interrupted(
                     "Ctrl-C" if isinstance(stop, KeyboardInterrupt) else "a stop signal"
                 )
-                raise _stopped(stop, "") from None  # the summary above says what is kept
+                # The summary above says it was stopped and what is kept: said once.
+                raise _stopped(stop, "", quiet=True) from None
             if self.speaker is not None:
                 self.speaker.close(let_last_finish=True)
             recorder.finish(outcome.reason or "stopped", outcome.reason == "done", outcome.active)
@@ -164,7 +165,8 @@ class LiveSession:
             try:
                 pain_after = self._closing_questions()
             except (KeyboardInterrupt, Stopped) as stop:
-                self.out.print()  # off the line the question was on
+                if isinstance(stop, Stopped):
+                    self.out.print()  # off the line the question was on (Ctrl-C ends it)
                 self._close_record()
                 raise _stopped(stop, "the session is kept") from None
         # Back pain up while leg pain falls: centralisation, never a step back.
@@ -403,12 +405,14 @@ def _guides(plan: Plan, by_id: Mapping[str, Exercise], history: History | None) 
     ]
 
 
-def _stopped(stop: BaseException, kept: str) -> Interrupted | Terminated:
-    """Ctrl-C or a stop signal, as the error that exits with its code."""
+def _stopped(stop: BaseException, kept: str, quiet: bool = False) -> Interrupted | Terminated:
+    """Ctrl-C or a stop signal, as the error that exits with its code; `quiet` when what
+    happened is said already (an error with no message prints nothing)."""
     more = f"; {kept}" if kept else ""
     if isinstance(stop, Stopped):
-        return Terminated(f"stopped by a signal{more}", signal_number=stop.signal_number)
-    return Interrupted(f"stopped with Ctrl-C{more}")
+        said = "" if quiet else f"stopped by a signal{more}"
+        return Terminated(said, signal_number=stop.signal_number)
+    return Interrupted("" if quiet else f"stopped with Ctrl-C{more}")
 
 
 def _cues(sound: str, plan: Plan, out: Console, listeners: list[Listener]) -> Speaker | None:

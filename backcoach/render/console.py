@@ -93,6 +93,8 @@ def print_error(error: BackcoachError) -> None:
 
     from backcoach.render.words import Hanging, one_line
 
+    if not error.message:
+        return  # said already (a session stopped by Ctrl-C says so in its summary)
     err = err_console()
     wrap = err.is_terminal
     err.print(f"[bold red]error:[/] {escape(one_line(error.message))}", soft_wrap=not wrap)
