@@ -202,6 +202,30 @@ def test_ctrl_c_at_a_question_ends_its_line_before_the_shell_prompt(isolated_hom
 
 
 @pytest.mark.pty
+def test_ctrl_z_leaves_the_full_screen_and_fg_brings_the_view_back(isolated_home: Path) -> None:
+    # Issue 24: Ctrl-Z left the frozen view under the shell's prompt. A shell with job
+    # control (set -m) stops the job; `fg` continues it (SIGCONT) as a person would.
+    script = (
+        f'set -m; {BIN} start --minutes 2 --seed 4 --yes; echo "stopped=$?"; '
+        'stty -a; fg; echo "exit=$?"'
+    )
+    child = spawn_in_bash(isolated_home, script, REAL_TIME)
+    child.expect("GET READY")
+    child.send("\x1a")  # Ctrl-Z
+    child.expect_exact("\x1b[?1049l")  # the alternate screen left before stopping
+    child.expect("stopped=148")  # 128 + SIGTSTP: the job stopped, the shell has the terminal
+    child.expect_exact("\x1b[?1049h")  # after fg: the full screen again
+    settings = child.before  # stty -a while stopped: the terminal as the shell wants it
+    assert " icanon" in settings and "-icanon" not in settings
+    assert " echo " in settings and "-echo " not in settings
+    child.expect("PAUSED")  # the time stopped is paused time
+    child.send(" ")
+    child.send("q")
+    child.expect("Session ended early")
+    child.expect("exit=0")
+
+
+@pytest.mark.pty
 def test_sigterm_exits_143_and_restores_the_terminal(isolated_home: Path) -> None:
     child = spawn_in_bash(isolated_home, f"{BIN} start --minutes 2 --seed 4 --yes", REAL_TIME)
     child.expect("GET READY")  # drawn once the stop signals' handlers are in place

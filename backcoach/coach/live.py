@@ -36,7 +36,7 @@ from backcoach.render.history import end_screen, session_summary
 from backcoach.render.live import LiveRenderer, PlainRenderer, SessionView
 from backcoach.timer.clock import Clock
 from backcoach.timer.engine import Engine, Event, Listener, Outcome, StepDecision, StepDone, Tick
-from backcoach.timer.keys import KeySource
+from backcoach.timer.keys import KeySource, PosixKeys
 from backcoach.timer.signals import Stopped, stop_signals_raise
 from backcoach.vocabulary import focus_words
 
@@ -107,6 +107,8 @@ class LiveSession:
         self.renderer: LiveRenderer | PlainRenderer = (
             PlainRenderer(out, view) if plain else LiveRenderer(out, view)
         )
+        if isinstance(keys, PosixKeys):  # Ctrl-Z: the full screen steps aside while stopped
+            keys.around_stop = self.renderer.suspended
         listeners: list[Listener] = [self.renderer]
         self.speaker = _cues(options.sound, plan, out, listeners)
         self.sound = options.sound
