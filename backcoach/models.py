@@ -237,6 +237,9 @@ class Exercise(_Frozen):
     kind: Kind
     level: Level
     position: Position
+    # Which drawing of a kneeling start (render/figures.py): one knee down and the other
+    # foot forward, or sitting back on the heels. None: the position's own figure.
+    figure: Literal["half-kneeling", "sitting-back"] | None = None
     equipment: tuple[Equipment, ...] = ()
     purpose: LongText
     steps: tuple[LongText, ...] = Field(min_length=1, max_length=MAX_ITEMS)

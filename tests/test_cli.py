@@ -330,6 +330,28 @@ def test_plan_says_why_a_dose_changed(
     data = json.loads(run("plan", "--seed", "9", "--json").stdout)
     assert any("up from" in step["reason"] and "two sessions done in full" in step["reason"]
                for step in data["steps"])  # fmt: skip
+    # What a person reads says the change in words, never a second dose (issue 24).
+    for columns in ("120", "80", "60"):
+        monkeypatch.setenv("COLUMNS", columns)
+        shown = " ".join(run("plan", "--seed", "9").stdout.split())
+        assert "than last time: two sessions done in full" in shown
+        assert "up from" not in shown and "×" not in shown and "→" not in shown
+
+
+@pytest.mark.parametrize("columns", [80, 60])
+def test_plan_keeps_each_name_and_dose_on_one_line(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    # At 80 columns "exercise / why" wrapped into 3-4 narrow lines: the reason now goes
+    # under the row, across the width.
+    monkeypatch.setenv("COLUMNS", str(columns))
+    lines = run("plan", "--seed", "3").stdout.splitlines()
+    steps = json.loads(run("plan", "--seed", "3", "--json").stdout)["steps"]
+    for step in steps:
+        assert any(step["name"] in line for line in lines)
+        assert any(step["dose_text"] in line for line in lines)
+        if len(step["reason"]) <= columns - 4:  # a reason that fits the width is one line
+            assert any(step["reason"] in line for line in lines)
 
 
 @pytest.mark.parametrize("columns", [200, 120, 80, 60, 40])

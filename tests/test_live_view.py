@@ -135,12 +135,11 @@ GOLDEN = {
         "      |   |   |         ",
         "______|___|___|_________",
     ),
-    "kneeling": (
+    "kneeling": (  # upright on both knees: the shins lie on the floor (issue 24: not a step)
         "            O           ",
         "           /|\\          ",
         "            |           ",
-        "      ______|           ",
-        "________________________",
+        "______======|___________",
     ),
     "all-fours": (
         "     ___________O       ",
@@ -165,14 +164,44 @@ GOLDEN = {
 }  # fmt: skip
 
 
+def test_child_pose_and_the_hip_flexor_stretch_each_have_their_own_kneeling_figure() -> None:
+    # Issue 24: one kneeling figure, like a person on a step, served both. Chosen by the
+    # catalogue's `figure` field.
+    from backcoach.catalogue import loader
+
+    by_id = loader.load(loader.bundled_path()).by_id()
+    child, lunge = by_id["childs-pose"], by_id["kneeling-hip-flexor-stretch"]
+    drawn = {figures.figure(e.position, e.figure) for e in (child, lunge)} | {
+        figures.figure(Position.KNEELING)
+    }
+    assert len(drawn) == 3
+    assert figures.figure(child.position, child.figure) == (
+        "        ______          ",
+        "       /      \\         ",
+        "      |        \\        ",
+        "______|=========\\O=====_",
+    )  # sitting back on the heels, the head low, the arms forward on the floor
+    assert figures.figure(lunge.position, lunge.figure) == (
+        "          O             ",
+        "         /|\\            ",
+        "          |____         ",
+        "____======|    |________",
+    )  # one knee down, the other foot forward
+    assert "sitting back on your heels" in figures.words(child.position, child.figure)
+
+
 def test_the_svg_figure_is_drawn_from_the_same_rows() -> None:
-    for position in Position:
-        rows = figures.figure(position)
-        drawn = figures.svg(position)
-        assert f"<title>{position.words}</title>" in drawn  # the text alternative
+    poses = [(position, None) for position in Position]
+    poses += [(Position.KNEELING, variant) for variant in figures.VARIANTS]
+    for position, variant in poses:
+        rows = figures.figure(position, variant)
+        drawn = figures.svg(position, variant)
+        said = figures.words(position, variant)
+        assert f"<title>{said}</title>" in drawn  # the text alternative
         heads = sum(row.count("O") for row in rows)
         assert drawn.count("<circle") == heads == 1
         strokes = sum(char in "_|/\\" for row in rows for char in row)
+        strokes += 2 * sum(row.count("=") for row in rows)  # lying on the floor: two lines
         assert drawn.count("<line") == strokes
 
 
@@ -415,15 +444,17 @@ def test_the_end_of_a_session_shows_pain_streak_week_and_next_time(isolated_home
         child.sendline("2")
         child.expect("Session complete")
         if session == 1:
-            child.expect(f"Pain {STYLE}4 → 3: easing")
+            child.expect(f"Pain {STYLE}4 → 3: easing, well done\\.")
             child.expect(f"Streak {STYLE}1 day in a row · \\d+ min this week")
             child.expect(f"Next time {STYLE}the same doses")
         else:
             child.expect(f"Pain {STYLE}3 → 3: no worse")
             child.expect(f"Streak {STYLE}1 day in a row")
             # Two sessions in full, about right, no pain rise: each dose steps up.
-            child.expect("Next time \\(from \\w{3} \\d+ \\w{3}\\):")
-            child.expect(" • .+: .+ → .+ \\(two sessions done in full")
+            # The whole dose, from when, and the change in words: never "8 → 9 reps".
+            child.expect(f"Next time:{STYLE}")
+            child.expect(" • .+: .+, from \\w{3} \\d+ \\w{3}; ")
+            child.expect("(one more \\w+|\\d s longer holds) than last time")
         assert finish(child) == 0
 
 

@@ -178,12 +178,51 @@ def test_ctrl_c_exits_130_and_restores_the_terminal(isolated_home: Path) -> None
     child = spawn_in_bash(isolated_home, script, REAL_TIME)
     child.expect("GET READY")  # drawn once cbreak is on and the handlers are in place
     child.sendintr()
-    child.expect("Session stopped by Ctrl-C")
+    child.expect("Session stopped by Ctrl-C; what you did is kept")
     child.expect("exit=130")
+    # Said once: no "error: stopped with Ctrl-C" after the summary (issue 24).
+    assert "Ctrl-C" not in child.before and "error" not in child.before
     child.expect(pexpect.EOF)
     settings = child.before
     assert " icanon" in settings and "-icanon" not in settings
     assert " echo " in settings and "-echo " not in settings
+
+
+@pytest.mark.pty
+def test_ctrl_c_at_a_question_ends_its_line_before_the_shell_prompt(isolated_home: Path) -> None:
+    script = f'{BIN} start --minutes 2 --seed 4; echo "exit=$?"'
+    child = spawn_in_bash(isolated_home, script, REAL_TIME)
+    pass_the_screen(child)
+    no_leg_symptoms(child)
+    child.expect("Pain now, from 0 .+ Enter to skip: ")
+    child.sendintr()
+    # The shell's prompt (here: the echo) starts a line of its own, not after the question.
+    child.expect("\r\nexit=130")
+    assert "skip: exit" not in child.before
+
+
+@pytest.mark.pty
+def test_ctrl_z_leaves_the_full_screen_and_fg_brings_the_view_back(isolated_home: Path) -> None:
+    # Issue 24: Ctrl-Z left the frozen view under the shell's prompt. A shell with job
+    # control (set -m) stops the job; `fg` continues it (SIGCONT) as a person would.
+    script = (
+        f'set -m; {BIN} start --minutes 2 --seed 4 --yes; echo "stopped=$?"; '
+        'stty -a; fg; echo "exit=$?"'
+    )
+    child = spawn_in_bash(isolated_home, script, REAL_TIME)
+    child.expect("GET READY")
+    child.send("\x1a")  # Ctrl-Z
+    child.expect_exact("\x1b[?1049l")  # the alternate screen left before stopping
+    child.expect("stopped=148")  # 128 + SIGTSTP: the job stopped, the shell has the terminal
+    child.expect_exact("\x1b[?1049h")  # after fg: the full screen again
+    settings = child.before  # stty -a while stopped: the terminal as the shell wants it
+    assert " icanon" in settings and "-icanon" not in settings
+    assert " echo " in settings and "-echo " not in settings
+    child.expect("PAUSED")  # the time stopped is paused time
+    child.send(" ")
+    child.send("q")
+    child.expect("Session ended early")
+    child.expect("exit=0")
 
 
 @pytest.mark.pty

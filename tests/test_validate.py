@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pexpect
 import pytest
 
 from .conftest import BUNDLED, TEST_DATA, RunCli
@@ -381,3 +382,29 @@ def test_a_source_with_a_sound_isbn_or_doi_is_accepted(
     text = first(TINY, f"sources: [{SOURCE}]", f"sources: [{source}]")
     result = run("validate", str(write(tmp_path, text)))
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.pty
+def test_in_a_terminal_a_long_problem_wraps_between_words(tmp_path: Path) -> None:
+    # Issue 24: with a long path the message broke inside a word ("requ|ired").
+    import re
+
+    from .terminals import BIN, env
+
+    folder = tmp_path / "a-folder-with-a-rather-long-name-for-my-own-exercises"
+    folder.mkdir()
+    write(folder, TINY.replace("level: beginner", "level: expert", 1))
+    path = f"{folder.name}/catalogue.yaml"  # relative: shorter than a line
+    child = pexpect.spawn(
+        str(BIN), ["validate", path], env=env(tmp_path, "1"), encoding="utf-8",
+        dimensions=(30, 80), cwd=str(tmp_path),
+    )  # fmt: skip
+    child.expect(pexpect.EOF)
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", child.before).replace("\r", "")
+    lines = [line for line in shown.splitlines() if line.strip()]
+    assert all(len(line) <= 80 for line in lines)
+    first = next(number for number, line in enumerate(lines) if line.startswith(f"  {path}:8:"))
+    said = " ".join(" ".join(lines).split())
+    problem = "level: Input should be 'beginner', 'intermediate' or 'advanced'"
+    assert problem in said  # every word whole, in order
+    assert lines[first + 1].startswith("    ")  # the rest of the problem indented under it

@@ -36,7 +36,7 @@ from backcoach.render.history import end_screen, session_summary
 from backcoach.render.live import LiveRenderer, PlainRenderer, SessionView
 from backcoach.timer.clock import Clock
 from backcoach.timer.engine import Engine, Event, Listener, Outcome, StepDecision, StepDone, Tick
-from backcoach.timer.keys import KeySource
+from backcoach.timer.keys import KeySource, PosixKeys
 from backcoach.timer.signals import Stopped, stop_signals_raise
 from backcoach.vocabulary import focus_words
 
@@ -107,6 +107,8 @@ class LiveSession:
         self.renderer: LiveRenderer | PlainRenderer = (
             PlainRenderer(out, view) if plain else LiveRenderer(out, view)
         )
+        if isinstance(keys, PosixKeys):  # Ctrl-Z: the full screen steps aside while stopped
+            keys.around_stop = self.renderer.suspended
         listeners: list[Listener] = [self.renderer]
         self.speaker = _cues(options.sound, plan, out, listeners)
         self.sound = options.sound
@@ -155,7 +157,8 @@ class LiveSession:
                 self._interrupted(
                     "Ctrl-C" if isinstance(stop, KeyboardInterrupt) else "a stop signal"
                 )
-                raise _stopped(stop, "") from None  # the summary above says what is kept
+                # The summary above says it was stopped and what is kept: said once.
+                raise _stopped(stop, "", quiet=True) from None
             if self.speaker is not None:
                 self.speaker.close(let_last_finish=True)
             recorder.finish(outcome.reason or "stopped", outcome.reason == "done", outcome.active)
@@ -164,7 +167,8 @@ class LiveSession:
             try:
                 pain_after = self._closing_questions()
             except (KeyboardInterrupt, Stopped) as stop:
-                self.out.print()  # off the line the question was on
+                if isinstance(stop, Stopped):
+                    self.out.print()  # off the line the question was on (Ctrl-C ends it)
                 self._close_record()
                 raise _stopped(stop, "the session is kept") from None
         # Back pain up while leg pain falls: centralisation, never a step back.
@@ -399,17 +403,20 @@ def _guides(plan: Plan, by_id: Mapping[str, Exercise], history: History | None) 
             by_id[step.exercise].steps,
             by_id[step.exercise].cues,
             new_to_it=done.get(step.exercise, 0) < FIRST_TIMES,
+            figure=by_id[step.exercise].figure,
         )
         for step in plan.steps
     ]
 
 
-def _stopped(stop: BaseException, kept: str) -> Interrupted | Terminated:
-    """Ctrl-C or a stop signal, as the error that exits with its code."""
+def _stopped(stop: BaseException, kept: str, quiet: bool = False) -> Interrupted | Terminated:
+    """Ctrl-C or a stop signal, as the error that exits with its code; `quiet` when what
+    happened is said already (an error with no message prints nothing)."""
     more = f"; {kept}" if kept else ""
     if isinstance(stop, Stopped):
-        return Terminated(f"stopped by a signal{more}", signal_number=stop.signal_number)
-    return Interrupted(f"stopped with Ctrl-C{more}")
+        said = "" if quiet else f"stopped by a signal{more}"
+        return Terminated(said, signal_number=stop.signal_number)
+    return Interrupted("" if quiet else f"stopped with Ctrl-C{more}")
 
 
 def _cues(sound: str, plan: Plan, out: Console, listeners: list[Listener]) -> Speaker | None:

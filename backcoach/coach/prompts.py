@@ -19,11 +19,15 @@ Say = Callable[[str], None]
 
 
 def console_asker(console: Console) -> Ask:
-    """Questions typed at the terminal; a closed standard input ends the session cleanly."""
+    """Questions typed at the terminal; a closed standard input ends the session cleanly,
+    and Ctrl-C at a question ends the line first, so the shell's prompt starts its own."""
 
     def ask(question: str) -> str:
         try:
             return console.input(f"{question}: ", markup=False, emoji=False)
+        except KeyboardInterrupt:
+            console.print()
+            raise
         except EOFError:
             raise EndOfInput(
                 "standard input closed while backcoach was asking a question",

@@ -1,7 +1,8 @@
 """After a session: the streak, the minutes this week, and which doses change next time.
 
 Read from the history once the session is saved; progression decides the doses, as
-it will when the next plan is made (48 hours on, when a step up may first happen).
+it will when the next plan is made (48 hours on, when a step up may first happen). A
+step back applies at the very next session: each change says from when.
 """
 
 from __future__ import annotations
@@ -11,21 +12,22 @@ from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from backcoach.history.store import History
-    from backcoach.models import Catalogue, Plan
+    from backcoach.models import Catalogue, Dose, Plan
 
 
 class Change(NamedTuple):
     name: str
-    before: str
-    after: str
+    before: Dose  # the dose of this session (progression's, kept for next time)
+    after: Dose  # the dose next time
     why: str
+    back: bool  # a step back: it applies at the very next session, not 48 hours on
 
 
 class Outlook(NamedTuple):
     streak: int  # days in a row with a session, today included
     minutes_this_week: float
     changes: tuple[Change, ...]  # doses that change at the next plan, and why
-    from_day: date  # the first day they may change (48 hours on)
+    from_day: date  # the first day a step up may happen (48 hours on)
     progresses: bool  # False for a desk break or a flare-up day: they change no dose
 
 
@@ -41,9 +43,10 @@ def outlook(history: History, catalogue: Catalogue, plan: Plan, now: datetime) -
     changes = tuple(
         Change(
             by_id[i].name,
-            progression.dose_words(result.kept[i]),
-            progression.dose_words(result.doses[i]),
+            result.kept[i],
+            result.doses[i],
             _why(result.changed[i]),
+            i in result.held,
         )
         for i in ids
         if i in result.changed and i in result.doses and i in result.kept

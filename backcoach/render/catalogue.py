@@ -90,10 +90,12 @@ def exercise_table(exercises: Sequence[Summary]) -> Grid:
 def _figure(exercise: Exercise, wanted: bool) -> list[RenderableType]:
     if not wanted:
         return []
-    from backcoach.render.figures import figure
+    from backcoach.render.figures import figure, words
 
-    drawing = Text("\n".join(figure(exercise.position)), style="cyan", no_wrap=True)
-    return [Text(f"Starting position: {exercise.position.words}", style="italic"), drawing]
+    rows = figure(exercise.position, exercise.figure)
+    drawing = Text("\n".join(rows), style="cyan", no_wrap=True)
+    said = words(exercise.position, exercise.figure)
+    return [Text(f"Starting position: {said}", style="italic"), drawing]
 
 
 def _where(exercise: Exercise) -> str:
@@ -307,42 +309,43 @@ def _plan_header(plan: Plan) -> Text:
 
 
 def _step_table(plan: Plan) -> Grid:
-    """The steps: a row each if it fits, the reason under the name if not, else a block each."""
+    """The steps: a row each if it fits, the reason under the name and dose if not (each
+    kept to one line), else a block each. Dose changes said in words (issue 24)."""
+    from backcoach.render.words import reason_words
+
     wide: list[list[Cell]] = []
-    stacked: list[list[Cell]] = []
+    short: list[list[Cell]] = []
+    reasons: list[Cell] = []
     blocks: list[list[Cell]] = []
     for number, step in enumerate(plan.steps, start=1):
-        dose, time = step.dose.describe(), minutes_text(step.seconds)
-        wide.append(
-            [
-                ((str(number), ""),),
-                ((step.phase, ""),),
-                ((marked(step.name, step.source), ""),),
-                ((dose, ""),),
-                ((time, ""),),
-                ((step.reason, "dim"),),
-            ]
+        dose, time, why = (
+            step.dose.describe(),
+            minutes_text(step.seconds),
+            reason_words(step.reason),
         )
-        stacked.append(
-            [
-                ((str(number), ""),),
-                ((step.phase, ""),),
-                ((marked(step.name, step.source), ""), (step.reason, "dim")),
-                ((dose, ""),),
-                ((time, ""),),
-            ]
+        name = marked(step.name, step.source)
+        short.append(
+            [((str(number), ""),), ((step.phase, ""),), ((name, ""),), ((dose, ""),), ((time, ""),)]
         )
+        wide.append([*short[-1], ((why, "dim"),)])
+        reasons.append(((why, "dim"),))
         blocks.append(
-            [((f"{number}. {marked(step.name, step.source)}", "bold"),
-              (f"{step.phase} · {dose} · {time}", ""), (step.reason, "dim"))]
+            [((f"{number}. {name}", "bold"), (f"{step.phase} · {dose} · {time}", ""), (why, "dim"))]
         )  # fmt: skip
+    numbers = len(str(len(plan.steps)))
     return Grid(
-        Layout(["#", "phase", "exercise", "dose", "time", "why"], wide, right=frozenset({0, 4})),
         Layout(
-            ["#", "phase", "exercise / why", "dose", "time"],
-            stacked,
-            flexible={2: 20, 3: 13},
+            ["#", "phase", "exercise", "dose", "time", "why"],
+            wide,
+            flexible={5: 30},
             right=frozenset({0, 4}),
+        ),
+        Layout(
+            ["#", "phase", "exercise", "dose", "time"],
+            short,
+            right=frozenset({0, 4}),
+            under=reasons,
+            indent=numbers + 2,
         ),
         Layout(["exercise"], blocks, flexible={0: 1}, spaced=True),
     )

@@ -82,18 +82,31 @@ def flushed(code: int | str | None) -> int | str | None:
 
 
 def print_error(error: BackcoachError) -> None:
+    """`error: …`, a catalogue's problems a line each, `hint: …`.
+
+    Into a file or a pipe each stays one whole line, to grep and to click ("file:line:
+    …"). In a terminal a long line wraps between words, a problem's next lines indented
+    under it; only a word longer than the line (a long path) is folded.
+    """
     from rich.markup import escape
+    from rich.text import Text
 
-    # soft_wrap: "file:line: ..." lines stay whole, so they can be grepped and clicked.
-    from backcoach.render.words import one_line
+    from backcoach.render.words import Hanging, one_line
 
+    if not error.message:
+        return  # said already (a session stopped by Ctrl-C says so in its summary)
     err = err_console()
-    err.print(f"[bold red]error:[/] {escape(one_line(error.message))}", soft_wrap=True)
+    wrap = err.is_terminal
+    err.print(f"[bold red]error:[/] {escape(one_line(error.message))}", soft_wrap=not wrap)
     if isinstance(error, CatalogueError):
-        for problem in error.problems:
-            err.print(f"  {escape(one_line(str(problem)))}", soft_wrap=True)
+        problems = [one_line(str(problem)) for problem in error.problems]
+        if wrap:
+            err.print(Hanging(problems, marker="", indent=1, more=2))
+        else:
+            for problem in problems:
+                err.print(Text(f"  {problem}"), soft_wrap=True)
     if error.hint:
-        err.print(f"[dim]hint: {escape(one_line(error.hint))}[/]", soft_wrap=True)
+        err.print(f"[dim]hint: {escape(one_line(error.hint))}[/]", soft_wrap=not wrap)
 
 
 def print_internal_error(error: Exception) -> None:

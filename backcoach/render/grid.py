@@ -11,6 +11,7 @@ from rich.segment import Segment as RichSegment
 from rich.text import Text
 
 if TYPE_CHECKING:
+    from rich.console import OverflowMethod
     from rich.style import Style
 
 # A cell is one or more lines of text, each with a Rich style ("" for none).
@@ -29,6 +30,8 @@ class Layout:
         right: frozenset[int] = frozenset(),
         spaced: bool = False,
         header: bool = True,
+        under: Sequence[Cell] = (),
+        indent: int = 0,
     ) -> None:
         from backcoach.render.words import one_line
 
@@ -37,6 +40,10 @@ class Layout:
         ]
         self.headers, self.rows, self.right, self.spaced = headers, rows, right, spaced
         self.header = header  # False: no header line and no rule under it
+        # A line (or more) under each row, across the table's width from `indent`: a
+        # plan's reason under its exercise, so that the name and dose keep one line each.
+        self.under = [tuple((one_line(text), style) for text, style in cell) for cell in under]
+        self.indent = indent
         self.flexible = flexible or {}  # column index -> narrowest it may wrap to
         self.natural = [
             max([cell_len(header)] + [cell_len(text) for row in rows for text, _ in row[index]])
@@ -82,10 +89,10 @@ class Grid:
         )
         widths = layout.widths(available)
         style = console.get_style
+        rule = sum(widths) + len(_GAP) * (len(widths) - 1)
         if layout.header:
             header: Cell = tuple((text, "bold") for text in layout.headers)
             yield from self._line(header, widths, layout.right, style)
-            rule = sum(widths) + len(_GAP) * (len(widths) - 1)
             yield RichSegment("─" * rule)
             yield RichSegment.line()
         for number, row in enumerate(layout.rows):
@@ -95,6 +102,12 @@ class Grid:
             for depth in range(max(len(cell) for cell in cells)):
                 line = tuple(cell[depth] if depth < len(cell) else ("", "") for cell in cells)
                 yield from self._line(line, widths, layout.right, style)
+            if number < len(layout.under):
+                room = max(1, rule - layout.indent)
+                for text, text_style in _wrap(layout.under[number], room, console, "fold"):
+                    yield RichSegment(" " * layout.indent)
+                    yield RichSegment(text, style(text_style)) if text_style else RichSegment(text)
+                    yield RichSegment.line()
 
     @staticmethod
     def _line(
@@ -113,12 +126,14 @@ class Grid:
         yield RichSegment.line()
 
 
-def _wrap(cell: Cell, width: int, console: Console) -> list[tuple[str, str]]:
+def _wrap(
+    cell: Cell, width: int, console: Console, overflow: OverflowMethod = "fold"
+) -> list[tuple[str, str]]:
     lines: list[tuple[str, str]] = []
     for text, style in cell:
         if cell_len(text) <= width:
             lines.append((text, style))
         else:
-            pieces = Text(text).wrap(console, width, overflow="fold")
+            pieces = Text(text).wrap(console, width, overflow=overflow)
             lines += [(piece.plain.rstrip(), style) for piece in pieces]
     return lines

@@ -31,6 +31,7 @@ class Guide:
     cues: tuple[str, ...] = ()
     # Met fewer than FIRST_TIMES times before: all the steps at "get ready".
     new_to_it: bool = False
+    figure: str | None = None  # the exercise's drawing of its position, if not the usual
 
 
 def numbered(guide: Guide) -> list[str]:
@@ -71,7 +72,9 @@ class Lines:
         ]
 
 
-def layouts(position: Position, choices: list[list[str]], width: int) -> list[list[Text]]:
+def layouts(
+    position: Position, choices: list[list[str]], width: int, variant: str | None = None
+) -> list[list[Text]]:
     """The ways to show the position and what to do, richest first.
 
     For each list of instructions in `choices` (all the steps, then the key cue): the
@@ -81,8 +84,9 @@ def layouts(position: Position, choices: list[list[str]], width: int) -> list[li
     from backcoach.render import figures
 
     fit = Lines(width)
-    words = fit.lines(f"Position: {position.words}", "bold")
-    figure = [Text(row, style="cyan", no_wrap=True) for row in figures.figure(position)]
+    words = fit.lines(f"Position: {figures.words(position, variant)}", "bold")
+    drawn = figures.figure(position, variant)
+    figure = [Text(row, style="cyan", no_wrap=True) for row in drawn]
     right_width = width - figures.WIDTH - 3
     out: list[list[Text]] = []
     for items in choices:

@@ -9,16 +9,16 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from backcoach.render.grid import Cell, Grid, Layout
-from backcoach.render.words import bullets, counted, minutes_text, one_line
+from backcoach.render.words import bullets, counted, hanging, minutes_text, one_line
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from datetime import date, datetime
 
     from rich.table import Table
 
     from backcoach.history.stats import PainPoint, Stats
     from backcoach.models import Plan, SessionRecord
-    from backcoach.plan.outlook import Outlook
+    from backcoach.plan.outlook import Change, Outlook
     from backcoach.timer.engine import Outcome
 
 
@@ -283,19 +283,19 @@ def end_screen(
 ) -> RenderableType:
     """What the session earned and what comes next: pain before → after, the streak,
     the minutes this week, the doses that change next time. Words only: plain mode too."""
-    lines: list[Text] = []
+    lines: list[RenderableType] = []
     if pain_before is not None and pain_after is not None:
         change = pain_after - pain_before
         if change < 0:
-            words = "easing: well done."
+            words = "easing, well done."
         elif change == 0:
             words = "no worse."
         elif change == 1:
-            words = "a little up: fine if it settles by tomorrow."
+            words = "a little up, fine if it settles by tomorrow."
         elif leg_falling:
-            words = f"up by {change} while leg pain eased: a good sign (see below)."
+            words = f"up by {change} while leg pain eased, a good sign (see below)."
         else:
-            words = f"up by {change}: next time is a little easier."
+            words = f"up by {change}, so next time is a little easier."
         lines.append(Text.assemble(("Pain ", "bold"), f"{pain_before} → {pain_after}: {words}"))
     if outlook is not None:
         days = "day" if outlook.streak == 1 else "days"
@@ -309,11 +309,9 @@ def end_screen(
         week = f"{minutes} min" if minutes or not outlook.minutes_this_week else "under a minute"
         lines.append(Text.assemble(("Streak ", "bold"), f"{streak} · {week} this week"))
         if outlook.progresses and outlook.changes:
-            when = f"{outlook.from_day:%a} {outlook.from_day.day} {outlook.from_day:%b}"
-            lines.append(Text(f"Next time (from {when}):", style="bold"))
-            lines.extend(
-                Text(f"  • {one_line(c.name)}: {c.before} → {c.after} ({one_line(c.why)})")
-                for c in outlook.changes
+            lines.append(Text("Next time:", style="bold"))
+            lines.append(
+                hanging(_next_time(change, outlook.from_day) for change in outlook.changes)
             )
         elif outlook.progresses:
             lines.append(
@@ -324,6 +322,17 @@ def end_screen(
                 )
             )
     return Group(*lines)
+
+
+def _next_time(change: Change, from_day: date) -> str:
+    """A dose that changes, in the plan's words: the whole dose, its change in words, and
+    from when (a step back at the very next session, a step up 48 hours on). The bullet
+    keeps its indent when the line wraps."""
+    from backcoach.render.words import change_words
+
+    when = "next time" if change.back else f"from {from_day:%a} {from_day.day} {from_day:%b}"
+    said = change_words(change.before, change.after, change.why, easier=change.back)
+    return f"{one_line(change.name)}: {change.after.describe()}, {when}; {said}."
 
 
 # --- settings -------------------------------------------------------------------

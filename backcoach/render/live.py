@@ -252,7 +252,7 @@ class SessionView:
         choices = [self.instructions(segment)]
         if len(choices[0]) > 1 and not self.all_steps:
             choices.append(self.instructions(segment, key_cue_only=True))
-        return lambda width: layouts(guide.position, choices, width)
+        return lambda width: layouts(guide.position, choices, width, guide.figure)
 
     def _arrange(
         self,

@@ -32,19 +32,19 @@ def current_dose(story: list[DoseChange], exercise: Exercise | None) -> Dose | N
 
 
 def dose_line(story: list[DoseChange]) -> str:
-    """'20 reps since 23 Nov 2026', or the last changes in a line each:
-    '20 → 21 reps on 26 Nov 2026: two sessions done in full, ...'."""
-    from backcoach.plan.progression import dose_words
+    """'unchanged since 23 Nov 2026', or the last changes in words, a line each:
+    '26 Nov 2026, one more rep: two sessions done in full, ...' (never '20 → 21 reps')."""
+    from backcoach.render.words import change_words
 
     if not story:
         return "not done yet"
     if len(story) == 1:
-        return f"{dose_words(story[0].dose)} since {day(story[0].at)}"
+        return f"unchanged since {day(story[0].at)}"
     pairs = list(zip(story, story[1:], strict=False))[-CHANGES_SHOWN:]
     earlier = len(story) - 1 - len(pairs)
     lines = [
-        f"{dose_words(before.dose)} → {dose_words(after.dose)} on {day(after.at)}: "
-        f"{_why(after.reason)}"
+        f"{day(after.at)}, "
+        + change_words(before.dose, after.dose, _why(after.reason), _easier(after.reason), than="")
         for before, after in pairs
     ]
     more = f"({earlier} earlier) " if earlier else ""
@@ -55,11 +55,15 @@ _STORED = re.compile(r"^.*?: (?:up|down) from .*?: (.*)$")
 
 
 def _why(reason: str | None) -> str:
-    """The stored reason without the doses it starts with (shown before it already)."""
+    """The stored reason without the doses it starts with (said in words instead)."""
     if reason is None:
-        return "changed"
+        return ""
     found = _STORED.match(reason)
     return found.group(1) if found else reason
+
+
+def _easier(reason: str | None) -> bool:
+    return reason is not None and ": down from " in reason
 
 
 def routine_view(

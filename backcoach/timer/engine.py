@@ -372,8 +372,8 @@ class Engine:
             if resume.name in QUIT_KEYS:
                 quit_now = True
                 break
-            if resume.name == RESIZED:
-                self._emit(Paused(segment, remaining))
+            if resume.name in (RESIZED, SUSPENDED):  # drawn again: at its size, after `fg`
+                self._emit(Paused(segment, remaining, suspended=resume.name == SUSPENDED))
             elif resume.name in HELP_KEYS:
                 self._emit(HelpRequested(segment))
             elif resume.name in STEPS_KEYS:

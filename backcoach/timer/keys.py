@@ -4,6 +4,12 @@ The terminal reader puts the terminal in cbreak mode (keys arrive at once, no
 echo; Ctrl-C still interrupts) and waits for a key with a timeout, so an idle
 countdown sleeps in select() instead of polling. The terminal is restored in
 `finally`, before suspending on Ctrl-Z, and on every way out.
+
+Ctrl-Z (SIGTSTP) is taken at the next read, not in the signal handler: the view
+steps aside there (`around_stop`: the alternate screen left, the cursor shown),
+the terminal is restored, and only then does the process stop. After `fg`
+(SIGCONT) cbreak returns, the view is drawn again, and the engine gets SUSPENDED:
+the time stopped is paused time.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from types import FrameType, TracebackType
@@ -94,6 +100,9 @@ class PosixKeys:
         os.set_blocking(self._wake_w, False)
         self._events: list[Key] = []
         self._old_handlers: dict[int, object] = {}
+        self._stop_asked: float | None = None  # when Ctrl-Z came, until it is taken
+        # What steps aside while the process is stopped (the live view's full screen).
+        self.around_stop: Callable[[], AbstractContextManager[None]] = nullcontext
 
     def __enter__(self) -> PosixKeys:
         self._enter_cbreak()
@@ -123,10 +132,13 @@ class PosixKeys:
 
     @contextmanager
     def suspended(self) -> Iterator[None]:
+        """The terminal as the shell left it; Ctrl-Z stops the process as usual meanwhile."""
         self.restore()
+        previous = signal.signal(signal.SIGTSTP, signal.SIG_DFL)
         try:
             yield
         finally:
+            signal.signal(signal.SIGTSTP, previous)
             self._enter_cbreak()
 
     def restore(self) -> None:
@@ -146,24 +158,29 @@ class PosixKeys:
         self._wake()
 
     def _on_suspend(self, _signum: int, _frame: FrameType | None) -> None:
-        # Give the shell a sane terminal while we are stopped, then stop for real.
-        began = self.clock.now()
-        self.restore()
-        sys.stdout.write("\x1b[?25h")  # show the cursor
-        sys.stdout.flush()
-        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
-        os.kill(os.getpid(), signal.SIGTSTP)
-        # Execution continues here after `fg` (SIGCONT).
-        signal.signal(signal.SIGTSTP, self._on_suspend)
-        self._enter_cbreak()
-        self._events.append(Key(SUSPENDED, began))
+        # Only noted here: a frame may be half drawn. The next read stops the process.
+        if self._stop_asked is None:
+            self._stop_asked = self.clock.now()
         self._wake()
+
+    def _stop(self, began: float) -> Key:
+        """Give the shell a sane terminal and the screen it had, stop, and come back."""
+        with self.around_stop():
+            self.restore()
+            sys.stdout.write("\x1b[?25h")  # show the cursor
+            sys.stdout.flush()
+            signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTSTP)
+            # Execution continues here after `fg` (SIGCONT).
+            signal.signal(signal.SIGTSTP, self._on_suspend)
+            self._enter_cbreak()
+        return Key(SUSPENDED, began)  # leaving `around_stop` drew the view again
 
     def read(self, timeout: float | None) -> Key | None:
         import select
 
-        if self._events:
-            return self._events.pop(0)
+        if self._stop_asked is not None or self._events:
+            return self._next()
         real_timeout = None if timeout is None else max(0.0, timeout * self.clock.scale)
         ready, _, _ = select.select([self.fd, self._wake_r], [], [], real_timeout)
         if self._wake_r in ready:
@@ -171,14 +188,20 @@ class PosixKeys:
                 os.read(self._wake_r, 512)
             except OSError:
                 pass
-        if self._events:
-            return self._events.pop(0)
+        if self._stop_asked is not None or self._events:
+            return self._next()
         if self.fd in ready:
             data = os.read(self.fd, 32)
             if not data:
                 return None
             return Key(_name(data), self.clock.now())
         return None
+
+    def _next(self) -> Key:
+        if self._stop_asked is not None:
+            began, self._stop_asked = self._stop_asked, None
+            return self._stop(began)
+        return self._events.pop(0)
 
 
 def _name(data: bytes) -> str:
