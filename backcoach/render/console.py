@@ -10,7 +10,7 @@ import errno
 import functools
 from typing import TYPE_CHECKING
 
-from backcoach.errors import EXIT_FAILURE, BackcoachError, CatalogueError
+from backcoach.errors import EXIT_FAILURE, AdviceGiven, BackcoachError, CatalogueError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -83,6 +83,9 @@ def flushed(code: int | str | None) -> int | str | None:
 
 def print_error(error: BackcoachError) -> None:
     from rich.markup import escape
+
+    if isinstance(error, AdviceGiven):
+        return  # the advice on screen is the last word; the exit code carries the rest
 
     # soft_wrap: "file:line: ..." lines stay whole, so they can be grepped and clicked.
     from backcoach.render.words import one_line
