@@ -84,6 +84,12 @@ class NoExerciseToday(BackcoachError):
     exit_code = EXIT_NO_EXERCISE
 
 
+class AdviceGiven(NoExerciseToday):
+    """No exercise now, and emergency or urgent advice is already on screen: it is the
+    last thing shown (CLINICAL.md, "One gate, every path"), so no error line follows it;
+    only the exit code says it."""
+
+
 class StorageError(BackcoachError):
     """The history or settings could not be read or written."""
 

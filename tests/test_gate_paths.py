@@ -47,7 +47,9 @@ def not_near_midnight() -> None:
 
 LOWER = {"minutes": 5, "focus": ["lower"], "level": "beginner", "equipment": [], "sound": "off"}
 NUMBER = {flag.code: str(EVERY_SESSION.index(flag) + 1) for flag in EVERY_SESSION}
-AFTER_ADVICE = ("in a row", "Next time", "Tip:", "Pain now, after", "How hard", "Saved as session")
+# After emergency or urgent advice nothing else is shown (CLINICAL.md): not even an error line.
+AFTER_ADVICE = ("in a row", "Next time", "Tip:", "Pain now, after", "How hard", "Saved as session",
+                "error:", "hint:")  # fmt: skip
 
 
 def history_json(home: Path) -> list[dict[str, object]]:
@@ -300,6 +302,8 @@ def test_7_cancer_with_new_leg_weakness_is_an_emergency(isolated_home: Path) -> 
     child.expect("call your emergency number")
     child.expect("acute oncology line")
     assert finish(child) == 3
+    after = child.before or ""
+    assert not any(words in after for words in AFTER_ADVICE), after
     (record,) = history_json(isolated_home)
     assert "cancer-legs" in record["red_flags"]  # type: ignore[operator]
 

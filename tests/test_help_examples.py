@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,30 @@ def test_a_typo_at_the_kept_edit_offer_asks_again(
     answers = iter(["dd", "x", "o"])  # "dd" is not "d": nothing is thrown away
     monkeypatch.setattr("builtins.input", lambda _prompt: next(answers))
     assert _offer_kept(catalogue, None) == kept and kept.exists()
+
+
+def test_no_message_counts_with_a_bracketed_plural() -> None:
+    # Issue 24: "1 day(s)", "0 break(s)" read like code; render.words.counted says
+    # "1 day", "2 days". Every string a person can be shown is checked, not docstrings.
+    import ast
+
+    package = Path(__file__).resolve().parent.parent / "backcoach"
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef))
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docstrings
+                and re.search(r"[a-z]\(s\)", node.value)
+            ):
+                found.append(f"{path.name}:{node.lineno}: {node.value!r}")
+    assert found == []

@@ -87,7 +87,9 @@ def hostile_exercise(words: list[str]) -> Exercise:
             "name": next(word), "aliases": (next(word),), "purpose": next(word),
             "steps": (next(word), next(word)), "cues": (next(word),), "mistakes": (next(word),),
             "cautions": (next(word),),
-            "sources": (Source.model_construct(title=next(word), url="https://x/" + next(word)),),
+            "sources": (Source.model_construct(
+                    title=next(word), publisher=next(word), url="https://x/" + next(word)
+                ),),
         }
     )  # fmt: skip
 

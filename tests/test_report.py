@@ -131,7 +131,7 @@ def test_report_averages_the_same_sessions_shows_leg_pain_and_the_routines_dose(
     assert stats.leg_before_average == 6 and stats.leg_after_average == 3
     assert stats.pain[-1].leg_before == 6
     text = markdown(overview, stats, TODAY)
-    assert "over the 2 session(s) in the table below (those with pain given both" in text
+    assert "over the 2 sessions in the table below (those with pain given both" in text
     assert "Average leg pain before a session: 6.0/10; after: 3.0/10" in text
     assert "| leg before | leg after |" in text
 
@@ -182,12 +182,12 @@ def test_the_averages_say_which_sessions_they_cover_and_never_none_over_0(
     text = markdown(overview, compute(overview, TODAY, UTC), TODAY)
     assert "over 0 session" not in text and "not recorded" not in text
     assert "No session has pain given both before and after yet" in text
-    assert "Pain before, over all 2 session(s) that have it" in text and "6.0/10" in text
+    assert "Pain before, over all 2 sessions that have it" in text and "6.0/10" in text
     with open_history(tmp_path / "history.sqlite3") as history:
         add_session(history, days_ago(1), pain=(4, 2))
         overview = overview_of(history)
     text = markdown(overview, compute(overview, TODAY, UTC), TODAY)
-    assert "over the 1 session(s) in the table below" in text
+    assert "over the 1 session in the table below" in text
     assert "| 2026-11-20 | 4 | 2 |" in text  # the one row the averages cover
 
 

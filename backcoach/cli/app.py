@@ -255,7 +255,7 @@ def plan_command(
     # plan changes nothing: only start saves a new or changed routine. Said, not done.
     update = prepared.routine
     would_save = update is not None and update.changed and not plan.flare_up and not verdict.stops
-    from backcoach.errors import NoExerciseToday
+    from backcoach.errors import AdviceGiven, NoExerciseToday
     from backcoach.render.safety import stop_panel, verdict_json, verdict_line
 
     stop = NoExerciseToday(
@@ -280,9 +280,9 @@ def plan_command(
         return
     if verdict.stops:
         assert verdict.tier is not None
-        _out_console().print(stop_panel(verdict.flags, verdict.tier))
         _out_console().print(verdict_line(verdict))
-        raise stop
+        _out_console().print(stop_panel(verdict.flags, verdict.tier))
+        raise AdviceGiven(stop.message, hint=stop.hint)  # the advice is the last word
     from backcoach.render.catalogue import plan_view
 
     _out_console().print(plan_view(plan))

@@ -143,7 +143,7 @@ def plan_verdict(snack: bool, flare_up: bool) -> Verdict:
 def _gate_allows_a_break() -> None:
     """remind never announces a desk break the safety gate would refuse (exit 3)."""
     from backcoach import gate
-    from backcoach.errors import NoExerciseToday
+    from backcoach.errors import AdviceGiven
     from backcoach.history.flags import existing_record
     from backcoach.history.store import now
 
@@ -153,7 +153,7 @@ def _gate_allows_a_break() -> None:
 
         assert verdict.tier is not None
         out_console().print(stop_panel(verdict.flags, verdict.tier, "No reminders today"))
-        raise NoExerciseToday(
+        raise AdviceGiven(  # the advice is the last word on screen
             "no reminders: backcoach holds something to ask about before any exercise",
             hint="run backcoach safety to see it and answer, then remind again",
         )

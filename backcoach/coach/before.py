@@ -16,7 +16,7 @@ from backcoach import clinical, gate
 from backcoach.coach.prompts import Ask, ask_pain, yes_no
 from backcoach.coach.prompts import console_say as _say
 from backcoach.coach.screen import ask_open_flags, screen
-from backcoach.errors import NoExerciseToday, StorageError
+from backcoach.errors import AdviceGiven, StorageError
 from backcoach.gate import Allowed, Answers, Moment, Question, Verdict, Way
 from backcoach.vocabulary import focus_words
 
@@ -236,7 +236,6 @@ class Questions:
         from backcoach.render.safety import stop_panel
 
         assert verdict.tier is not None
-        self.out.print(stop_panel(verdict.flags, verdict.tier))
         request = request_for(self.choices._replace(seed=0), dict(self.defaults))
         focus = "desk break" if request.snack else focus_words(request.regions, request.kinds)
         try:
@@ -261,7 +260,9 @@ class Questions:
                 markup=False,
                 highlight=False,
             )
-        raise NoExerciseToday(
+        # Saved first, then the advice: it is the last thing on screen, no error line after.
+        self.out.print(stop_panel(verdict.flags, verdict.tier))
+        raise AdviceGiven(
             "no exercise today: the advice above says what to do",
             hint="backcoach safety shows what backcoach holds, and lets you update it",
         )

@@ -20,9 +20,9 @@ from backcoach.coach.prompts import Ask, ask_effort, ask_pain
 from backcoach.coach.prompts import console_say as _say
 from backcoach.coach.recorder import Recorder
 from backcoach.errors import (
+    AdviceGiven,
     EndOfInput,
     Interrupted,
-    NoExerciseToday,
     StorageError,
     Terminated,
 )
@@ -220,7 +220,7 @@ class LiveSession:
             )
         self._close_record(quiet=True)
         self.out.print(emergency_panel(clinical.SYMPTOM_EMERGENCY))
-        raise NoExerciseToday(
+        raise AdviceGiven(
             "no exercise today: new numbness or weakness was reported during the session",
             hint="get help now (the advice above); backcoach asks about it at the next session",
         )

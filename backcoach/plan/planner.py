@@ -85,7 +85,8 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
             "gently instead, a little and often"
         )
     if not best:
-        raise UsageError(f"no exercise fits in {request.minutes} minute(s): try a longer session")
+        minutes = f"{request.minutes} minute{'' if request.minutes == 1 else 's'}"
+        raise UsageError(f"no exercise fits in {minutes}: try a longer session")
     steps, seconds = _steps(best, request)
     used_all = {e.id for e in allowed.region} <= {choice.exercise.id for choice in best}
     notes = _notes(seconds, budget, len(allowed.main) if used_all else None, request)
@@ -369,8 +370,9 @@ def _notes(seconds: int, budget: int, main_count: int | None, request: Request) 
             )
         spare = round((budget - seconds) / 60)
         if spare >= 1:
+            spare_words = f"{spare} minute{'' if spare == 1 else 's'}"
             notes.append(
-                f"about {spare} minute(s) to spare: a gentle walk is a good way to use them "
+                f"about {spare_words} to spare: a gentle walk is a good way to use them "
                 "(walking keeps a back moving)"
             )
     return notes  # a flare-up day's own notes are gentle.py's

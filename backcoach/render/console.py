@@ -10,7 +10,7 @@ import errno
 import functools
 from typing import TYPE_CHECKING
 
-from backcoach.errors import EXIT_FAILURE, BackcoachError, CatalogueError
+from backcoach.errors import EXIT_FAILURE, AdviceGiven, BackcoachError, CatalogueError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -92,6 +92,9 @@ def print_error(error: BackcoachError) -> None:
     from rich.text import Text
 
     from backcoach.render.words import Hanging, one_line
+
+    if isinstance(error, AdviceGiven):
+        return  # the advice on screen is the last word; the exit code carries the rest
 
     if not error.message:
         return  # said already (a session stopped by Ctrl-C says so in its summary)

@@ -251,16 +251,18 @@ def _averages(overview: Overview, stats: Stats) -> list[str]:
     if stats.pain_sessions:
         lines = [
             f"Average pain before a session: {_pain(stats.pain_before_average)}; after: "
-            f"{_pain(stats.pain_after_average)}; over the {stats.pain_sessions} session(s) in "
-            "the table below (those with pain given both before and after)"
+            f"{_pain(stats.pain_after_average)}; over the "
+            f"{counted(stats.pain_sessions, 'session')} in the table below (those with pain "
+            "given both before and after)"
         ]
     else:
         lines = ["No session has pain given both before and after yet: no average to compare"]
     before = [s.pain_before for s in overview.sessions if s.pain_before is not None]
     if len(before) > stats.pain_sessions:
         lines.append(
-            f"Pain before, over all {len(before)} session(s) that have it (some have no score "
-            f"after: stopped early, or the question skipped): {_pain(sum(before) / len(before))}"
+            f"Pain before, over all {counted(len(before), 'session')} that have it (some "
+            "have no score after: stopped early, or the question skipped): "
+            f"{_pain(sum(before) / len(before))}"
         )
     return lines
 
@@ -268,7 +270,7 @@ def _averages(overview: Overview, stats: Stats) -> list[str]:
 def _leg_line(stats: Stats) -> str:
     return (
         f"Average leg pain before a session: {_pain(stats.leg_before_average)}; after: "
-        f"{_pain(stats.leg_after_average)} (over the same {stats.leg_sessions} session(s) "
+        f"{_pain(stats.leg_after_average)} (over the same {counted(stats.leg_sessions, 'session')} "
         "with leg pain given before and after)"
     )
 
