@@ -55,12 +55,13 @@ POSITIONS = (
 # back, or lift the chest or legs off the floor lying face down. Such drafts are
 # `extension: true`, loaded where a weight is held, and never a beginner's.
 EXTENSION_NAME = re.compile(
-    r"superman|hyper ?extension|back extension|back raise|cobra|\bswimmers?\b", re.IGNORECASE
+    r"superman|hyper ?extension|back extension|back raise|cobra|locust|\bswimmers?\b",
+    re.IGNORECASE,
 )
 EXTENSION_STEP = re.compile(
     r"\barch(es|ing)? (your |the )?(lower |upper )?back"
     r"|(squeez|contract|tighten)\w* (your |the )?lower back"
-    r"|\b(raise|lift)\w*\b[^.]*\b(chest|legs?|torso|trunk|upper body)\b[^.]*"
+    r"|\b(raise|lift)\w*\b[^.]*\b(chest|legs?|shoulders|torso|trunk|upper body)\b[^.]*"
     r"\b(off|from) (of )?the (floor|ground|mat)",
     re.IGNORECASE,
 )
@@ -68,7 +69,8 @@ FACE_DOWN = re.compile(r"face ?down|\bprone\b|on your (stomach|belly)", re.IGNOR
 # "Avoid arching your back", "do not arch": advice against it, not extension.
 NEGATED = re.compile(r"\b(avoid|don't|do not|never|without|not)\b[^.]{0,30}$", re.IGNORECASE)
 WEIGHTED = re.compile(
-    r"weight plate|extra resistance|\bhold(ing)? (a|the) (weight|plate|dumbbell|kettlebell)",
+    r"weight(ed)? plate|extra resistance|\bweighted\b"
+    r"|\bhold(ing)? (a|the) (weight|plate|dumbbell|kettlebell)",
     re.IGNORECASE,
 )
 # The sciatic nerve is tensioned by a stretch behind the thigh or a straight leg with the

@@ -414,7 +414,7 @@ def import_summary(
                 else "."
             ),
         ),
-        Text(f"Refused {refused}:" if refused else "Refused none."),
+        Text(f"Left out {refused}:" if refused else "Left out: none."),
     ]
     for reason, count in outcome.refused.most_common():
         lines.append(Text(f"  {count:>4}  {REASONS[reason]}"))
