@@ -450,7 +450,7 @@ CONDITIONS = (
         "Do you have joint hypermobility (very flexible joints, hypermobility syndrome)?",
         "you have hypermobility",
         ("end_range",),
-        "stretches are held in the middle of the range, never pushed to the end",
+        "no stretch held at the end of the range",
         "With hypermobility, hold stretches in the middle of the range, never pushed to the "
         "end: the end of the range strains joints that already move too far.",
     ),
@@ -477,6 +477,12 @@ def rule_applies(rule: str, exercise: Any) -> bool:
     return bool(getattr(exercise, rule, False))
 
 
+def condition_reason(condition: Condition) -> str:
+    """Why a condition leaves something out, as the person said it, and what it leaves
+    out: "because you told backcoach you are pregnant: no lying face down and …"."""
+    return f"because you told backcoach {condition.told}: {condition.leaves_out}"
+
+
 def condition_exclusions(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """(rule, reason) for each condition that applies, named as the person said it."""
     out: list[tuple[str, str]] = []
@@ -484,8 +490,7 @@ def condition_exclusions(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
         condition = CONDITION_BY_CODE.get(code)
         if condition is None:
             continue
-        reason = f"because you told backcoach {condition.told}: {condition.leaves_out}"
-        out.extend((rule, reason) for rule in condition.rules)
+        out.extend((rule, condition_reason(condition)) for rule in condition.rules)
     return tuple(out)
 
 

@@ -22,16 +22,16 @@ from backcoach.clinical import (
     ADVICE,
     BY_CODE,
     CANCER_LEGS,
-    CONDITION_BY_CODE,
     CONDITIONS,
     DURING_SESSION,
     FLARE_UP_OFFER_AT,
     LEG_SYMPTOMS_RULE,
-    Condition,
     Memory,
     RedFlag,
     Tier,
     clinician_due,
+    condition_exclusions,
+    condition_reason,
 )
 from backcoach.vocabulary import day_words
 
@@ -261,23 +261,17 @@ def conditions_due(record: Record, answers: Answers) -> bool:
     return record.conditions is None or answers.clinician is not None
 
 
-def told(condition: Condition) -> str:
-    """The reason a condition gives for what it leaves out, as the person said it."""
-    return f"because you told backcoach {condition.told}"
-
-
 def condition_rules(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """(rule, reason) for each condition that applies. Its advice (pelvic girdle pain in
     pregnancy, small movements with osteoporosis) is a line of its own, never the reason
     for an exclusion: `condition_advice`."""
-    found = (CONDITION_BY_CODE[code] for code in codes if code in CONDITION_BY_CODE)
-    return tuple((rule, told(condition)) for condition in found for rule in condition.rules)
+    return condition_exclusions(codes)
 
 
 def condition_advice(exclusions: Iterable[tuple[str, str]]) -> tuple[str, ...]:
     """The advice of each condition behind these exclusions, once each, for the plan."""
     reasons = {reason for _, reason in exclusions}
-    return tuple(c.caution for c in CONDITIONS if c.caution and told(c) in reasons)
+    return tuple(c.caution for c in CONDITIONS if c.caution and condition_reason(c) in reasons)
 
 
 def _exclusions(moment: Moment, record: Record, answers: Answers) -> tuple[tuple[str, str], ...]:

@@ -154,7 +154,7 @@ def test_pelvic_girdle_pain_is_advice_of_its_own_not_a_reason_to_leave_something
     assert not any("pelvic girdle" in why for _, why in exclusions)
     plan = plan_with(exclusions)
     advice = [note for note in plan.notes if "pelvic girdle pain" in note]
-    assert advice == ["in pregnancy, pelvic girdle pain is for a physiotherapist to see (NHS)"]
+    assert len(advice) == 1 and "physiotherapist" in advice[0]
     assert not any("pelvic girdle" in note for note in plan.notes if note.startswith("left out"))
 
 

@@ -94,12 +94,9 @@ class Questions:
         answers = replace(answers, leg_symptoms=leg)
         if gate.conditions_due(record, answers):  # once per episode, one by one
             conditions = questions.ask_conditions(self.out, ask, self.history)
+            # Their advice (pelvic girdle pain, small bending, mid-range stretches) is a
+            # note of the plan, shown with every plan while it applies: said there, once.
             answers = replace(answers, conditions=conditions)
-            cautions = clinical.condition_cautions(conditions)
-            if cautions:  # said once, as advice, when the answer is yes
-                from backcoach.render.safety import advice
-
-                self.out.print(advice(cautions))
         if record.extension_hold is not None:  # a second spread within 14 days
             answers = replace(
                 answers,
