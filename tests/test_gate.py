@@ -522,8 +522,7 @@ def test_each_condition_is_its_own_answer_and_leaves_out_what_clinical_md_says(
     assert any(rule_applies(rule, deadlift) for rule, _ in condition_rules(("osteoporosis",)))
     excluded, _ = plan_for(Record(conditions=("hypermobility",)))
     assert excluded["childs-pose"] == (
-        "because you told backcoach you have hypermobility: no stretch held at the end of the "
-        "range"
+        "because you told backcoach you have hypermobility: no stretch held at the end of the range"
     )
     assert any("middle of the range" in note for note in notes)  # the why: its own line
     excluded, steps = plan_for(Record(conditions=("pregnancy", "pregnancy-16")), flare_up=True)
