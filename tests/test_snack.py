@@ -95,7 +95,12 @@ def test_snack_runs_to_the_end_and_a_second_asks_one_line(isolated_home: Path) -
         child.sendline("")
         child.expect("Session complete")
         child.expect("Saved as session")
+        after = child.before or ""
         assert finish(child) == 0
+        # A desk break starts no streak and changes no dose: none of a session's outlook
+        # ("Streak none yet … · 0 min this week"), and no lesson offered after it.
+        assert not any(words in after for words in ("Streak", "this week", "Next time"))
+        assert "Today's read" not in after + (child.before or "")
     records = history_json(isolated_home)
     assert [r["focus"] for r in records] == ["desk break", "desk break"]
     assert all(r["snack"] and r["completed"] and r["pain_before"] is None for r in records)

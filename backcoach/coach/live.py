@@ -178,7 +178,9 @@ class LiveSession:
         self.out.print(
             session_summary(self.plan, outcome, None, pain_before, pain_after, leg_falling)
         )
-        self.out.print(end_screen(self._outlook(), pain_before, pain_after, leg_falling))
+        # A desk break changes no dose and starts no streak: no outlook, no lesson after it.
+        outlook = None if self.plan.snack else self._outlook()
+        self.out.print(end_screen(outlook, pain_before, pain_after, leg_falling))
         if self.leg_after is not None and leg_before is not None:
             from backcoach.coach.questions import leg_pain_words
 
@@ -186,7 +188,8 @@ class LiveSession:
         from backcoach.render.safety import advice
 
         self.out.print(advice(clinical.advice_after(self.plan.flare_up, pain_before, pain_after)))
-        self._offer_lesson()
+        if not self.plan.snack:
+            self._offer_lesson()
         self._close_record()
         return outcome
 
