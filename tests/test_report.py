@@ -108,6 +108,23 @@ def test_each_exercise_in_the_html_report_has_its_starting_position_drawn(
     assert "<title>lying face down</title>" in superman  # its text alternative
 
 
+def test_the_html_report_draws_childs_pose_as_show_does_not_as_plain_kneeling(
+    run: RunCli, tmp_path: Path, isolated_home: Path
+) -> None:
+    from backcoach.paths import database_path
+    from backcoach.render.figures import svg
+    from backcoach.vocabulary import Position
+
+    with open_history(database_path()) as history:
+        add_session(history, days_ago(1), pain=(5, 3), skipped="childs-pose")
+    target = tmp_path / "summary.html"
+    assert run("report", "--output", str(target)).exit_code == 0
+    text = target.read_text()
+    row = text[text.index("<tr><td><svg") : text.index("(<code>childs-pose</code>)")]
+    assert svg(Position.KNEELING, "sitting-back") in row
+    assert svg(Position.KNEELING) not in row
+
+
 def test_report_averages_the_same_sessions_shows_leg_pain_and_the_routines_dose(
     tmp_path: Path,
 ) -> None:

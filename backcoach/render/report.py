@@ -379,7 +379,7 @@ def html(
     overview: Overview,
     stats: Stats,
     generated: date,
-    positions: Mapping[str, Position] | None = None,
+    positions: Mapping[str, tuple[Position, str | None]] | None = None,
     credits: Sequence[str] = (),
     ended: Sequence[str] = (),
 ) -> str:
@@ -402,7 +402,7 @@ def html(
 def _html_sections(
     overview: Overview,
     stats: Stats,
-    positions: Mapping[str, Position],
+    positions: Mapping[str, tuple[Position, str | None]],
     credits: Sequence[str],
     ended: Sequence[str],
 ) -> list[tuple[str, str]]:
@@ -473,7 +473,9 @@ def _html_pain(overview: Overview, stats: Stats) -> str:
     return f"{averages}{legs}{hurt}{chart}"
 
 
-def _html_exercises(overview: Overview, positions: Mapping[str, Position]) -> str:
+def _html_exercises(
+    overview: Overview, positions: Mapping[str, tuple[Position, str | None]]
+) -> str:
     """A row per exercise reached, its starting position drawn when it is known."""
     from backcoach.render.figures import svg
 
@@ -484,7 +486,7 @@ def _html_exercises(overview: Overview, positions: Mapping[str, Position]) -> st
         "<table><tr><th>starts</th><th>exercise</th><th>done in full / attempted</th>"
         "<th>latest dose</th></tr>"
         + "".join(
-            f"<tr><td>{svg(positions[row.id]) if row.id in positions else ''}</td>"
+            f"<tr><td>{svg(*positions[row.id]) if row.id in positions else ''}</td>"
             f"<td>{h(row.name)} (<code>{h(row.id)}</code>)</td>"
             f"<td>{row.done} / {row.tried}</td><td>{h(row.latest_dose)}</td></tr>"
             for row in rows

@@ -178,8 +178,9 @@ def safety_record_section(chosen: str) -> str:
 
 def catalogue_facts(
     library: Callable[[], Library], overview: Overview
-) -> tuple[dict[str, Position], list[str]]:
-    """Each reported exercise's starting position (for its figure), and the credit of each
+) -> tuple[dict[str, tuple[Position, str | None]], list[str]]:
+    """Each reported exercise's starting position and its drawing's variant (for its
+    figure: child's pose is not drawn as plain kneeling), and the credit of each
     dataset an exercise was imported from; none if the catalogue cannot be read."""
     try:
         opened = library()
@@ -195,7 +196,10 @@ def catalogue_facts(
             if e.origin is not None
         }
     )
-    return {exercise.id: exercise.position for exercise in exercises}, credits
+    figures: dict[str, tuple[Position, str | None]] = {
+        exercise.id: (exercise.position, exercise.figure) for exercise in exercises
+    }
+    return figures, credits
 
 
 def write_report(output: Path, text: str, *, force: bool) -> None:
