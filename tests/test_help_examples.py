@@ -98,3 +98,13 @@ def test_no_message_counts_with_a_bracketed_plural() -> None:
             ):
                 found.append(f"{path.name}:{node.lineno}: {node.value!r}")
     assert found == []
+
+
+@pytest.mark.parametrize("group", ["", "config", "routine", "goals"])
+def test_no_command_summary_is_cut_short(run: RunCli, group: str) -> None:
+    # Click cuts a summary longer than 45 characters with "..." ("Remove a default from
+    # config.toml, so the built-in default..."): every listed command says it whole.
+    result = run(*group.split(), "--help")
+    assert result.exit_code == 0
+    listed = [line for line in result.stdout.splitlines()[1:] if line.startswith("  ")]
+    assert listed and not [line for line in listed if line.rstrip().endswith("...")]

@@ -58,7 +58,7 @@ def config_set(
     out_console().print(f"{key} = {config.shown(checked)}", markup=False, highlight=False)
 
 
-@config_app.command("unset")
+@config_app.command("unset", short_help="Return a setting to its built-in default.")
 def config_unset(
     key: Annotated[
         str, typer.Argument(metavar="KEY", help="The setting to return to its default.")

@@ -119,7 +119,7 @@ def _pick_one(keys: list[str], as_json: bool) -> None:
     out_console().print("\n".join(lines), markup=False, highlight=False)
 
 
-@routine_app.command("drop")
+@routine_app.command("drop", short_help="Never plan this exercise again; a like one instead.")
 def routine_drop(ctx: typer.Context, exercise: ExerciseArgument) -> None:
     """Never plan this exercise for you again; your routine takes a like one instead."""
     from backcoach.history.routines import drop
