@@ -45,7 +45,11 @@ NEVER_BEGINNER = re.compile(
 POSITIONS = (
     ("all-fours", r"hands and knees|all fours|quadruped"),
     ("side-lying", r"on your side|side[- ]lying|lie on one side"),
-    ("prone", r"face down|facedown|prone|on your stomach|on your belly|plank position"),
+    (
+        "prone",
+        r"face down|facedown|prone|on your stomach|on your belly|plank position"
+        r"|(torso|chest|stomach) (pressing )?(against|on) the (exercise )?ball",
+    ),
     ("supine", r"on your back|face up|supine|\blie (down|flat)\b|lying position|back flat"),
     ("kneeling", r"\bkneel"),
     ("sitting", r"\bsit\b|\bsitting\b|\bseated\b|\bsit down\b|\bon a chair"),
@@ -65,6 +69,9 @@ EXTENSION_STEP = re.compile(
     r"\b(off|from) (of )?the (floor|ground|mat)",
     re.IGNORECASE,
 )
+# Loaded by name (CLINICAL.md: "Loaded exercises (deadlift, hyperextension, rows, superman)
+# never gain sets automatically"), whatever the record's equipment says.
+LOADED_NAME = re.compile(r"superman|hyper ?extension", re.IGNORECASE)
 FACE_DOWN = re.compile(r"face ?down|\bprone\b|on your (stomach|belly)", re.IGNORECASE)
 # "Avoid arching your back", "do not arch": advice against it, not extension.
 NEGATED = re.compile(r"\b(avoid|don't|do not|never|without|not)\b[^.]{0,30}$", re.IGNORECASE)
@@ -188,7 +195,7 @@ def flags(record: Mapping[str, Any], name: str, steps: list[str], loaded: bool) 
     where it cannot be (no load, no loaded bending), else a TODO for the reviewer."""
     text = " ".join([name, *steps])
     extension = extends_the_back(name, steps)
-    loaded = loaded or (extension and bool(WEIGHTED.search(text)))
+    loaded = loaded or bool(LOADED_NAME.search(name)) or (extension and bool(WEIGHTED.search(text)))
     stretch = str(record.get("category")).lower() == "stretching"
     muscles = {str(m).lower() for m in [*record["primaryMuscles"], *record["secondaryMuscles"]]}
     nerve = bool(NERVE.search(text)) or (stretch and "hamstrings" in muscles)
@@ -297,6 +304,7 @@ def _draft(record: Mapping[str, Any]) -> Draft:
         if printable(str(line)).strip() and not FILLER.search(str(line).strip())
     ][:MAX_ITEMS]
     marked = flags(record, name, steps, loaded=mapped in LOADED)
+    category = str(record["category"]).lower()
     level = LEVELS.get(str(record.get("level")).lower(), "intermediate")
     raised = level == "beginner" and (
         marked["loaded"] is True or marked["extension"] is True or bool(NEVER_BEGINNER.search(name))
@@ -310,7 +318,9 @@ def _draft(record: Mapping[str, Any]) -> Draft:
         "origin": {"dataset": DATASET, "record": str(record["id"]), "licence": LICENCE,
                    "url": DATASET_URL},
         "regions": _regions(record),
-        "kind": KINDS[str(record["category"]).lower()],
+        # A superman or a hyperextension strengthens, whatever the dataset files it under
+        # (its Superman is a "stretching" record).
+        "kind": "strengthen" if LOADED_NAME.search(name) else KINDS[category],
         "level": level,
         "position": position_of(record["instructions"]),
         "equipment": equipment,
