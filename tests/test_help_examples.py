@@ -24,6 +24,18 @@ def test_every_command_has_examples_and_plain_placeholders(run: RunCli, name: st
     assert "<str>" not in text
 
 
+def test_the_top_level_help_has_examples_too(run: RunCli) -> None:
+    # Issue 24: `backcoach --help` was the one help with no example.
+    for args in (["--help"], ["-h"]):
+        result = run(*args)
+        assert result.exit_code == 0
+        text = result.stdout
+        assert "Examples:" in text
+        assert "$ backcoach start --focus lower" in text
+        assert "$ backcoach show bird-dog" in text
+        assert text.index("Commands") < text.index("Examples:")  # after what they show
+
+
 SUBCOMMANDS = ("routine drop", "routine keep", "goals add", "goals rate", "goals drop",
                "config set", "config unset", "config path")  # fmt: skip
 
