@@ -72,6 +72,16 @@ def test_a_typo_at_edit_again_asks_again(monkeypatch: pytest.MonkeyPatch) -> Non
     assert _ask_again() is True
 
 
+def test_end_of_input_at_edit_again_is_no_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    from backcoach.cli.catalogue import _ask_again
+
+    def ended(_prompt: str) -> str:
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", ended)
+    assert _ask_again() is None  # not "k": the old file is kept, but as an error
+
+
 def test_a_typo_at_the_kept_edit_offer_asks_again(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
