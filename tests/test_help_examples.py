@@ -24,6 +24,18 @@ def test_every_command_has_examples_and_plain_placeholders(run: RunCli, name: st
     assert "<str>" not in text
 
 
+def test_the_top_level_help_has_examples_too(run: RunCli) -> None:
+    # Issue 24: `backcoach --help` was the one help with no example.
+    for args in (["--help"], ["-h"]):
+        result = run(*args)
+        assert result.exit_code == 0
+        text = result.stdout
+        assert "Examples:" in text
+        assert "$ backcoach start --focus lower" in text
+        assert "$ backcoach show bird-dog" in text
+        assert text.index("Commands") < text.index("Examples:")  # after what they show
+
+
 SUBCOMMANDS = ("routine drop", "routine keep", "goals add", "goals rate", "goals drop",
                "config set", "config unset", "config path")  # fmt: skip
 
@@ -58,6 +70,16 @@ def test_a_typo_at_edit_again_asks_again(monkeypatch: pytest.MonkeyPatch) -> Non
     assert _ask_again() is False
     answers = iter(["w", "e"])
     assert _ask_again() is True
+
+
+def test_end_of_input_at_edit_again_is_no_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    from backcoach.cli.catalogue import _ask_again
+
+    def ended(_prompt: str) -> str:
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", ended)
+    assert _ask_again() is None  # not "k": the old file is kept, but as an error
 
 
 def test_a_typo_at_the_kept_edit_offer_asks_again(

@@ -177,7 +177,7 @@ def test_an_editor_writing_latin_1_is_a_problem_to_fix_and_the_edit_kept(
     body = "file.write_bytes(file.read_bytes() + '# café\\n'.encode('latin-1'))\n"
     monkeypatch.setenv("VISUAL", script(tmp_path, body))
     result = run("edit", input="k\n")
-    assert result.exit_code == 1
+    assert result.exit_code == 0  # k: the person chose to keep the old file
     assert "is not UTF-8 text" in result.stderr
     assert "unexpected internal error" not in result.stderr
     assert len(kept_copies()) == 1
@@ -450,3 +450,43 @@ def test_a_broken_personal_catalogue_points_to_edit(run: RunCli) -> None:
         result = run(*command)
         assert result.exit_code == 2
         assert "hint: backcoach edit opens your catalogue" in result.stderr
+
+
+# --- issue 24: keeping the old file is the person's choice -------------------------------
+
+BREAK = "file.write_text(file.read_text().replace('level: beginner', 'level: easy', 1))\n"
+
+
+def test_keeping_the_old_file_is_said_once_plainly_and_exits_0(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A new user chose `k` and read two "error:" lines (exit 1) for their own choice.
+    imported(run)
+    before = personal_path().read_text()
+    monkeypatch.setenv("VISUAL", script(tmp_path, BREAK))
+    result = run("edit", "cat-stretch", input="k\n")
+    assert result.exit_code == 0
+    said = " ".join(plain(result.stderr).split())
+    assert said.count("error:") == 1  # the problem found in the edit, and only that
+    assert "Kept the old file; your edit is in" in said and "if you want it back" in said
+    assert personal_path().read_text() == before
+    [kept] = kept_copies()
+    assert kept.name in said.replace(" ", "")  # where it is (however the line wraps)
+    assert "level: easy" in kept.read_text()
+    # The next edit offers it back.
+    monkeypatch.setenv("VISUAL", script(tmp_path, ""))
+    result = run("edit", input="s\n")
+    assert "is kept in" in result.stderr
+
+
+def test_no_answer_at_edit_again_keeps_the_old_file_and_says_so_as_one_error(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    imported(run)
+    monkeypatch.setenv("VISUAL", script(tmp_path, BREAK))
+    result = run("edit", "cat-stretch", input="")
+    assert result.exit_code == 1
+    said = " ".join(plain(result.stderr).split())
+    assert said.count("error:") == 2  # the problem, then: no answer, where the edit is
+    assert "no answer (end of input)" in said and "your edit is kept in" in said
+    assert len(kept_copies()) == 1

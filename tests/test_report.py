@@ -58,7 +58,7 @@ def test_markdown_report_sections(overview: Overview) -> None:
                     "## Stopped because leg symptoms spread", "## Red-flag screen"):  # fmt: skip
         assert heading in text
     assert "| 2026-11-19 | 6 | 4 |" in text
-    assert "Superman (superman) | 0 / 1" in text
+    assert "| Superman | 0 / 1 |" in text
     assert "not a diagnosis" in text
 
 
@@ -103,7 +103,7 @@ def test_each_exercise_in_the_html_report_has_its_starting_position_drawn(
     target = tmp_path / "summary.html"
     assert run("report", "--output", str(target)).exit_code == 0
     text = target.read_text()
-    superman = text[text.index("<tr><td><svg") : text.index("(<code>superman</code>)")]
+    superman = text[text.index("<tr><td><svg") : text.index("<td>Superman</td>")]
     assert svg(Position.PRONE) in superman  # drawn from the same rows `show` prints
     assert "<title>lying face down</title>" in superman  # its text alternative
 
@@ -120,7 +120,7 @@ def test_the_html_report_draws_childs_pose_as_show_does_not_as_plain_kneeling(
     target = tmp_path / "summary.html"
     assert run("report", "--output", str(target)).exit_code == 0
     text = target.read_text()
-    row = text[text.index("<tr><td><svg") : text.index("(<code>childs-pose</code>)")]
+    row = text[text.index("<tr><td><svg") : text.index("<td>Childs Pose</td>")]
     assert svg(Position.KNEELING, "sitting-back") in row
     assert svg(Position.KNEELING) not in row
 
@@ -229,7 +229,7 @@ def test_a_stopped_session_is_never_reported_as_nothing_skipped(
         target = tmp_path / name
         assert run("report", "--output", str(target)).exit_code == 0
         text = target.read_text(encoding="utf-8")
-        assert "Nothing skipped" not in text
+        assert "None: every session ran to its end" not in text
         assert "the session stopped before the end with q" in text
         assert "the session stopped: new numbness or weakness" in text
         assert "emergency advice given" in text
@@ -247,6 +247,45 @@ def test_the_report_file_ends_with_a_newline_whatever_the_history(
         assert run("report", "--output", str(target)).exit_code == 0
         text = target.read_text(encoding="utf-8")
         assert text.endswith("\n") and not text.endswith("\n\n")
-    assert "Nothing skipped or stopped: every session ran to its end." in (
-        tmp_path / "empty.md"
-    ).read_text(encoding="utf-8")
+    empty = (tmp_path / "empty.md").read_text(encoding="utf-8")
+    assert "No exercise skipped or stopped." in empty
+    assert "None: every session ran to its end." in empty
+
+
+# --- issue 24: words a person reads --------------------------------------------------
+
+
+def test_the_report_names_exercises_without_their_ids_and_its_counts_agree(
+    run: RunCli, isolated_home: Path, tmp_path: Path
+) -> None:
+    # A new user read "Marching On The Spot (marching-on-the-spot)", a session's line
+    # among the exercises skipped most often, a "done" column that counted days beside
+    # "Sessions: 10", and a last line "- no hold".
+    from backcoach.paths import database_path
+
+    with open_history(database_path()) as history:
+        add_session(history, days_ago(3), skipped="marching-on-the-spot", status="stopped")
+        add_session(history, days_ago(2), completed=False, skipped="bird-dog")  # q
+        sid = add_session(history, days_ago(1), skipped="bird-dog", status="done")
+        history.db.execute(
+            "UPDATE session_exercises SET dose_reason = 'up a rep: the last two went well' "
+            "WHERE session_id = ?", (sid,),
+        )  # fmt: skip
+        history.db.commit()
+    for name in ("r.md", "r.html"):
+        target = tmp_path / name
+        assert run("report", "--output", str(target)).exit_code == 0
+        text = target.read_text(encoding="utf-8")
+        assert "Marching On The Spot" in text and "Bird Dog" in text
+        assert "marching-on-the-spot" not in text and "bird-dog" not in text
+        assert "<code>" not in text
+        assert "up a rep: the last two went well" in text  # the dose change, by name
+        skipped = text[text.index("Skipped or stopped most often") :]
+        skipped = skipped[: skipped.index("Sessions that did not run to their end")]
+        assert "Marching On The Spot" in skipped and "the session" not in skipped
+        ended = text[text.index("Sessions that did not run to their end") :]
+        assert "the session stopped before the end with q" in ended
+        assert "days with a session" in text and "| done |" not in text
+        assert "<th>done</th>" not in text
+        assert "no hold" not in text
+        assert "never paused: leg symptoms have not spread twice within 14 days" in text

@@ -121,7 +121,8 @@ def test_a_session_round_trips(tmp_path: Path) -> None:
     assert data["started_at"] == "2026-11-01T09:00:00+00:00"
     assert data["exercises"][0] == {  # type: ignore[index]
         "id": plan.steps[0].exercise, "completed": True, "status": "done",
-        "dose": plan.steps[0].dose.describe(), "work_seconds": 10.0,
+        "dose": plan.steps[0].dose.model_dump(mode="json"),
+        "dose_text": plan.steps[0].dose.describe(), "work_seconds": 10.0,
     }  # fmt: skip
 
 

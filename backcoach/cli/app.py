@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 
 from backcoach.cli.catalogue import add_command, edit_command, import_command
 from backcoach.cli.config import config_app
+from backcoach.cli.examples import epilog
 from backcoach.cli.history import history_command, report_command, stats_command
 from backcoach.cli.options import (
     CatalogueArgument,
@@ -178,6 +179,7 @@ app = typer.Typer(
     help="backcoach: a terminal coach for safe, guided back exercise.\n\n"
     "Self-care support, not a diagnosis: see a clinician if pain is severe, "
     "getting worse, or not easing after a few weeks.",
+    epilog=epilog(""),  # examples, as every command's help has
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,

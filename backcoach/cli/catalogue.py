@@ -229,21 +229,28 @@ def _edit(
         raise write_failure(work, exc) from None
     err = err_console()
     edited: bytes | None = None
+    leave: Path | None = work  # removed at the end, unless it is where the edit is kept
 
-    def keep(error: BackcoachError) -> BackcoachError:
-        """The edit moved aside to be offered again; the error saying where."""
-        if edited is None or edited == original:
-            return error
-        print_error(error)
+    def set_aside() -> Path:
+        """The edit moved aside, to be offered again by the next `edit`; where it is."""
+        nonlocal leave
         aside = path.with_name(
             f"{_kept_name(path)}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.yaml"
         )
         try:
             os.replace(work, aside)
         except OSError:
-            aside = work
+            aside, leave = work, None  # it could not be moved: kept where it is
         if kept is not None and kept != aside:
             kept.unlink(missing_ok=True)
+        return aside
+
+    def keep(error: BackcoachError) -> BackcoachError:
+        """The edit set aside; the error saying where."""
+        if edited is None or edited == original:
+            return error
+        print_error(error)
+        aside = set_aside()
         return BackcoachError(
             f"your edit is kept in {aside}; your catalogue is unchanged",
             hint="backcoach edit offers it again",
@@ -269,9 +276,23 @@ def _edit(
                 todos = check(text, path, bundled_path())
             except CatalogueError as error:
                 print_error(error)
-                if _ask_again():
+                again = _ask_again()
+                if again:
                     continue
-                raise keep(BackcoachError("kept the old file: nothing was saved")) from None
+                if again is None:  # end of input: no answer, so not the person's choice
+                    raise BackcoachError(
+                        "no answer (end of input): nothing was saved; your edit is kept in "
+                        f"{set_aside()}",
+                        hint="backcoach edit offers it again",
+                    ) from None
+                # `k` is the person's choice, not an error: said once, and exit 0.
+                err.print(
+                    f"Kept the old file; your edit is in {set_aside()} if you want it back "
+                    "(backcoach edit offers it again).",
+                    markup=False,
+                    highlight=False,
+                )
+                return
             try:
                 with one_writer(path):
                     save(path, text, read)
@@ -284,7 +305,8 @@ def _edit(
             out_console().print(f"Saved {path}{review}.", markup=False, highlight=False)
             return
     finally:
-        _remove_copy(work)
+        if leave is not None:
+            _remove_copy(leave)
 
 
 def _write_new(work: Path, data: bytes) -> None:
@@ -341,14 +363,15 @@ def _remove_copy(work: Path) -> None:
         pass  # a folder with things in it is the person's: left as it is
 
 
-def _ask_again() -> bool:
-    """Edit again? End of input keeps the old file; anything but e or k asks again (a typo
-    must not throw the edit away)."""
+def _ask_again() -> bool | None:
+    """Edit again (True) or keep the old file (False)? None: end of input, no answer (the
+    old file is kept too). Anything but e or k asks again (a typo must not throw the edit
+    away)."""
     while True:
         try:
             answer = input("Edit again (e) or keep the old file (k)? [e/k] ").strip().lower()
         except EOFError:
-            return False
+            return None
         if answer in ("e", "edit", ""):
             return True
         if answer in ("k", "keep"):

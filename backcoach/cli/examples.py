@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
+    # `backcoach --help`: a first session, a look before one, one exercise.
+    "": (
+        ("backcoach start --focus lower", "a session for the lower back, questions first"),
+        ("backcoach plan --focus upper --minutes 5", "what a 5 minute upper-back one would be"),
+        ("backcoach show bird-dog", "how to do one exercise: steps, cautions, dose"),
+    ),
     "start": (
         ("backcoach start", "a session for the whole back, with the questions first"),
         ("backcoach start --focus lower --minutes 15", "15 minutes for the lower back"),

@@ -227,6 +227,12 @@ def lesson_offer(found: Lesson) -> str:
 # --- the report's programme sections ------------------------------------------------------
 
 
+# The table counts days (two sessions on one day are one day done), so it says so: beside
+# the report's "Sessions: 10", a "done" column of days read as a different count.
+WEEKS_TITLE = "Days planned and days with a session, week by week"
+WEEK_COLUMNS = ("days planned", "days with a session", "planned days with a session")
+
+
 def _week_rows(programme: Programme, today: date) -> list[weeks.WeekTally]:
     return list(weeks.weeks(programme, today))
 
@@ -247,11 +253,11 @@ def report_markdown(programme: Programme, today: date, lesson_titles: dict[int, 
         lines += ["", md(weeks.summary(programme.active_goals).words), "", f"_{md(PSFS)}_"]
     else:
         lines.append("No goals set.")
-    lines += ["", "## Sessions planned and done, week by week", ""]
+    lines += ["", f"## {WEEKS_TITLE}", ""]
     rows = _week_rows(programme, today)
     if rows:
         lines += [
-            "| week of | planned | done | done on a planned day |",
+            "| week of | " + " | ".join(WEEK_COLUMNS) + " |",
             "| --- | --- | --- | --- |",
         ]
         lines += [
@@ -301,11 +307,12 @@ def report_html(programme: Programme, today: date, lesson_titles: dict[int, str]
         parts.append(f'<p class="note">{h(PSFS)}</p>')
     else:
         parts.append("<p>No goals set.</p>")
-    parts.append("<h2>Sessions planned and done, week by week</h2>")
+    parts.append(f"<h2>{WEEKS_TITLE}</h2>")
     rows = _week_rows(programme, today)
     parts.append(
-        "<table><tr><th>week of</th><th>planned</th><th>done</th>"
-        "<th>done on a planned day</th></tr>"
+        "<table><tr><th>week of</th>"
+        + "".join(f"<th>{column}</th>" for column in WEEK_COLUMNS)
+        + "</tr>"
         + "".join(
             f"<tr><td>{w.start.isoformat()}</td><td>{w.planned}</td><td>{w.done}</td>"
             f"<td>{w.done_as_planned}</td></tr>"

@@ -128,7 +128,9 @@ def _clinician_lines(overview: Overview) -> list[str]:
     """Each answer to the see-a-clinician items, with the clearance and its date."""
     out = []
     for check in overview.clinician_checks:
-        items = "; ".join(_FLAGS[c].text if c in _FLAGS else c for c in check.codes)
+        items = "; ".join(
+            _FLAGS[c].text if c in _FLAGS else "an item no longer known" for c in check.codes
+        )
         if not check.codes:
             verdict = "none applied"
         elif check.cleared:
@@ -195,7 +197,7 @@ def _markdown_sections(
         ("Pain (0-10)", _md_pain(overview, stats)),
         ("Exercises and doses", _md_exercises(overview, credits)),
         ("Dose changes (newest first)", _or(
-            [f"- {c.at.astimezone().date().isoformat()}: {md(c.name)} ({md(c.id)}), {md(c.reason)}"
+            [f"- {c.at.astimezone().date().isoformat()}: {md(c.name)}, {md(c.reason)}"
              for c in overview.dose_changes],
             "None yet: doses are the catalogue's.",
         )),
@@ -205,13 +207,13 @@ def _markdown_sections(
             "None.",
         )),
         ("Skipped or stopped most often", _or(
-            [f"- {md(name)} ({md(i)}): {counted(n, 'time')}" for i, name, n in stats.most_skipped]
-            + [f"- {md(line)}" for line in ended],
-            NOTHING_STOPPED,
+            [f"- {md(name)}: {counted(n, 'time')}" for _, name, n in stats.most_skipped],
+            NO_EXERCISE_STOPPED,
         )),
+        (ENDED_TITLE, _or([f"- {md(line)}" for line in ended], EVERY_SESSION_ENDED)),
         ("Stopped because leg symptoms spread", _or(
-            [f"- {md(name)} ({md(ident)}): {counted(times, 'time')}"
-             for ident, name, times in stats.stopped_for_symptoms],
+            [f"- {md(name)}: {counted(times, 'time')}"
+             for _, name, times in stats.stopped_for_symptoms],
             "None.",
         )),
         ("See-a-clinician items (asked once per episode)", _or(
@@ -242,7 +244,11 @@ def _leg(value: int | None) -> str:
     return "–" if value is None else str(value)
 
 
-NOTHING_STOPPED = "Nothing skipped or stopped: every session ran to its end."
+# Exercises skipped or stopped, and sessions that did not run to their end, are two
+# lists: a session's line among the exercises read as one more exercise.
+NO_EXERCISE_STOPPED = "No exercise skipped or stopped."
+ENDED_TITLE = "Sessions that did not run to their end"
+EVERY_SESSION_ENDED = "None: every session ran to its end."
 
 
 def _averages(overview: Overview, stats: Stats) -> list[str]:
@@ -305,7 +311,7 @@ def _md_pain(overview: Overview, stats: Stats) -> list[str]:
 def _md_exercises(overview: Overview, credits: Sequence[str]) -> list[str]:
     """Each exercise reached, and the open data some came from."""
     rows = [
-        f"| {md(row.name)} ({md(row.id)}) | {row.done} / {row.tried} | {md(row.latest_dose)} |"
+        f"| {md(row.name)} | {row.done} / {row.tried} | {md(row.latest_dose)} |"
         for row in _exercise_rows(overview)
     ]
     columns = ("exercise", "done in full / attempted", "latest dose")
@@ -413,8 +419,8 @@ def _html_sections(
         ("Pain (0–10)", _html_pain(overview, stats)),
         ("Exercises and doses", f"{_html_exercises(overview, positions)}\n{credit}"),
         ("Dose changes (newest first)", _html_list(
-            [f"{c.at.astimezone().date().isoformat()}: {h(c.name)} (<code>{h(c.id)}</code>), "
-             f"{h(c.reason)}" for c in overview.dose_changes],
+            [f"{c.at.astimezone().date().isoformat()}: {h(c.name)}, {h(c.reason)}"
+             for c in overview.dose_changes],
             "None yet: doses are the catalogue's.",
         )),
         ("Desk breaks against reminders (last 7 days)", _html_list(
@@ -425,13 +431,12 @@ def _html_sections(
             "None.",
         )),
         ("Skipped or stopped most often", _html_list(
-            [f"{h(name)} (<code>{h(i)}</code>): {counted(n, 'time')}"
-             for i, name, n in stats.most_skipped] + [h(line) for line in ended],
-            NOTHING_STOPPED,
+            [f"{h(name)}: {counted(n, 'time')}" for _, name, n in stats.most_skipped],
+            NO_EXERCISE_STOPPED,
         )),
+        (ENDED_TITLE, _html_list([h(line) for line in ended], EVERY_SESSION_ENDED)),
         ("Stopped because leg symptoms spread", _html_list(
-            [f"{h(name)} (<code>{h(i)}</code>): {counted(n, 'time')}"
-             for i, name, n in stats.stopped_for_symptoms],
+            [f"{h(name)}: {counted(n, 'time')}" for _, name, n in stats.stopped_for_symptoms],
             "None.",
         )),
         ("See-a-clinician items (asked once per episode)", _html_list(
@@ -487,7 +492,7 @@ def _html_exercises(
         "<th>latest dose</th></tr>"
         + "".join(
             f"<tr><td>{svg(*positions[row.id]) if row.id in positions else ''}</td>"
-            f"<td>{h(row.name)} (<code>{h(row.id)}</code>)</td>"
+            f"<td>{h(row.name)}</td>"
             f"<td>{row.done} / {row.tried}</td><td>{h(row.latest_dose)}</td></tr>"
             for row in rows
         )

@@ -155,17 +155,14 @@ def safety_record_section(chosen: str) -> str:
     rows = [
         ("Red flags (open and closed)", lines or ["none reported"]),
         ("Conditions that change the plan (asked once per episode)", conditions),
-        (
-            "Back-bending after two spreads",
-            [
-                f"a clinician's OK recorded on {ok.astimezone():%d %b %Y}"
-                if ok is not None
-                else "waiting for a clinician's OK"
-                if record.extension_hold is not None
-                else "no hold"
-            ],
-        ),
-    ]
+        ("Back-bending exercises (paused when leg symptoms spread twice in 14 days)", [
+            f"paused, then back after a clinician's OK recorded on {ok.astimezone():%d %b %Y}"
+            if ok is not None
+            else "paused: waiting for a clinician's OK"
+            if record.extension_hold is not None
+            else "never paused: leg symptoms have not spread twice within 14 days"
+        ]),
+    ]  # fmt: skip
     if chosen == "html":
         return "".join(
             f"<h2>{h(title)}</h2><ul>{''.join(f'<li>{h(line)}</li>' for line in items)}</ul>\n"

@@ -77,7 +77,10 @@ def session_json(record: SessionRecord) -> dict[str, Any]:
                 "id": exercise.id,
                 "completed": exercise.completed,
                 "status": exercise.status,
-                "dose": exercise.dose.describe(),
+                # As plan, routine, show and list give it (DESIGN.md, "Output"): the
+                # structured dose, and dose_text in words.
+                "dose": exercise.dose.model_dump(mode="json"),
+                "dose_text": exercise.dose.describe(),
                 "work_seconds": exercise.work_seconds,
             }
             for exercise in record.exercises
