@@ -492,12 +492,3 @@ def condition_exclusions(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
             continue
         out.extend((rule, condition_reason(condition)) for rule in condition.rules)
     return tuple(out)
-
-
-def condition_cautions(codes: tuple[str, ...]) -> tuple[str, ...]:
-    """The advice for the conditions that apply, each said once when answered yes."""
-    return tuple(
-        CONDITION_BY_CODE[code].caution
-        for code in codes
-        if code in CONDITION_BY_CODE and CONDITION_BY_CODE[code].caution
-    )
