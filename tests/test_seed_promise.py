@@ -88,3 +88,27 @@ def test_plan_without_a_seed_shows_the_new_routine_start_makes_that_day(
         assert ids(plan) == ids(shown[0])
         saved = read_routine(history, "lower/strengthen,stretch")
         assert saved is not None and [i for i, _ in saved.entries] == routine_ids(plan)
+
+
+def test_the_stepped_back_note_names_what_stepped_back_and_only_when_it_is_here(
+    isolated_home: Path,
+) -> None:
+    with open_history() as history:
+        first = seeded(history, 0, 1, minutes=3)
+        record(history, first, START, pain=(2, 6), effort="too hard")
+        again = seeded(history, 1, 1, minutes=3)
+        stepped = [s.name for s in again.steps if ": down from " in (s.dose_change or "")]
+        assert stepped
+        line = next(n for n in again.notes if "nothing is added to fill the minutes" in n)
+        assert line.startswith("a dose stepped back today (") and stepped[0] in line
+        drawn = set(ids(first))
+        other = next(
+            plan
+            for seed in range(2, 200)
+            if not drawn & set(ids(plan := seeded(history, 1, seed, minutes=3)))
+        )
+        assert not any("stepped back today" in note for note in other.notes)
+        assert any(
+            note.startswith("the session after a step back (") and "not in this plan" in note
+            for note in other.notes
+        )
