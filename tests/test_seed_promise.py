@@ -43,6 +43,8 @@ def test_the_same_seed_draws_the_same_exercises_after_a_hurt_a_skip_and_a_step_b
 ) -> None:
     with open_history() as history:
         first = seeded(history, 0, seed)
+        for step in first.steps:  # a seed's plan has no routine to be part of
+            assert "routine" not in step.reason
         # Two sessions done in full: the doses step up.
         record(history, first, START)
         record(history, seeded(history, 1, seed), START + timedelta(days=1))
@@ -112,3 +114,36 @@ def test_the_stepped_back_note_names_what_stepped_back_and_only_when_it_is_here(
             note.startswith("the session after a step back (") and "not in this plan" in note
             for note in other.notes
         )
+
+
+def test_routine_shows_the_dose_the_next_session_runs_and_why(isolated_home: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from backcoach.history.routines import routine_facts
+    from backcoach.render.routine import routine_view
+
+    from .test_routines import library, session_day
+
+    with open_history() as history:
+        first = session_day(history, START)
+        skips = ["skipped"] + ["done"] * (len(first.steps) - 1)
+        session_day(history, START + timedelta(days=1), statuses=skips)
+        session_day(history, START + timedelta(days=2), statuses=skips)
+        moment = START + timedelta(days=3)
+        plan = prepare(history, moment).plan()
+        step = plan.steps[0]
+        assert step.dose_change is not None and ": down from " in step.dose_change
+        facts = routine_facts(history, "lower/strengthen,stretch")
+        assert facts is not None
+        ids = [exercise_id for exercise_id, _ in facts.routine.entries]
+        coming = coaching.coming_doses(library(), history, ids, moment)
+    exercises = {exercise_id: by_id()[exercise_id] for exercise_id in ids}
+    buffer = io.StringIO()
+    Console(file=buffer, width=200, color_system=None).print(
+        routine_view(facts, "lower back", exercises, coming)
+    )
+    row = next(line for line in buffer.getvalue().splitlines() if step.name in line)
+    assert step.saved_dose.describe() in row  # what plan and start run, not the last kept
+    assert "next session: a step easier" in row and "skipped" in row

@@ -135,8 +135,9 @@ def _in_place(
         if exercise.id in allowed.doses:
             if choice.for_today and request.no_fill_ins:
                 continue
-            extra = choice.for_today and not request.one_off
-            reason = choice.reason + NOT_ROUTINE if extra else choice.reason
+            reason = choice.reason  # the draw's for_today choices are its extras
+            if choice.for_today:
+                reason = EXTRA_REASON if request.one_off else EXTRA_REASON + NOT_ROUTINE
             out.append(choice._replace(dose=allowed.doses[exercise.id], reason=reason))
             continue
         if exercise.id not in request.excluded or (choice.for_today and request.no_fill_ins):

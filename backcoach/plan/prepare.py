@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from backcoach.catalogue.library import Library
     from backcoach.history.routines import Routine
     from backcoach.history.store import History
-    from backcoach.models import Catalogue, Plan, SessionRecord
+    from backcoach.models import Catalogue, Dose, Plan, SessionRecord
     from backcoach.plan.planner import Request
 
 # The first days of a routine: no extra sets to fill the minutes (CLINICAL.md).
@@ -314,6 +314,24 @@ def day_seed(
         ",".join(f"{exercise_id}:{phase}" for exercise_id, phase in replaced),
     ]
     return int.from_bytes(sha256("|".join(words).encode()).digest()[:8], "big") % 1_000_000
+
+
+def coming_doses(
+    library: Library, history: History, ids: Sequence[str], moment: datetime
+) -> dict[str, tuple[Dose, str]]:
+    """What the next session runs for each exercise whose dose changes then, and why:
+    the progression `plan` and `start` apply, for `routine` to show."""
+    from backcoach.plan.progression import next_doses
+
+    recent = history.recent_for_progression(list(ids), moment)
+    if not recent:
+        return {}
+    progress = next_doses(recent, library.get_many(sorted(ids)), moment)
+    return {
+        exercise_id: (progress.doses[exercise_id], why)
+        for exercise_id, why in progress.changed.items()
+        if exercise_id in progress.doses
+    }
 
 
 def keep_routine(prepared: Prepared, plan: Plan, history: History | None = None) -> str | None:
