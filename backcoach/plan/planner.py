@@ -392,8 +392,9 @@ def _notes(seconds: int, budget: int, main_count: int | None, request: Request) 
         notes.extend(request.progress_notes)
     if seconds < budget * FILL_TARGET and not request.flare_up:
         if request.first_week and not request.no_fill_ins:
+            first = "your first week" if request.one_off else "the first week of this routine"
             notes.append(
-                "the first week of this routine: no extra sets or longer doses to fill the "
+                f"{first}: no extra sets or longer doses to fill the "
                 "minutes (start with about 5 repetitions and add a little every few days)"
             )
         minutes = seconds / 60
