@@ -290,8 +290,8 @@ def plan_command(
     _out_console().print(plan_view(plan))
     if would_save:
         _out_console().print(
-            "start would make a new routine for this focus, from its own draw: its exercises "
-            "may differ from these (plan changes nothing).",
+            "start would make a new routine for this focus: these exercises, when run "
+            "today (why: in the notes; plan changes nothing).",
             markup=False,
             highlight=False,
         )

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from backcoach.cli.options import ExerciseArgument, FocusOption, JsonOption, library_for
 from backcoach.vocabulary import Kind, Region, focus_words
+
+if TYPE_CHECKING:
+    from backcoach.models import Dose
 
 routine_app = typer.Typer(
     help="Your routine for a focus: its exercises, since when, and how each dose changed.",
@@ -32,6 +37,7 @@ def routine_show(
     facts = None
     key = _asked_key(focus)
     kept: list[str] = []
+    coming: dict[str, tuple[Dose, str]] = {}
     if found is not None:
         with found:
             kept = routines(found)
@@ -41,6 +47,12 @@ def routine_show(
             if focus is None and key not in kept and len(kept) == 1:
                 key = kept[0]  # the one routine there is, whatever the usual focus
             facts = routine_facts(found, key)
+            if facts is not None and not as_json:  # the doses the next session runs
+                from backcoach.history.store import now
+                from backcoach.plan.prepare import coming_doses
+
+                ids = sorted({exercise_id for exercise_id, _ in facts.routine.entries})
+                coming = coming_doses(library_for(ctx), found, ids, now())
     words = _key_words(key)
     if facts is None:
         if as_json:
@@ -64,7 +76,7 @@ def routine_show(
         return
     from backcoach.render.routine import routine_view
 
-    out_console().print(routine_view(facts, words, exercises))
+    out_console().print(routine_view(facts, words, exercises, coming))
     others = [other for other in kept if other != key] if focus is None else []
     if others:
         out_console().print(

@@ -89,6 +89,8 @@ class Request(NamedTuple):
     positions_out: Mapping[Position, str] = MappingProxyType({})
     # Advice for the conditions that apply, each its own line in the plan's notes.
     cautions: tuple[str, ...] = ()
+    # A one-off plan (--seed): it neither uses nor makes a routine.
+    one_off: bool = False
 
 
 def one_set(dose: Dose) -> Dose:
@@ -261,10 +263,14 @@ def fill(
 
 
 EXTRA_MOST = 3
-EXTRA_REASON = "an extra gentle stretch for today (not part of your routine)"
+EXTRA_REASON = "an extra gentle stretch for today"
+# What an extra is said to be where a routine is kept (a one-off plan has none).
+NOT_ROUTINE = " (not part of your routine)"
 
 
-def extra_gentle(choices: list[Choice], pools: Pools, budget: int) -> list[Choice]:
+def extra_gentle(
+    choices: list[Choice], pools: Pools, budget: int, reason: str = EXTRA_REASON + NOT_ROUTINE
+) -> list[Choice]:
     """Gentle stretches for this session only, while the minutes are not used yet.
 
     Taken from the position group the session ends in (the floor, when it goes
@@ -288,7 +294,7 @@ def extra_gentle(choices: list[Choice], pools: Pools, budget: int) -> list[Choic
     for exercise in spare:
         if added == EXTRA_MOST or total(choices) >= target:
             break
-        extra = Choice(exercise, "cool-down", pools.doses[exercise.id], EXTRA_REASON, True)
+        extra = Choice(exercise, "cool-down", pools.doses[exercise.id], reason, True)
         trial = order([*choices, extra])
         if total(trial) <= budget:
             choices = trial

@@ -79,9 +79,9 @@ def flare_up_day(catalogue: Catalogue, request: Request, budget: int, rng: rando
     whole = [e for e in catalogue.exercises if gentle(e, frozenset(Region), True)]
     why = "gentle, on your side, for a bad day" if side else "gentle, lying down, for a bad day"
 
-    def make(exercise: Exercise) -> Choice:
-        dose = flare_up_dose(request.doses.get(exercise.id, exercise.dose))
-        return Choice(exercise, "main", dose, why)
+    def make(exercise: Exercise, history: bool = True) -> Choice:
+        dose = request.doses.get(exercise.id, exercise.dose) if history else exercise.dose
+        return Choice(exercise, "main", flare_up_dose(dose), why)
 
     def fits(choices: list[Choice]) -> bool:
         return sum(dose_seconds(c.dose, GET_READY_MOST) for c in choices) <= budget
@@ -134,10 +134,9 @@ def desk_break(catalogue: Catalogue, request: Request, budget: int, rng: random.
     turns = [e for pair in zip(*by_kind.values(), strict=False) for e in pair]
     turns += [e for e in pool if e not in turns]
 
-    def make(exercise: Exercise) -> Choice:
-        return Choice(
-            exercise, "main", one_set(request.kept.get(exercise.id, exercise.dose)), "a desk break"
-        )
+    def make(exercise: Exercise, history: bool = True) -> Choice:
+        dose = request.kept.get(exercise.id, exercise.dose) if history else exercise.dose
+        return Choice(exercise, "main", one_set(dose), "a desk break")
 
     chosen, left = in_place(turns, make, lambda c: total(order(c)) <= budget, SNACK_MOST, request)
     return Day(order(chosen), left, [])
@@ -145,21 +144,23 @@ def desk_break(catalogue: Catalogue, request: Request, budget: int, rng: random.
 
 def in_place(
     turns: Sequence[Exercise],
-    make: Callable[[Exercise], Choice],
+    make: Callable[[Exercise, bool], Choice],
     fits: Callable[[list[Choice]], bool],
     most: int,
     request: Request,
     more: Sequence[Exercise] = (),
 ) -> tuple[list[Choice], list[Exercise]]:
-    """The draw as if nothing were left out (at most `most` that fit), then each one left
-    out replaced by the next allowed one not drawn that fits (from `turns`, then from
+    """The draw as if nothing were left out and at the catalogue's doses (at most `most`
+    that fit: the seed and the options alone decide it), then today's doses, and each one
+    left out replaced by the next allowed one not drawn that fits (from `turns`, then from
     `more`); and those left out."""
-    drawn: list[Choice] = []
+    plain: list[Choice] = []
     for exercise in turns:
-        if len(drawn) == most:
+        if len(plain) == most:
             break
-        if fits([*drawn, make(exercise)]):
-            drawn.append(make(exercise))
+        if fits([*plain, make(exercise, False)]):
+            plain.append(make(exercise, False))
+    drawn = [make(choice.exercise, True) for choice in plain]
     used = {choice.exercise.id for choice in drawn}
     spares = [e for e in (*turns, *more) if e.id not in used and e.id not in request.excluded]
     spares = list({e.id: e for e in spares}.values())
@@ -172,8 +173,8 @@ def in_place(
         left.append(choice.exercise)
         after = [c for c in drawn[index + 1 :] if c.exercise.id not in request.excluded]
         for spare in spares:
-            if fits([*out, make(spare), *after]):
-                out.append(make(spare))
+            if fits([*out, make(spare, True), *after]):
+                out.append(make(spare, True))
                 spares.remove(spare)
                 break
     return out, left

@@ -14,9 +14,11 @@ from backcoach.errors import UsageError
 from backcoach.models import Catalogue, Exercise, Phase, Plan, Step
 from backcoach.plan.choosing import (
     ATTEMPTS,
+    EXTRA_REASON,
     FILL_TARGET,
     GET_READY_MOST,
     MAIN_MOST,
+    NOT_ROUTINE,
     UPRIGHT,
     Choice,
     Pools,
@@ -70,15 +72,14 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
         by_id = catalogue.by_id()
         would_hold = [by_id[i] for i, _ in request.routine if i in request.excluded and i in by_id]
         best = _filled(order(chosen), allowed, budget, request)
-    elif request.excluded:
-        # A seed is a promise: the draw is made as if nothing were left out, so that
-        # `start --seed N` runs what `plan --seed N` showed; what a rule leaves out
-        # today then has one like it stand in, in its place.
-        drawn = _fresh(pools(catalogue, request._replace(excluded={})), request, budget, rng)
-        would_hold = [c.exercise for c in drawn if c.exercise.id in request.excluded]
-        best = _in_place(drawn, allowed, request, budget)
     else:
-        best = _fresh(allowed, request, budget, rng)
+        # A seed is a promise: the draw is made from the seed and the options alone (the
+        # catalogue's doses, nothing left out), so that `start --seed N` runs what
+        # `plan --seed N` showed whatever happened in between; progression's doses and
+        # today's rules then apply to the drawn exercises, in place.
+        drawn = _draw(catalogue, request, budget, rng)
+        would_hold = [c.exercise for c in drawn if c.exercise.id in request.excluded]
+        best, day_notes = _in_place(drawn, allowed, request, budget)
     if not best and request.flare_up and request.positions_out.get(Position.SUPINE):
         raise UsageError(
             "no gentle exercise in this catalogue is done lying on your side: today, walk "
@@ -90,6 +91,7 @@ def build(catalogue: Catalogue, request: Request) -> Plan:
     steps, seconds = _steps(best, request)
     used_all = {e.id for e in allowed.region} <= {choice.exercise.id for choice in best}
     notes = _notes(seconds, budget, len(allowed.main) if used_all else None, request)
+    notes += _no_fill_ins(steps, catalogue, request)
     notes += day_notes + _left_out(request, would_hold) + list(request.cautions)
     # Built from models already validated (doses, enums) and numbers computed here:
     # model_construct skips building Plan's validator, a tenth of `plan`'s start-up.
@@ -119,27 +121,65 @@ def _filled(choices: list[Choice], allowed: Pools, budget: int, request: Request
     return extra_gentle(grown, allowed, budget)
 
 
-def _in_place(drawn: list[Choice], allowed: Pools, request: Request, budget: int) -> list[Choice]:
-    """The draw with each excluded exercise replaced, in its place, by one like it; left
-    out with no stand-in when none is like it or the minutes would run over."""
+def _in_place(
+    drawn: list[Choice], allowed: Pools, request: Request, budget: int
+) -> tuple[list[Choice], list[str]]:
+    """The draw for today: each exercise at progression's dose; each one a rule leaves
+    out replaced, in its place, by one like it (or left out with no stand-in when none
+    is like it or the minutes would run over); today's extras only while they fit and
+    fill-ins are allowed. Never redrawn: when grown doses no longer fit, a note says so."""
     avoid = {choice.exercise.id for choice in drawn}
     out: list[Choice] = []
     for choice in drawn:
-        if choice.exercise.id not in request.excluded:
-            out.append(choice)
+        exercise = choice.exercise
+        if exercise.id in allowed.doses:
+            if choice.for_today and request.no_fill_ins:
+                continue
+            reason = choice.reason  # the draw's for_today choices are its extras
+            if choice.for_today:
+                reason = EXTRA_REASON if request.one_off else EXTRA_REASON + NOT_ROUTINE
+            out.append(choice._replace(dose=allowed.doses[exercise.id], reason=reason))
             continue
-        stand_in = like(choice.exercise, allowed, avoid, easier_first=True)
+        if exercise.id not in request.excluded or (choice.for_today and request.no_fill_ins):
+            continue
+        stand_in = like(exercise, allowed, avoid, easier_first=True)
         if stand_in is None:
             continue
         avoid.add(stand_in.id)
-        reason = f"in place of {choice.exercise.name} today (left out: see the notes)"
+        reason = f"in place of {exercise.name} today (left out: see the notes)"
         out.append(Choice(stand_in, choice.phase, allowed.doses[stand_in.id], reason, True))
-    while total(out) > budget:  # a stand-in longer than what it replaced: it goes
-        longer = [i for i, choice in enumerate(out) if choice.reason.startswith("in place of")]
-        if not longer:
-            break
-        del out[longer[-1]]
-    return out
+    for first in ("in place of", EXTRA_REASON):  # what goes first when it runs over
+        while total(out) > budget:
+            going = [i for i, c in enumerate(out) if c.reason.startswith(first)]
+            if not going:
+                break
+            del out[going[-1]]
+    seconds = total(out)
+    if seconds > budget:
+        return out, [
+            f"your doses have grown since this draw: it now takes about {round(seconds / 60)} "
+            f"minutes, more than the {request.minutes} asked for (the same exercises, not "
+            "another draw: ask for more minutes, or another seed, for a plan that fits)"
+        ]
+    if request.no_fill_ins:
+        return out, []
+    return fill(out, budget, request.held, first_week=request.first_week), []
+
+
+def _draw(catalogue: Catalogue, request: Request, budget: int, rng: random.Random) -> list[Choice]:
+    """The seed's exercises, from the seed and the options alone: the catalogue's doses,
+    nothing left out and no history, so that the same seed draws the same exercises
+    after any session. Today's extra stretches are part of the draw (marked for today)."""
+    plain = Request(
+        regions=request.regions,
+        kinds=request.kinds,
+        minutes=request.minutes,
+        level=request.level,
+        equipment=request.equipment,
+        seed=request.seed,
+        first_week=True,  # no dose grown in the draw: the extras fill the room
+    )
+    return _fresh(pools(catalogue, plain), plain, budget, rng)
 
 
 def _fresh(allowed: Pools, request: Request, budget: int, rng: random.Random) -> list[Choice]:
@@ -350,12 +390,11 @@ def _notes(seconds: int, budget: int, main_count: int | None, request: Request) 
     notes: list[str] = [] if request.flare_up else list(request.routine_notes)
     if not request.flare_up:
         notes.extend(request.progress_notes)
-        if request.no_fill_ins:
-            notes.append("a dose stepped back today: nothing is added to fill the minutes")
     if seconds < budget * FILL_TARGET and not request.flare_up:
         if request.first_week and not request.no_fill_ins:
+            first = "your first week" if request.one_off else "the first week of this routine"
             notes.append(
-                "the first week of this routine: no extra sets or longer doses to fill the "
+                f"{first}: no extra sets or longer doses to fill the "
                 "minutes (start with about 5 repetitions and add a little every few days)"
             )
         minutes = seconds / 60
@@ -376,6 +415,19 @@ def _notes(seconds: int, budget: int, main_count: int | None, request: Request) 
                 "(walking keeps a back moving)"
             )
     return notes  # a flare-up day's own notes are gentle.py's
+
+
+def _no_fill_ins(steps: Sequence[Step], catalogue: Catalogue, request: Request) -> list[str]:
+    """Why nothing fills the minutes after a step back, naming what stepped back: in this
+    plan ("stepped back today"), or only in another ("the session after a step back")."""
+    if not request.no_fill_ins or request.flare_up or request.snack:
+        return []
+    here = [step.name for step in steps if step.exercise in request.held]
+    if here:
+        return [f"a dose stepped back today ({_and(here)}): nothing is added to fill the minutes"]
+    names = sorted(e.name for e in catalogue.exercises if e.id in request.held)
+    after = f" ({_and(names)}, not in this plan)" if names else ""
+    return [f"the session after a step back{after}: nothing is added to fill the minutes"]
 
 
 def _left_out(request: Request, would_hold: Sequence[Exercise]) -> list[str]:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from backcoach.catalogue.library import Library
     from backcoach.history.routines import Routine
     from backcoach.history.store import History
-    from backcoach.models import Catalogue, Plan, SessionRecord
+    from backcoach.models import Catalogue, Dose, Plan, SessionRecord
     from backcoach.plan.planner import Request
 
 # The first days of a routine: no extra sets to fill the minutes (CLINICAL.md).
@@ -30,6 +30,8 @@ TREND_READ = timedelta(weeks=8)
 POSITION_RULES = frozenset({"prone", "supine"})
 # Seeds are stored in the history (SQLite INTEGER) and shown to people: keep them small.
 MAX_SEED = 2**31 - 1
+# Why a one-off plan leaves out an exercise the person dropped.
+DROPPED = "you dropped it (backcoach routine keep brings it back)"
 
 
 class Choices(NamedTuple):
@@ -188,12 +190,20 @@ def prepare(
         request = request._replace(
             excluded=excluded, positions_out=out, cautions=condition_advice(exclusions)
         )
+    if choices.seed is not None and not choices.snack:
+        # A one-off plan draws from the seed and the options alone: an exercise you
+        # dropped keeps its place in the draw, and one like it stands in (plan.py).
+        excluded = dict(request.excluded)
+        for exercise_id in known.dropped:
+            excluded.setdefault(exercise_id, DROPPED)
+        request = request._replace(one_off=True, excluded=excluded)
+        return Prepared(request, candidates, None)
     # Dropped exercises are never planned (`backcoach routine drop`): not even offered.
     wanted = candidates._replace(
         exercises=tuple(e for e in candidates.exercises if e.id not in known.dropped)
     )
     base = Prepared(request, wanted, None)
-    if choices.seed is not None or choices.snack:  # one-off: the routine is left alone
+    if choices.snack:  # one-off: the routine is left alone
         return base
     return _with_routine(base, candidates, known, swap, key, moment, choices.new)
 
@@ -266,6 +276,10 @@ def _with_routine(
                 f"more than the {request.minutes} asked for",
             )
     if entries is None:  # a new routine: a fresh plan's exercises, less today's extras
+        # Drawn from a seed of the day and the options (and the routine it replaces), so
+        # that `plan` shows today the routine `start` makes today.
+        replaced = known.saved.entries if known.saved is not None else ()
+        request = request._replace(seed=day_seed(moment, key, request, replaced))
         # Drawn as if nothing were left out (what `plan` shows is what `start` keeps):
         # an exercise a rule leaves out today keeps its place, and one stands in today.
         fresh = planner.build(base.candidates, request._replace(excluded={}))
@@ -282,6 +296,42 @@ def _with_routine(
     )
     request = request._replace(routine=entries, routine_notes=changes)
     return base._replace(request=request, routine=RoutineUpdate(routine, changes))
+
+
+def day_seed(
+    moment: datetime, key: str, request: Request, replaced: Sequence[tuple[str, str]]
+) -> int:
+    """The seed of a new routine drawn today: the same all day, for the same options and
+    the same routine replaced, so that `plan` and `start` draw the same exercises."""
+    from hashlib import sha256
+
+    words = [
+        moment.astimezone().date().isoformat(),
+        key,
+        str(request.minutes),
+        request.level.value,
+        ",".join(sorted(e.value for e in request.equipment)),
+        ",".join(f"{exercise_id}:{phase}" for exercise_id, phase in replaced),
+    ]
+    return int.from_bytes(sha256("|".join(words).encode()).digest()[:8], "big") % 1_000_000
+
+
+def coming_doses(
+    library: Library, history: History, ids: Sequence[str], moment: datetime
+) -> dict[str, tuple[Dose, str]]:
+    """What the next session runs for each exercise whose dose changes then, and why:
+    the progression `plan` and `start` apply, for `routine` to show."""
+    from backcoach.plan.progression import next_doses
+
+    recent = history.recent_for_progression(list(ids), moment)
+    if not recent:
+        return {}
+    progress = next_doses(recent, library.get_many(sorted(ids)), moment)
+    return {
+        exercise_id: (progress.doses[exercise_id], why)
+        for exercise_id, why in progress.changed.items()
+        if exercise_id in progress.doses
+    }
 
 
 def keep_routine(prepared: Prepared, plan: Plan, history: History | None = None) -> str | None:

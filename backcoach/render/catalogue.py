@@ -370,8 +370,9 @@ def _plan_again(plan: Plan) -> Text:
     if plan.snack:
         return Text(f"Same break again: backcoach snack --seed {plan.seed}", style="dim")
     return Text(
-        f"Same plan again: backcoach start {seed_options(plan)} (the same draw; doses "
-        "follow your progress, and today's rules may have others stand in)",
+        f"Same plan again: backcoach start {seed_options(plan)} (the same exercises; "
+        "their doses follow your progress, and one left out on the day has one like it "
+        "stand in, named)",
         style="dim",
     )
 

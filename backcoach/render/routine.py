@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -67,12 +68,16 @@ def _easier(reason: str | None) -> bool:
 
 
 def routine_view(
-    facts: RoutineFacts, focus_words: str, exercises: dict[str, Exercise]
+    facts: RoutineFacts,
+    focus_words: str,
+    exercises: dict[str, Exercise],
+    coming: Mapping[str, tuple[Dose, str]] | None = None,
 ) -> RenderableType:
-    """`routine`: what it is made for, each exercise's dose and its story, the changes."""
+    """`routine`: what it is made for, each exercise's dose next session and its story
+    (`coming`: the doses that change next session, and why), the changes."""
     parts: list[RenderableType] = [
         _routine_header(facts.routine, focus_words),
-        _entry_table(facts, exercises),
+        _entry_table(facts, exercises, coming or {}),
     ]
     if facts.changes:
         parts.append(Text("Changes to the routine:", style="bold"))
@@ -110,8 +115,20 @@ def _routine_header(routine: Routine, focus_words: str) -> Text:
     )
 
 
-def _entry_table(facts: RoutineFacts, exercises: dict[str, Exercise]) -> Grid:
-    """A row per exercise: its phase, name, dose now and how the dose changed."""
+def next_line(before: Dose | None, after: Dose, reason: str) -> str:
+    """'next session: a step easier (one rep fewer), because it was skipped twice'."""
+    from backcoach.render.words import change_words
+
+    if before is None:
+        return f"next session: {_why(reason)}"
+    return "next session: " + change_words(before, after, _why(reason), _easier(reason), than="")
+
+
+def _entry_table(
+    facts: RoutineFacts, exercises: dict[str, Exercise], coming: Mapping[str, tuple[Dose, str]]
+) -> Grid:
+    """A row per exercise: its phase, name, the dose the next session runs and how the
+    dose changed (the coming change first)."""
     wide: list[list[Cell]] = []
     blocks: list[list[Cell]] = []
     for number, (exercise_id, phase) in enumerate(facts.routine.entries, start=1):
@@ -119,8 +136,12 @@ def _entry_table(facts: RoutineFacts, exercises: dict[str, Exercise]) -> Grid:
         name = exercise.name if exercise is not None else exercise_id
         story = facts.stories.get(exercise_id, [])
         dose = current_dose(story, exercise)
-        dose_words = dose.describe() if dose is not None else "?"
         line = dose_line(story)
+        if exercise_id in coming:
+            after, reason = coming[exercise_id]
+            line = f"{next_line(dose, after, reason)}; {line}"
+            dose = after
+        dose_words = dose.describe() if dose is not None else "?"
         wide.append(
             [((str(number), ""),), ((phase, ""),), ((name, ""),),
              ((dose_words, ""),), ((line, "dim"),)]
@@ -130,7 +151,7 @@ def _entry_table(facts: RoutineFacts, exercises: dict[str, Exercise]) -> Grid:
         )
     return Grid(
         Layout(
-            ["#", "phase", "exercise", "dose now", "how the dose changed"],
+            ["#", "phase", "exercise", "dose next time", "how the dose changed"],
             wide,
             flexible={2: 16, 4: 24},
             right=frozenset({0}),
