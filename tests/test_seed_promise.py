@@ -147,3 +147,11 @@ def test_routine_shows_the_dose_the_next_session_runs_and_why(isolated_home: Pat
     row = next(line for line in buffer.getvalue().splitlines() if step.name in line)
     assert step.saved_dose.describe() in row  # what plan and start run, not the last kept
     assert "next session: a step easier" in row and "skipped" in row
+    # And routine --json says the same, in `next` (null where nothing changes).
+    from backcoach.render.shapes import routine_json
+
+    shaped = routine_json(facts, "lower back", exercises, coming)
+    entry = next(e for e in shaped["exercises"] if e["id"] == step.exercise)
+    assert entry["next"]["dose_text"] == step.saved_dose.describe()
+    assert "skipped" in entry["next"]["reason"]
+    assert all(e["next"] is None for e in shaped["exercises"] if e["id"] not in coming)

@@ -47,7 +47,7 @@ def routine_show(
             if focus is None and key not in kept and len(kept) == 1:
                 key = kept[0]  # the one routine there is, whatever the usual focus
             facts = routine_facts(found, key)
-            if facts is not None and not as_json:  # the doses the next session runs
+            if facts is not None:  # the doses the next session runs
                 from backcoach.history.store import now
                 from backcoach.plan.prepare import coming_doses
 
@@ -72,7 +72,7 @@ def routine_show(
     if as_json:
         from backcoach.render.shapes import routine_json, write_json
 
-        write_json(routine_json(facts, words, exercises))
+        write_json(routine_json(facts, words, exercises, coming))
         return
     from backcoach.render.routine import routine_view
 

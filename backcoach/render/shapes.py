@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from backcoach.history.routines import RoutineFacts
     from backcoach.history.stats import Stats
-    from backcoach.models import Exercise, Plan, SessionRecord, Source
+    from backcoach.models import Dose, Exercise, Plan, SessionRecord, Source
 
 
 def source_link(source: Source) -> str | None:
@@ -200,10 +200,22 @@ def history_csv(sessions: Sequence[SessionRecord]) -> str:
 
 
 def routine_json(
-    facts: RoutineFacts, focus_words: str, exercises: Mapping[str, Exercise]
+    facts: RoutineFacts,
+    focus_words: str,
+    exercises: Mapping[str, Exercise],
+    coming: Mapping[str, tuple[Dose, str]] | None = None,
 ) -> dict[str, Any]:
-    """`routine --json`: the routine, and each exercise's dose story."""
+    """`routine --json`: the routine, each exercise's dose story, and `next`: the dose the
+    next session runs and why, where it differs from the last kept one (else null)."""
     routine = facts.routine
+    coming = coming or {}
+
+    def upcoming(exercise_id: str) -> dict[str, Any] | None:
+        if exercise_id not in coming:
+            return None
+        dose, why = coming[exercise_id]
+        return {"dose": dose.model_dump(mode="json"), "dose_text": dose.describe(),
+                "reason": why or None}  # fmt: skip
 
     def story(exercise_id: str) -> list[dict[str, Any]]:
         return [
@@ -229,6 +241,7 @@ def routine_json(
                 "name": exercises[exercise_id].name if exercise_id in exercises else None,
                 "phase": phase,
                 "doses": story(exercise_id),
+                "next": upcoming(exercise_id),
             }
             for exercise_id, phase in routine.entries
         ],
