@@ -235,3 +235,32 @@ def test_the_caution_stays_at_get_ready_whatever_opens(width: int, height: int, 
     lines = draw(view, width, height)
     shown = " ".join(" ".join(line.replace("█", " ").split()) for line in lines)
     assert f"Careful: {' '.join(step.caution.split()[:3])}" in shown
+
+
+def test_the_last_hold_of_the_first_side_says_the_other_side_comes_next() -> None:
+    """Issue 24: figure-four, left side, last hold said "next: the end"."""
+    view = make_view()
+    firsts = [
+        i
+        for i, s in enumerate(view.timeline)
+        if s.activity == "work" and s.side == "left" and s.rep == s.reps and s.is_hold
+    ]
+    assert firsts, "the plan has a per-side hold"
+    for index in firsts:
+        view.apply(ev.SegmentStarted(index, view.timeline[index], 0.0))
+        shown = " ".join(" ".join(line.split()) for line in draw(view, 100, 30))
+        assert "next: right side" in shown and "the end" not in shown
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_i_at_get_ready_shows_every_step_at_every_size(width: int, height: int) -> None:
+    """Issue 24: at 45x16 `i` at GET READY took the figure away and showed no steps."""
+    view = make_view(new_to_it=False)
+    segment = at(view, "ready")
+    view.apply(ev.StepsRequested(segment))
+    lines = draw(view, width, height)
+    assert rows_of(lines, str(segment.seconds)) >= GLYPH_ROWS, "\n".join(lines)
+    shown = " ".join(" ".join(line.replace("█", " ").split()) for line in lines)
+    for step in view.guides[segment.step_index].steps:
+        assert " ".join(step.split()[:3]) in shown, "\n".join(lines)
+    assert "Careful:" in shown

@@ -106,5 +106,6 @@ def layouts(
         if width >= figures.WIDTH:
             out.append([*words, *figure, *below])
         out.append([*words, *below])
+        out.append(below)  # a small screen: the steps say the position themselves
     out.append(words)
     return out

@@ -31,6 +31,11 @@ def key_words(width: int) -> str:
     return "p n x hurts s symptoms q ?"
 
 
+def scale_words(scale: float) -> str:
+    """Said on screen whenever the clock is scaled, so a demo is never mistaken for real time."""
+    return f"time runs ×{1 / scale:g} (BACKCOACH_TIME_SCALE={scale:g})"
+
+
 def help_text() -> Text:
     """The help in one paragraph, for plain mode."""
     return Text(

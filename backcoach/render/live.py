@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
-from backcoach.render.digits import digit_scale
+from backcoach.render.digits import big_width, digit_scale
 from backcoach.render.guide import Guide, Lines, cue_for, layouts, numbered
 from backcoach.render.layout import (
     Question,
@@ -25,6 +25,7 @@ from backcoach.render.layout import (
     number_block,
     progress_bar,
     question_lines,
+    scale_words,
     stack,
 )
 from backcoach.render.words import clock_text, one_line
@@ -114,6 +115,8 @@ class SessionView:
         for later in self.timeline[self.index + 1 :]:
             if later.step_index != segment.step_index:
                 return f"next: {self.step_name(later)}"
+            if segment.side and later.side and later.side != segment.side:
+                return f"next: {later.side} side"  # the other side comes before the end
         return "next: the end"
 
     def _first_work(self, step_index: int) -> Segment:
@@ -287,7 +290,8 @@ class SessionView:
                 continue
             key = (tall >= floor, -rank, tall)
             candidates.append((key, [*option, *number_block(number, side, style, width, left)]))
-        for panel_width in sorted({width // 2, width * 3 // 5, width - 14}):
+        least = big_width(number, 1) + side_width + 2  # the number at its smallest
+        for panel_width in sorted({width // 2, width * 3 // 5, width - 14, width - least}):
             columns = width - panel_width - 2
             if panel_width < 24 or columns < 5:
                 continue
@@ -335,11 +339,6 @@ class SessionView:
             self.all_steps = not self.all_steps
         elif isinstance(event, ev.SessionEnded) and event.reason == "done":
             self.remaining = 0.0
-
-
-def scale_words(scale: float) -> str:
-    """Said on screen whenever the clock is scaled, so a demo is never mistaken for real time."""
-    return f"time runs ×{1 / scale:g} (BACKCOACH_TIME_SCALE={scale:g})"
 
 
 class LiveRenderer:
