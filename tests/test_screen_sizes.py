@@ -264,3 +264,26 @@ def test_i_at_get_ready_shows_every_step_at_every_size(width: int, height: int) 
     for step in view.guides[segment.step_index].steps:
         assert " ".join(step.split()[:3]) in shown, "\n".join(lines)
     assert "Careful:" in shown
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_a_notice_is_shown_for_a_few_seconds_and_never_shrinks_the_number(
+    width: int, height: int
+) -> None:
+    """Issue 24: "Good: pain moving towards the middle…" stayed for over a minute at
+    80x24, into the next exercise, and the hold's digits fell from 15 rows to 10."""
+    from backcoach import clinical
+
+    view = make_view()
+    segment = at(view, "hold")
+    number = str(segment.seconds)
+    alone = rows_of(draw(view, width, height), number)
+    view.message, view.message_at = clinical.SYMPTOM_GOOD, view.elapsed
+    lines = draw(view, width, height)
+    assert rows_of(lines, number) == alone, "\n".join(lines)
+    shown = " ".join(" ".join(line.split()) for line in lines)
+    assert "Good: pain moving towards the middle" in shown
+    assert "quit" in lines[-1]
+    view.apply(ev.Tick(segment, segment.seconds - 7.0, 7.0))  # 7 s of the session later
+    shown = " ".join(" ".join(line.split()) for line in draw(view, width, height))
+    assert "Good: pain" not in shown

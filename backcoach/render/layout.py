@@ -185,6 +185,25 @@ def stack(
     ][: max(height, len(top) + len(footer))]
 
 
+def over(screen: list[Text], message: list[Text], top: int, footer: int) -> list[Text]:
+    """A notice over the rest, just above the keys (or above the number when there is
+    no room under it): never over the number's rows, so it never makes the number smaller."""
+    if not message:
+        return screen
+    digits = [row for row, line in enumerate(screen) if "█" in line.plain]
+    bottom = len(screen) - footer
+    below = bottom - (digits[-1] + 1 if digits else 0)
+    above = (digits[0] if digits else bottom) - top
+    out = list(screen)
+    if len(message) <= below or below >= above:
+        start, room = bottom - min(len(message), below), below
+    else:
+        start, room = max(top, digits[0] - len(message)), above
+    for row, line in enumerate(message[: max(room, 0)]):
+        out[start + row] = line
+    return out
+
+
 def beside(block: list[Text], columns: int, panel: list[Text], panel_width: int) -> list[Text]:
     """The number's rows with the panel's lines to their right, both centred in height."""
     height = max(len(block), len(panel))

@@ -23,6 +23,7 @@ from backcoach.render.layout import (
     help_text,
     key_words,
     number_block,
+    over,
     progress_bar,
     question_lines,
     scale_words,
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
 
 TEMPO_BAR = 10
+MESSAGE_SECONDS = 6  # of session time: a notice during the session, then gone
 _STYLE = {"ready": "yellow", "work": "green", "relax": "cyan", "switch": "magenta", "rest": "blue"}
 _WORDS = {"ready": "GET READY", "relax": "RELAX", "switch": "SWITCH SIDES", "rest": "REST"}
 
@@ -85,7 +87,8 @@ class SessionView:
         self.paused = False
         self.help = False
         self.all_steps = False  # the `i` key: every step of the exercise, whatever the time
-        self.message = ""
+        self.message = ""  # a notice, shown over the rest for MESSAGE_SECONDS
+        self.message_at = 0.0
         self.question: Question | None = None  # open: nothing but its answers counts
         self.began = 0.0  # the engine's elapsed time when this segment began
 
@@ -217,7 +220,8 @@ class SessionView:
         if best is None:
             return stack(top, [], [], footer, height)
         _, block, mid, stat = best
-        return stack(top, [*block, *mid], stat, footer, height)
+        notice = fit.lines(self.message, "bold yellow") if self.message else []
+        return over(stack(top, [*block, *mid], stat, footer, height), notice, len(top), len(footer))
 
     def _top(self, segment: Segment, width: int, style: str) -> list[Text]:
         fit = Lines(width)
@@ -235,15 +239,8 @@ class SessionView:
         return top
 
     def _footer(self, width: int) -> list[Text]:
-        fit = Lines(width)
-        if self.question is not None:
-            keys = "press the number of your answer"
-        else:
-            keys = key_words(width)
-        footer = fit.lines(keys, "dim")
-        if self.message:
-            footer += fit.lines(self.message, "yellow")
-        return footer
+        keys = "press the number of your answer" if self.question else key_words(width)
+        return Lines(width).lines(keys, "dim")
 
     def _panel(self, segment: Segment) -> Callable[[int], list[list[Text]]] | None:
         """What opens beside the number: the help (`?`), or the position and the steps."""
@@ -329,6 +326,8 @@ class SessionView:
                 self.all_steps = False
         elif isinstance(event, ev.Tick | ev.Redraw):
             self.remaining = event.remaining
+        if self.message and self.elapsed - self.message_at >= MESSAGE_SECONDS:
+            self.message = ""  # said for a few seconds: it never stays into what follows
         elif isinstance(event, ev.Paused):
             self.paused, self.remaining = True, event.remaining
         elif isinstance(event, ev.Resumed):
@@ -399,7 +398,7 @@ class LiveRenderer:
             if text:
                 self.console.print(one_line(text), style="yellow", markup=False, highlight=False)
             return
-        self.view.message = text
+        self.view.message, self.view.message_at = text, self.view.elapsed
         self._draw()
 
     def ask(self, question: Question | None) -> None:
