@@ -156,12 +156,58 @@ def test_a_question_is_drawn_large_with_its_number_keys(width: int, height: int)
     assert "A QUESTION" in shown
     assert "move further down the leg?" in shown
     middle = [i for i, line in enumerate(lines) if "Did any" in line][0]
-    assert height // 5 <= middle <= height * 3 // 4  # in the middle, not a bottom line
-    if height >= 24:  # the keys in the block font beside their answers
-        assert rows_of(lines, "1") >= GLYPH_ROWS and rows_of(lines, "2") >= GLYPH_ROWS
-        assert any("yes" in line and "█" in line for line in lines)
-    else:
-        assert any(" 1 " in line and "yes" in line for line in lines)
+    assert 3 <= middle <= height * 3 // 4  # above its answers, not a bottom line
+    # The keys in the block font at every size, beside or under their answers.
+    assert rows_of(lines, "1") >= GLYPH_ROWS and rows_of(lines, "2") >= GLYPH_ROWS
+    assert any("yes" in line for line in lines) and any("no" in line for line in lines)
+
+
+THREE = Question(
+    "How is the pain in your leg now?",
+    (
+        ("1", "worse: it spread further down the leg"),
+        ("2", "the same"),
+        ("3", "better: moving towards the middle of the back"),
+    ),
+)
+FOUR = Question(
+    "Symptoms: what happened?",
+    (
+        ("1", "pain, tingling or numbness spread further down the leg"),
+        ("2", "new numbness or weakness"),
+        ("3", "it moved towards the middle of the back"),
+        ("4", "carry on (pressed by mistake)"),
+    ),
+)
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+@pytest.mark.parametrize("question", [THREE, FOUR], ids=["three", "four"])
+def test_a_question_sits_in_the_middle_of_the_screen(
+    width: int, height: int, question: Question
+) -> None:
+    """Issue 24: the answers' keys were at the left edge, or plain text at 80x24."""
+    view = make_view()
+    at(view, "hold")
+    view.question = question
+    lines = draw(view, width, height)
+    drawn = [line for line in lines if "█" in line]
+    if (width, height) != (45, 16) or len(question.answers) < 4:
+        for key, _ in question.answers:  # each key in block digits
+            assert rows_of(lines, key) >= GLYPH_ROWS, "\n".join(lines)
+        left = min(line.index("█") for line in drawn)
+        first = next(i for i, line in enumerate(lines) if "█" in line)
+        right = max(len(line.rstrip()) for line in lines[first:-1])  # keys and answers
+        assert abs((left + right) / 2 - width / 2) <= width // 8, "\n".join(lines)
+        text = [line for line in lines[4:-1] if line.strip()]
+        margin = min(len(line) - len(line.lstrip()) for line in text)
+        assert margin >= (width - max(len(line.rstrip()) for line in text)) - 4
+    else:  # too small for 4 large keys: each key bold and numbered, the block centred
+        for key, _ in question.answers:
+            assert any(line.lstrip().startswith(f"{key} ") for line in lines), "\n".join(lines)
+        assert min(len(line) - len(line.lstrip()) for line in lines[4:-1] if line.strip()) > 0
+    used = [i for i, line in enumerate(lines[3:-1], start=3) if line.strip()]
+    assert abs(used[0] - 3 - (height - 2 - used[-1])) <= 3, "\n".join(lines)  # in height too
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)

@@ -92,31 +92,22 @@ class Question:
 
 
 def question_lines(question: Question, width: int, rows: int) -> list[Text]:
-    """The question in the middle of the screen, each answer beside its key.
+    """The question as one block in the middle of the screen, each answer with its key.
 
-    The keys are drawn in the block font when there is room for all of them;
-    otherwise as a bold key in reverse, so the answer is still read from the floor.
+    The keys in the block font when there is room: the answers one under another, else
+    side by side; otherwise a bold key in reverse. Either way read from the floor.
     """
-    fit = Lines(width)
-    title = fit.lines(question.text, "bold")
-    keys = [key for key, _ in question.answers]
-    big = all(key in _DIGIT_KEYS for key in keys)
-    text_width = width - 3 * 2 - 8
-    answers_big: list[Text] = []
-    if big:
-        for key, words in question.answers:
-            glyph = big_rows(key, (1, 2))
-            said = textwrap.wrap(words, max(10, text_width)) or [""]
-            said = said[: len(glyph)]
-            start = (len(glyph) - len(said)) // 2
-            for index, row in enumerate(glyph):
-                line = Text("  " + row + "    ", style="bold yellow", no_wrap=True)
-                if 0 <= index - start < len(said):
-                    line.append(said[index - start], style="bold")
-                answers_big.append(line)
-            answers_big.append(Text(""))
-    if big and len(title) + 1 + len(answers_big) <= rows:
-        return [*title, Text(""), *answers_big[:-1]]
+    title = Lines(width).lines(question.text, "bold")
+    big = all(key in _DIGIT_KEYS for key, _ in question.answers)
+    for tall in (2, 1, 0) if big else ():  # a large screen: larger keys; 0: side by side
+        answers = (
+            _answers_stacked(question.answers, width, tall)
+            if tall
+            else _answers_in_a_row(question.answers, width)
+        )
+        if answers and len(title) + len(answers) <= rows:
+            gap = [Text("")] if len(title) + 1 + len(answers) <= rows else []
+            return [*title, *gap, *_centred(answers, width)]
     small: list[Text] = []
     for key, words in question.answers:
         wrapped = textwrap.wrap(words, max(10, width - 6)) or [""]
@@ -128,7 +119,51 @@ def question_lines(question: Question, width: int, rows: int) -> list[Text]:
                 )
             )
     gap = [Text("")] if len(title) + 1 + len(small) <= rows else []
-    return [*title, *gap, *small]
+    return [*title, *gap, *_centred(small, width)]
+
+
+def _centred(block: list[Text], width: int) -> list[Text]:
+    """The lines moved right together, so the block as a whole sits in the middle."""
+    left = max(0, (width - max((len(line) for line in block), default=0)) // 2)
+    return [Text.assemble(" " * left, line, no_wrap=True) for line in block]
+
+
+def _answers_stacked(answers: tuple[tuple[str, str], ...], width: int, tall: int) -> list[Text]:
+    """Each key drawn large with its answer beside it, one answer under another."""
+    out: list[Text] = []
+    for key, words in answers:
+        glyph = big_rows(key, (tall, 2 * tall))
+        said = textwrap.wrap(words, max(10, width - 6 * tall - 4))[: len(glyph)] or [""]
+        start = (len(glyph) - len(said)) // 2
+        for index, row in enumerate(glyph):
+            line = Text(row + "    ", style="bold yellow", no_wrap=True)
+            if 0 <= index - start < len(said):
+                line.append(said[index - start], style="bold")
+            out.append(line)
+        out.append(Text(""))
+    return out[:-1]
+
+
+def _answers_in_a_row(answers: tuple[tuple[str, str], ...], width: int) -> list[Text]:
+    """The keys drawn large side by side, each answer's words under its key."""
+    column = width // len(answers)
+    wide = 2 if column >= 12 else 1
+    if column < 3 * wide + 2:
+        return []
+    said = [textwrap.wrap(words, column - 2) or [""] for _, words in answers]
+    glyphs = [big_rows(key, (1, wide)) for key, _ in answers]
+    out = []
+    for row in range(len(glyphs[0])):
+        line = Text(no_wrap=True)
+        for glyph in glyphs:
+            line.append(glyph[row].center(column), style="bold yellow")
+        out.append(line)
+    for row in range(max(len(lines) for lines in said)):
+        line = Text(no_wrap=True)
+        for lines in said:
+            line.append((lines[row] if row < len(lines) else "").center(column), style="bold")
+        out.append(line)
+    return out
 
 
 _DIGIT_KEYS = frozenset("0123456789")
