@@ -4,12 +4,39 @@ a question drawn large, the help as a list of keys, all centred in the terminal'
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
 from backcoach.render.digits import big_rows, digit_scale
 from backcoach.render.guide import Lines
+
+if TYPE_CHECKING:
+    from backcoach.plan.timeline import Segment
+
+
+_WORDS = {"ready": "GET READY", "relax": "RELAX", "switch": "SWITCH SIDES", "rest": "REST"}
+
+
+def state_words(segment: Segment) -> str:
+    """What the band says: the exercise's state in capitals."""
+    if segment.activity == "work":
+        return segment.label.upper()
+    return _WORDS[segment.activity]
+
+
+def rep_words(segment: Segment, *, with_rep: bool = True) -> str:
+    """Which rep or hold, which side, which set: in words."""
+    parts = []
+    if segment.reps > 1 and (with_rep or segment.is_hold):
+        parts.append(f"{'rep' if segment.tempo_count else 'hold'} {segment.rep} of {segment.reps}")
+    if segment.side:
+        parts.append(f"{segment.side} side")
+    if segment.sets > 1:
+        parts.append(f"set {segment.set_number} of {segment.sets}")
+    return " · ".join(parts)
 
 
 def progress_bar(fraction: float, width: int, style: str) -> Text:
@@ -199,6 +226,16 @@ def number_block(
     above = max(0, rows - len(out)) // 2
     below = max(0, rows - len(out) - above)
     return [*[Text("") for _ in range(above)], *out, *[Text("") for _ in range(below)]]
+
+
+def with_caution(
+    panel: Callable[[int], list[list[Text]]], caution: str
+) -> Callable[[int], list[list[Text]]]:
+    """The panel's ways to show the steps, each with the caution under it."""
+    return lambda width: [
+        [*option, *Lines(width).lines(caution, "bold yellow", centre=False)]
+        for option in panel(width)
+    ]
 
 
 def stack(
