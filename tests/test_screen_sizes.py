@@ -156,12 +156,58 @@ def test_a_question_is_drawn_large_with_its_number_keys(width: int, height: int)
     assert "A QUESTION" in shown
     assert "move further down the leg?" in shown
     middle = [i for i, line in enumerate(lines) if "Did any" in line][0]
-    assert height // 5 <= middle <= height * 3 // 4  # in the middle, not a bottom line
-    if height >= 24:  # the keys in the block font beside their answers
-        assert rows_of(lines, "1") >= GLYPH_ROWS and rows_of(lines, "2") >= GLYPH_ROWS
-        assert any("yes" in line and "█" in line for line in lines)
-    else:
-        assert any(" 1 " in line and "yes" in line for line in lines)
+    assert 3 <= middle <= height * 3 // 4  # above its answers, not a bottom line
+    # The keys in the block font at every size, beside or under their answers.
+    assert rows_of(lines, "1") >= GLYPH_ROWS and rows_of(lines, "2") >= GLYPH_ROWS
+    assert any("yes" in line for line in lines) and any("no" in line for line in lines)
+
+
+THREE = Question(
+    "How is the pain in your leg now?",
+    (
+        ("1", "worse: it spread further down the leg"),
+        ("2", "the same"),
+        ("3", "better: moving towards the middle of the back"),
+    ),
+)
+FOUR = Question(
+    "Symptoms: what happened?",
+    (
+        ("1", "pain, tingling or numbness spread further down the leg"),
+        ("2", "new numbness or weakness"),
+        ("3", "it moved towards the middle of the back"),
+        ("4", "carry on (pressed by mistake)"),
+    ),
+)
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+@pytest.mark.parametrize("question", [THREE, FOUR], ids=["three", "four"])
+def test_a_question_sits_in_the_middle_of_the_screen(
+    width: int, height: int, question: Question
+) -> None:
+    """Issue 24: the answers' keys were at the left edge, or plain text at 80x24."""
+    view = make_view()
+    at(view, "hold")
+    view.question = question
+    lines = draw(view, width, height)
+    drawn = [line for line in lines if "█" in line]
+    if (width, height) != (45, 16) or len(question.answers) < 4:
+        for key, _ in question.answers:  # each key in block digits
+            assert rows_of(lines, key) >= GLYPH_ROWS, "\n".join(lines)
+        left = min(line.index("█") for line in drawn)
+        first = next(i for i, line in enumerate(lines) if "█" in line)
+        right = max(len(line.rstrip()) for line in lines[first:-1])  # keys and answers
+        assert abs((left + right) / 2 - width / 2) <= width // 8, "\n".join(lines)
+        text = [line for line in lines[4:-1] if line.strip()]
+        margin = min(len(line) - len(line.lstrip()) for line in text)
+        assert margin >= (width - max(len(line.rstrip()) for line in text)) - 4
+    else:  # too small for 4 large keys: each key bold and numbered, the block centred
+        for key, _ in question.answers:
+            assert any(line.lstrip().startswith(f"{key} ") for line in lines), "\n".join(lines)
+        assert min(len(line) - len(line.lstrip()) for line in lines[4:-1] if line.strip()) > 0
+    used = [i for i, line in enumerate(lines[3:-1], start=3) if line.strip()]
+    assert abs(used[0] - 3 - (height - 2 - used[-1])) <= 3, "\n".join(lines)  # in height too
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
@@ -235,3 +281,69 @@ def test_the_caution_stays_at_get_ready_whatever_opens(width: int, height: int, 
     lines = draw(view, width, height)
     shown = " ".join(" ".join(line.replace("█", " ").split()) for line in lines)
     assert f"Careful: {' '.join(step.caution.split()[:3])}" in shown
+
+
+def test_the_last_hold_of_the_first_side_says_the_other_side_comes_next() -> None:
+    """Issue 24: figure-four, left side, last hold said "next: the end"."""
+    view = make_view()
+    firsts = [
+        i
+        for i, s in enumerate(view.timeline)
+        if s.activity == "work" and s.side == "left" and s.rep == s.reps and s.is_hold
+    ]
+    assert firsts, "the plan has a per-side hold"
+    for index in firsts:
+        view.apply(ev.SegmentStarted(index, view.timeline[index], 0.0))
+        shown = " ".join(" ".join(line.split()) for line in draw(view, 100, 30))
+        assert "next: right side" in shown and "the end" not in shown
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+@pytest.mark.parametrize("which", [0, 1, 2, 3])
+def test_i_at_get_ready_shows_every_step_at_every_size(width: int, height: int, which: int) -> None:
+    """Issue 24: at 45x16 `i` at GET READY took the figure away and showed no steps.
+
+    Steps that do not all fit beside the number come in turn, `i` again for the rest;
+    the number and the caution stay throughout, and `i` at the last of them closes them.
+    """
+    view = make_view(new_to_it=False)
+    index = [i for i, s in enumerate(view.timeline) if s.activity == "ready"][which]
+    segment = view.timeline[index]
+    caution = view.plan.steps[segment.step_index].caution
+    view.apply(ev.SegmentStarted(index, segment, 0.0))
+    shown = ""
+    for _ in range(4):
+        view.apply(ev.StepsRequested(segment))
+        if not view.all_steps:
+            break
+        lines = draw(view, width, height)
+        assert rows_of(lines, str(segment.seconds)) >= GLYPH_ROWS, "\n".join(lines)
+        words = " ".join(" ".join(line.replace("█", " ").split()) for line in lines)
+        assert f"Careful: {' '.join(caution.split()[:3])}" in words
+        shown += words
+    assert not view.all_steps, "i at the last steps closes them"
+    for step in view.guides[segment.step_index].steps:
+        assert " ".join(step.split()[:3]) in shown, shown
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_a_notice_is_shown_for_a_few_seconds_and_never_shrinks_the_number(
+    width: int, height: int
+) -> None:
+    """Issue 24: "Good: pain moving towards the middle…" stayed for over a minute at
+    80x24, into the next exercise, and the hold's digits fell from 15 rows to 10."""
+    from backcoach import clinical
+
+    view = make_view()
+    segment = at(view, "hold")
+    number = str(segment.seconds)
+    alone = rows_of(draw(view, width, height), number)
+    view.message, view.message_at = clinical.SYMPTOM_GOOD, view.elapsed
+    lines = draw(view, width, height)
+    assert rows_of(lines, number) == alone, "\n".join(lines)
+    shown = " ".join(" ".join(line.split()) for line in lines)
+    assert "Good: pain moving towards the middle" in shown
+    assert "quit" in lines[-1]
+    view.apply(ev.Tick(segment, segment.seconds - 7.0, 7.0))  # 7 s of the session later
+    shown = " ".join(" ".join(line.split()) for line in draw(view, width, height))
+    assert "Good: pain" not in shown

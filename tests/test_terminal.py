@@ -287,3 +287,51 @@ def test_advice_around_the_session_and_each_caution_at_get_ready(isolated_home: 
     child.expect("Session complete")
     child.expect("Keep moving today")
     assert finish(child) == 0
+
+
+@pytest.mark.pty
+def test_ctrl_c_at_the_closing_pain_question_says_it_once(isolated_home: Path) -> None:
+    """Issue 24: "Saved as session 1" says what is kept; no error line after it."""
+    script = f'{BIN} start --focus upper --minutes 2 --seed 4 --plain; echo "exit=$?"'
+    child = spawn_in_bash(isolated_home, script, "0.005")
+    pass_the_screen(child)
+    no_leg_symptoms(child)
+    child.expect("Pain now, from 0")
+    child.sendline("4")
+    child.expect("Ready")
+    child.sendline("")
+    child.expect("Pain now, after the session")
+    child.sendintr()
+    child.expect("Saved as session 1")
+    child.expect("exit=130")
+    assert "error" not in child.before and "Ctrl-C" not in child.before
+    child.expect(pexpect.EOF)
+
+
+@pytest.mark.pty
+@pytest.mark.parametrize("then", ["ctrl-c", "answered"])
+def test_a_session_with_an_exercise_stopped_for_pain_is_not_done_in_full(
+    isolated_home: Path, then: str
+) -> None:
+    """Issue 24: `x` (this hurts) then Ctrl-C at the pain question was kept as "complete"."""
+    child = spawn(isolated_home, "start --focus upper --minutes 2 --seed 4 --plain", "0.005")
+    pass_the_screen(child)
+    no_leg_symptoms(child)
+    child.expect("Pain now, from 0")
+    child.sendline("4")
+    child.expect("Ready")
+    child.sendline("")
+    child.expect("get ready: ")
+    child.send("x")
+    child.expect("Pain now, after the session")
+    if then == "ctrl-c":
+        child.sendintr()
+        assert finish(child) == 130
+    else:
+        child.sendline("4")
+        child.expect("How hard did it feel")
+        child.sendline("2")
+        assert finish(child) == 0
+    (record,) = history_json(isolated_home)
+    assert "hurt" in [e["status"] for e in record["exercises"]]
+    assert record["completed"] is False  # no streak day, as when answered

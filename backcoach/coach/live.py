@@ -161,7 +161,10 @@ class LiveSession:
                 raise _stopped(stop, "", quiet=True) from None
             if self.speaker is not None:
                 self.speaker.close(let_last_finish=True)
-            recorder.finish(outcome.reason or "stopped", outcome.reason == "done", outcome.active)
+            # Done in full only if no exercise was stopped for sharp pain (`x`): such a
+            # session never counts for the streak, whatever ends its closing questions.
+            done = outcome.reason == "done" and "hurt" not in outcome.statuses
+            recorder.finish(outcome.reason or "stopped", done, outcome.active)
             if self.emergency:
                 self._emergency()
             try:
@@ -170,7 +173,8 @@ class LiveSession:
                 if isinstance(stop, Stopped):
                     self.out.print()  # off the line the question was on (Ctrl-C ends it)
                 self._close_record()
-                raise _stopped(stop, "the session is kept") from None
+                # "Saved as session N" has said what is kept: said once, no error line.
+                raise _stopped(stop, "", quiet=True) from None
         # Back pain up while leg pain falls: centralisation, never a step back.
         leg_falling = (
             self.leg_after is not None and leg_before is not None and self.leg_after < leg_before

@@ -39,6 +39,15 @@ def numbered(guide: Guide) -> list[str]:
     return [f"{number}. {step}" for number, step in enumerate(guide.steps, start=1)]
 
 
+def pages(steps: list[str], start: int) -> list[list[str]]:
+    """The steps from `start`: all of them first; then fewer, and `i` for the rest."""
+    rest = steps[start:]
+    return [
+        rest,
+        *([*rest[:count], "(i: the next steps)"] for count in range(len(rest) - 1, 0, -1)),
+    ]
+
+
 def cue_for(guide: Guide, segment: Segment, into: float) -> str:
     """The cue to show `into` seconds into a segment: the catalogue's cues in turn.
 
@@ -106,5 +115,6 @@ def layouts(
         if width >= figures.WIDTH:
             out.append([*words, *figure, *below])
         out.append([*words, *below])
+        out.append(below)  # a small screen: the steps say the position themselves
     out.append(words)
     return out

@@ -4,12 +4,39 @@ a question drawn large, the help as a list of keys, all centred in the terminal'
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
 from backcoach.render.digits import big_rows, digit_scale
 from backcoach.render.guide import Lines
+
+if TYPE_CHECKING:
+    from backcoach.plan.timeline import Segment
+
+
+_WORDS = {"ready": "GET READY", "relax": "RELAX", "switch": "SWITCH SIDES", "rest": "REST"}
+
+
+def state_words(segment: Segment) -> str:
+    """What the band says: the exercise's state in capitals."""
+    if segment.activity == "work":
+        return segment.label.upper()
+    return _WORDS[segment.activity]
+
+
+def rep_words(segment: Segment, *, with_rep: bool = True) -> str:
+    """Which rep or hold, which side, which set: in words."""
+    parts = []
+    if segment.reps > 1 and (with_rep or segment.is_hold):
+        parts.append(f"{'rep' if segment.tempo_count else 'hold'} {segment.rep} of {segment.reps}")
+    if segment.side:
+        parts.append(f"{segment.side} side")
+    if segment.sets > 1:
+        parts.append(f"set {segment.set_number} of {segment.sets}")
+    return " · ".join(parts)
 
 
 def progress_bar(fraction: float, width: int, style: str) -> Text:
@@ -29,6 +56,11 @@ def key_words(width: int) -> str:
             if len(joint.join(words)) <= width:
                 return joint.join(words)
     return "p n x hurts s symptoms q ?"
+
+
+def scale_words(scale: float) -> str:
+    """Said on screen whenever the clock is scaled, so a demo is never mistaken for real time."""
+    return f"time runs ×{1 / scale:g} (BACKCOACH_TIME_SCALE={scale:g})"
 
 
 def help_text() -> Text:
@@ -87,31 +119,22 @@ class Question:
 
 
 def question_lines(question: Question, width: int, rows: int) -> list[Text]:
-    """The question in the middle of the screen, each answer beside its key.
+    """The question as one block in the middle of the screen, each answer with its key.
 
-    The keys are drawn in the block font when there is room for all of them;
-    otherwise as a bold key in reverse, so the answer is still read from the floor.
+    The keys in the block font when there is room: the answers one under another, else
+    side by side; otherwise a bold key in reverse. Either way read from the floor.
     """
-    fit = Lines(width)
-    title = fit.lines(question.text, "bold")
-    keys = [key for key, _ in question.answers]
-    big = all(key in _DIGIT_KEYS for key in keys)
-    text_width = width - 3 * 2 - 8
-    answers_big: list[Text] = []
-    if big:
-        for key, words in question.answers:
-            glyph = big_rows(key, (1, 2))
-            said = textwrap.wrap(words, max(10, text_width)) or [""]
-            said = said[: len(glyph)]
-            start = (len(glyph) - len(said)) // 2
-            for index, row in enumerate(glyph):
-                line = Text("  " + row + "    ", style="bold yellow", no_wrap=True)
-                if 0 <= index - start < len(said):
-                    line.append(said[index - start], style="bold")
-                answers_big.append(line)
-            answers_big.append(Text(""))
-    if big and len(title) + 1 + len(answers_big) <= rows:
-        return [*title, Text(""), *answers_big[:-1]]
+    title = Lines(width).lines(question.text, "bold")
+    big = all(key in _DIGIT_KEYS for key, _ in question.answers)
+    for tall in (2, 1, 0) if big else ():  # a large screen: larger keys; 0: side by side
+        answers = (
+            _answers_stacked(question.answers, width, tall)
+            if tall
+            else _answers_in_a_row(question.answers, width)
+        )
+        if answers and len(title) + len(answers) <= rows:
+            gap = [Text("")] if len(title) + 1 + len(answers) <= rows else []
+            return [*title, *gap, *_centred(answers, width)]
     small: list[Text] = []
     for key, words in question.answers:
         wrapped = textwrap.wrap(words, max(10, width - 6)) or [""]
@@ -123,7 +146,51 @@ def question_lines(question: Question, width: int, rows: int) -> list[Text]:
                 )
             )
     gap = [Text("")] if len(title) + 1 + len(small) <= rows else []
-    return [*title, *gap, *small]
+    return [*title, *gap, *_centred(small, width)]
+
+
+def _centred(block: list[Text], width: int) -> list[Text]:
+    """The lines moved right together, so the block as a whole sits in the middle."""
+    left = max(0, (width - max((len(line) for line in block), default=0)) // 2)
+    return [Text.assemble(" " * left, line, no_wrap=True) for line in block]
+
+
+def _answers_stacked(answers: tuple[tuple[str, str], ...], width: int, tall: int) -> list[Text]:
+    """Each key drawn large with its answer beside it, one answer under another."""
+    out: list[Text] = []
+    for key, words in answers:
+        glyph = big_rows(key, (tall, 2 * tall))
+        said = textwrap.wrap(words, max(10, width - 6 * tall - 4))[: len(glyph)] or [""]
+        start = (len(glyph) - len(said)) // 2
+        for index, row in enumerate(glyph):
+            line = Text(row + "    ", style="bold yellow", no_wrap=True)
+            if 0 <= index - start < len(said):
+                line.append(said[index - start], style="bold")
+            out.append(line)
+        out.append(Text(""))
+    return out[:-1]
+
+
+def _answers_in_a_row(answers: tuple[tuple[str, str], ...], width: int) -> list[Text]:
+    """The keys drawn large side by side, each answer's words under its key."""
+    column = width // len(answers)
+    wide = 2 if column >= 12 else 1
+    if column < 3 * wide + 2:
+        return []
+    said = [textwrap.wrap(words, column - 2) or [""] for _, words in answers]
+    glyphs = [big_rows(key, (1, wide)) for key, _ in answers]
+    out = []
+    for row in range(len(glyphs[0])):
+        line = Text(no_wrap=True)
+        for glyph in glyphs:
+            line.append(glyph[row].center(column), style="bold yellow")
+        out.append(line)
+    for row in range(max(len(lines) for lines in said)):
+        line = Text(no_wrap=True)
+        for lines in said:
+            line.append((lines[row] if row < len(lines) else "").center(column), style="bold")
+        out.append(line)
+    return out
 
 
 _DIGIT_KEYS = frozenset("0123456789")
@@ -161,6 +228,16 @@ def number_block(
     return [*[Text("") for _ in range(above)], *out, *[Text("") for _ in range(below)]]
 
 
+def with_caution(
+    panel: Callable[[int], list[list[Text]]], caution: str
+) -> Callable[[int], list[list[Text]]]:
+    """The panel's ways to show the steps, each with the caution under it."""
+    return lambda width: [
+        [*option, *Lines(width).lines(caution, "bold yellow", centre=False)]
+        for option in panel(width)
+    ]
+
+
 def stack(
     top: list[Text], body: list[Text], status: list[Text], footer: list[Text], height: int
 ) -> list[Text]:
@@ -178,6 +255,25 @@ def stack(
         *status,
         *footer,
     ][: max(height, len(top) + len(footer))]
+
+
+def over(screen: list[Text], message: list[Text], top: int, footer: int) -> list[Text]:
+    """A notice over the rest, just above the keys (or above the number when there is
+    no room under it): never over the number's rows, so it never makes the number smaller."""
+    if not message:
+        return screen
+    digits = [row for row, line in enumerate(screen) if "█" in line.plain]
+    bottom = len(screen) - footer
+    below = bottom - (digits[-1] + 1 if digits else 0)
+    above = (digits[0] if digits else bottom) - top
+    out = list(screen)
+    if len(message) <= below or below >= above:
+        start, room = bottom - min(len(message), below), below
+    else:
+        start, room = max(top, digits[0] - len(message)), above
+    for row, line in enumerate(message[: max(room, 0)]):
+        out[start + row] = line
+    return out
 
 
 def beside(block: list[Text], columns: int, panel: list[Text], panel_width: int) -> list[Text]:

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
-from backcoach.render.digits import digit_scale
-from backcoach.render.guide import Guide, Lines, cue_for, layouts, numbered
+from backcoach.render.digits import big_width, digit_scale
+from backcoach.render.guide import Guide, Lines, cue_for, layouts, numbered, pages
 from backcoach.render.layout import (
     Question,
     beside,
@@ -23,9 +23,14 @@ from backcoach.render.layout import (
     help_text,
     key_words,
     number_block,
+    over,
     progress_bar,
     question_lines,
+    rep_words,
+    scale_words,
     stack,
+    state_words,
+    with_caution,
 )
 from backcoach.render.words import clock_text, one_line
 
@@ -38,25 +43,8 @@ if TYPE_CHECKING:
 
 
 TEMPO_BAR = 10
+MESSAGE_SECONDS = 6  # of session time: a notice during the session, then gone
 _STYLE = {"ready": "yellow", "work": "green", "relax": "cyan", "switch": "magenta", "rest": "blue"}
-_WORDS = {"ready": "GET READY", "relax": "RELAX", "switch": "SWITCH SIDES", "rest": "REST"}
-
-
-def state_words(segment: Segment) -> str:
-    if segment.activity == "work":
-        return segment.label.upper()
-    return _WORDS[segment.activity]
-
-
-def rep_words(segment: Segment, *, with_rep: bool = True) -> str:
-    parts = []
-    if segment.reps > 1 and (with_rep or segment.is_hold):
-        parts.append(f"{'rep' if segment.tempo_count else 'hold'} {segment.rep} of {segment.reps}")
-    if segment.side:
-        parts.append(f"{segment.side} side")
-    if segment.sets > 1:
-        parts.append(f"set {segment.set_number} of {segment.sets}")
-    return " · ".join(parts)
 
 
 class SessionView:
@@ -84,7 +72,9 @@ class SessionView:
         self.paused = False
         self.help = False
         self.all_steps = False  # the `i` key: every step of the exercise, whatever the time
-        self.message = ""
+        self.steps_from, self.steps_shown = 0, 0  # where `i` shows the steps from; how many fit
+        self.message = ""  # a notice, shown over the rest for MESSAGE_SECONDS
+        self.message_at = 0.0
         self.question: Question | None = None  # open: nothing but its answers counts
         self.began = 0.0  # the engine's elapsed time when this segment began
 
@@ -114,6 +104,8 @@ class SessionView:
         for later in self.timeline[self.index + 1 :]:
             if later.step_index != segment.step_index:
                 return f"next: {self.step_name(later)}"
+            if segment.side and later.side and later.side != segment.side:
+                return f"next: {later.side} side"  # the other side comes before the end
         return "next: the end"
 
     def _first_work(self, step_index: int) -> Segment:
@@ -198,15 +190,17 @@ class SessionView:
         fixed = len(top) + len(footer)
         # Everything first; when a panel is open and does not fit whole, it goes over
         # the rest (the middle lines and the progress line give way), never over the number.
-        tries = [(middle, status)]
+        tries = [(middle, status, panel)]
         if panel is not None:
-            tries += [(caution, status), (caution, [])]
+            tries += [(caution, status, panel), (caution, [], panel)]
+            if caution:  # a small screen: the caution goes with the steps, beside the number
+                tries.append(([], [], with_caution(panel, f"Careful: {step.caution}")))
         best: tuple[tuple[bool, int, int], list[Text], list[Text], list[Text]] | None = None
-        for mid, stat in tries:
+        for mid, stat, opens in tries:
             rows = height - fixed - len(mid) - len(stat)
             if rows < 1:
                 continue
-            key, block = self._arrange(number, side, style, width, rows, panel)
+            key, block = self._arrange(number, side, style, width, rows, opens)
             if best is None or key > best[0]:
                 best = (key, block, mid, stat)
             if key[1] == 0:  # the richest panel (or none) with the number at its best
@@ -214,7 +208,10 @@ class SessionView:
         if best is None:
             return stack(top, [], [], footer, height)
         _, block, mid, stat = best
-        return stack(top, [*block, *mid], stat, footer, height)
+        shown = " ".join(" ".join(line.plain.split()) for line in block)
+        self.steps_shown = sum(f"{n}. {s.split()[0]}" in shown for n, s in self._steps(segment))
+        notice = fit.lines(self.message, "bold yellow") if self.message else []
+        return over(stack(top, [*block, *mid], stat, footer, height), notice, len(top), len(footer))
 
     def _top(self, segment: Segment, width: int, style: str) -> list[Text]:
         fit = Lines(width)
@@ -232,15 +229,8 @@ class SessionView:
         return top
 
     def _footer(self, width: int) -> list[Text]:
-        fit = Lines(width)
-        if self.question is not None:
-            keys = "press the number of your answer"
-        else:
-            keys = key_words(width)
-        footer = fit.lines(keys, "dim")
-        if self.message:
-            footer += fit.lines(self.message, "yellow")
-        return footer
+        keys = "press the number of your answer" if self.question else key_words(width)
+        return Lines(width).lines(keys, "dim")
 
     def _panel(self, segment: Segment) -> Callable[[int], list[list[Text]]] | None:
         """What opens beside the number: the help (`?`), or the position and the steps."""
@@ -250,9 +240,15 @@ class SessionView:
             return None
         guide = self.guides[segment.step_index]
         choices = [self.instructions(segment)]
-        if len(choices[0]) > 1 and not self.all_steps:
+        if self.all_steps and guide.steps:  # too many for the screen: `i` again, the rest
+            choices = pages(numbered(guide), self.steps_from)
+        elif len(choices[0]) > 1:
             choices.append(self.instructions(segment, key_cue_only=True))
         return lambda width: layouts(guide.position, choices, width, guide.figure)
+
+    def _steps(self, segment: Segment) -> list[tuple[int, str]]:
+        steps = self.guides[segment.step_index].steps
+        return list(enumerate(steps, start=1))[self.steps_from :]
 
     def _arrange(
         self,
@@ -287,9 +283,10 @@ class SessionView:
                 continue
             key = (tall >= floor, -rank, tall)
             candidates.append((key, [*option, *number_block(number, side, style, width, left)]))
-        for panel_width in sorted({width // 2, width * 3 // 5, width - 14}):
+        least = big_width(number, 1) + side_width + 2  # the number at its smallest
+        for panel_width in sorted({width // 2, width * 3 // 5, width - 14, width - least}):
             columns = width - panel_width - 2
-            if panel_width < 24 or columns < 5:
+            if panel_width < 24 or columns < 3:
                 continue
             scale = digit_scale(number, rows, columns - side_width)
             if scale is None:
@@ -322,24 +319,24 @@ class SessionView:
             self.remaining = float(event.segment.seconds)
             self.paused = False
             if event.segment.activity == "ready":
-                self.all_steps = False
+                self.all_steps, self.steps_from = False, 0
         elif isinstance(event, ev.Tick | ev.Redraw):
             self.remaining = event.remaining
+        if self.message and self.elapsed - self.message_at >= MESSAGE_SECONDS:
+            self.message = ""  # said for a few seconds: it never stays into what follows
         elif isinstance(event, ev.Paused):
             self.paused, self.remaining = True, event.remaining
         elif isinstance(event, ev.Resumed):
             self.paused = False
         elif isinstance(event, ev.HelpRequested):
             self.help = not self.help
-        elif isinstance(event, ev.StepsRequested):
-            self.all_steps = not self.all_steps
+        elif isinstance(event, ev.StepsRequested):  # open; the rest if some did not fit; close
+            left = len(self.guides[event.segment.step_index].steps) - self.steps_from
+            more = self.all_steps and 0 < self.steps_shown < left
+            self.steps_from = self.steps_from + self.steps_shown if more else 0
+            self.all_steps = more or not self.all_steps
         elif isinstance(event, ev.SessionEnded) and event.reason == "done":
             self.remaining = 0.0
-
-
-def scale_words(scale: float) -> str:
-    """Said on screen whenever the clock is scaled, so a demo is never mistaken for real time."""
-    return f"time runs ×{1 / scale:g} (BACKCOACH_TIME_SCALE={scale:g})"
 
 
 class LiveRenderer:
@@ -400,7 +397,7 @@ class LiveRenderer:
             if text:
                 self.console.print(one_line(text), style="yellow", markup=False, highlight=False)
             return
-        self.view.message = text
+        self.view.message, self.view.message_at = text, self.view.elapsed
         self._draw()
 
     def ask(self, question: Question | None) -> None:
