@@ -177,6 +177,17 @@ def test_quit_ends_the_session_and_keeps_what_was_done() -> None:
     assert isinstance(events[-1], engine.SessionEnded) and events[-1].reason == "quit"
 
 
+def test_quit_the_moment_the_first_hold_begins_is_not_started_not_skipped() -> None:
+    # A physiotherapist's check: `q` read just as get ready ended (no second of work)
+    # was recorded "skipped", and two skips step an exercise back. Quitting is not
+    # skipping, and nothing was done: "not started", never held against it.
+    plan = make_plan(HOLD, HOLD)
+    outcome, _, _ = run(plan, [(5.3, "q")])  # the hold began at 5 s
+    assert outcome.reason == "quit"
+    assert outcome.work_done[0] == 0
+    assert outcome.statuses == ["pending", "pending"]
+
+
 def test_quit_while_paused() -> None:
     outcome, _, _ = run(make_plan(HOLD), [(7.0, "p"), (9.0, "q")])
     assert outcome.reason == "quit"

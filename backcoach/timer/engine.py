@@ -286,8 +286,14 @@ class Engine:
         outcome = self.outcome
         if outcome.statuses[step_index] != "pending":
             return
-        if partial and not skipped and step_index not in self._begun:
-            return  # quit during its "get ready": not started, never held against it
+        if (
+            partial
+            and not skipped
+            and (step_index not in self._begun or outcome.work_done[step_index] <= 0)
+        ):
+            # Quit during its "get ready", or before a second of it was done: not
+            # started, never held against it (quitting is not skipping).
+            return
         if not partial:
             status: ExerciseStatus = "done"
         elif skipped or outcome.work_done[step_index] <= 0:
