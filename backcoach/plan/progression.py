@@ -440,7 +440,8 @@ def extension_pause(
     CLINICAL.md, the symptom-spread rule: after leg symptoms spread on any extension
     exercise, leave out every extension exercise for 7 days; after a second spread
     within 14 days, advise a clinician before more extension work (they stay out for
-    14 days after it).
+    14 days after it, or until a clinician's OK is confirmed). The OK never shortens the
+    7 days after a spread.
     """
     spreads = sorted(
         {
@@ -453,9 +454,12 @@ def extension_pause(
     # A second spread within 14 days: the gate holds every extension exercise until a
     # clinician's OK is confirmed (gate.Record.extension_hold); this pause covers the
     # days the record holds too, for a plan made without the gate's record.
-    if extension_ok_at is not None and spreads and extension_ok_at >= spreads[-1]:
-        return None  # a clinician's OK since the last spread: they return, a step lower
+    # A clinician's OK since the last spread lifts only that hold (they return, a step
+    # lower): never the 7 days after a spread, which every extension exercise keeps.
+    cleared = extension_ok_at is not None and bool(spreads) and extension_ok_at >= spreads[-1]
     for earlier, later in zip(spreads, spreads[1:], strict=False):
+        if cleared:
+            break
         if later - earlier <= SECOND_SPREAD_WINDOW and now - later < SECOND_SPREAD_WINDOW:
             until = day_words(later + SECOND_SPREAD_WINDOW, now)
             return (
@@ -467,8 +471,9 @@ def extension_pause(
     if recent:
         last = max(recent)
         until = day_words(last + SYMPTOM_PAUSE, now)
+        after_ok = " (then, with the clinician's OK, a step lower)" if cleared else ""
         return (
             f"leg symptoms spread during a back-bending exercise on {day_words(last, now)}; "
-            f"all of them are left out until {until}"
+            f"all of them are left out until {until}{after_ok}"
         )
     return None
