@@ -1,0 +1,83 @@
+"""A second spread within 14 days and the clinician's OK (CLINICAL.md, the symptom-spread
+rule; issue 23, the physiotherapist's third pass): the OK never shortens the 7 days
+after a spread, and `plan` reads a recorded OK as `start` does."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from backcoach import gate
+from backcoach.catalogue.library import Library, open_library
+from backcoach.history.flags import EXTENSION_OK, gate_record
+from backcoach.history.routines import record_episode_answer
+from backcoach.history.store import iso, open_history
+from backcoach.plan import prepare as coaching
+
+from .conftest import BUNDLED
+from .test_symptom_rules import NOW, SEEDS, extension_ids, spread_on
+
+
+@pytest.fixture
+def library(isolated_home: Path) -> Library:
+    return open_library(BUNDLED)
+
+
+def _ok_recorded(days_ago: float) -> None:
+    with open_history() as history:
+        record_episode_answer(history, EXTENSION_OK, "yes")
+        history.db.execute(
+            "UPDATE episode_answers SET answered_at = ? WHERE question = ?",
+            (iso(NOW - timedelta(days=days_ago)), EXTENSION_OK),
+        )
+        history.db.commit()
+
+
+def _plans(library: Library, ok: object) -> list[coaching.Plan]:  # type: ignore[name-defined]
+    return [
+        coaching.prepare(
+            library,
+            coaching.Choices(focus=["lower"], minutes=30, seed=seed),
+            moment=NOW,
+            extension_ok_at=ok,  # type: ignore[arg-type]
+        ).plan()
+        for seed in SEEDS
+    ]
+
+
+def test_the_ok_given_two_days_after_a_second_spread_keeps_every_extension_out_7_days(
+    library: Library, isolated_home: Path
+) -> None:
+    # The finding: on the day of the OK, Lying on elbows stood in for the press-up,
+    # at full dose plus an extra set, while the press-up was left out until day 7.
+    with open_history(isolated_home / "history.sqlite3") as history:
+        spread_on(history, "prone-press-up", days_ago=10)
+        spread_on(history, "prone-press-up", days_ago=2)
+    for plan in _plans(library, NOW):
+        assert not {step.exercise for step in plan.steps} & extension_ids()
+        assert any("all of them are left out until" in note for note in plan.notes)
+
+
+def test_plan_reads_the_recorded_ok_so_plan_and_start_agree(
+    library: Library, isolated_home: Path
+) -> None:
+    # The finding: `plan` still said "please see a physiotherapist or doctor … left out
+    # until" after the OK was recorded, while `start` ran the press-up a step lower.
+    with open_history(isolated_home / "history.sqlite3") as history:
+        spread_on(history, "prone-press-up", days_ago=18)
+        spread_on(history, "prone-press-up", days_ago=10)
+    _ok_recorded(days_ago=8)
+    with open_history() as history:
+        record = gate_record(history)
+    verdict = gate.decide(record, gate.Moment(NOW, gate.Way.PLAN))
+    assert verdict.extension_ok_at is not None
+    assert not any(rule == "extension" for rule, _ in verdict.exclusions)
+    plans = _plans(library, verdict.extension_ok_at)
+    assert all(not any("physiotherapist" in note for note in plan.notes) for plan in plans)
+    assert any({step.exercise for step in plan.steps} & extension_ids() for plan in plans)
+    press_ups = [s for plan in plans for s in plan.steps if s.exercise == "prone-press-up"]
+    for step in press_ups:  # a step lower than the 10 s kept, and nothing added to it
+        assert "a step easier" in step.reason or "down from" in step.reason, step.reason
+        assert "extra set" not in step.reason and "a little more" not in step.reason
