@@ -15,8 +15,10 @@ from backcoach.history.flags import EXTENSION_OK, gate_record
 from backcoach.history.routines import record_episode_answer
 from backcoach.history.store import iso, open_history
 from backcoach.plan import prepare as coaching
+from backcoach.timer.keys import Key
 
 from .conftest import BUNDLED
+from .fakes import ScriptedKeys
 from .test_symptom_rules import NOW, SEEDS, extension_ids, spread_on
 
 
@@ -81,3 +83,59 @@ def test_plan_reads_the_recorded_ok_so_plan_and_start_agree(
     for step in press_ups:  # a step lower than the 10 s kept, and nothing added to it
         assert "a step easier" in step.reason or "down from" in step.reason, step.reason
         assert "extra set" not in step.reason and "a little more" not in step.reason
+
+
+class AnswerYes(ScriptedKeys):
+    """Keys for a live session: nothing pressed; a question on the screen gets 1 (yes)."""
+
+    def read(self, timeout: float | None) -> Key | None:
+        if timeout is None:
+            return Key("1", self.clock.now())
+        return super().read(timeout)
+
+
+def _spread_now(isolated_home: Path) -> str:
+    import io
+
+    from rich.console import Console
+
+    from backcoach.coach.before import Keeping
+    from backcoach.coach.session import LiveSession, Options, Terminal
+
+    from .builders import one_step_plan
+    from .fakes import FakeClock
+    from .test_symptom_rules import bundled
+
+    from backcoach.vocabulary import Kind, Region
+
+    plan = one_step_plan("prone-press-up").model_copy(
+        update={"regions": (Region.LOWER,), "kinds": (Kind.STRETCH,)}
+    )
+    clock = FakeClock()
+    out = Console(file=io.StringIO(), width=400, color_system=None)
+    with open_history(isolated_home / "history.sqlite3") as history:
+        live = LiveSession(
+            plan, bundled(), Options(sound="off", plain=True),
+            Terminal(out, clock, AnswerYes(clock, [])), Keeping(history), lambda _: "",
+        )  # fmt: skip
+        live.run(3, None)
+    return out.file.getvalue()  # type: ignore[attr-defined,no-any-return]
+
+
+def test_the_second_spread_within_14_days_says_to_see_a_clinician_there_and_then(
+    isolated_home: Path,
+) -> None:
+    # The finding: the live message still said "leaves them out for the next 7 days".
+    with open_history(isolated_home / "history.sqlite3") as history:
+        spread_on(history, "prone-press-up", days_ago=8)
+    said = " ".join(_spread_now(isolated_home).split())
+    assert "second time within 14 days" in said
+    assert "see a physiotherapist or doctor before doing any more back-bending" in said
+
+
+def test_a_first_spread_says_7_days_only(isolated_home: Path) -> None:
+    with open_history(isolated_home / "history.sqlite3") as history:
+        spread_on(history, "prone-press-up", days_ago=20)  # not within 14 days
+    said = " ".join(_spread_now(isolated_home).split())
+    assert "leaves them out for the next 7 days" in said
+    assert "second time" not in said

@@ -201,6 +201,20 @@ def spreads(history: History, since: datetime) -> list[datetime]:
     return [datetime.fromisoformat(row["started_at"]) for row in rows]
 
 
+def spread_before(history: History, since: datetime, session_id: int | None) -> datetime | None:
+    """The newest spread since a moment in a session other than this one (the second
+    spread within 14 days is said at once), or None."""
+    from backcoach.history.store import iso
+
+    rows = _read(
+        history,
+        "SELECT started_at FROM sessions WHERE symptoms_spread = 1 AND started_at >= ? "
+        f"AND (? IS NULL OR id != ?) AND {READABLE_START} ORDER BY started_at DESC LIMIT 1",
+        (iso(since), session_id, session_id),
+    )
+    return datetime.fromisoformat(rows[0]["started_at"]) if rows else None
+
+
 def ended_early(history: History) -> list[tuple[datetime, str, tuple[str, ...]]]:
     """(started, outcome, red flags said) of each session that did not run to its end
     (red-flag stops before a session, which never began, left out), oldest first."""
