@@ -101,12 +101,11 @@ def _spread_now(isolated_home: Path) -> str:
 
     from backcoach.coach.before import Keeping
     from backcoach.coach.session import LiveSession, Options, Terminal
+    from backcoach.vocabulary import Kind, Region
 
     from .builders import one_step_plan
     from .fakes import FakeClock
     from .test_symptom_rules import bundled
-
-    from backcoach.vocabulary import Kind, Region
 
     plan = one_step_plan("prone-press-up").model_copy(
         update={"regions": (Region.LOWER,), "kinds": (Kind.STRETCH,)}
