@@ -4,6 +4,7 @@ after a spread, and `plan` reads a recorded OK as `start` does."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from backcoach.history.store import iso, open_history
 from backcoach.plan import prepare as coaching
 from backcoach.timer.keys import Key
 
-from .conftest import BUNDLED
+from .conftest import BUNDLED, RunCli, plain
 from .fakes import ScriptedKeys
 from .test_symptom_rules import NOW, SEEDS, extension_ids, spread_on
 
@@ -138,3 +139,16 @@ def test_a_first_spread_says_7_days_only(isolated_home: Path) -> None:
     said = " ".join(_spread_now(isolated_home).split())
     assert "leaves them out for the next 7 days" in said
     assert "second time" not in said
+
+
+def test_safety_shows_the_back_bending_ok(isolated_home: Path, run: RunCli) -> None:
+    # The finding: `report` showed the OK, `backcoach safety` never did.
+    with open_history(isolated_home / "history.sqlite3") as history:
+        spread_on(history, "prone-press-up", days_ago=12)
+        spread_on(history, "prone-press-up", days_ago=9)
+    waiting = " ".join(plain(run("safety").output).split())
+    assert "Back-bending exercises after two spreads: waiting for a physiotherapist's" in waiting
+    _ok_recorded(days_ago=1)
+    said = " ".join(plain(run("safety").output).split())
+    assert "a physiotherapist or doctor said they are OK" in said
+    assert json.loads(run("safety", "--json").output)["extension_ok_at"] is not None

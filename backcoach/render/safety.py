@@ -296,6 +296,10 @@ def safety_view(facts: SafetyFacts, with_verdict: bool = True) -> RenderableType
         )
     lines.append(Text("Leg symptoms spreading (last 14 days):", style="bold"))
     lines.append(items([("", ", ".join(_day(d) for d in facts.spreads) or "none")], indent=2))
+    back_bending = _back_bending(record)
+    if back_bending is not None:
+        lines.append(Text("Back-bending exercises after two spreads:", style="bold"))
+        lines.append(items([("", back_bending)], indent=2))
     if facts.closed:
         lines.append(Text("Closed lately:", style="bold"))
         shown: list[tuple[str, str]] = []
@@ -309,6 +313,18 @@ def safety_view(facts: SafetyFacts, with_verdict: bool = True) -> RenderableType
         lines.append(verdict_line(facts.verdict, names=facts.names))
     lines.append(Text(NOT_A_DIAGNOSIS, style="dim"))
     return Group(*lines)
+
+
+def _back_bending(record: Record) -> str | None:
+    """The clinician's OK for back-bending after a second spread, or the wait for it."""
+    if record.extension_hold is not None:
+        return "waiting for a physiotherapist's or doctor's OK (start asks for it)"
+    if record.extension_ok_at is not None:
+        return (
+            f"a physiotherapist or doctor said they are OK (you told backcoach "
+            f"{_day(record.extension_ok_at)}): they return a step lower"
+        )
+    return None
 
 
 def safety_json(facts: SafetyFacts) -> dict[str, Any]:
@@ -333,6 +349,10 @@ def safety_json(facts: SafetyFacts) -> dict[str, Any]:
             "cleared": memory.cleared,
         },
         "spreads": [moment.isoformat() for moment in facts.spreads],
+        "extension_ok_at": record.extension_ok_at.isoformat()
+        if record.extension_ok_at is not None
+        else None,
+        "extension_waiting": record.extension_hold is not None,
         "closed_flags": [
             {
                 "code": closed.code,
