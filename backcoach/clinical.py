@@ -331,16 +331,6 @@ SYMPTOM_STOP = (
     "the next 7 days. If this keeps happening, or you notice numbness or weakness, see a "
     "doctor or physiotherapist."
 )
-# The second spread within 14 days (CLINICAL.md: advise a clinician before more
-# extension work; they return, a step lower, once their OK is confirmed).
-SYMPTOM_STOP_AGAIN = (
-    "Then stop the back-bending (extension) exercises for today: symptoms moving further "
-    "down the leg are a sign to stop them. This is the second time within 14 days, so "
-    "please see a physiotherapist or doctor before doing any more back-bending exercises. "
-    "backcoach leaves them out until you tell it they have said these exercises are OK "
-    "(and for at least the next 7 days); then they come back a step lower. If you notice "
-    "numbness or weakness, see a doctor or physiotherapist."
-)
 SYMPTOM_STOP_ONE = (
     "That exercise has stopped: symptoms moving further down the leg are a sign to stop it. "
     "backcoach has noted it and leaves it out for the next 7 days. If this keeps happening, "

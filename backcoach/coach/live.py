@@ -382,7 +382,7 @@ class LiveSession:
 
     def _extension_stop_words(self) -> str:
         """The second spread within 14 days advises a clinician there and then."""
-        from backcoach.history.flags import SECOND_SPREAD_WINDOW, spread_before
+        from backcoach.history.flags import SECOND_SPREAD_WINDOW, SYMPTOM_STOP_AGAIN, spread_before
 
         history = self.recorder.history
         try:
@@ -393,7 +393,7 @@ class LiveSession:
             )
         except StorageError:
             earlier = None
-        return clinical.SYMPTOM_STOP if earlier is None else clinical.SYMPTOM_STOP_AGAIN
+        return clinical.SYMPTOM_STOP if earlier is None else SYMPTOM_STOP_AGAIN
 
     def _stopped_for_symptoms(self, step_index: int) -> None:
         self.engine.set_status(step_index, "stopped")

@@ -201,6 +201,18 @@ def spreads(history: History, since: datetime) -> list[datetime]:
     return [datetime.fromisoformat(row["started_at"]) for row in rows]
 
 
+# Said at the second spread within 14 days (CLINICAL.md: advise a clinician before more
+# extension work; it returns, a step lower, once their OK is confirmed).
+SYMPTOM_STOP_AGAIN = (
+    "Then stop the back-bending (extension) exercises for today: symptoms moving further "
+    "down the leg are a sign to stop them. This is the second time within 14 days, so "
+    "please see a physiotherapist or doctor before doing any more back-bending exercises. "
+    "backcoach leaves them out until you tell it they have said these exercises are OK "
+    "(and for at least the next 7 days); then they come back a step lower. If you notice "
+    "numbness or weakness, see a doctor or physiotherapist."
+)
+
+
 def spread_before(history: History, since: datetime, session_id: int | None) -> datetime | None:
     """The newest spread since a moment in a session other than this one (the second
     spread within 14 days is said at once), or None."""
