@@ -14,6 +14,7 @@ from backcoach.errors import UsageError
 from backcoach.models import Catalogue, Exercise, Phase, Plan, Step
 from backcoach.plan.choosing import (
     ATTEMPTS,
+    EXTRA_REASON,
     FILL_TARGET,
     GET_READY_MOST,
     MAIN_MOST,
@@ -303,17 +304,21 @@ def _steps(choices: Sequence[Choice], request: Request) -> tuple[list[Step], int
         ready = get_ready(previous, exercise.position)
         seconds = dose_seconds(choice.dose, ready)
         reason = choice.reason
-        if exercise.id in request.dose_reasons:
+        # An extra at its kept dose, not progression's step up (choosing.extra_gentle).
+        kept_here = choice.reason == EXTRA_REASON and choice.dose != request.doses.get(
+            exercise.id, choice.dose
+        )
+        if exercise.id in request.dose_reasons and not kept_here:
             reason += f"; {request.dose_reasons[exercise.id]}"
         if request.flare_up:
             reason += "; flare-up dose: shorter and fewer"
         # A flare-up day or a desk break keeps the dose as it was: progression's change
         # waits for a normal session.
         as_it_was = request.flare_up or request.snack
-        change = None if as_it_was else request.dose_changes.get(exercise.id)
+        change = None if as_it_was or kept_here else request.dose_changes.get(exercise.id)
         saved = (
             request.kept.get(exercise.id, exercise.dose)
-            if as_it_was
+            if as_it_was or kept_here
             else request.doses.get(exercise.id, exercise.dose)
         )
         steps.append(

@@ -1,9 +1,10 @@
 """Next time's dose for each exercise, from the history. Pure: no I/O, no clock.
 
 The rules (CLINICAL.md, "Dose and progression rules"):
-- step up one step after the last two sessions with the exercise were done in
-  full at this dose, with the effort answered and not "too hard", back and leg
-  pain known and not up by 2 or more, and 48 hours since its last step-up: a
+- step up one step after the last two sessions with the exercise in the routine
+  (never one where it was added for that session only) were done in full at this
+  dose, with the effort answered and not "too hard", back and leg pain known and
+  not up by 2 or more, and 48 hours since its last step-up: a
   longer hold up to the exercise's maximum, the next pyramid (5-3-1 → 6-4-2 →
   7-5-3, never past 7-5-3), or one more rep;
 - step back one step on "too hard", on back or leg pain up by 2 or more, when
@@ -261,11 +262,14 @@ def _decide(
         if lower is None:
             return current, why_back, True
         return lower, f"{dose_words(lower)}: down from {dose_words(current)}: {why_back}", True
+    # Only the sessions where it was part of the routine count toward a step-up: an
+    # exercise added for that session only never does (its safety signals still count).
+    counted = [(session, record) for session, record in seen if not record.for_today]
     if (
         may_step_up
-        and len(seen) >= 2
-        and _two_easy_sessions(seen[-2:], current)
-        and _settled(seen, current, now)
+        and len(counted) >= 2
+        and _two_easy_sessions(counted[-2:], current)
+        and _settled(counted, current, now)
     ):
         higher = step_up(exercise, current)
         if higher is not None:

@@ -1,0 +1,75 @@
+"""An exercise added for that session only is never saved as the dose and never counts
+toward a step-up (CLINICAL.md, "Dose and progression rules"; issue 23, F2: Double knee
+to chest ran as an extra at 12 s holds, not its 10 s, and "Dose changes" listed it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backcoach.history.store import open_history
+from backcoach.models import HoldDose, Plan, SessionRecord, Step
+from backcoach.plan import choosing
+from backcoach.plan.choosing import EXTRA_REASON, Choice, Pools, Request
+from backcoach.plan.progression import next_doses, step_up
+from backcoach.vocabulary import Level, Position
+
+from .test_progression import NOW, cat, session
+
+EXTRA = "double-knee-to-chest"
+
+
+def for_today(record: SessionRecord) -> SessionRecord:
+    rows = tuple(e.model_copy(update={"for_today": True}) for e in record.exercises)
+    return record.model_copy(update={"exercises": rows})
+
+
+def test_two_sessions_as_an_extra_never_step_it_up() -> None:
+    history = [for_today(session(2, EXTRA, "done")), for_today(session(1, EXTRA, "done", number=2))]
+    result = next_doses(history, cat().exercises, NOW)
+    assert EXTRA not in result.doses and EXTRA not in result.changed
+    # In the routine, the same two sessions do step it up.
+    routine = next_doses([session(2, EXTRA, "done"), session(1, EXTRA, "done", number=2)],
+                         cat().exercises, NOW)  # fmt: skip
+    assert EXTRA in result.kept and EXTRA in routine.changed
+
+
+def test_an_extras_safety_signals_still_count() -> None:
+    history = [for_today(session(1, EXTRA, "done", pain=(3, 6)))]
+    assert "back pain rose" in next_doses(history, cat().exercises, NOW).changed[EXTRA]
+
+
+def test_an_extra_runs_at_its_kept_dose_never_a_step_up() -> None:
+    exercise = cat().by_id()[EXTRA]
+    kept = exercise.dose
+    higher = step_up(exercise, kept)
+    assert higher is not None
+    pools = Pools([exercise], [], [exercise], [], {EXTRA: higher}, {EXTRA: kept})
+    bridge = cat().by_id()["glute-bridge"]  # the session is on the floor already
+    added = choosing.extra_gentle([Choice(bridge, "main", bridge.dose, "")], pools, 600)
+    extras = [(c.exercise.id, c.dose, c.reason) for c in added if c.for_today]
+    assert extras == [(EXTRA, kept, EXTRA_REASON)]
+    assert Request().kept == {}  # a fresh plan keeps the catalogue's dose
+
+
+def test_the_history_knows_a_row_was_for_today_and_keeps_no_change_for_it(
+    isolated_home: Path,
+) -> None:
+    step = Step(
+        exercise=EXTRA, name="Double knee to chest", phase="cool-down",
+        position=Position.SUPINE, cue="", dose=HoldDose(type="hold", seconds=12, reps=3),
+        get_ready=5, seconds=60, reason=EXTRA_REASON, for_today=True,
+        dose_change="3 × 12 s: up from 3 × 10 s",
+    )  # fmt: skip
+    plan = Plan(
+        seed=1, minutes=10, regions=(), kinds=(), level=Level.BEGINNER, equipment=(),
+        steps=(step,), total_seconds=60, budget_seconds=600,
+    )  # fmt: skip
+    with open_history(isolated_home / "history.sqlite3") as history:
+        sid = history.begin(plan, "lower back", 3, [30.0], started_at=NOW)
+        history.record_exercise(sid, 0, "done", 30.0)
+        history.finish(sid, outcome="done", completed=True, active_seconds=60, ended_at=NOW)
+        (row,) = history.sessions()[0].exercises
+        changes = history.db.execute(
+            "SELECT COUNT(*) FROM session_exercises WHERE dose_reason IS NOT NULL"
+        ).fetchone()[0]
+    assert row.for_today and row.dose_change is None and changes == 0
