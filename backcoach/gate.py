@@ -133,6 +133,8 @@ class Record:
     # Pain before sessions not improved over about 4 to 6 weeks, and the see-a-clinician
     # items not asked since: they are asked now ("weeks" among them; CLINICAL.md).
     weeks_due: bool = False
+    # Why: backcoach's own figures, said before the items are asked ("" when not due).
+    weeks_why: str = ""
 
     @property
     def uncleared(self) -> tuple[RedFlag, ...]:

@@ -267,13 +267,20 @@ def gate_record(history: History | None) -> Record:
         _conditions(history, checked),
         hold,
         ok_at,
-        _weeks_due(history, checked),
+        *_weeks_due(history, checked),
     )
 
 
-def _weeks_due(history: History, checked: datetime | None) -> bool:
+WEEKS = "weeks"  # the see-a-clinician item "not improved after about 4 to 6 weeks"
+# The person said it does not apply though backcoach's figures showed no improvement.
+WEEKS_NOT_SO = "weeks-not-so"
+
+
+def _weeks_due(history: History, checked: datetime | None) -> tuple[bool, str]:
     """Pain before sessions has not improved over 4 weeks or more (history/stats.py) and
-    the see-a-clinician items were not answered since that became so."""
+    the see-a-clinician items were not answered since that became so; and why, in
+    backcoach's own figures."""
+    from backcoach.clinical import ONCE_PER_EPISODE
     from backcoach.history.overview import pain_before_since
     from backcoach.history.stats import no_improvement
     from backcoach.history.store import now
@@ -281,8 +288,15 @@ def _weeks_due(history: History, checked: datetime | None) -> bool:
     at = now()
     found = no_improvement(pain_before_since(history, at - timedelta(weeks=8)), at)
     if found is None or not found.weeks_4_to_6 or found.clinician_from is None:
-        return False
-    return checked is None or checked < found.clinician_from
+        return False, ""
+    if checked is not None and checked >= found.clinician_from:
+        return False, ""
+    item = next(n for n, flag in enumerate(ONCE_PER_EPISODE, 1) if flag.code == WEEKS)
+    return True, (
+        f"backcoach's record: pain before sessions has not improved over {found.days} days "
+        f"(median {found.first_median:g} in the first week, {found.last_median:g} in the "
+        f"last): if that is right, item {item} applies."
+    )
 
 
 EXTENSION_OK = "extension-ok"
