@@ -73,3 +73,41 @@ def test_the_history_knows_a_row_was_for_today_and_keeps_no_change_for_it(
             "SELECT COUNT(*) FROM session_exercises WHERE dose_reason IS NOT NULL"
         ).fetchone()[0]
     assert row.for_today and row.dose_change is None and changes == 0
+
+
+def test_next_time_says_the_easier_variant_takes_the_place_after_two_sharp_pains(
+    isolated_home: Path,
+) -> None:
+    # The finding: after a second `x`, the end screen showed it at a lower dose next time,
+    # though the next plan swaps it for its easier variant.
+    from datetime import timedelta
+
+    from rich.console import Console
+
+    from backcoach.catalogue import loader
+    from backcoach.plan.outlook import outlook
+    from backcoach.render.history import end_screen
+
+    from .builders import one_step_plan
+    from .conftest import BUNDLED
+
+    catalogue = loader.load(BUNDLED)
+    plan = one_step_plan("double-knee-to-chest")
+    with open_history(isolated_home / "history.sqlite3") as history:
+        for days_ago in (3, 0):
+            when = NOW - timedelta(days=days_ago)
+            sid = history.begin(plan, "lower back", 3, [10.0], started_at=when)
+            history.record_exercise(sid, 0, "hurt", 5.0)
+            history.finish(sid, outcome="done", completed=True, active_seconds=60, ended_at=when)
+        seen = outlook(history, catalogue, plan, NOW)
+    assert seen.swaps == (
+        ("Double knee to chest", "Single knee to chest", "sharp pain twice within 14 days"),
+    )
+    assert not seen.changes  # no lower dose promised for an exercise that leaves
+    console = Console(width=200, color_system=None, _environ={})
+    with console.capture() as captured:
+        console.print(end_screen(seen, 3, 3))
+    assert (
+        "Single knee to chest takes the place of Double knee to chest (sharp pain twice "
+        "within 14 days)." in captured.get()
+    )

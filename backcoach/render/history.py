@@ -308,10 +308,18 @@ def end_screen(
         minutes = round(outlook.minutes_this_week)
         week = f"{minutes} min" if minutes or not outlook.minutes_this_week else "under a minute"
         lines.append(Text.assemble(("Streak ", "bold"), f"{streak} · {week} this week"))
-        if outlook.progresses and outlook.changes:
+        if outlook.progresses and (outlook.changes or outlook.swaps):
             lines.append(Text("Next time:", style="bold"))
             lines.append(
-                hanging(_next_time(change, outlook.from_day) for change in outlook.changes)
+                hanging(
+                    [
+                        *(_next_time(change, outlook.from_day) for change in outlook.changes),
+                        *(
+                            f"{one_line(other)} takes the place of {one_line(name)} ({why})."
+                            for name, other, why in outlook.swaps
+                        ),
+                    ]
+                )
             )
         elif outlook.progresses:
             lines.append(
