@@ -13,6 +13,7 @@ from backcoach.plan.choosing import EXTRA_REASON, Choice, Pools, Request
 from backcoach.plan.progression import next_doses, step_up
 from backcoach.vocabulary import Level, Position
 
+from .conftest import RunCli, plain
 from .test_progression import NOW, cat, session
 
 EXTRA = "double-knee-to-chest"
@@ -111,3 +112,16 @@ def test_next_time_says_the_easier_variant_takes_the_place_after_two_sharp_pains
         "Single knee to chest takes the place of Double knee to chest (sharp pain twice "
         "within 14 days)." in captured.get()
     )
+
+
+def test_history_says_an_exercise_stopped_for_pain(isolated_home: Path, run: RunCli) -> None:
+    # The finding: "4/5 … complete" for a session with a stop for sharp pain.
+    from .builders import one_step_plan
+
+    plan = one_step_plan("glute-bridge")
+    with open_history(isolated_home / "history.sqlite3") as history:
+        sid = history.begin(plan, "lower back", 3, [10.0], started_at=NOW)
+        history.record_exercise(sid, 0, "hurt", 5.0)
+        history.finish(sid, outcome="done", completed=True, active_seconds=60, ended_at=NOW)
+    shown = " ".join(plain(run("history").output).split())
+    assert "complete, 1 stopped for pain" in shown

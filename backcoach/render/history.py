@@ -56,8 +56,11 @@ def history_table(sessions: Sequence[SessionRecord]) -> Grid:
         focus = record.focus + (" (flare-up)" if record.flare_up else "")
         time = minutes_text(record.time_done)
         count = f"{done}/{len(record.exercises)}"
-        result = _OUTCOME_WORDS.get(record.outcome, record.outcome) + (
-            " · leg symptoms spread" if record.symptoms_spread else ""
+        hurt = sum(exercise.status == "hurt" for exercise in record.exercises)
+        result = (
+            _OUTCOME_WORDS.get(record.outcome, record.outcome)
+            + (f", {hurt} stopped for pain" if hurt else "")
+            + (" · leg symptoms spread" if record.symptoms_spread else "")
         )
         started, pain = _local(record.started_at), _pain_change(record)
         wide.append(
