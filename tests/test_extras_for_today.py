@@ -125,3 +125,19 @@ def test_history_says_an_exercise_stopped_for_pain(isolated_home: Path, run: Run
         history.finish(sid, outcome="done", completed=True, active_seconds=60, ended_at=NOW)
     shown = " ".join(plain(run("history").output).split())
     assert "complete, 1 stopped for pain" in shown
+
+
+def test_open_book_is_an_end_range_twist_left_out_and_named_with_hypermobility_or_osteoporosis(
+    isolated_home: Path,
+) -> None:
+    # Its steps let the arm settle to the floor behind: an end-of-range twist.
+    from .test_progression_rules import excluded_for, plan_with
+
+    assert cat().by_id()["open-book"].end_range
+    for condition in ("hypermobility", "osteoporosis"):
+        named = False
+        for seed in range(30):
+            plan = plan_with(excluded_for(condition), seed=seed, focus=["upper"])
+            assert "open-book" not in {step.exercise for step in plan.steps}
+            named = named or any("Open book" in note for note in plan.notes)
+        assert named, condition
