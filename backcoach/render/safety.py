@@ -77,6 +77,14 @@ CONDITIONS_NAMED = (
     "pregnancy (and whether you are past about 16 weeks)",
     "joint hypermobility (very flexible joints)",
 )
+# Leg symptoms change the plan too (CLINICAL.md): --yes cannot ask the spread question
+# after a nerve-tensioning exercise, so it leaves those out whatever the answer.
+LEG_SYMPTOMS_UNDER_YES = (
+    "Leg symptoms (pain, tingling or numbness down a leg) change the plan too: --yes "
+    "cannot ask whether they spread, so it leaves out the nerve-stretching exercises "
+    "(knee to chest, legs up the wall and the like) and the back-bending ones, whether "
+    "or not you have them."
+)
 
 
 def conditions_under_yes(conditions: tuple[str, ...] | None) -> RenderableType | None:
@@ -92,13 +100,15 @@ def conditions_under_yes(conditions: tuple[str, ...] | None) -> RenderableType |
                 "--yes also confirms that none of these conditions apply to you today; the "
                 "next session without --yes asks about them one by one."
             ),
+            Text(LEG_SYMPTOMS_UNDER_YES),
         )
     applying = [CONDITION_BY_CODE[code] for code in conditions if code in CONDITION_BY_CODE]
     if not applying:
-        return None
+        return Text(LEG_SYMPTOMS_UNDER_YES)
     return Group(
         Text("You told backcoach, and it still changes the plan:", style="bold yellow"),
         items(("•", f"{c.told}: {c.leaves_out}") for c in applying),
+        Text(LEG_SYMPTOMS_UNDER_YES),
     )
 
 
