@@ -14,7 +14,7 @@ answers; `plan` builds what the verdict allows.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -133,6 +133,8 @@ class Record:
     # Pain before sessions not improved over about 4 to 6 weeks, and the see-a-clinician
     # items not asked since: they are asked now ("weeks" among them; CLINICAL.md).
     weeks_due: bool = False
+    # Why: backcoach's own figures, said before the items are asked ("" when not due).
+    weeks_why: str = ""
 
     @property
     def uncleared(self) -> tuple[RedFlag, ...]:
@@ -193,6 +195,9 @@ class Verdict:
     refuse_yes: str | None = None  # --yes cannot be used, and why
     step_back: int | None = None  # the 24-hour rule: the session whose doses step back
     notes: tuple[str, ...] = field(default=())
+    # A clinician's OK for back-bending after a second spread (answered now, or recorded
+    # earlier): every way in builds its plan with it, so `plan` and `start` agree.
+    extension_ok_at: datetime | None = None
 
     @property
     def flare_up(self) -> bool:
@@ -333,6 +338,11 @@ def decide(record: Record, moment: Moment, answers: Answers | None = None) -> Ve
     """What is allowed now. With no answers: from the record alone, with the questions
     still to come; with answers: after them."""
     answers = answers or Answers()
+    verdict = _decide(record, moment, answers)
+    return replace(verdict, extension_ok_at=extension_ok_at(record, moment, answers))
+
+
+def _decide(record: Record, moment: Moment, answers: Answers) -> Verdict:
     if answers.during_session:  # `s`, then new numbness or weakness: stop now
         return _none((DURING_SESSION,))
     exclusions = _exclusions(moment, record, answers)

@@ -426,6 +426,8 @@ class ExerciseRecord(_Frozen):
     planned_work_seconds: float
     saved_dose: Dose | None = None  # what progression keeps (None: recorded before 0.2)
     dose_change: str | None = None  # why progression changed the dose this session
+    # Added for that session only (an extra, or a stand-in): never counts toward a step-up.
+    for_today: bool = False
 
     @property
     def kept_dose(self) -> Dose:

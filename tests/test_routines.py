@@ -214,7 +214,7 @@ def test_a_history_from_before_routines_is_migrated_and_keeps_its_doses(tmp_path
         stepped = {s.exercise: s.dose_change for s in prepared.plan().steps if s.dose_change}
     assert stepped and all("two sessions done in full" in why for why in stepped.values())
     version = sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
-    assert version == 9  # issue 25: the programme tables
+    assert version == 10  # issue 25: the programme tables; issue 23: for_today
 
 
 # --- the property: 200 sessions of anything ------------------------------------------

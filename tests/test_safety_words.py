@@ -76,6 +76,10 @@ def test_yes_prints_the_conditions_never_answered_and_says_what_it_confirms(
         assert words in listed[: listed.index("Plan:")], words
     assert "--yes also confirms that none of these conditions apply to you today" in out
     assert "without --yes asks about them one by one" in " ".join(out.split())
+    # Leg symptoms change the plan too (CLINICAL.md), and --yes says what it does.
+    said = " ".join(listed[: listed.index("Plan:")].split())
+    assert "Leg symptoms (pain, tingling or numbness down a leg) change the plan too" in said
+    assert "leaves out the nerve-stretching exercises" in said
 
 
 def test_yes_says_which_recorded_conditions_apply_and_what_they_leave_out(

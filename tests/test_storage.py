@@ -37,7 +37,7 @@ def test_a_blank_database_gets_exactly_the_schema(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
     open_history(path).close()
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 10
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
     assert tables == [
@@ -46,7 +46,7 @@ def test_a_blank_database_gets_exactly_the_schema(tmp_path: Path) -> None:
         "check_ins", "schedules", "lessons_read",
     ]  # fmt: skip
     exercise_columns = [row[1] for row in db.execute("PRAGMA table_info(session_exercises)")]
-    assert exercise_columns[-2:] == ["saved_dose", "dose_reason"]  # migrations 4 and 5
+    assert exercise_columns[-3:] == ["saved_dose", "dose_reason", "for_today"]  # 4, 5 and 10
     columns = [row[1] for row in db.execute("PRAGMA table_info(sessions)")]
     assert columns == [
         "id", "started_at", "ended_at", "focus", "minutes", "level", "seed", "flare_up",

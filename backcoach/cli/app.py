@@ -252,7 +252,9 @@ def plan_command(
         raise UsageError("--snack takes only --minutes (2-5), --equipment and --seed")
     choices = options.choices(snack=snack)
     verdict = plan_verdict(snack, options.flare_up)  # the safety gate: what start may do
-    prepared = coaching.prepare(library, choices, exclusions=verdict.exclusions)
+    prepared = coaching.prepare(
+        library, choices, exclusions=verdict.exclusions, extension_ok_at=verdict.extension_ok_at
+    )
     plan = prepared.plan()
     # plan changes nothing: only start saves a new or changed routine. Said, not done.
     update = prepared.routine

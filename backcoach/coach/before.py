@@ -167,7 +167,9 @@ class Questions:
             check_time=last.astimezone().strftime("%H:%M") if last else "",
             brief=Question.BRIEF in asks,
             clinician_asked=Question.CLINICIAN in asks,
+            why_due=record.weeks_why,
         )
+        self._weeks_answered(answered)
         for note in answered.notes:
             self.out.print(note, style="dim", markup=False, highlight=False)
         self._record_screen(answered)
@@ -180,6 +182,29 @@ class Questions:
             clinician=answered.clinician,
             cleared=answered.cleared,
         )
+
+    def _weeks_answered(self, answered: clinical.Screening) -> None:
+        """Asked because backcoach's figures show no improvement, and the person says it
+        does not apply: their word stands (and is kept), with the advice said once."""
+        from backcoach.history.flags import WEEKS, WEEKS_NOT_SO
+
+        if not self.record.weeks_why or answered.clinician is None:
+            return
+        if any(flag.code == WEEKS for flag in answered.clinician):
+            return
+        self.say(
+            "You said it does not apply, and backcoach has kept your answer. Its figures "
+            "still suggest seeing a GP or physiotherapist about your back; your sessions "
+            "carry on."
+        )
+        if self.history is None:
+            return
+        from backcoach.history.routines import record_episode_answer
+
+        try:
+            record_episode_answer(self.history, WEEKS_NOT_SO, "no")
+        except StorageError as error:
+            self._unsaved(error)
 
     def _record_screen(self, answered: clinical.Screening) -> None:
         history = self.history

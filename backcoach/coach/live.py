@@ -381,8 +381,23 @@ class LiveSession:
         if step_index not in self.extension_steps:
             self.renderer.notice(clinical.SYMPTOM_STOP_ONE)
             return StepDecision()
-        self.renderer.notice(clinical.SYMPTOM_STOP)
+        self.renderer.notice(self._extension_stop_words())
         return StepDecision(leave_out=frozenset(i for i in self.extension_steps if i > step_index))
+
+    def _extension_stop_words(self) -> str:
+        """The second spread within 14 days advises a clinician there and then."""
+        from backcoach.history.flags import SECOND_SPREAD_WINDOW, SYMPTOM_STOP_AGAIN, spread_before
+
+        history = self.recorder.history
+        try:
+            earlier = (
+                spread_before(history, self._now() - SECOND_SPREAD_WINDOW, self.recorder.session_id)
+                if history is not None
+                else None
+            )
+        except StorageError:
+            earlier = None
+        return clinical.SYMPTOM_STOP if earlier is None else SYMPTOM_STOP_AGAIN
 
     def _stopped_for_symptoms(self, step_index: int) -> None:
         self.engine.set_status(step_index, "stopped")

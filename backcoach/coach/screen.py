@@ -85,10 +85,12 @@ def screen(
     check_time: str = "",
     brief: bool | None = None,
     clinician_asked: bool | None = None,
+    why_due: str = "",
 ) -> Screening:
     """Ask what applies today. `show` draws a numbered list; `say` prints one line.
     `brief`: the one-line check of a later session the same day; `clinician`: the
-    see-a-clinician tier is due (both as the gate says; None: from `memory`)."""
+    see-a-clinician tier is due (both as the gate says; None: from `memory`); `why_due`:
+    why that tier is asked now (backcoach's own figures), said before it."""
     if yes or ask is None:
         show(RED_FLAGS, "")
         say("--yes: you confirm that none of these apply to you today.")
@@ -136,6 +138,8 @@ def screen(
         say(f"Last time you told backcoach: {listed}. That needs a clinician's OK first.")
         cleared = yes_no(ask, say, CLEARANCE_QUESTION)
         return Screening((), "person", full_check=not brief, clinician=held, cleared=cleared)
+    if why_due:
+        say(why_due)
     show(
         ONCE_PER_EPISODE,
         "Before your first session (asked again for each new episode of back pain):"

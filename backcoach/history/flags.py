@@ -201,6 +201,32 @@ def spreads(history: History, since: datetime) -> list[datetime]:
     return [datetime.fromisoformat(row["started_at"]) for row in rows]
 
 
+# Said at the second spread within 14 days (CLINICAL.md: advise a clinician before more
+# extension work; it returns, a step lower, once their OK is confirmed).
+SYMPTOM_STOP_AGAIN = (
+    "Then stop the back-bending (extension) exercises for today: symptoms moving further "
+    "down the leg are a sign to stop them. This is the second time within 14 days, so "
+    "please see a physiotherapist or doctor before doing any more back-bending exercises. "
+    "backcoach leaves them out until you tell it they have said these exercises are OK "
+    "(and for at least the next 7 days); then they come back a step lower. If you notice "
+    "numbness or weakness, see a doctor or physiotherapist."
+)
+
+
+def spread_before(history: History, since: datetime, session_id: int | None) -> datetime | None:
+    """The newest spread since a moment in a session other than this one (the second
+    spread within 14 days is said at once), or None."""
+    from backcoach.history.store import iso
+
+    rows = _read(
+        history,
+        "SELECT started_at FROM sessions WHERE symptoms_spread = 1 AND started_at >= ? "
+        f"AND (? IS NULL OR id != ?) AND {READABLE_START} ORDER BY started_at DESC LIMIT 1",
+        (iso(since), session_id, session_id),
+    )
+    return datetime.fromisoformat(rows[0]["started_at"]) if rows else None
+
+
 def ended_early(history: History) -> list[tuple[datetime, str, tuple[str, ...]]]:
     """(started, outcome, red flags said) of each session that did not run to its end
     (red-flag stops before a session, which never began, left out), oldest first."""
@@ -241,13 +267,20 @@ def gate_record(history: History | None) -> Record:
         _conditions(history, checked),
         hold,
         ok_at,
-        _weeks_due(history, checked),
+        *_weeks_due(history, checked),
     )
 
 
-def _weeks_due(history: History, checked: datetime | None) -> bool:
+WEEKS = "weeks"  # the see-a-clinician item "not improved after about 4 to 6 weeks"
+# The person said it does not apply though backcoach's figures showed no improvement.
+WEEKS_NOT_SO = "weeks-not-so"
+
+
+def _weeks_due(history: History, checked: datetime | None) -> tuple[bool, str]:
     """Pain before sessions has not improved over 4 weeks or more (history/stats.py) and
-    the see-a-clinician items were not answered since that became so."""
+    the see-a-clinician items were not answered since that became so; and why, in
+    backcoach's own figures."""
+    from backcoach.clinical import ONCE_PER_EPISODE
     from backcoach.history.overview import pain_before_since
     from backcoach.history.stats import no_improvement
     from backcoach.history.store import now
@@ -255,8 +288,15 @@ def _weeks_due(history: History, checked: datetime | None) -> bool:
     at = now()
     found = no_improvement(pain_before_since(history, at - timedelta(weeks=8)), at)
     if found is None or not found.weeks_4_to_6 or found.clinician_from is None:
-        return False
-    return checked is None or checked < found.clinician_from
+        return False, ""
+    if checked is not None and checked >= found.clinician_from:
+        return False, ""
+    item = next(n for n, flag in enumerate(ONCE_PER_EPISODE, 1) if flag.code == WEEKS)
+    return True, (
+        f"backcoach's record: pain before sessions has not improved over {found.days} days "
+        f"(median {found.first_median:g} in the first week, {found.last_median:g} in the "
+        f"last): if that is right, item {item} applies."
+    )
 
 
 EXTENSION_OK = "extension-ok"

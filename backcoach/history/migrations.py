@@ -188,6 +188,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             read_at TEXT NOT NULL
         )""",
     ),
+    # 10: an exercise added for that session only (an extra stretch to fill the minutes,
+    # or one standing in for a routine exercise left out today): never saved as the dose
+    # and never counted toward a step-up (CLINICAL.md, "Dose and progression rules").
+    ("ALTER TABLE session_exercises ADD COLUMN for_today INTEGER NOT NULL DEFAULT 0",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

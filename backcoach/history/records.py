@@ -96,7 +96,8 @@ def begun(
                 work_seconds=0.0,
                 planned_work_seconds=planned_work[order],
                 saved_dose=step.saved_dose or step.dose,
-                dose_change=step.dose_change,
+                dose_change=None if step.for_today else step.dose_change,
+                for_today=step.for_today,
             )
             for order, step in enumerate(plan.steps)
         ),
@@ -161,6 +162,7 @@ def _exercise_record(session_id: int, exercise: sqlite3.Row) -> ExerciseRecord |
                 "planned_work_seconds": exercise["planned_work_seconds"],
                 "saved_dose": _saved(exercise),
                 "dose_change": exercise["dose_reason"],
+                "for_today": "for_today" in exercise.keys() and bool(exercise["for_today"]),
             }
         )
     except (ValueError, TypeError) as exc:

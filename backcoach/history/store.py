@@ -143,8 +143,8 @@ class History:
             assert session_id is not None
             cursor.executemany(
                 """INSERT INTO session_exercises (session_id, position, exercise_id, name, phase,
-                    dose, planned_work_seconds, saved_dose, dose_reason)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    dose, planned_work_seconds, saved_dose, dose_reason, for_today)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [
                     (
                         session_id,
@@ -155,7 +155,9 @@ class History:
                         step.dose.model_dump_json(),
                         planned_work[position],
                         (step.saved_dose or step.dose).model_dump_json(),
-                        step.dose_change,
+                        # A change is never kept for an exercise there for today only.
+                        None if step.for_today else step.dose_change,
+                        int(step.for_today),
                     )
                     for position, step in enumerate(plan.steps)
                 ],

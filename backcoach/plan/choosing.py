@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from backcoach.models import Catalogue, Dose, Exercise, HoldDose, Phase, RepsDose, has_equipment
+from backcoach.plan.progression import step_up
 from backcoach.plan.timeline import dose_seconds
 from backcoach.vocabulary import (
     DEFAULT_MINUTES,
@@ -134,6 +135,8 @@ class Pools(NamedTuple):
     stretch: list[Exercise]
     warmup: list[Exercise]
     doses: dict[str, Dose]
+    # Each exercise's dose as last kept: an extra for today runs at it, never a step up.
+    kept: Mapping[str, Dose] = _EMPTY
 
 
 def pools(catalogue: Catalogue, request: Request) -> Pools:
@@ -160,6 +163,7 @@ def pools(catalogue: Catalogue, request: Request) -> Pools:
         stretch=stretch,
         warmup=[e for e in stretch if e.warmup],
         doses=doses,
+        kept=request.kept,
     )
 
 
@@ -274,7 +278,8 @@ def extra_gentle(
     """Gentle stretches for this session only, while the minutes are not used yet.
 
     Taken from the position group the session ends in (the floor, when it goes
-    there), so that it still moves between upright and the floor at most once.
+    there), so that it still moves between upright and the floor at most once. Each
+    runs at its kept dose: never a step up (CLINICAL.md: it is for that session only).
     """
     target = budget * FILL_TARGET
     used = {choice.exercise.id for choice in choices}
@@ -294,12 +299,20 @@ def extra_gentle(
     for exercise in spare:
         if added == EXTRA_MOST or total(choices) >= target:
             break
-        extra = Choice(exercise, "cool-down", pools.doses[exercise.id], reason, True)
+        extra = Choice(exercise, "cool-down", extra_dose(exercise, pools), reason, True)
         trial = order([*choices, extra])
         if total(trial) <= budget:
             choices = trial
             added += 1
     return choices
+
+
+def extra_dose(exercise: Exercise, pools: Pools) -> Dose:
+    """An extra's dose today: as last kept, never progression's step up (CLINICAL.md:
+    what fills the minutes never counts toward a step-up); a step back still applies."""
+    dose = pools.doses[exercise.id]
+    kept = pools.kept.get(exercise.id)
+    return kept if kept is not None and step_up(exercise, kept) == dose else dose
 
 
 def like(

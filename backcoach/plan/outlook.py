@@ -11,8 +11,10 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from backcoach.history.store import History
-    from backcoach.models import Catalogue, Dose, Plan
+    from backcoach.models import Catalogue, Dose, Exercise, Plan
 
 
 class Change(NamedTuple):
@@ -29,6 +31,8 @@ class Outlook(NamedTuple):
     changes: tuple[Change, ...]  # doses that change at the next plan, and why
     from_day: date  # the first day a step up may happen (48 hours on)
     progresses: bool  # False for a desk break or a flare-up day: they change no dose
+    # Exercises that leave the routine next time: (name, what takes its place, why).
+    swaps: tuple[tuple[str, str, str], ...] = ()
 
 
 def outlook(history: History, catalogue: Catalogue, plan: Plan, now: datetime) -> Outlook:
@@ -49,7 +53,12 @@ def outlook(history: History, catalogue: Catalogue, plan: Plan, now: datetime) -
             i in result.held,
         )
         for i in ids
-        if i in result.changed and i in result.doses and i in result.kept
+        if i in result.changed and i in result.doses and i in result.kept and i not in result.swap
+    )
+    swaps = tuple(
+        (by_id[i].name, _in_its_place(by_id[i].easier, by_id), _swap_why(result.swap[i]))
+        for i in ids
+        if i in result.swap
     )
     today = now.astimezone().date()
     from backcoach.history.overview import overview_of
@@ -63,7 +72,21 @@ def outlook(history: History, catalogue: Catalogue, plan: Plan, now: datetime) -
         changes,
         later.astimezone().date(),
         progresses=not (plan.snack or plan.flare_up),
+        swaps=swaps,
     )
+
+
+def _in_its_place(easier: tuple[str, ...], by_id: Mapping[str, Exercise]) -> str:
+    """Its easier variant, as the routine picks it first; else a like exercise."""
+    found = [by_id[i].name for i in easier if i in by_id]
+    return found[0] if found else "a like exercise"
+
+
+def _swap_why(reason: str) -> str:
+    """ "it caused sharp pain twice within 14 days (…)" → "sharp pain twice within 14 days"."""
+    if reason.startswith("it caused sharp pain twice"):
+        return "sharp pain twice within 14 days"
+    return reason
 
 
 def _why(reason: str) -> str:

@@ -23,6 +23,7 @@ from backcoach.plan.choosing import (
     Choice,
     Pools,
     Request,
+    extra_dose,
     extra_gentle,
     fill,
     flare_up_dose,
@@ -136,9 +137,11 @@ def _in_place(
             if choice.for_today and request.no_fill_ins:
                 continue
             reason = choice.reason  # the draw's for_today choices are its extras
+            dose = allowed.doses[exercise.id]
             if choice.for_today:
                 reason = EXTRA_REASON if request.one_off else EXTRA_REASON + NOT_ROUTINE
-            out.append(choice._replace(dose=allowed.doses[exercise.id], reason=reason))
+                dose = extra_dose(exercise, allowed)  # never a step up
+            out.append(choice._replace(dose=dose, reason=reason))
             continue
         if exercise.id not in request.excluded or (choice.for_today and request.no_fill_ins):
             continue
@@ -343,17 +346,21 @@ def _steps(choices: Sequence[Choice], request: Request) -> tuple[list[Step], int
         ready = get_ready(previous, exercise.position)
         seconds = dose_seconds(choice.dose, ready)
         reason = choice.reason
-        if exercise.id in request.dose_reasons:
+        # An extra at its kept dose, not progression's step up (choosing.extra_gentle).
+        kept_here = choice.reason.startswith(EXTRA_REASON) and choice.dose != request.doses.get(
+            exercise.id, choice.dose
+        )
+        if exercise.id in request.dose_reasons and not kept_here:
             reason += f"; {request.dose_reasons[exercise.id]}"
         if request.flare_up:
             reason += "; flare-up dose: shorter and fewer"
         # A flare-up day or a desk break keeps the dose as it was: progression's change
         # waits for a normal session.
         as_it_was = request.flare_up or request.snack
-        change = None if as_it_was else request.dose_changes.get(exercise.id)
+        change = None if as_it_was or kept_here else request.dose_changes.get(exercise.id)
         saved = (
             request.kept.get(exercise.id, exercise.dose)
-            if as_it_was
+            if as_it_was or kept_here
             else request.doses.get(exercise.id, exercise.dose)
         )
         steps.append(

@@ -1,9 +1,10 @@
 """Next time's dose for each exercise, from the history. Pure: no I/O, no clock.
 
 The rules (CLINICAL.md, "Dose and progression rules"):
-- step up one step after the last two sessions with the exercise were done in
-  full at this dose, with the effort answered and not "too hard", back and leg
-  pain known and not up by 2 or more, and 48 hours since its last step-up: a
+- step up one step after the last two sessions with the exercise in the routine
+  (never one where it was added for that session only) were done in full at this
+  dose, with the effort answered and not "too hard", back and leg pain known and
+  not up by 2 or more, and 48 hours since its last step-up: a
   longer hold up to the exercise's maximum, the next pyramid (5-3-1 → 6-4-2 →
   7-5-3, never past 7-5-3), or one more rep;
 - step back one step on "too hard", on back or leg pain up by 2 or more, when
@@ -261,11 +262,14 @@ def _decide(
         if lower is None:
             return current, why_back, True
         return lower, f"{dose_words(lower)}: down from {dose_words(current)}: {why_back}", True
+    # Only the sessions where it was part of the routine count toward a step-up: an
+    # exercise added for that session only never does (its safety signals still count).
+    counted = [(session, record) for session, record in seen if not record.for_today]
     if (
         may_step_up
-        and len(seen) >= 2
-        and _two_easy_sessions(seen[-2:], current)
-        and _settled(seen, current, now)
+        and len(counted) >= 2
+        and _two_easy_sessions(counted[-2:], current)
+        and _settled(counted, current, now)
     ):
         higher = step_up(exercise, current)
         if higher is not None:
@@ -440,7 +444,8 @@ def extension_pause(
     CLINICAL.md, the symptom-spread rule: after leg symptoms spread on any extension
     exercise, leave out every extension exercise for 7 days; after a second spread
     within 14 days, advise a clinician before more extension work (they stay out for
-    14 days after it).
+    14 days after it, or until a clinician's OK is confirmed). The OK never shortens the
+    7 days after a spread.
     """
     spreads = sorted(
         {
@@ -453,9 +458,12 @@ def extension_pause(
     # A second spread within 14 days: the gate holds every extension exercise until a
     # clinician's OK is confirmed (gate.Record.extension_hold); this pause covers the
     # days the record holds too, for a plan made without the gate's record.
-    if extension_ok_at is not None and spreads and extension_ok_at >= spreads[-1]:
-        return None  # a clinician's OK since the last spread: they return, a step lower
+    # A clinician's OK since the last spread lifts only that hold (they return, a step
+    # lower): never the 7 days after a spread, which every extension exercise keeps.
+    cleared = extension_ok_at is not None and bool(spreads) and extension_ok_at >= spreads[-1]
     for earlier, later in zip(spreads, spreads[1:], strict=False):
+        if cleared:
+            break
         if later - earlier <= SECOND_SPREAD_WINDOW and now - later < SECOND_SPREAD_WINDOW:
             until = day_words(later + SECOND_SPREAD_WINDOW, now)
             return (
@@ -467,8 +475,9 @@ def extension_pause(
     if recent:
         last = max(recent)
         until = day_words(last + SYMPTOM_PAUSE, now)
+        after_ok = " (then, with the clinician's OK, a step lower)" if cleared else ""
         return (
             f"leg symptoms spread during a back-bending exercise on {day_words(last, now)}; "
-            f"all of them are left out until {until}"
+            f"all of them are left out until {until}{after_ok}"
         )
     return None

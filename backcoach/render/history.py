@@ -56,8 +56,11 @@ def history_table(sessions: Sequence[SessionRecord]) -> Grid:
         focus = record.focus + (" (flare-up)" if record.flare_up else "")
         time = minutes_text(record.time_done)
         count = f"{done}/{len(record.exercises)}"
-        result = _OUTCOME_WORDS.get(record.outcome, record.outcome) + (
-            " · leg symptoms spread" if record.symptoms_spread else ""
+        hurt = sum(exercise.status == "hurt" for exercise in record.exercises)
+        result = (
+            _OUTCOME_WORDS.get(record.outcome, record.outcome)
+            + (f", {hurt} stopped for pain" if hurt else "")
+            + (" · leg symptoms spread" if record.symptoms_spread else "")
         )
         started, pain = _local(record.started_at), _pain_change(record)
         wide.append(
@@ -308,10 +311,18 @@ def end_screen(
         minutes = round(outlook.minutes_this_week)
         week = f"{minutes} min" if minutes or not outlook.minutes_this_week else "under a minute"
         lines.append(Text.assemble(("Streak ", "bold"), f"{streak} · {week} this week"))
-        if outlook.progresses and outlook.changes:
+        if outlook.progresses and (outlook.changes or outlook.swaps):
             lines.append(Text("Next time:", style="bold"))
             lines.append(
-                hanging(_next_time(change, outlook.from_day) for change in outlook.changes)
+                hanging(
+                    [
+                        *(_next_time(change, outlook.from_day) for change in outlook.changes),
+                        *(
+                            f"{one_line(other)} takes the place of {one_line(name)} ({why})."
+                            for name, other, why in outlook.swaps
+                        ),
+                    ]
+                )
             )
         elif outlook.progresses:
             lines.append(

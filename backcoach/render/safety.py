@@ -77,6 +77,14 @@ CONDITIONS_NAMED = (
     "pregnancy (and whether you are past about 16 weeks)",
     "joint hypermobility (very flexible joints)",
 )
+# Leg symptoms change the plan too (CLINICAL.md): --yes cannot ask the spread question
+# after a nerve-tensioning exercise, so it leaves those out whatever the answer.
+LEG_SYMPTOMS_UNDER_YES = (
+    "Leg symptoms (pain, tingling or numbness down a leg) change the plan too: --yes "
+    "cannot ask whether they spread, so it leaves out the nerve-stretching exercises "
+    "(knee to chest, legs up the wall and the like) and the back-bending ones, whether "
+    "or not you have them."
+)
 
 
 def conditions_under_yes(conditions: tuple[str, ...] | None) -> RenderableType | None:
@@ -92,13 +100,15 @@ def conditions_under_yes(conditions: tuple[str, ...] | None) -> RenderableType |
                 "--yes also confirms that none of these conditions apply to you today; the "
                 "next session without --yes asks about them one by one."
             ),
+            Text(LEG_SYMPTOMS_UNDER_YES),
         )
     applying = [CONDITION_BY_CODE[code] for code in conditions if code in CONDITION_BY_CODE]
     if not applying:
-        return None
+        return Text(LEG_SYMPTOMS_UNDER_YES)
     return Group(
         Text("You told backcoach, and it still changes the plan:", style="bold yellow"),
         items(("•", f"{c.told}: {c.leaves_out}") for c in applying),
+        Text(LEG_SYMPTOMS_UNDER_YES),
     )
 
 
@@ -296,6 +306,10 @@ def safety_view(facts: SafetyFacts, with_verdict: bool = True) -> RenderableType
         )
     lines.append(Text("Leg symptoms spreading (last 14 days):", style="bold"))
     lines.append(items([("", ", ".join(_day(d) for d in facts.spreads) or "none")], indent=2))
+    back_bending = _back_bending(record)
+    if back_bending is not None:
+        lines.append(Text("Back-bending exercises after two spreads:", style="bold"))
+        lines.append(items([("", back_bending)], indent=2))
     if facts.closed:
         lines.append(Text("Closed lately:", style="bold"))
         shown: list[tuple[str, str]] = []
@@ -309,6 +323,18 @@ def safety_view(facts: SafetyFacts, with_verdict: bool = True) -> RenderableType
         lines.append(verdict_line(facts.verdict, names=facts.names))
     lines.append(Text(NOT_A_DIAGNOSIS, style="dim"))
     return Group(*lines)
+
+
+def _back_bending(record: Record) -> str | None:
+    """The clinician's OK for back-bending after a second spread, or the wait for it."""
+    if record.extension_hold is not None:
+        return "waiting for a physiotherapist's or doctor's OK (start asks for it)"
+    if record.extension_ok_at is not None:
+        return (
+            f"a physiotherapist or doctor said they are OK (you told backcoach "
+            f"{_day(record.extension_ok_at)}): they return a step lower"
+        )
+    return None
 
 
 def safety_json(facts: SafetyFacts) -> dict[str, Any]:
@@ -333,6 +359,10 @@ def safety_json(facts: SafetyFacts) -> dict[str, Any]:
             "cleared": memory.cleared,
         },
         "spreads": [moment.isoformat() for moment in facts.spreads],
+        "extension_ok_at": record.extension_ok_at.isoformat()
+        if record.extension_ok_at is not None
+        else None,
+        "extension_waiting": record.extension_hold is not None,
         "closed_flags": [
             {
                 "code": closed.code,

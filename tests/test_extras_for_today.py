@@ -1,0 +1,157 @@
+"""An exercise added for that session only is never saved as the dose and never counts
+toward a step-up (CLINICAL.md, "Dose and progression rules"; issue 23, F2: Double knee
+to chest ran as an extra at 12 s holds, not its 10 s, and "Dose changes" listed it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backcoach.history.store import open_history
+from backcoach.models import HoldDose, Plan, SessionRecord, Step
+from backcoach.plan import choosing
+from backcoach.plan.choosing import EXTRA_REASON, Choice, Pools, Request
+from backcoach.plan.progression import next_doses, step_up
+from backcoach.vocabulary import Level, Position
+
+from .conftest import RunCli, plain
+from .test_progression import NOW, cat, session
+
+EXTRA = "double-knee-to-chest"
+
+
+def for_today(record: SessionRecord) -> SessionRecord:
+    rows = tuple(e.model_copy(update={"for_today": True}) for e in record.exercises)
+    return record.model_copy(update={"exercises": rows})
+
+
+def test_two_sessions_as_an_extra_never_step_it_up() -> None:
+    history = [for_today(session(2, EXTRA, "done")), for_today(session(1, EXTRA, "done", number=2))]
+    result = next_doses(history, cat().exercises, NOW)
+    assert EXTRA not in result.doses and EXTRA not in result.changed
+    # In the routine, the same two sessions do step it up.
+    routine = next_doses([session(2, EXTRA, "done"), session(1, EXTRA, "done", number=2)],
+                         cat().exercises, NOW)  # fmt: skip
+    assert EXTRA in result.kept and EXTRA in routine.changed
+
+
+def test_an_extras_safety_signals_still_count() -> None:
+    history = [for_today(session(1, EXTRA, "done", pain=(3, 6)))]
+    assert "back pain rose" in next_doses(history, cat().exercises, NOW).changed[EXTRA]
+
+
+def test_an_extra_runs_at_its_kept_dose_never_a_step_up() -> None:
+    exercise = cat().by_id()[EXTRA]
+    kept = exercise.dose
+    higher = step_up(exercise, kept)
+    assert higher is not None
+    pools = Pools([exercise], [], [exercise], [], {EXTRA: higher}, {EXTRA: kept})
+    bridge = cat().by_id()["glute-bridge"]  # the session is on the floor already
+    added = choosing.extra_gentle([Choice(bridge, "main", bridge.dose, "")], pools, 600)
+    extras = [(c.exercise.id, c.dose, c.reason) for c in added if c.for_today]
+    assert [(i, dose) for i, dose, _ in extras] == [(EXTRA, kept)]
+    assert all(reason.startswith(EXTRA_REASON) for _, _, reason in extras)
+    assert Request().kept == {}  # a fresh plan keeps the catalogue's dose
+
+
+def test_the_history_knows_a_row_was_for_today_and_keeps_no_change_for_it(
+    isolated_home: Path,
+) -> None:
+    step = Step(
+        exercise=EXTRA, name="Double knee to chest", phase="cool-down",
+        position=Position.SUPINE, cue="", dose=HoldDose(type="hold", seconds=12, reps=3),
+        get_ready=5, seconds=60, reason=EXTRA_REASON, for_today=True,
+        dose_change="3 × 12 s: up from 3 × 10 s",
+    )  # fmt: skip
+    plan = Plan(
+        seed=1, minutes=10, regions=(), kinds=(), level=Level.BEGINNER, equipment=(),
+        steps=(step,), total_seconds=60, budget_seconds=600,
+    )  # fmt: skip
+    with open_history(isolated_home / "history.sqlite3") as history:
+        sid = history.begin(plan, "lower back", 3, [30.0], started_at=NOW)
+        history.record_exercise(sid, 0, "done", 30.0)
+        history.finish(sid, outcome="done", completed=True, active_seconds=60, ended_at=NOW)
+        (row,) = history.sessions()[0].exercises
+        changes = history.db.execute(
+            "SELECT COUNT(*) FROM session_exercises WHERE dose_reason IS NOT NULL"
+        ).fetchone()[0]
+    assert row.for_today and row.dose_change is None and changes == 0
+
+
+def test_next_time_says_the_easier_variant_takes_the_place_after_two_sharp_pains(
+    isolated_home: Path,
+) -> None:
+    # The finding: after a second `x`, the end screen showed it at a lower dose next time,
+    # though the next plan swaps it for its easier variant.
+    from datetime import timedelta
+
+    from rich.console import Console
+
+    from backcoach.catalogue import loader
+    from backcoach.plan.outlook import outlook
+    from backcoach.render.history import end_screen
+
+    from .builders import one_step_plan
+    from .conftest import BUNDLED
+
+    catalogue = loader.load(BUNDLED)
+    plan = one_step_plan("double-knee-to-chest")
+    with open_history(isolated_home / "history.sqlite3") as history:
+        for days_ago in (3, 0):
+            when = NOW - timedelta(days=days_ago)
+            sid = history.begin(plan, "lower back", 3, [10.0], started_at=when)
+            history.record_exercise(sid, 0, "hurt", 5.0)
+            history.finish(sid, outcome="done", completed=True, active_seconds=60, ended_at=when)
+        seen = outlook(history, catalogue, plan, NOW)
+    assert seen.swaps == (
+        ("Double knee to chest", "Single knee to chest", "sharp pain twice within 14 days"),
+    )
+    assert not seen.changes  # no lower dose promised for an exercise that leaves
+    console = Console(width=200, color_system=None, _environ={})
+    with console.capture() as captured:
+        console.print(end_screen(seen, 3, 3))
+    assert (
+        "Single knee to chest takes the place of Double knee to chest (sharp pain twice "
+        "within 14 days)." in captured.get()
+    )
+
+
+def test_history_says_an_exercise_stopped_for_pain(isolated_home: Path, run: RunCli) -> None:
+    # The finding: "4/5 … complete" for a session with a stop for sharp pain.
+    from .builders import one_step_plan
+
+    plan = one_step_plan("glute-bridge")
+    with open_history(isolated_home / "history.sqlite3") as history:
+        sid = history.begin(plan, "lower back", 3, [10.0], started_at=NOW)
+        history.record_exercise(sid, 0, "hurt", 5.0)
+        history.finish(sid, outcome="done", completed=True, active_seconds=60, ended_at=NOW)
+    shown = " ".join(plain(run("history").output).split())
+    assert "complete, 1 stopped for pain" in shown
+
+
+def test_open_book_is_an_end_range_twist_left_out_and_named_with_hypermobility_or_osteoporosis(
+    isolated_home: Path,
+) -> None:
+    # Its steps let the arm settle to the floor behind: an end-of-range twist.
+    from .test_progression_rules import excluded_for, plan_with
+
+    assert cat().by_id()["open-book"].end_range
+    for condition in ("hypermobility", "osteoporosis"):
+        named = False
+        for seed in range(30):
+            plan = plan_with(excluded_for(condition), seed=seed, focus=["upper"])
+            assert "open-book" not in {step.exercise for step in plan.steps}
+            named = named or any("Open book" in note for note in plan.notes)
+        assert named, condition
+
+
+def test_a_drawn_extra_keeps_its_dose_in_the_plan_too(isolated_home: Path) -> None:
+    # The seed's draw holds today's extras (plan/planner.py `_in_place`): after two
+    # sessions that would step it up, an extra still runs, and is kept, at its last dose.
+    exercise = cat().by_id()[EXTRA]
+    kept = exercise.dose
+    higher = step_up(exercise, kept)
+    assert higher is not None
+    allowed = Pools([exercise], [], [exercise], [], {EXTRA: higher}, {EXTRA: kept})
+    assert choosing.extra_dose(exercise, allowed) == kept
+    lower = Pools([exercise], [], [exercise], [], {EXTRA: kept}, {EXTRA: higher})
+    assert choosing.extra_dose(exercise, lower) == kept  # a step back still applies
