@@ -177,9 +177,36 @@ def test_the_report_holds_the_safety_record_for_the_clinician(
     assert "reported 23 Nov 2026, closed 24 Nov 2026 (a clinician had assessed it)" in text
     assert "still open" in text and "38" in text  # the fever item, not closed
     assert "yes, osteoporosis: no loaded forward bending" in text
+    assert "Not improved after about 4 to 6 weeks" not in text  # never asked
     html = tmp_path / "r.html"
     assert run("report", "--output", str(html)).exit_code == 0
     assert "<h2>Red flags (open and closed)</h2>" in html.read_text(encoding="utf-8")
+
+
+def test_the_safety_record_names_leg_symptoms_and_a_weeks_item_said_not_to_apply(
+    run: RunCli, isolated_home: Path, tmp_path: Path
+) -> None:
+    # A physiotherapist's check: with leg symptoms answered yes, the report said
+    # "Conditions that change the plan: none of them"; and a "does not apply" to the
+    # 4-to-6-weeks item, asked because of backcoach's own figures, was not shown.
+    from backcoach.clinical import CONDITIONS
+    from backcoach.history.flags import LEG_SYMPTOMS, WEEKS_NOT_SO
+    from backcoach.history.routines import record_episode_answer
+
+    with open_history() as history:
+        for condition in CONDITIONS:
+            record_episode_answer(history, "condition:" + condition.code, "no")
+        record_episode_answer(history, LEG_SYMPTOMS, "yes")
+        record_episode_answer(history, WEEKS_NOT_SO, "no")
+    target = tmp_path / "r.md"
+    assert run("report", "--output", str(target)).exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    conditions = text[text.index("## Conditions that change the plan") :]
+    conditions = conditions[: conditions.index("\n## ", 1)]
+    assert "none of them" not in conditions
+    assert "yes, leg symptoms" in conditions and "straight-leg" in conditions
+    assert "## Not improved after about 4 to 6 weeks" in text
+    assert "the person said it does not apply" in text
 
 
 # --- issue 23 leftovers: what a clinician reads must not contradict itself ------------

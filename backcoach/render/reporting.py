@@ -130,8 +130,12 @@ def safety_record_section(chosen: str) -> str:
     found = existing_history()
     if found is None:
         return ""
+    from backcoach.history.flags import WEEKS_NOT_SO
+    from backcoach.history.routines import episode_answer
+
     with found:
         record, closed = gate_record(found), closed_flags(found)
+        weeks_not_so = episode_answer(found, WEEKS_NOT_SO)
 
     lines = [
         f"{_flag_text(f.code)}, {TIER_WORDS.get(f.tier.value, f.tier.value)}: reported "
@@ -151,6 +155,11 @@ def safety_record_section(chosen: str) -> str:
         else [f"yes, {told[code]}" for code in record.conditions if code in told]
         or ["none of them"]
     )
+    if record.leg_symptoms:  # CLINICAL.md lists them among the conditions too
+        conditions = [c for c in conditions if c != "none of them"] + [
+            "yes, leg symptoms (pain, tingling or numbness down a leg): no long "
+            "straight-leg holds, and the spread question after nerve-stretching exercises"
+        ]
     ok = record.extension_ok_at
     rows = [
         ("Red flags (open and closed)", lines or ["none reported"]),
@@ -163,6 +172,12 @@ def safety_record_section(chosen: str) -> str:
             else "never paused: leg symptoms have not spread twice within 14 days"
         ]),
     ]  # fmt: skip
+    if weeks_not_so is not None:
+        rows.append(("Not improved after about 4 to 6 weeks", [
+            f"asked on {weeks_not_so[0].astimezone():%d %b %Y} because backcoach's pain "
+            "figures showed no improvement; the person said it does not apply, and was "
+            "advised to see a GP or physiotherapist"
+        ]))  # fmt: skip
     if chosen == "html":
         return "".join(
             f"<h2>{h(title)}</h2><ul>{''.join(f'<li>{h(line)}</li>' for line in items)}</ul>\n"
