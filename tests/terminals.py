@@ -101,6 +101,17 @@ def no_leg_symptoms(child: pexpect.spawn) -> None:
     no_conditions(child)
 
 
+def begin_first_session(child: pexpect.spawn, pain: str = "4") -> None:
+    """A first session's questions, none applying (the screen, leg symptoms and the
+    conditions), pain now, then Enter at "Ready?": the session begins."""
+    pass_the_screen(child)
+    no_leg_symptoms(child)
+    child.expect("Pain now, from 0")
+    child.sendline(pain)
+    child.expect("Ready")
+    child.sendline("")
+
+
 def no_conditions(child: pexpect.spawn) -> None:
     """The conditions that change the plan, asked once per episode one by one: none."""
     for question in ("spinal stenosis", "osteoporosis", "pregnant", "hypermobility"):

@@ -21,6 +21,7 @@ from .conftest import RunCli, history_json
 from .terminals import (
     BIN,
     REAL_TIME,
+    begin_first_session,
     env,
     finish,
     no_leg_symptoms,
@@ -36,12 +37,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals a
 def to_the_closing_questions(home: Path) -> pexpect.spawn:
     """A short upper-back session (no symptom question), run to its first closing question."""
     child = spawn(home, "start --focus upper --minutes 2 --seed 4 --plain", "0.005")
-    pass_the_screen(child)
-    no_leg_symptoms(child)
-    child.expect("Pain now, from 0")
-    child.sendline("4")
-    child.expect("Ready")
-    child.sendline("")
+    begin_first_session(child)
     child.expect("Pain now, after the session")
     return child
 

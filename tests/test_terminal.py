@@ -20,6 +20,7 @@ from .fakes import FakeClock, ScriptedKeys
 from .terminals import (
     BIN,
     REAL_TIME,
+    begin_first_session,
     env,
     finish,
     no_conditions,
@@ -294,12 +295,7 @@ def test_ctrl_c_at_the_closing_pain_question_says_it_once(isolated_home: Path) -
     """Issue 24: "Saved as session 1" says what is kept; no error line after it."""
     script = f'{BIN} start --focus upper --minutes 2 --seed 4 --plain; echo "exit=$?"'
     child = spawn_in_bash(isolated_home, script, "0.005")
-    pass_the_screen(child)
-    no_leg_symptoms(child)
-    child.expect("Pain now, from 0")
-    child.sendline("4")
-    child.expect("Ready")
-    child.sendline("")
+    begin_first_session(child)
     child.expect("Pain now, after the session")
     child.sendintr()
     child.expect("Saved as session 1")
@@ -315,12 +311,7 @@ def test_a_session_with_an_exercise_stopped_for_pain_is_not_done_in_full(
 ) -> None:
     """Issue 24: `x` (this hurts) then Ctrl-C at the pain question was kept as "complete"."""
     child = spawn(isolated_home, "start --focus upper --minutes 2 --seed 4 --plain", "0.005")
-    pass_the_screen(child)
-    no_leg_symptoms(child)
-    child.expect("Pain now, from 0")
-    child.sendline("4")
-    child.expect("Ready")
-    child.sendline("")
+    begin_first_session(child)
     child.expect("get ready: ")
     child.send("x")
     child.expect("Pain now, after the session")
