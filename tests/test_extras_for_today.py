@@ -53,14 +53,14 @@ def test_an_extra_runs_at_its_kept_dose_never_a_step_up() -> None:
     assert Request().kept == {}  # a fresh plan keeps the catalogue's dose
 
 
-def test_the_history_knows_a_row_was_for_today_and_keeps_no_change_for_it(
+def test_the_history_knows_a_row_was_for_today_and_keeps_its_step_back(
     isolated_home: Path,
 ) -> None:
     step = Step(
         exercise=EXTRA, name="Double knee to chest", phase="cool-down",
         position=Position.SUPINE, cue="", dose=HoldDose(type="hold", seconds=12, reps=3),
         get_ready=5, seconds=60, reason=EXTRA_REASON, for_today=True,
-        dose_change="3 × 12 s: up from 3 × 10 s",
+        dose_change="a step easier: it felt too hard",
     )  # fmt: skip
     plan = Plan(
         seed=1, minutes=10, regions=(), kinds=(), level=Level.BEGINNER, equipment=(),
@@ -74,7 +74,9 @@ def test_the_history_knows_a_row_was_for_today_and_keeps_no_change_for_it(
         changes = history.db.execute(
             "SELECT COUNT(*) FROM session_exercises WHERE dose_reason IS NOT NULL"
         ).fetchone()[0]
-    assert row.for_today and row.dose_change is None and changes == 0
+    # For today only (never counted toward a step-up), and a step back, a safety signal,
+    # is kept with its reason, like any other dose change.
+    assert row.for_today and row.dose_change == "a step easier: it felt too hard" and changes == 1
 
 
 def test_next_time_says_the_easier_variant_takes_the_place_after_two_sharp_pains(
@@ -155,3 +157,16 @@ def test_a_drawn_extra_keeps_its_dose_in_the_plan_too(isolated_home: Path) -> No
     assert choosing.extra_dose(exercise, allowed) == kept
     lower = Pools([exercise], [], [exercise], [], {EXTRA: kept}, {EXTRA: higher})
     assert choosing.extra_dose(exercise, lower) == kept  # a step back still applies
+
+
+def test_no_fill_ins_holds_for_the_one_session_after_a_step_back() -> None:
+    # A physiotherapist's re-check: a "too hard" on extras for today blocked every
+    # fill-in for eight days, since the extras that stepped back never ran again.
+    # CLINICAL.md: "The session after a step back: no fill-ins" (one session).
+    hard = session(3, EXTRA, "done", effort="too hard")
+    right_after = next_doses([hard], cat().exercises, NOW)
+    assert EXTRA in right_after.held and EXTRA in right_after.after_step_back
+    later = session(1, "glute-bridge", "done", number=2)  # the next session, without it
+    next_one = next_doses([hard, later], cat().exercises, NOW)
+    assert EXTRA in next_one.held  # still a step easier when it comes back
+    assert not next_one.after_step_back  # but fill-ins are allowed again

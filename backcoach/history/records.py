@@ -96,7 +96,9 @@ def begun(
                 work_seconds=0.0,
                 planned_work_seconds=planned_work[order],
                 saved_dose=step.saved_dose or step.dose,
-                dose_change=None if step.for_today else step.dose_change,
+                # An extra's change is only ever a step back (the planner never steps
+                # an extra up: choosing.extra_dose); kept, so no dose changes unsaid.
+                dose_change=step.dose_change,
                 for_today=step.for_today,
             )
             for order, step in enumerate(plan.steps)

@@ -155,8 +155,7 @@ class History:
                         step.dose.model_dump_json(),
                         planned_work[position],
                         (step.saved_dose or step.dose).model_dump_json(),
-                        # A change is never kept for an exercise there for today only.
-                        None if step.for_today else step.dose_change,
+                        step.dose_change,  # an extra's is only ever a step back
                         int(step.for_today),
                     )
                     for position, step in enumerate(plan.steps)

@@ -81,6 +81,8 @@ class Request(NamedTuple):
     # The session after a step back: nothing added to fill the minutes (CLINICAL.md,
     # "Pacing the first weeks").
     no_fill_ins: bool = False
+    # What stepped back at the last session (`no_fill_ins`'s cause), for the plan's note.
+    after_step_back: frozenset[str] = frozenset()
     # The first 7 days of a routine: no extra sets to fill the minutes.
     first_week: bool = False
     # Progression's lines for the plan: centralisation, a return after a break.

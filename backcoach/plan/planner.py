@@ -429,10 +429,11 @@ def _no_fill_ins(steps: Sequence[Step], catalogue: Catalogue, request: Request) 
     plan ("stepped back today"), or only in another ("the session after a step back")."""
     if not request.no_fill_ins or request.flare_up or request.snack:
         return []
-    here = [step.name for step in steps if step.exercise in request.held]
+    cause = request.after_step_back
+    here = [s.name for s in steps if s.exercise in cause and s.exercise in request.dose_changes]
     if here:
         return [f"a dose stepped back today ({_and(here)}): nothing is added to fill the minutes"]
-    names = sorted(e.name for e in catalogue.exercises if e.id in request.held)
+    names = sorted(e.name for e in catalogue.exercises if e.id in cause)
     after = f" ({_and(names)}, not in this plan)" if names else ""
     return [f"the session after a step back{after}: nothing is added to fill the minutes"]
 

@@ -388,7 +388,8 @@ def _progressed(
         kept=progress.kept,
         held=progress.held,
         # The session after a step back: nothing added to fill the minutes.
-        no_fill_ins=bool(progress.held),
+        no_fill_ins=bool(progress.after_step_back),
+        after_step_back=progress.after_step_back,
         progress_notes=progress.notes,
     )
     return progressed, progress.swap

@@ -61,6 +61,9 @@ class Progression(NamedTuple):
     held: frozenset[str] = frozenset()
     # Good news or pacing said beside the doses (centralisation, a return after a break).
     notes: tuple[str, ...] = ()
+    # Those of `held` whose cause is the last session that counts: this is the session
+    # after a step back, so nothing is added to fill its minutes (one session, not more).
+    after_step_back: frozenset[str] = frozenset()
 
 
 def days_away(history: Iterable[SessionRecord], now: datetime) -> int | None:
@@ -194,7 +197,18 @@ def next_doses(
         centralising = _centralising(seen, now) if away is None else None  # news, not history
         if centralising is not None and centralising not in notes:
             notes.append(centralising)
-    return Progression(doses, reasons, excluded, changed, kept, swap, frozenset(held), tuple(notes))
+    counting = [s for s in history if not s.flare_up and not s.snack]
+    latest = max(counting, key=lambda s: (s.started_at, s.id)).id if counting else None
+    after = frozenset(
+        exercise_id
+        for exercise_id in held
+        if away is not None
+        or appearances.get(exercise_id, [(None,)])[-1][0] is not None
+        and appearances[exercise_id][-1][0].id == latest
+    )
+    return Progression(
+        doses, reasons, excluded, changed, kept, swap, frozenset(held), tuple(notes), after
+    )
 
 
 def _centralising(seen: list[tuple[SessionRecord, ExerciseRecord]], now: datetime) -> str | None:
