@@ -412,3 +412,26 @@ def test_routine_without_focus_shows_the_one_routine_or_lists_several(
     refused = run("routine", "--json")
     assert refused.exit_code == 2 and "pick one with --focus" in refused.stderr
     assert refused.stdout == ""
+
+
+def test_yes_steps_nothing_up_even_when_earlier_answers_would(isolated_home: Path) -> None:
+    # A physiotherapist's re-check: `start --yes` stepped doses up from earlier answered
+    # sessions. CLINICAL.md: "With no answers (`--yes`, skipped questions), nothing
+    # steps up": each waits at its last dose; `start` with its questions steps it up.
+    with open_history() as history:
+        session_day(history, START)
+        session_day(history, START + timedelta(days=1))
+        session_day(history, START + timedelta(days=2))
+        moment = START + timedelta(days=4)
+        asked = prepare(history, moment).plan()
+        assert any(step.dose_change for step in asked.steps)  # step-ups are due
+        yes = prepare(history, moment, no_questions=True).plan()
+    assert not any(step.dose_change for step in yes.steps)
+    ups = {s.exercise for s in asked.steps if s.dose_change}
+    assert ups
+    for step in yes.steps:
+        if step.exercise in ups:
+            assert "nothing steps up" in step.reason
+            assert step.saved_dose != next(
+                s.saved_dose for s in asked.steps if s.exercise == step.exercise
+            )

@@ -175,6 +175,7 @@ def prepare(
     if known.trend is not None and not choices.snack:
         request = request._replace(progress_notes=(*request.progress_notes, known.trend))
     if choices.no_questions:  # the rule wins over the convenience (CLINICAL.md)
+        request = _no_step_up(request)
         from backcoach.gate import NO_QUESTIONS
 
         exclusions = (*exclusions, *NO_QUESTIONS)
@@ -393,3 +394,27 @@ def _progressed(
         progress_notes=progress.notes,
     )
     return progressed, progress.swap
+
+
+def _no_step_up(request: Request) -> Request:
+    """`--yes` answers nothing, so nothing steps up today (CLINICAL.md, "Dose and
+    progression rules": "With no answers (`--yes`, skipped questions), nothing steps
+    up"): each step up waits at the dose last kept; a step back still applies."""
+    from backcoach.plan.progression import dose_words
+
+    ups = [i for i in request.dose_changes if i not in request.held and i in request.kept]
+    if not ups:
+        return request
+    doses, changes, reasons = (
+        dict(request.doses),
+        dict(request.dose_changes),
+        dict(request.dose_reasons),
+    )
+    for exercise_id in ups:
+        kept = request.kept[exercise_id]
+        doses[exercise_id] = kept
+        del changes[exercise_id]
+        reasons[exercise_id] = (
+            f"{dose_words(kept)}: as last time (--yes answers nothing, so nothing steps up)"
+        )
+    return request._replace(doses=doses, dose_changes=changes, dose_reasons=reasons)
