@@ -209,6 +209,38 @@ def test_the_safety_record_names_leg_symptoms_and_a_weeks_item_said_not_to_apply
     assert "the person said it does not apply" in text
 
 
+def test_each_condition_in_the_safety_record_says_when_it_was_answered(
+    run: RunCli, isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A physiotherapist's re-check (issue 23): the conditions were listed without the
+    # date they were answered, which CLINICAL.md says they are recorded with.
+    from backcoach.clinical import CONDITIONS
+    from backcoach.history import routines
+    from backcoach.history.flags import LEG_SYMPTOMS
+
+    def answer_on(day: int, question: str, answer: str) -> None:
+        at = datetime(2026, 11, day, 12, 0, tzinfo=UTC)
+        monkeypatch.setattr(routines, "now", lambda: at)
+        with open_history() as history:
+            routines.record_episode_answer(history, question, answer)
+
+    for condition in CONDITIONS:
+        answer_on(23, "condition:" + condition.code, "no")
+    target = tmp_path / "r.md"
+    assert run("report", "--output", str(target)).exit_code == 0
+    assert "none of them (answered 23 Nov 2026)" in target.read_text(encoding="utf-8")
+
+    answer_on(24, "condition:osteoporosis", "yes")
+    answer_on(25, LEG_SYMPTOMS, "yes")
+    assert run("report", "--output", str(target)).exit_code == 0
+    text = " ".join(target.read_text(encoding="utf-8").split())
+    conditions = text[text.index("## Conditions that change the plan") :]
+    conditions = conditions[: conditions.index(" ## ", 1)]
+    assert "none of them" not in conditions
+    assert "no stretch pushed to the end of the range (answered 24 Nov 2026)" in conditions
+    assert "after nerve-stretching exercises (answered 25 Nov 2026)" in conditions
+
+
 # --- issue 23 leftovers: what a clinician reads must not contradict itself ------------
 
 

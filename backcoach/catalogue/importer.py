@@ -35,7 +35,15 @@ EQUIPMENT = {
     "foam roll": "foam-roller",
     "exercise ball": "stability-ball",
 }
-LOADED = frozenset({"dumbbell", "kettlebell", "barbell", "cable"})
+# The record's equipment, as the dataset words it, by whether it is a load the spine
+# carries. Weights are (a medicine ball and an E-Z curl bar too). A foam roller or an
+# exercise ball supports the body; it is no load (nor is no equipment named, which the
+# draft's equipment says is none). Bands and "other" are left to the reviewer: a band may
+# be a light resistance, a strap for a stretch or a heavy pull (and "loaded" leaves an
+# exercise out in pregnancy), so the words decide or a person does.
+LOAD_EQUIPMENT = frozenset({"dumbbell", "kettlebells", "barbell", "cable", "medicine ball",
+                            "e-z curl bar"})  # fmt: skip
+NO_LOAD_EQUIPMENT = frozenset({"body only", "exercise ball", "foam roll"})
 # Loaded or repeated spinal flexion, and heavy hinges: never a beginner's (CLINICAL.md).
 NEVER_BEGINNER = re.compile(
     r"crunch|sit[- ]?up|good ?morning|deadlift|roll[- ]?out|ab wheel|jack ?knife|v[- ]?up",
@@ -75,11 +83,19 @@ LOADED_NAME = re.compile(r"superman|hyper ?extension", re.IGNORECASE)
 FACE_DOWN = re.compile(r"face ?down|\bprone\b|on your (stomach|belly)", re.IGNORECASE)
 # "Avoid arching your back", "do not arch": advice against it, not extension.
 NEGATED = re.compile(r"\b(avoid|don't|do not|never|without|not)\b[^.]{0,30}$", re.IGNORECASE)
+# A weight held, whatever the record's equipment says: "Weighted Crunches", "hold a weight
+# to your chest", "holding a weight plate", "grab the plate", "hold a medicine ball".
+_WEIGHTS = r"(weights?|plates?|dumbbells?|kettlebells?|barbells?|medicine balls?|med balls?)"
 WEIGHTED = re.compile(
-    r"weight(ed)? plate|extra resistance|\bweighted\b"
-    r"|\bhold(ing)? (a|the) (weight|plate|dumbbell|kettlebell)",
+    r"weight(ed)? plate|extra resistance|\bweighted\b|\bmedicine ball"
+    r"|\b(hold|holds|holding|grab|grabs|grabbing|grasp|grasping|take|pick up)"
+    rf" (a |an |the |one |two |both )?(light |heavy |small )?{_WEIGHTS}\b",
     re.IGNORECASE,
 )
+# Any other word for a load: the reviewer answers, never a `false` from the import.
+LOAD_WORD = re.compile(rf"\b({_WEIGHTS}|bands?|cables?)\b", re.IGNORECASE)
+# "Support your weight on your hands", "shift your body weight": the body, no load.
+BODY_WEIGHT = re.compile(r"\b(your|body|own|the body's) ?weight\b", re.IGNORECASE)
 # The sciatic nerve is tensioned by a stretch behind the thigh or a straight leg with the
 # hip bent (CLINICAL.md: knee to chest, legs up the wall, straight-leg positions).
 NERVE = re.compile(
@@ -87,9 +103,14 @@ NERVE = re.compile(
     r"|knees? (in )?to(wards)? (your |the )?chest|legs up the wall",
     re.IGNORECASE,
 )
-# A bend under load: crunches, sit-ups, good mornings, deadlifts, bending over with weight.
+# A bend under load: crunches, sit-ups, good mornings, deadlifts, bending over with weight,
+# and bending sideways (a side bend is loaded lateral flexion: CLINICAL.md's osteoporosis
+# rule, after the Royal Osteoporosis Society, avoids loaded bending, not only forwards).
 FLEXION = re.compile(
-    r"crunch|sit[- ]?up|good ?morning|deadlift|bent[- ]over|bend\w* (forward|over)",
+    r"crunch|sit[- ]?up|good ?morning|deadlift|bent[- ]over|side[- ]?bend|curl[- ]?up"
+    r"|jack ?knife|\bv[- ]?up|bend\w* (forward|over|sideways|to the side|at the (waist|hips?))"
+    r"|\blateral(ly)? flex|\bflex\w* (at |from )?the (waist|trunk|spine|torso)"
+    r"|shoulders (up )?off the (floor|ground|mat)",
     re.IGNORECASE,
 )
 END_RANGE = re.compile(r"as far as (you can|possible)|\btwist|\brotat", re.IGNORECASE)
@@ -97,7 +118,8 @@ END_RANGE = re.compile(r"as far as (you can|possible)|\btwist|\brotat", re.IGNOR
 TODO_FLAG = {
     "extension": "TODO true/false: does it bend the back backwards?",
     "nerve_tension": "TODO true/false: does it pull behind the thigh?",
-    "loaded_flexion": "TODO true/false: does it bend forwards under load?",
+    "loaded": "TODO true/false: does it carry a load (a weight, a band, a cable)?",
+    "loaded_flexion": "TODO true/false: does it bend forwards or sideways under load?",
     "end_range": "TODO true/false: held at the end of the range, or a twist?",
 }
 FILLER = re.compile(
@@ -190,12 +212,25 @@ def extends_the_back(name: str, steps: Iterable[str]) -> bool:
     return False
 
 
-def flags(record: Mapping[str, Any], name: str, steps: list[str], loaded: bool) -> dict[str, Any]:
+def load_of(record: Mapping[str, Any], name: str, steps: list[str]) -> bool | str:
+    """`loaded`: true for a weight as equipment, a weight held (by the words) or a superman
+    or hyperextension; false only with no equipment that loads (body only or none named,
+    an exercise ball, a foam roller) and no word for a load; else the reviewer's TODO."""
+    text = " ".join([name, *steps])
+    equipment = str(record.get("equipment") or "body only").lower()  # none named: none
+    if equipment in LOAD_EQUIPMENT or LOADED_NAME.search(name) or WEIGHTED.search(text):
+        return True
+    if equipment in NO_LOAD_EQUIPMENT and not LOAD_WORD.search(BODY_WEIGHT.sub("", text)):
+        return False
+    return TODO_FLAG["loaded"]
+
+
+def flags(record: Mapping[str, Any], name: str, steps: list[str]) -> dict[str, Any]:
     """The five exclusion flags, each explicit: true where the record shows it, false only
     where it cannot be (no load, no loaded bending), else a TODO for the reviewer."""
     text = " ".join([name, *steps])
     extension = extends_the_back(name, steps)
-    loaded = loaded or bool(LOADED_NAME.search(name)) or (extension and bool(WEIGHTED.search(text)))
+    loaded = load_of(record, name, steps)
     stretch = str(record.get("category")).lower() == "stretching"
     muscles = {str(m).lower() for m in [*record["primaryMuscles"], *record["secondaryMuscles"]]}
     nerve = bool(NERVE.search(text)) or (stretch and "hamstrings" in muscles)
@@ -203,14 +238,15 @@ def flags(record: Mapping[str, Any], name: str, steps: list[str], loaded: bool) 
         "extension": extension,
         "nerve_tension": nerve,
         "loaded": loaded,
-        "loaded_flexion": loaded and bool(FLEXION.search(text)),
+        # Bending under load only when the load is certain; no load, no loaded bending.
+        "loaded_flexion": False if loaded is False else TODO_FLAG["loaded_flexion"],
         "end_range": bool(END_RANGE.search(text)),
     }
+    if loaded is True and FLEXION.search(text):
+        values["loaded_flexion"] = True
     for flag in ("extension", "nerve_tension", "end_range"):
         if not values[flag] and (flag != "end_range" or stretch):
             values[flag] = TODO_FLAG[flag]
-    if loaded and not values["loaded_flexion"]:
-        values["loaded_flexion"] = TODO_FLAG["loaded_flexion"]
     return values
 
 
@@ -303,7 +339,7 @@ def _draft(record: Mapping[str, Any]) -> Draft:
         for line in record["instructions"]
         if printable(str(line)).strip() and not FILLER.search(str(line).strip())
     ][:MAX_ITEMS]
-    marked = flags(record, name, steps, loaded=mapped in LOADED)
+    marked = flags(record, name, steps)
     category = str(record["category"]).lower()
     level = LEVELS.get(str(record.get("level")).lower(), "intermediate")
     raised = level == "beginner" and (

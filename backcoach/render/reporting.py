@@ -130,12 +130,20 @@ def safety_record_section(chosen: str) -> str:
     found = existing_history()
     if found is None:
         return ""
-    from backcoach.history.flags import WEEKS_NOT_SO
+    from backcoach.history.flags import CONDITION_PREFIX, LEG_SYMPTOMS, WEEKS_NOT_SO
     from backcoach.history.routines import episode_answer
 
     with found:
         record, closed = gate_record(found), closed_flags(found)
         weeks_not_so = episode_answer(found, WEEKS_NOT_SO)
+        # When each was answered (CLINICAL.md: conditions are "recorded with their date").
+        questions = {c.code: CONDITION_PREFIX + c.code for c in CONDITIONS}
+        questions[LEG_SYMPTOMS] = LEG_SYMPTOMS
+        answered = {
+            code: answer[0]
+            for code, question in questions.items()
+            if (answer := episode_answer(found, question)) is not None
+        }
 
     lines = [
         f"{_flag_text(f.code)}, {TIER_WORDS.get(f.tier.value, f.tier.value)}: reported "
@@ -149,16 +157,23 @@ def safety_record_section(chosen: str) -> str:
         for f in closed
     ]
     told = {c.code: f"{CONDITION_NAMES.get(c.code, c.code)}: {c.leaves_out}" for c in CONDITIONS}
+
+    def on(*codes: str) -> str:  # " (answered 23 Nov 2026)": the latest of these answers
+        dates = [answered[code] for code in codes if code in answered]
+        return f" (answered {max(dates).astimezone():%d %b %Y})" if dates else ""
+
+    none = "none of them" + on(*[c.code for c in CONDITIONS])
     conditions = (
         ["not asked yet this episode"]
         if record.conditions is None
-        else [f"yes, {told[code]}" for code in record.conditions if code in told]
-        or ["none of them"]
+        else [f"yes, {told[code]}{on(code)}" for code in record.conditions if code in told]
+        or [none]
     )
     if record.leg_symptoms:  # CLINICAL.md lists them among the conditions too
-        conditions = [c for c in conditions if c != "none of them"] + [
+        conditions = [c for c in conditions if c != none] + [
             "yes, leg symptoms (pain, tingling or numbness down a leg): no long "
             "straight-leg holds, and the spread question after nerve-stretching exercises"
+            + on(LEG_SYMPTOMS)
         ]
     ok = record.extension_ok_at
     rows = [
