@@ -340,11 +340,35 @@ def test_the_report_names_exercises_without_their_ids_and_its_counts_agree(
         assert "<code>" not in text
         assert "up a rep: the last two went well" in text  # the dose change, by name
         skipped = text[text.index("Skipped or stopped most often") :]
-        skipped = skipped[: skipped.index("Sessions that did not run to their end")]
+        skipped = skipped[: skipped.index("Sessions not done in full")]
         assert "Marching On The Spot" in skipped and "the session" not in skipped
-        ended = text[text.index("Sessions that did not run to their end") :]
+        ended = text[text.index("Sessions not done in full") :]
         assert "the session stopped before the end with q" in ended
         assert "days with a session" in text and "| done |" not in text
         assert "<th>done</th>" not in text
         assert "no hold" not in text
         assert "never paused: leg symptoms have not spread twice within 14 days" in text
+
+
+def test_a_session_with_a_stop_for_pain_is_not_said_to_have_stopped_early(
+    run: RunCli, isolated_home: Path, tmp_path: Path
+) -> None:
+    # A new user's re-check: history said "complete", stats did not count it, and the
+    # report said "the session stopped before the end": it ran to its end, not in full.
+    from datetime import UTC, datetime
+
+    from backcoach.paths import database_path
+
+    from .builders import one_step_plan
+
+    when = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    with open_history(database_path()) as history:
+        sid = history.begin(one_step_plan("glute-bridge"), "lower back", 3, [10.0],
+                            started_at=when)  # fmt: skip
+        history.record_exercise(sid, 0, "hurt", 5.0)
+        history.finish(sid, outcome="done", completed=False, active_seconds=60, ended_at=when)
+    target = tmp_path / "r.md"
+    assert run("report", "--output", str(target)).exit_code == 0
+    text = " ".join(target.read_text(encoding="utf-8").split())
+    assert "ran to its end, but not in full (an exercise stopped for sharp pain)" in text
+    assert "stopped before the end" not in text

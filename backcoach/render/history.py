@@ -57,8 +57,13 @@ def history_table(sessions: Sequence[SessionRecord]) -> Grid:
         time = minutes_text(record.time_done)
         count = f"{done}/{len(record.exercises)}"
         hurt = sum(exercise.status == "hurt" for exercise in record.exercises)
+        # Ran to its end, but not done in full (an exercise stopped for pain): said so,
+        # as stats and the report count it (not complete).
+        word = _OUTCOME_WORDS.get(record.outcome, record.outcome)
+        if record.outcome == "done" and not record.completed:
+            word = "ran to the end, not in full"
         result = (
-            _OUTCOME_WORDS.get(record.outcome, record.outcome)
+            word
             + (f", {hurt} stopped for pain" if hurt else "")
             + (" · leg symptoms spread" if record.symptoms_spread else "")
         )

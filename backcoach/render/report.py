@@ -247,7 +247,7 @@ def _leg(value: int | None) -> str:
 # Exercises skipped or stopped, and sessions that did not run to their end, are two
 # lists: a session's line among the exercises read as one more exercise.
 NO_EXERCISE_STOPPED = "No exercise skipped or stopped."
-ENDED_TITLE = "Sessions that did not run to their end"
+ENDED_TITLE = "Sessions not done in full"
 EVERY_SESSION_ENDED = "None: every session ran to its end."
 
 

@@ -49,6 +49,8 @@ ENDED = {
     "interrupted": "stopped before the end (Ctrl-C, or the terminal closed)",
     "stopped": "stopped for symptoms (the s key)",
     "in progress": "not finished: backcoach ended before the session did",
+    # Ran to its end, not in full: an exercise was stopped for sharp pain (the x key).
+    "done": "ran to its end, but not in full (an exercise stopped for sharp pain)",
 }
 
 
