@@ -172,3 +172,28 @@ def test_no_fill_ins_holds_for_the_one_session_after_a_step_back() -> None:
     next_one = next_doses([hard, later], cat().exercises, NOW)
     assert EXTRA in next_one.held  # still a step easier when it comes back
     assert not next_one.after_step_back  # but fill-ins are allowed again
+
+
+def test_next_time_says_a_stand_in_stopped_for_pain_is_a_step_easier(
+    isolated_home: Path,
+) -> None:
+    # A new user's re-check: `x` on a stand-in for today ("that exercise is one step
+    # easier next time"), then the end screen said "Next time the same doses".
+    from backcoach.catalogue import loader
+    from backcoach.plan.outlook import outlook
+
+    from .builders import one_step_plan
+    from .conftest import BUNDLED
+
+    catalogue = loader.load(BUNDLED)
+    plan = one_step_plan("knee-plank")
+    plan = plan.model_copy(
+        update={"steps": (plan.steps[0].model_copy(update={"for_today": True}),)}
+    )
+    with open_history(isolated_home / "history.sqlite3") as history:
+        sid = history.begin(plan, "lower back", 3, [10.0], started_at=NOW)
+        history.record_exercise(sid, 0, "hurt", 5.0)
+        history.finish(sid, outcome="done", completed=False, active_seconds=60, ended_at=NOW)
+        seen = outlook(history, catalogue, plan, NOW)
+    (change,) = seen.changes
+    assert change.back and change.name == catalogue.by_id()["knee-plank"].name

@@ -40,7 +40,10 @@ def outlook(history: History, catalogue: Catalogue, plan: Plan, now: datetime) -
     from backcoach.plan import progression
 
     by_id = catalogue.by_id()
-    ids = [step.exercise for step in plan.steps if not step.for_today and step.exercise in by_id]
+    ids = [step.exercise for step in plan.steps if step.exercise in by_id]
+    # An exercise there for today only never steps up, but a step back (sharp pain, too
+    # hard) applies to it too and is said: "x" on a stand-in is one step easier next time.
+    today_only = {step.exercise for step in plan.steps if step.for_today}
     later = now + progression.STEP_UP_GAP
     records = history.recent_for_progression(ids, later)
     result = progression.next_doses(records, [by_id[i] for i in ids], later)
@@ -53,12 +56,16 @@ def outlook(history: History, catalogue: Catalogue, plan: Plan, now: datetime) -
             i in result.held,
         )
         for i in ids
-        if i in result.changed and i in result.doses and i in result.kept and i not in result.swap
+        if i in result.changed
+        and i in result.doses
+        and i in result.kept
+        and i not in result.swap
+        and (i not in today_only or i in result.held)
     )
     swaps = tuple(
         (by_id[i].name, _in_its_place(by_id[i].easier, by_id), _swap_why(result.swap[i]))
         for i in ids
-        if i in result.swap
+        if i in result.swap and i not in today_only
     )
     today = now.astimezone().date()
     from backcoach.history.overview import overview_of
