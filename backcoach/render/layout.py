@@ -73,7 +73,7 @@ def help_text() -> Text:
 
 _HELP = (
     ("space, p", "pause, and go on"),
-    ("n", "skip to the next exercise (or end a rest early)"),
+    ("n", "skip the rest of this exercise (at get ready or a rest: start now)"),
     ("x", "this hurts (sharp pain): stops the exercise, easier next time"),
     ("i", "the exercise's steps"),
     ("s", "leg symptoms spreading, or new numbness or weakness: stops the exercise"),
@@ -85,7 +85,7 @@ _HELP = (
 
 _SHORT_HELP = (
     ("space", "pause / go on"),
-    ("n", "next exercise"),
+    ("n", "skip (or start now)"),
     ("x", "this hurts: stops it"),
     ("i", "the steps"),
     ("s", "symptoms: stops it"),
