@@ -33,7 +33,7 @@ from backcoach.clinical import (
     condition_exclusions,
     condition_reason,
 )
-from backcoach.vocabulary import day_words
+from backcoach.vocabulary import days_words
 
 # Pain this high before a session: item "severe" is asked again (CLINICAL.md).
 SEVERE_PAIN_AT = 9
@@ -42,12 +42,12 @@ NEXT_MORNING_WITHIN = timedelta(days=3)
 EVERY_FLAG = {flag.code: flag for flag in (*BY_CODE.values(), DURING_SESSION, CANCER_LEGS)}
 
 NO_QUESTIONS_EXTENSION = (
-    "--yes asks nothing, so no question about leg symptoms can follow them "
-    "(answer the questions to include them)"
+    "--yes asks nothing, and each back-bending exercise needs the leg-symptoms question "
+    "after it (answer the questions to have back-bending exercises included)"
 )
 NO_QUESTIONS_NERVE = (
-    "--yes asks nothing, so no question about leg symptoms can follow nerve-tensioning "
-    "exercises (answer the questions to include them)"
+    "--yes asks nothing, and each nerve-tensioning exercise needs the leg-symptoms "
+    "question after it (answer the questions to have nerve-tensioning exercises included)"
 )
 NO_QUESTIONS = (("extension", NO_QUESTIONS_EXTENSION), ("nerve_tension", NO_QUESTIONS_NERVE))
 DECLINED = "You chose no session today. That is fine: keep moving gently, and come back later."
@@ -292,8 +292,8 @@ def _exclusions(moment: Moment, record: Record, answers: Answers) -> tuple[tuple
         out.append(
             (
                 "extension",
-                f"leg symptoms spread twice within 14 days ({day_words(earlier, moment.now)} "
-                f"and {day_words(later, moment.now)}): please see a physiotherapist or "
+                "leg symptoms spread twice within 14 days "
+                f"({days_words((earlier, later), moment.now)}): please see a physiotherapist or "
                 "doctor; back-bending exercises return, a step lower, once you confirm "
                 "their OK",
             )

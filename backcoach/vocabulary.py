@@ -7,7 +7,7 @@ never pay for building model classes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -159,6 +159,15 @@ def day_words(day: date | datetime, today: date | datetime) -> str:
     shown, now = _local_day(day), _local_day(today)
     words = f"{shown:%a} {shown.day} {shown:%b}"
     return words if shown.year == now.year else f"{words} {shown.year}"
+
+
+def days_words(days: Sequence[date | datetime], today: date | datetime) -> str:
+    """Two or more days as a person reads them: "Thu 3 Dec and Mon 7 Dec", or "both on
+    Mon 7 Dec" when they are the same day (never "Mon 7 Dec and Mon 7 Dec")."""
+    said = list(dict.fromkeys(day_words(day, today) for day in days))
+    if len(said) == 1:
+        return f"both on {said[0]}" if len(days) == 2 else f"all on {said[0]}"
+    return ", ".join(said[:-1]) + f" and {said[-1]}"
 
 
 def _local_day(moment: date | datetime) -> date:

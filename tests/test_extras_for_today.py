@@ -197,3 +197,13 @@ def test_next_time_says_a_stand_in_stopped_for_pain_is_a_step_easier(
         seen = outlook(history, catalogue, plan, NOW)
     (change,) = seen.changes
     assert change.back and change.name == catalogue.by_id()["knee-plank"].name
+
+
+def test_two_days_that_are_one_day_are_said_once() -> None:
+    # A new user's re-check: "(Mon 7 Dec and Mon 7 Dec)".
+    from datetime import timedelta
+
+    from backcoach.vocabulary import days_words
+
+    assert days_words((NOW, NOW + timedelta(minutes=5)), NOW).startswith("both on ")
+    assert " and " in days_words((NOW - timedelta(days=3), NOW), NOW)

@@ -149,14 +149,13 @@ def ask_extension_ok(
     """After a second spread within 14 days: has a clinician said back-bending is OK?
     Recorded like a clearance; until it is "yes", extension exercises are left out."""
     from backcoach.history.flags import EXTENSION_OK
-    from backcoach.vocabulary import day_words
+    from backcoach.vocabulary import days_words
 
     earlier, later = spreads
     yes = yes_no(
         ask,
         _say(console),
-        f"Leg symptoms spread twice within 14 days ({day_words(earlier, later)} and "
-        f"{day_words(later, later)}). "
+        f"Leg symptoms spread twice within 14 days ({days_words((earlier, later), later)}). "
         "Has a physiotherapist or doctor seen you since and said back-bending exercises "
         "are OK?",
         default=False,

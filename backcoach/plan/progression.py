@@ -33,7 +33,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from backcoach.models import Dose, Exercise, ExerciseRecord, HoldDose, RepsDose, SessionRecord
-from backcoach.vocabulary import day_words
+from backcoach.vocabulary import day_words, days_words
 
 HOLD_STEP = 2  # seconds
 PAIN_RISE_STEP_BACK = 2
@@ -192,7 +192,7 @@ def next_doses(
         hurts = [s.started_at for s, r in seen if r.status == "hurt"]
         recent_hurts = [when for when in hurts if now - when <= HURT_WINDOW]
         if len(recent_hurts) >= HURTS_TO_SWAP:
-            days = " and ".join(day_words(when, now) for when in recent_hurts[-HURTS_TO_SWAP:])
+            days = days_words(recent_hurts[-HURTS_TO_SWAP:], now)
             swap[exercise_id] = f"it caused sharp pain twice within 14 days ({days})"
         centralising = _centralising(seen, now) if away is None else None  # news, not history
         if centralising is not None and centralising not in notes:
@@ -481,8 +481,8 @@ def extension_pause(
         if later - earlier <= SECOND_SPREAD_WINDOW and now - later < SECOND_SPREAD_WINDOW:
             until = day_words(later + SECOND_SPREAD_WINDOW, now)
             return (
-                f"leg symptoms spread twice within 14 days ({day_words(earlier, now)} and "
-                f"{day_words(later, now)}): please see a physiotherapist or doctor before "
+                f"leg symptoms spread twice within 14 days ({days_words((earlier, later), now)}"
+                "): please see a physiotherapist or doctor before "
                 f"more back-bending exercises; left out until {until}"
             )
     recent = [moment for moment in spreads if now - moment < SYMPTOM_PAUSE]
