@@ -10,7 +10,7 @@ import typer
 
 from backcoach.cli.app import app
 
-from .conftest import TEST_DATA, RunCli
+from .conftest import TEST_DATA, RunCli, plain
 
 EXERCISE_KEYS = {"id", "name", "aliases", "regions", "kind", "level", "equipment", "dose"}
 
@@ -471,3 +471,10 @@ def test_show_draws_the_starting_position_unless_the_terminal_is_dumb(
     assert rows[at : at + len(drawn)] == [row.strip() for row in drawn]
     plain = run("show", "bird-dog", "--plain").output  # a screen reader's choice: words
     assert "position     on hands and knees" in plain and drawn[0].rstrip() not in plain
+
+
+def test_show_names_the_easier_and_harder_exercises_without_ids(run: RunCli) -> None:
+    # A new user: "Easier: Half bird-dog (half-bird-dog)"; show takes the name itself.
+    text = " ".join(plain(run("show", "bird-dog").output).split())
+    assert "Easier: Half bird-dog" in text and "(half-bird-dog)" not in text
+    assert run("show", "Half bird-dog").exit_code == 0

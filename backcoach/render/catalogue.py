@@ -170,10 +170,10 @@ def _mistakes(exercise: Exercise) -> list[RenderableType]:
 
 
 def _variants(exercise: Exercise, names: dict[str, str]) -> list[RenderableType]:
-    """The easier and harder exercises, each by name and id."""
+    """The easier and harder exercises, by name (`show` takes a name as well as an id)."""
 
     def named(ids: Sequence[str]) -> str:
-        return one_line(", ".join(f"{names.get(i, i)} ({i})" for i in ids))
+        return one_line(", ".join(names.get(i, i) for i in ids))
 
     if not (exercise.easier or exercise.harder):
         return []
