@@ -207,3 +207,20 @@ def test_two_days_that_are_one_day_are_said_once() -> None:
 
     assert days_words((NOW, NOW + timedelta(minutes=5)), NOW).startswith("both on ")
     assert " and " in days_words((NOW - timedelta(days=3), NOW), NOW)
+
+
+def test_a_desk_break_keeps_a_step_back_but_never_steps_up() -> None:
+    # A physiotherapist's re-check: after two spreads and a clinician's OK, a desk
+    # break ran Standing back extension at its full dose; back-bending returns a step
+    # lower on every way in. A desk break changes no dose, so never a step up.
+    from backcoach.plan.gentle import _break_dose
+    from backcoach.plan.progression import step_back
+
+    exercise = cat().by_id()["standing-back-extension"]
+    kept = exercise.dose
+    lower, higher = step_back(exercise, kept), step_up(exercise, kept)
+    assert lower is not None and higher is not None and lower != kept
+    ident = exercise.id
+    assert _break_dose(exercise, Request(kept={ident: kept}, doses={ident: lower})) == lower
+    assert _break_dose(exercise, Request(kept={ident: kept}, doses={ident: higher})) == kept
+    assert _break_dose(exercise, Request()) == kept

@@ -18,7 +18,7 @@ import random
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from backcoach.models import Catalogue, Exercise, has_equipment
+from backcoach.models import Catalogue, Dose, Exercise, has_equipment
 from backcoach.plan.choosing import (
     GET_READY_MOST,
     Choice,
@@ -29,6 +29,7 @@ from backcoach.plan.choosing import (
     shuffled,
     total,
 )
+from backcoach.plan.progression import step_up
 from backcoach.plan.timeline import dose_seconds
 from backcoach.vocabulary import Equipment, Kind, Level, Position, Region
 
@@ -135,11 +136,20 @@ def desk_break(catalogue: Catalogue, request: Request, budget: int, rng: random.
     turns += [e for e in pool if e not in turns]
 
     def make(exercise: Exercise, history: bool = True) -> Choice:
-        dose = request.kept.get(exercise.id, exercise.dose) if history else exercise.dose
+        dose = _break_dose(exercise, request) if history else exercise.dose
         return Choice(exercise, "main", one_set(dose), "a desk break")
 
     chosen, left = in_place(turns, make, lambda c: total(order(c)) <= budget, SNACK_MOST, request)
     return Day(order(chosen), left, [])
+
+
+def _break_dose(exercise: Exercise, request: Request) -> Dose:
+    """A desk break's dose: as last kept (a break changes no dose and steps nothing up),
+    but a step back progression chose still applies (sharp pain, too hard, back after
+    two spreads with a clinician's OK: "a step lower", CLINICAL.md)."""
+    kept = request.kept.get(exercise.id, exercise.dose)
+    dose = request.doses.get(exercise.id, kept)
+    return kept if dose == kept or step_up(exercise, kept) == dose else dose
 
 
 def in_place(
