@@ -224,3 +224,15 @@ def test_a_desk_break_keeps_a_step_back_but_never_steps_up() -> None:
     assert _break_dose(exercise, Request(kept={ident: kept}, doses={ident: lower})) == lower
     assert _break_dose(exercise, Request(kept={ident: kept}, doses={ident: higher})) == kept
     assert _break_dose(exercise, Request()) == kept
+
+
+def test_a_stand_in_never_tensions_the_nerve_as_the_exercise_left_out_did() -> None:
+    # A physiotherapist's re-check: after a spread on Single knee to chest, "Double knee
+    # to chest … in place of Single knee to chest": the same movement with both legs.
+    from backcoach.plan.choosing import like, pools
+
+    left_out = cat().by_id()["single-knee-to-chest"]
+    assert left_out.nerve_tension
+    every = pools(cat(), Request())
+    stand_in = like(left_out, every, set(), easier_first=True, stand_in=True)
+    assert stand_in is not None and not stand_in.nerve_tension and not stand_in.extension

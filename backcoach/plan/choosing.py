@@ -318,11 +318,24 @@ def extra_dose(exercise: Exercise, pools: Pools) -> Dose:
 
 
 def like(
-    exercise: Exercise, pools: Pools, avoid: set[str], *, easier_first: bool = False
+    exercise: Exercise,
+    pools: Pools,
+    avoid: set[str],
+    *,
+    easier_first: bool = False,
+    stand_in: bool = False,
 ) -> Exercise | None:
     """An exercise to take `exercise`'s place: its easier variant when asked, else one
-    of the same kind for the same region, from the same position group if possible."""
-    allowed = {e.id: e for e in pools.region if e.id not in avoid and e.id != exercise.id}
+    of the same kind for the same region, from the same position group if possible.
+    `stand_in`: for one left out today because leg symptoms spread, so never one that
+    bends the back backwards or tensions the nerve as it does (after a spread on Single
+    knee to chest, not Double knee to chest)."""
+    risky = [f for f in ("extension", "nerve_tension") if stand_in and getattr(exercise, f)]
+    allowed = {
+        e.id: e
+        for e in pools.region
+        if e.id not in avoid and e.id != exercise.id and not any(getattr(e, flag) for flag in risky)
+    }
     if easier_first:
         for easier_id in exercise.easier:
             if easier_id in allowed:

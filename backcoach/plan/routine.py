@@ -172,7 +172,8 @@ def today(request: Request, catalogue: Catalogue, entries: Entries) -> tuple[lis
             continue
         if exercise_id not in request.excluded:
             continue
-        stand_in = like(exercise, today_pools, avoid, easier_first=True)
+        spread = "leg symptoms" in request.excluded[exercise_id]  # not its like, then
+        stand_in = like(exercise, today_pools, avoid, easier_first=True, stand_in=spread)
         if stand_in is not None:
             avoid.add(stand_in.id)
             reason = f"in place of {exercise.name} today only (left out: see the notes)"
