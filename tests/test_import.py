@@ -486,3 +486,18 @@ def test_no_imported_draft_says_unloaded_while_its_words_name_a_load(run: RunCli
     for item in yaml.safe_load(personal_path().read_text())["exercises"]:
         if item["loaded"] is False:
             assert not load.search(" ".join([item["name"], *item["steps"]])), item["id"]
+
+
+def test_a_reimport_takes_a_safety_flag_now_found_true_in_an_unreviewed_draft() -> None:
+    # The import's re-check: a draft written by an older backcoach kept `loaded: false`
+    # on Weighted Crunches when imported again, since anything not a TODO was kept as the
+    # person's. In a draft not yet reviewed the cautious answer wins; other words stay.
+    from backcoach.catalogue.personal import refreshed
+
+    existing = {"id": "weighted-crunches", "loaded": False, "loaded_flexion": False,
+                "purpose": "Mine, written by hand.", "reviewed": False}  # fmt: skip
+    draft = {"id": "weighted-crunches", "loaded": True, "loaded_flexion": True,
+             "purpose": "TODO: one sentence", "reviewed": False}  # fmt: skip
+    entry, own = refreshed(existing, draft)
+    assert entry["loaded"] is True and entry["loaded_flexion"] is True
+    assert entry["purpose"] == "Mine, written by hand." and own

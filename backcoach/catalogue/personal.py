@@ -132,11 +132,15 @@ class Merged(NamedTuple):
     same: int = 0  # drafts not yet reviewed that the import would not change
 
 
+SAFETY_FLAGS = frozenset({"extension", "nerve_tension", "loaded", "loaded_flexion", "end_range"})
+
+
 def refreshed(existing: dict[str, Any], draft: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """A draft imported again, over the one in the file: a field still a TODO, or missing,
     takes the new value; a field a person wrote (not a TODO, and not what the import makes
     now) is kept as written; fields the import does not make are kept. Whether any field
-    of the person's was kept."""
+    of the person's was kept. A safety flag the import now finds true is taken over a
+    false one (the clinical rule wins: see below)."""
     from backcoach.catalogue.loader import is_todo
 
     entry = dict(existing)
@@ -146,6 +150,11 @@ def refreshed(existing: dict[str, Any], draft: dict[str, Any]) -> tuple[dict[str
             continue
         if field not in existing or is_todo(existing[field]):
             entry[field] = value
+        elif field in SAFETY_FLAGS and value is True and existing[field] is False:
+            # The import now sees what a safety rule needs (a weight held, a back bend):
+            # in a draft not yet reviewed, the cautious answer wins over an older one
+            # (an earlier import wrote `loaded: false` for weighted crunches).
+            entry[field] = True
         elif existing[field] != value:
             own = True
     return entry, own
