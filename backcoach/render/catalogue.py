@@ -371,8 +371,8 @@ def _plan_again(plan: Plan) -> Text:
         return Text(f"Same break again: backcoach snack --seed {plan.seed}", style="dim")
     return Text(
         f"Same plan again: backcoach start {seed_options(plan)} (the same exercises; "
-        "their doses follow your progress, and one left out on the day has one like it "
-        "stand in, named)",
+        "their doses follow your progress; one a rule leaves out on the day is named, "
+        "with one like it in its place where there is one)",
         style="dim",
     )
 
