@@ -419,7 +419,8 @@ def _notes(seconds: int, budget: int, main_count: int | None, request: Request) 
         if spare >= 1:
             spare_words = f"{spare} minute{'' if spare == 1 else 's'}"
             notes.append(
-                f"about {spare_words} to spare: a gentle walk is a good way to use them "
+                f"about {spare_words} to spare: a gentle walk is a good way to use "
+                f"{'it' if spare == 1 else 'them'} "
                 "(walking keeps a back moving)"
             )
     return notes  # a flare-up day's own notes are gentle.py's
