@@ -364,8 +364,10 @@ def test_the_running_program_lays_the_view_out_to_its_terminal(isolated_home: Pa
     term.child.expect("GET READY")
     lines = term.paused_frame()
     assert "Cat-cow" in lines[0]  # real time: no notice about it above the name
-    # The short keys line keeps the safety keys (issue 24): s symptoms, x this hurts.
-    assert any("p pause n next x hurts s symptoms q quit ?" in line for line in lines)
+    # The short keys line keeps the safety keys (issue 24): s symptoms, x this hurts,
+    # and i (the steps), which a new user missed at this size.
+    keys = next(line for line in lines if "p pause" in line)
+    assert all(k in keys for k in ("x hurts", "s symptoms", " i ", "q", "?")), keys
     assert all(len(line) <= 45 for line in lines)
     term.child.send("q")
     term.child.expect(pexpect.EOF)

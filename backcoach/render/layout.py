@@ -50,12 +50,12 @@ def key_words(width: int) -> str:
     for words in (
         ["space pause", "n next", "x hurts", "i steps", "s symptoms", "q quit", "? help"],
         ["p pause", "n next", "x hurts", "i steps", "s symptoms", "q quit", "? help"],
-        ["p pause", "n next", "x hurts", "s symptoms", "q quit", "?"],
+        ["p pause", "n next", "x hurts", "i", "s symptoms", "q quit", "?"],
     ):
         for joint in (" · ", "  ", " "):
             if len(joint.join(words)) <= width:
                 return joint.join(words)
-    return "p n x hurts s symptoms q ?"
+    return "p n x hurts i s symptoms q ?"
 
 
 def scale_words(scale: float) -> str:
