@@ -63,6 +63,9 @@ class Request(NamedTuple):
     doses: Mapping[str, Dose] = _EMPTY
     # Exercises to leave out today, with the reason (e.g. symptoms spread).
     excluded: Mapping[str, str] = _EMPTY
+    # Those left out because leg symptoms spread (or to spare a leg with symptoms): one
+    # that bends the back or tensions the nerve as they do never stands in for them.
+    spread: frozenset[str] = frozenset()
     # Why a dose differs from the catalogue's, for `plan` to show.
     dose_reasons: Mapping[str, str] = _EMPTY
     # Why progression changed a dose this time (stored with the session that uses it).

@@ -145,8 +145,9 @@ def _in_place(
             continue
         if exercise.id not in request.excluded or (choice.for_today and request.no_fill_ins):
             continue
-        spread = "leg symptoms" in request.excluded[exercise.id]  # not its like, then
-        stand_in = like(exercise, allowed, avoid, easier_first=True, stand_in=spread)
+        stand_in = like(
+            exercise, allowed, avoid, easier_first=True, stand_in=exercise.id in request.spread
+        )
         if stand_in is None:
             continue
         avoid.add(stand_in.id)

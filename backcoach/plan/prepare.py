@@ -180,16 +180,23 @@ def prepare(
 
         exclusions = (*exclusions, *NO_QUESTIONS)
     if exclusions:
-        from backcoach.clinical import rule_applies
+        from backcoach.clinical import LEG_SYMPTOMS_RULE, rule_applies
         from backcoach.gate import condition_advice
 
         excluded = dict(request.excluded)
+        spread = set(request.spread)
         for rule, reason in exclusions:
-            excluded.update((e.id, reason) for e in candidates.exercises if rule_applies(rule, e))
+            ruled = [e.id for e in candidates.exercises if rule_applies(rule, e)]
+            excluded.update((exercise_id, reason) for exercise_id in ruled)
+            if rule == LEG_SYMPTOMS_RULE[0]:
+                spread.update(ruled)
         # A position left out (face down, flat on the back): a flare-up day says so.
         out = {Position(rule): why for rule, why in exclusions if rule in POSITION_RULES}
         request = request._replace(
-            excluded=excluded, positions_out=out, cautions=condition_advice(exclusions)
+            excluded=excluded,
+            spread=frozenset(spread),
+            positions_out=out,
+            cautions=condition_advice(exclusions),
         )
     if choices.seed is not None and not choices.snack:
         # A one-off plan draws from the seed and the options alone: an exercise you
@@ -384,6 +391,7 @@ def _progressed(
     progressed = request._replace(
         doses=progress.doses,
         excluded=excluded,
+        spread=frozenset(excluded),  # every one of them: a spread, or the pause after one
         dose_reasons=progress.reasons,
         dose_changes=progress.changed,
         kept=progress.kept,

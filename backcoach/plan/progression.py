@@ -199,13 +199,12 @@ def next_doses(
             notes.append(centralising)
     counting = [s for s in history if not s.flare_up and not s.snack]
     latest = max(counting, key=lambda s: (s.started_at, s.id)).id if counting else None
-    after = frozenset(
-        exercise_id
-        for exercise_id in held
-        if away is not None
-        or appearances.get(exercise_id, [(None,)])[-1][0] is not None
-        and appearances[exercise_id][-1][0].id == latest
-    )
+
+    def caused_last_time(exercise_id: str) -> bool:
+        seen = appearances.get(exercise_id)
+        return away is not None or (seen is not None and seen[-1][0].id == latest)
+
+    after = frozenset(filter(caused_last_time, held))
     return Progression(
         doses, reasons, excluded, changed, kept, swap, frozenset(held), tuple(notes), after
     )

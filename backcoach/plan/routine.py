@@ -172,8 +172,9 @@ def today(request: Request, catalogue: Catalogue, entries: Entries) -> tuple[lis
             continue
         if exercise_id not in request.excluded:
             continue
-        spread = "leg symptoms" in request.excluded[exercise_id]  # not its like, then
-        stand_in = like(exercise, today_pools, avoid, easier_first=True, stand_in=spread)
+        stand_in = like(
+            exercise, today_pools, avoid, easier_first=True, stand_in=exercise_id in request.spread
+        )
         if stand_in is not None:
             avoid.add(stand_in.id)
             reason = f"in place of {exercise.name} today only (left out: see the notes)"
