@@ -207,11 +207,13 @@ def check_and_migrate(connection: sqlite3.Connection, path: Path) -> None:
     """Refuse a file that is not ours (untouched), then bring ours up to date."""
     try:
         # Reading the header first: a damaged or foreign file fails here, before any write.
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        tables = {
-            row[0]
-            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
+        # One statement, so one snapshot: read apart, another backcoach creating the
+        # history could commit between them (version 0, yet tables: "not a history").
+        version, tables_count = connection.execute(
+            "SELECT (SELECT user_version FROM pragma_user_version), "
+            "(SELECT count(*) FROM sqlite_master WHERE type = 'table')"
+        ).fetchone()
+        tables = bool(tables_count)
     except sqlite3.DatabaseError as exc:
         if _code(exc) in _DAMAGED:
             raise _refuse(path, f"is not a backcoach history or is damaged ({exc})") from exc
